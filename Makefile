@@ -1,0 +1,80 @@
+# Rectify — the two commands are `make run` and `make test`; everything else is a step of theirs.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := rectify/static/vendor
+export DJANGO_SETTINGS_MODULE := rectify.settings
+
+.PHONY: run test install assets migrate seed serve bench lint check-node clean test-sqlite test-postgres worker beat
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || PY=python3; $${PY:-$(PY)} -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+check-node:
+	@command -v npm >/dev/null || { echo "npm not found: installing Debian's nodejs and npm"; \
+	  (apt-get update -qq && apt-get install -y -qq nodejs npm) >/dev/null; }
+
+# Front-end assets come from the npm registry (lockfile pinned) and are copied under static/vendor;
+# nothing is ever loaded from a CDN at run time.
+$(VENDOR)/.stamp: package.json package-lock.json
+	@$(MAKE) -s check-node
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+assets: $(VENDOR)/.stamp
+
+migrate: install
+	@mkdir -p data
+	$(BIN)/rectify migrate --noinput
+
+seed: migrate
+	$(BIN)/rectify seed_demo --scale small --if-empty
+
+run: seed
+	$(BIN)/rectify demo_logins
+	$(BIN)/rectify runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.
+test: install
+	@$(MAKE) -s test-sqlite
+	@if [ -n "$$DATABASE_URL" ] && [[ "$$DATABASE_URL" == postgres* ]]; then $(MAKE) -s test-postgres; \
+	  else echo "DATABASE_URL does not name a PostgreSQL database: PostgreSQL run skipped"; fi
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	DATABASE_URL=sqlite:// $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL ($$DATABASE_URL) =="
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check rectify tests
+
+serve: install
+	$(BIN)/rectify collectstatic --noinput -v0
+	$(BIN)/rectify migrate --noinput
+	$(BIN)/gunicorn rectify.wsgi -c deploy/gunicorn.conf.py
+
+worker: install
+	$(BIN)/celery -A rectify worker -l info --concurrency 2
+
+beat: install
+	$(BIN)/celery -A rectify beat -l info
+
+bench: install
+	$(BIN)/rectify bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) data/*.sqlite3

@@ -1,0 +1,14 @@
+from rectify.core.registry import ModelConfig, registry
+
+from .forms import UserForm
+from .models import User
+from .services import user_create, user_update
+
+registry.register(ModelConfig(
+    model=User, menu="system", list_columns=["username", "full_name", "unit", "is_active", "last_login"],
+    filter_fields=["unit", "is_active", "roles"], search_fields=["username", "full_name", "phone"],
+    form=UserForm, allow_delete=False, create=user_create, update=user_update, select_related=["unit"],
+    detail_fields=["username", "full_name", "unit", "roles", "phone", "email", "is_enforcement_officer",
+                   "officer_number", "is_active", "last_login", "date_joined"],
+    api_fields=["username", "full_name", "unit", "roles", "phone", "email", "is_active", "is_enforcement_officer"],
+))

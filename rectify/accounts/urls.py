@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rectify.core.registry import registry
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    *registry.urlpatterns("accounts"),
+]

@@ -1,0 +1,140 @@
+"""The API base: one scoped ModelViewSet per registered model, writes through the same services as
+the pages, and optimistic locking with ETag / If-Match (412 on mismatch, 428 when missing)."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from rectify.core import services
+from rectify.core.builders import filterset_for, serializer_for
+from rectify.core.current import Actor, reset_actor, set_actor
+from rectify.core.middleware import client_ip
+from rectify.core.registry import ModelConfig
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "记录已被他人修改（ETag 不匹配），请重新获取后再提交。"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "修改记录须带 If-Match 请求头（取自 GET 返回的 ETag）。"
+
+
+def etag_of(obj) -> str:
+    return f'"{obj.pk}-{getattr(obj, "version", 0)}"'
+
+
+def to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    config: ModelConfig = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Token-authenticated requests get their user only here, after the middleware ran.
+        self._actor_token = set_actor(Actor(
+            user_id=request.user.pk, username=request.user.get_username(),
+            request_id=getattr(request._request, "id", ""), ip=client_ip(request),
+        ))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        token = getattr(self, "_actor_token", None)
+        if token is not None:
+            reset_actor(token)
+            self._actor_token = None
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.config is not None and self.config.sensitive:
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def get_queryset(self):
+        action = {"list": "view", "retrieve": "view", "destroy": "delete"}.get(self.action, "view")
+        qs = self.config.model.objects.restrict(self.request.user, action)
+        if self.config.select_related:
+            qs = qs.select_related(*self.config.select_related)
+        if self.config.prefetch_related:
+            qs = qs.prefetch_related(*self.config.prefetch_related)
+        return qs.order_by(*(self.config.ordering or ["-pk"]))
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        response = Response(self.get_serializer(obj).data)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def _data(self, serializer) -> dict:
+        return {k: v for k, v in serializer.validated_data.items()}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            obj = (self.config.create or services.object_create)(model=self.config.model, data=self._data(serializer), actor=request.user)
+        except DjangoValidationError as exc:
+            raise to_drf_error(exc)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc))
+        response = Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        obj = self.get_object()
+        match = request.headers.get("If-Match")
+        if not match:
+            raise PreconditionRequired()
+        if match != etag_of(obj):
+            raise PreconditionFailed()
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            obj = (self.config.update or services.object_update)(
+                obj=obj, data=self._data(serializer), actor=request.user, expected_version=getattr(obj, "version", None))
+        except services.ConflictError:
+            raise PreconditionFailed()
+        except DjangoValidationError as exc:
+            raise to_drf_error(exc)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc))
+        response = Response(self.get_serializer(obj).data)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            (self.config.delete or services.object_delete)(obj=obj, actor=request.user)
+        except DjangoValidationError as exc:
+            raise to_drf_error(exc)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def viewset_for(config: ModelConfig) -> type[ScopedModelViewSet]:
+    if config.viewset:
+        return config.viewset
+    http_methods = ["get", "head", "options"]
+    if config.allow_add:
+        http_methods.append("post")
+    if config.allow_edit:
+        http_methods += ["put", "patch"]
+    if config.allow_delete:
+        http_methods.append("delete")
+    return type(f"{config.model.__name__}ViewSet", (ScopedModelViewSet,), {
+        "config": config,
+        "queryset": config.model.objects.all(),
+        "serializer_class": serializer_for(config),
+        "filterset_class": filterset_for(config),
+        "ordering_fields": "__all__",
+        "http_method_names": http_methods,
+    })

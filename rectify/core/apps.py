@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "rectify.core"
+    label = "core"
+    verbose_name = "平台核心"
+
+    def ready(self) -> None:
+        from . import changelog, registrations  # noqa: F401  (signal handlers; registry entries)

@@ -1,0 +1,192 @@
+"""Derive a model's filterset, table, form and serializer from its ModelConfig when the app does
+not give its own. Cached per config so each class is built once."""
+from __future__ import annotations
+
+import functools
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import ScopedRecord
+from .registry import ModelConfig
+from .scope import restrict, units_for
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds `q`: a case-insensitive search over the config's search_fields."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        query = Q()
+        for f in self.search_fields:
+            query |= Q(**{f"{f}__icontains": value})
+        return queryset.filter(query)
+
+
+def _restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
+    """Filter choices (regions, units, enterprises...) are narrowed by the same scope."""
+    for f in filterset.filters.values():
+        qs = getattr(f, "queryset", None)
+        if qs is not None and hasattr(qs, "restrict"):
+            f.queryset = qs.restrict(user, "view")
+
+
+@functools.cache
+def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
+    if config.filterset:
+        return config.filterset
+    model = config.model
+    meta = type("Meta", (), {"model": model, "fields": list(config.filter_fields)})
+    attrs = {"Meta": meta, "search_fields": tuple(config.search_fields)}
+    for name in config.filter_fields:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.DateField):
+            attrs[f"{name}__gte"] = django_filters.DateFilter(field_name=name, lookup_expr="gte", label=f"{field.verbose_name}≥",
+                                                               widget=forms.DateInput(attrs={"type": "date"}))
+            attrs[f"{name}__lte"] = django_filters.DateFilter(field_name=name, lookup_expr="lte", label=f"{field.verbose_name}≤",
+                                                               widget=forms.DateInput(attrs={"type": "date"}))
+    meta.fields = [n for n in config.filter_fields if not isinstance(model._meta.get_field(n), models.DateField)]
+    return type(f"{model.__name__}FilterSet", (SearchFilterSet,), attrs)
+
+
+def scoped_filterset(config: ModelConfig, data, queryset, user, request=None):
+    fs = filterset_for(config)(data, queryset=queryset, request=request)
+    _restrict_choice_filters(fs, user)
+    return fs
+
+
+@functools.cache
+def table_for(config: ModelConfig) -> type[tables.Table]:
+    if config.table:
+        return config.table
+    columns = config.list_columns or ["id", "__str__"]
+    first = columns[0]
+    attrs = {
+        first: tables.Column(linkify=True, verbose_name=_field_label(config.model, first)) if first != "__str__" else
+        tables.Column(linkify=True, accessor="pk", verbose_name=config.verbose_name),
+    }
+    meta = type("Meta", (), {"model": config.model, "fields": columns, "order_by": config.ordering or ()})
+    attrs["Meta"] = meta
+    return type(f"{config.model.__name__}Table", (tables.Table,), attrs)
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).verbose_name
+    except Exception:
+        return name
+
+
+class BootstrapFormMixin:
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if isinstance(widget, forms.DateTimeInput):
+                widget.input_type = "datetime-local"
+                widget.format = "%Y-%m-%dT%H:%M"
+
+
+class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
+    """A ModelForm whose related-object choices obey the user's scope, with an optimistic-lock
+    version field. It validates only; the view hands cleaned_data to a service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and "version" in self.fields and hasattr(self.instance, "version"):
+            self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            if name == "unit" and isinstance(field, forms.ModelChoiceField) and issubclass(self._meta.model, ScopedRecord):
+                field.queryset = units_for(user)
+                if not self.instance.pk and getattr(user, "unit", None) and user.unit in field.queryset:
+                    field.initial = user.unit.pk
+            elif isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
+                field.queryset = restrict(field.queryset, user, "view")
+        self._style()
+
+    def _post_clean(self):
+        # Model validation runs in the service (full_clean), after scope fields are derived.
+        pass
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version" and k in self._meta.fields}
+
+
+@functools.cache
+def form_for(config: ModelConfig) -> type[ScopedModelForm]:
+    if config.form:
+        return config.form
+    model = config.model
+    fields = config.form_fields
+    if fields is None:
+        fields = [
+            f.name for f in model._meta.get_fields()
+            if getattr(f, "editable", False) and not f.auto_created and f.concrete
+            and f.name not in {"id", "created_at", "updated_at", "version"}
+        ]
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Form", (ScopedModelForm,), {"Meta": meta})
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """Related-object fields accept only objects the requesting user may see."""
+
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name, field in fields.items():
+            if field.read_only:
+                continue
+            target = getattr(field, "child_relation", field)
+            qs = getattr(target, "queryset", None)
+            if qs is not None and hasattr(qs, "restrict") and user is not None:
+                owned = name == "unit" and issubclass(self.Meta.model, ScopedRecord)
+                target.queryset = units_for(user) if owned else restrict(qs, user, "view")
+        return fields
+
+
+@functools.cache
+def serializer_for(config: ModelConfig) -> type[serializers.ModelSerializer]:
+    if config.serializer:
+        return config.serializer
+    model = config.model
+    read_only = ["created_at", "updated_at", "version"]
+    if issubclass(model, ScopedRecord):
+        read_only += ["region", "county", "line"]
+    fields = config.api_fields
+    if fields != "__all__":
+        fields = ["id", "url", *fields]
+    else:
+        fields = ["id", "url", *[f.name for f in model._meta.concrete_fields if f.name != "id"],
+                  *[f.name for f in model._meta.many_to_many]]
+    exclude = set(getattr(model, "log_exclude", ()))
+    fields = [f for f in fields if f not in exclude]
+    meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": read_only})
+    return type(f"{model.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})

@@ -1,0 +1,147 @@
+"""Automatic before/after change records for every model that inherits BaseModel.
+
+Single writes arrive through Django's signals (pre_save/post_save/post_delete, which also cover
+cascaded deletes); bulk writes through RestrictedQuerySet. Every row written here carries the
+acting user and request id from core.current.
+"""
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from .current import current_actor
+from .models import ObjectChange
+
+MASK = "******"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return MASK
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    exclude = set(getattr(obj, "log_exclude", ()))
+    data = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        data[field.attname] = MASK if (field.name in exclude and value not in (None, "")) else _json_value(value)
+    return data
+
+
+def _row(model, action: str, pk: Any, repr_: str, before, after) -> ObjectChange:
+    actor = current_actor()
+    return ObjectChange(
+        user_id=actor.user_id, username=actor.username, request_id=actor.request_id, action=action,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id=str(pk), object_repr=repr_[:200], before=before, after=after,
+    )
+
+
+def _is_logged(sender) -> bool:
+    return isinstance(sender, type) and getattr(sender, "change_logged", False) and not sender._meta.abstract
+
+
+@receiver(pre_save)
+def _remember_before(sender, instance, raw=False, **kwargs):
+    if not _is_logged(sender) or raw or instance._state.adding or instance.pk is None:
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._changelog_before = snapshot(previous) if previous is not None else None
+
+
+@receiver(post_save)
+def _log_save(sender, instance, created, raw=False, **kwargs):
+    if not _is_logged(sender) or raw:
+        return
+    before = None if created else getattr(instance, "_changelog_before", None)
+    after = snapshot(instance)
+    if before is not None and before == after:
+        return
+    _row(sender, ObjectChange.CREATE if created else ObjectChange.UPDATE, instance.pk, str(instance), before, after).save()
+    instance._changelog_before = after
+
+
+@receiver(post_delete)
+def _log_delete(sender, instance, **kwargs):
+    if _is_logged(sender):
+        _row(sender, ObjectChange.DELETE, instance.pk, str(instance), snapshot(instance), None).save()
+
+
+@receiver(m2m_changed)
+def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or not _is_logged(type(instance)) or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None:
+        return
+    now = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    changed = sorted(pk_set or [])
+    if action == "post_add":
+        before = sorted(set(now) - set(changed))
+    elif action == "post_remove":
+        before = sorted(set(now) | set(changed))
+    else:
+        before = None
+    _row(type(instance), ObjectChange.UPDATE, instance.pk, str(instance), {field.name: before}, {field.name: now}).save()
+
+
+def log_bulk_created(model, objs: Iterable[models.Model]) -> None:
+    rows = [_row(model, ObjectChange.CREATE, o.pk, str(o), None, snapshot(o)) for o in objs if o.pk is not None]
+    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+
+
+def log_bulk_updated(model, objs, fields, before: dict) -> None:
+    attnames = [model._meta.get_field(f).attname for f in fields]
+    rows = []
+    for obj in objs:
+        old = before.get(obj.pk, {})
+        old_values = {a: _json_value(old.get(a)) for a in attnames}
+        new_values = {a: _json_value(getattr(obj, a)) for a in attnames}
+        if old_values != new_values:
+            rows.append(_row(model, ObjectChange.UPDATE, obj.pk, str(obj), old_values, new_values))
+    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+
+
+def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]) -> int:
+    model = qs.model
+    if not _is_logged(model):
+        return do_update()
+    attnames = [model._meta.get_field(name).attname for name in values]
+    pks = list(qs.values_list("pk", flat=True))
+    before = {
+        row["pk"]: row for row in model._base_manager.using(qs.db).filter(pk__in=pks).values("pk", *attnames)
+    }
+    count = do_update()
+    after = {
+        row["pk"]: row for row in model._base_manager.using(qs.db).filter(pk__in=pks).values("pk", *attnames)
+    }
+    reprs = {o.pk: str(o) for o in model._base_manager.using(qs.db).filter(pk__in=pks)}
+    rows = []
+    for pk in pks:
+        old = {a: _json_value(before.get(pk, {}).get(a)) for a in attnames}
+        new = {a: _json_value(after.get(pk, {}).get(a)) for a in attnames}
+        if old != new:
+            rows.append(_row(model, ObjectChange.UPDATE, pk, reprs.get(pk, str(pk)), old, new))
+    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+    return count
+
+
+def history_for(obj: models.Model):
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return ObjectChange.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")

@@ -1,0 +1,50 @@
+"""Who is acting and in which request, for the change log and audit events.
+
+A context variable rather than a thread-local so that it is right under ASGI and in Celery tasks,
+which set it explicitly with `acting_as`."""
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None = None
+    username: str = ""
+    request_id: str = ""
+    ip: str = ""
+
+
+_actor: ContextVar[Actor] = ContextVar("rectify_actor", default=Actor())
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+def set_actor(actor: Actor):
+    return _actor.set(actor)
+
+
+def reset_actor(token) -> None:
+    _actor.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user=None, *, request_id: str | None = None, ip: str = "") -> Iterator[Actor]:
+    """Run a block (a command, a task, a test) as `user`, with a fresh request id."""
+    actor = Actor(
+        user_id=getattr(user, "pk", None),
+        username=getattr(user, "username", "") or "",
+        request_id=request_id or uuid.uuid4().hex,
+        ip=ip,
+    )
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)

@@ -1,0 +1,36 @@
+"""The landing page: the campaign's phase and, per area, what the user's scope holds."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from rectify.organisations.models import Campaign
+
+from .registry import registry
+from .scope import model_allows
+
+# Apps contribute dashboard panels (template name, context function(request) -> dict).
+PANELS: list[tuple[str, object]] = []
+
+
+def add_panel(template: str, context_fn) -> None:
+    PANELS.append((template, context_fn))
+
+
+@login_required
+def dashboard(request):
+    campaign = Campaign.current()
+    today = timezone.localdate()
+    phase = campaign.phases.filter(start__lte=today, end__gte=today).first() if campaign else None
+    counts = []
+    for config in registry:
+        if config.menu in {"", "system", "organisation"} or not model_allows(request.user, config.model, "view"):
+            continue
+        counts.append((config, config.model.objects.restrict(request.user).count()))
+    panels = []
+    for template, fn in PANELS:
+        extra = fn(request)
+        if extra is not None:
+            panels.append((template, extra))
+    return render(request, "core/dashboard.html", {"campaign": campaign, "phase": phase, "counts": counts, "panels": panels})

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from rectify.accounts.demo import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins."
+
+    def handle(self, *args, **options):
+        password = settings.RECTIFY["DEMO_PASSWORD"]
+        self.stdout.write("\n演示账号 / demo logins (password: %s)  http://127.0.0.1:8000\n" % password)
+        for username, unit, roles, note in DEMO_USERS:
+            self.stdout.write(f"  {username:<18} {unit:<22} {','.join(roles):<28} {note}")
+        self.stdout.write("")

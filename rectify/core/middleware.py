@@ -1,0 +1,46 @@
+"""Request id and acting user for every request (read by the change log and the audit log)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from .current import Actor, reset_actor, set_actor
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class CurrentUserMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        authed = bool(user and user.is_authenticated)
+        token = set_actor(
+            Actor(
+                user_id=user.pk if authed else None,
+                username=user.get_username() if authed else "",
+                request_id=getattr(request, "id", ""),
+                ip=client_ip(request),
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_actor(token)

@@ -1,0 +1,180 @@
+"""Framework models: the base every domain model inherits, and the two append-only logs.
+
+- `BaseModel`: timestamps, an optimistic-lock `version`, and the `RestrictedQuerySet` manager
+  whose `.restrict(user, action)` is the single entry point for who-may-see-what (see scope.py).
+- `ScopedRecord`: a record owned by a unit; carries the denormalised region, county and line of
+  work that scope filters on, so the scope filter needs no join.
+- `ObjectChange`: before/after values of every create, update and delete, including bulk ones.
+- `Event`: audit and domain events (logins, exports, submissions, transfers, views of personal
+  data...). Both logs refuse updates and deletes; on PostgreSQL a trigger enforces it too.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import RestrictedQuerySet, RestrictMixin
+
+
+class RegistryURLMixin:
+    def get_absolute_url(self) -> str:
+        from .registry import registry
+
+        return registry.url_for(self, "detail")
+
+
+class BaseModel(RegistryURLMixin, models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    change_logged = True
+    # Which area of permissions governs the model: "records" (business data, scoped),
+    # "reference" (organisation and catalogues: everyone reads, system admin writes).
+    perm_area = "records"
+    # Fields never shown in the change log in clear (encrypted personal data etc.).
+    log_exclude: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class ScopedRecord(BaseModel):
+    """A business record owned by a unit. `fill_scope()` derives region/county/line from it."""
+
+    unit = models.ForeignKey(
+        "organisations.Unit", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "organisations.Region", verbose_name=_("所属市"), on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    county = models.ForeignKey(
+        "organisations.Region", verbose_name=_("所属区县"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True, editable=False,
+    )
+    line = models.CharField(_("业务条线"), max_length=20, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def scope_region_source(self):
+        """The region a record belongs to: its enterprise's city when it has one (a customs office
+        covers several cities), otherwise its unit's. Override for other shapes."""
+        enterprise = getattr(self, "enterprise", None)
+        if enterprise is not None and getattr(enterprise, "region_id", None):
+            return enterprise.region, enterprise.county
+        return self.unit.city, self.unit.county
+
+    def fill_scope(self) -> None:
+        region, county = self.scope_region_source()
+        self.region = region
+        self.county = county
+        self.line = self.unit.department.line
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.unit_id:
+            self.fill_scope()
+        super().save(*args, **kwargs)
+
+
+class AppendOnlyModel(RegistryURLMixin, models.Model):
+    """Rows that are written once and never changed through the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("日志记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise ValidationError(_("日志记录不可删除。"))
+
+
+class AppendOnlyQuerySet(RestrictMixin, models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("日志记录不可修改。"))
+
+    def delete(self):
+        raise ValidationError(_("日志记录不可删除。"))
+
+
+class ObjectChange(AppendOnlyModel):
+    CREATE, UPDATE, DELETE = "create", "update", "delete"
+    ACTIONS = [(CREATE, _("新增")), (UPDATE, _("修改")), (DELETE, _("删除"))]
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=10, choices=ACTIONS)
+    content_type = models.ForeignKey(ContentType, on_delete=models.DO_NOTHING, db_constraint=False)
+    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+    perm_area = "audit"
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def diff(self) -> list[tuple[str, Any, Any]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Event(AppendOnlyModel):
+    """An audit or domain event: who did what to which object, from where, with what outcome."""
+
+    SUCCESS, FAILURE = "success", "failure"
+    OUTCOMES = [(SUCCESS, _("成功")), (FAILURE, _("失败"))]
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.CharField(_("IP地址"), max_length=64, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    event = models.CharField(_("事件"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=OUTCOMES, default=SUCCESS)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+    perm_area = "audit"
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.object_repr}"

@@ -1,0 +1,51 @@
+"""QuerySets: scoping (`restrict`) and change logging of bulk writes.
+
+Single saves and deletes (including cascades) are logged by signal handlers in changelog.py;
+the bulk paths Django does not signal — `bulk_create`, `bulk_update`, `update` — are logged here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+
+class RestrictMixin:
+    def restrict(self, user, action: str = "view"):
+        """Only the rows `user` may `action` (view/add/change/delete): see core/scope.py."""
+        from .scope import restrict
+
+        return restrict(self, user, action)
+
+
+class RestrictedQuerySet(RestrictMixin, models.QuerySet):
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        from .changelog import log_bulk_created
+
+        objs = list(objs)
+        for obj in objs:
+            if hasattr(obj, "fill_scope") and obj.unit_id:
+                obj.fill_scope()
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            log_bulk_created(self.model, created)
+        return created
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any) -> int:
+        from .changelog import log_bulk_updated
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            before = {
+                row["pk"]: row for row in self.model._base_manager.using(self.db)
+                .filter(pk__in=[o.pk for o in objs]).values("pk", *[self.model._meta.get_field(f).attname for f in fields])
+            }
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            log_bulk_updated(self.model, objs, fields, before)
+        return count
+
+    def update(self, **kwargs: Any) -> int:
+        from .changelog import log_queryset_update
+
+        with transaction.atomic(using=self.db):
+            return log_queryset_update(self, kwargs, lambda: super(RestrictedQuerySet, self).update(**kwargs))

@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, ObjectChange
+from .registry import ModelConfig, registry
+
+registry.register(ModelConfig(
+    model=ObjectChange, menu="system", list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
+    filter_fields=["action", "content_type", "time"], search_fields=["username", "object_repr", "request_id", "object_id"],
+    allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"], select_related=["content_type"],
+    detail_template="core/objectchange_detail.html",
+))
+registry.register(ModelConfig(
+    model=Event, menu="system", list_columns=["time", "username", "ip", "event", "object_repr", "outcome", "request_id"],
+    filter_fields=["event", "outcome", "time"], search_fields=["username", "event", "object_repr", "request_id", "ip"],
+    allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"],
+))
+_ = _

@@ -1,0 +1,116 @@
+"""The model registry: one declaration per model gives it list/detail/edit/delete/history pages,
+export, an API endpoint and a place in the navigation and in the generic tests.
+
+    registry.register(ModelConfig(model=Enterprise, menu="registry", list_columns=[...],
+                                  filter_fields=[...], search_fields=[...], form_fields=[...]))
+
+Anything not given is derived (filterset, table, form, serializer); give a class to take over.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.urls import path, reverse
+
+
+@dataclass(eq=False)
+class ModelConfig:
+    model: type[models.Model]
+    menu: str = ""                      # navigation area key (see navigation.py); "" = not in the menu
+    list_columns: list[str] = field(default_factory=list)
+    filter_fields: list[str] = field(default_factory=list)
+    search_fields: list[str] = field(default_factory=list)
+    form_fields: list[str] | None = None  # None = all editable fields
+    detail_fields: list[str] | None = None
+    api_fields: list[str] | str = "__all__"
+    ordering: list[str] | None = None
+    select_related: list[str] = field(default_factory=list)
+    prefetch_related: list[str] = field(default_factory=list)
+    filterset: type | None = None
+    table: type | None = None
+    form: type | None = None
+    serializer: type | None = None
+    viewset: type | None = None
+    create: Callable[..., Any] | None = None   # service(*, model, data, actor) -> obj
+    update: Callable[..., Any] | None = None   # service(*, obj, data, actor, expected_version) -> obj
+    delete: Callable[..., Any] | None = None   # service(*, obj, actor)
+    allow_add: bool = True
+    allow_edit: bool = True
+    allow_delete: bool = True
+    detail_template: str | None = None
+    detail_panels: list[str] = field(default_factory=list)  # templates included on the detail page
+    list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
+    detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
+    sensitive: bool = False  # pages carry personal data: Cache-Control: no-store
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app_label}:{self.model_name}_{action}"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._configs: dict[type[models.Model], ModelConfig] = {}
+
+    def register(self, config: ModelConfig) -> ModelConfig:
+        self._configs[config.model] = config
+        return config
+
+    def __iter__(self):
+        return iter(self._configs.values())
+
+    def __contains__(self, model) -> bool:
+        return model in self._configs
+
+    def get(self, model) -> ModelConfig:
+        return self._configs[model if isinstance(model, type) else type(model)]
+
+    def for_app(self, app_label: str) -> list[ModelConfig]:
+        return [c for c in self._configs.values() if c.app_label == app_label]
+
+    def url_for(self, obj_or_model, action: str = "detail") -> str:
+        config = self.get(obj_or_model)
+        if isinstance(obj_or_model, type) or action in {"list", "add", "export", "import"}:
+            return reverse(config.url_name(action))
+        return reverse(config.url_name(action), kwargs={"pk": obj_or_model.pk})
+
+    def urlpatterns(self, app_label: str) -> list:
+        from . import views
+
+        patterns = []
+        for config in self.for_app(app_label):
+            base = config.model._meta.model_name
+            kw = {"config": config}
+            patterns += [
+                path(f"{base}/", views.ObjectListView.as_view(**kw), name=f"{base}_list"),
+                path(f"{base}/<int:pk>/", views.ObjectDetailView.as_view(**kw), name=f"{base}_detail"),
+                path(f"{base}/<int:pk>/history/", views.ObjectHistoryView.as_view(**kw), name=f"{base}_history"),
+            ]
+            if config.allow_add:
+                patterns.append(path(f"{base}/add/", views.ObjectEditView.as_view(**kw), name=f"{base}_add"))
+            if config.allow_edit:
+                patterns.append(path(f"{base}/<int:pk>/edit/", views.ObjectEditView.as_view(**kw), name=f"{base}_edit"))
+            if config.allow_delete:
+                patterns.append(path(f"{base}/<int:pk>/delete/", views.ObjectDeleteView.as_view(**kw), name=f"{base}_delete"))
+        return patterns
+
+
+registry = Registry()

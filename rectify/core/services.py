@@ -1,0 +1,91 @@
+"""Generic write services used by the generic views, the API, imports and the CLI.
+
+Each validates, saves (the change log follows automatically), re-checks the actor's scope on the
+saved row inside the same transaction, and raises rather than half-writing. Domain apps add their
+own `<entity>_<action>` services for workflow steps and call these for plain edits."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .scope import model_allows, restrict
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record since it was loaded (optimistic locking)."""
+
+
+def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    m2m = {}
+    for name, value in data.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        else:
+            setattr(obj, name, value)
+    return m2m
+
+
+def ensure_in_scope(obj: models.Model, actor, action: str = "view") -> None:
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), actor, action).exists():
+        raise PermissionDenied(_("保存后的记录超出了您的数据权限范围。"))
+
+
+@transaction.atomic
+def object_create(*, model: type[models.Model], data: dict[str, Any], actor) -> models.Model:
+    if not model_allows(actor, model, "add"):
+        raise PermissionDenied(_("您没有新增此类记录的权限。"))
+    obj = model()
+    m2m = _assign(obj, data)
+    if hasattr(obj, "fill_scope") and getattr(obj, "unit_id", None):
+        obj.fill_scope()
+    obj.full_clean()
+    obj.save()
+    for name, value in m2m.items():
+        getattr(obj, name).set(value)
+    ensure_in_scope(obj, actor)
+    return obj
+
+
+@transaction.atomic
+def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_version: int | None = None) -> models.Model:
+    model = type(obj)
+    locked = restrict(model._default_manager.select_for_update().filter(pk=obj.pk), actor, "change").first()
+    if locked is None:
+        raise PermissionDenied(_("您没有修改此记录的权限。"))
+    if expected_version is not None and hasattr(locked, "version") and locked.version != expected_version:
+        raise ConflictError(
+            _("该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。请刷新后重新修改。")
+            % {"now": locked.version, "mine": expected_version},
+            code="conflict",
+        )
+    frozen = getattr(locked, "frozen_fields", lambda: ())()
+    for name in frozen:
+        if name in data and data[name] != getattr(locked, name):
+            raise ValidationError({name: _("该字段在决定书印发后不能修改。")})
+    m2m = _assign(locked, data)
+    if hasattr(locked, "fill_scope") and getattr(locked, "unit_id", None):
+        locked.fill_scope()
+    if hasattr(locked, "version"):
+        locked.version += 1
+    locked.full_clean()
+    locked.save()
+    for name, value in m2m.items():
+        getattr(locked, name).set(value)
+    ensure_in_scope(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def object_delete(*, obj: models.Model, actor) -> None:
+    model = type(obj)
+    target = restrict(model._default_manager.filter(pk=obj.pk), actor, "delete").first()
+    if target is None:
+        raise PermissionDenied(_("您没有删除此记录的权限。"))
+    try:
+        target.delete()
+    except models.ProtectedError as exc:
+        raise ValidationError(_("该记录仍被其他记录引用（%(n)s 条），不能删除。") % {"n": len(exc.protected_objects)})

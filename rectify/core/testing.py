@@ -1,0 +1,335 @@
+"""The generic testing kit. A model's test declares data; the kit checks every page and API
+endpoint of the model for anonymous users, users without permission, users in scope and out of
+scope (two cities, two departments, the province), create/edit/delete through the pages and the
+API, optimistic locking and the change log.
+
+    class EnterpriseTests(ModelScopeTests):
+        model = Enterprise
+        region_only = True          # no line of work: every department of the city sees it
+
+        @classmethod
+        def make_object(cls, unit): ...           # an object owned by `unit` (default: Shenyang SAMR)
+        def form_data(self, unit): ...            # POST data creating one (None: no create test)
+
+`tests/test_registry_coverage.py` fails when a registered model has no such test class.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.test import TestCase
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from .models import ObjectChange
+from .registry import registry
+
+PASSWORD = "Test-pass-2020!"
+
+# key -> (unit code, roles)
+WORLD_USERS: dict[str, tuple[str, list[str]]] = {
+    "province_office": ("210000-office", ["office_admin", "reviewer", "clerk"]),
+    "province_samr": ("210000-samr", ["clerk", "reviewer"]),
+    "province_police": ("210000-police", ["clerk"]),
+    "shenyang_office": ("210100-office", ["office_admin", "reviewer", "clerk"]),
+    "shenyang_samr": ("210100-samr", ["clerk"]),
+    "shenyang_samr_admin": ("210100-samr", ["office_admin"]),
+    "shenyang_police": ("210100-police", ["clerk"]),
+    "shenyang_leader": ("210100-office", ["leader"]),
+    "shenyang_norole": ("210100-samr", []),
+    "dalian_office": ("210200-office", ["office_admin", "reviewer", "clerk"]),
+    "dalian_samr": ("210200-samr", ["clerk"]),
+    "customs_dl": ("210200-customs_dl", ["clerk"]),
+    "customs_sy": ("210100-customs_sy", ["clerk"]),
+    "heping_samr": ("210102-samr", ["clerk"]),
+    "sysadmin": ("210000-office", ["sys_admin"]),
+    "secadmin": ("210000-office", ["sec_admin"]),
+    "auditadmin": ("210000-office", ["audit_admin"]),
+}
+
+
+def make_world_user(key: str):
+    from rectify.accounts.models import Role, User
+    from rectify.organisations.models import Unit
+
+    unit_code, roles = WORLD_USERS[key]
+    user = User.objects.create_user(username=f"t_{key}", password=PASSWORD, unit=Unit.objects.get(code=unit_code),
+                                    full_name=key, is_enforcement_officer=True)
+    user.roles.set(Role.objects.filter(code__in=roles))
+    return user
+
+
+class WorldTestCase(TestCase):
+    """A TestCase with the standard users (self.users[key]) and helpers to act as them."""
+
+    users: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {key: make_world_user(key) for key in WORLD_USERS}
+
+    @staticmethod
+    def unit(code: str):
+        from rectify.organisations.models import Unit
+
+        return Unit.objects.select_related("region", "department").get(code=code)
+
+    def login(self, key: str):
+        self.client.force_login(self.users[key])
+        return self.users[key]
+
+    def api(self, key: str | None) -> APIClient:
+        client = APIClient()
+        if key:
+            client.force_authenticate(self.users[key])
+        return client
+
+
+def _url(config, action: str, obj=None) -> str:
+    if obj is None:
+        return reverse(config.url_name(action))
+    return reverse(config.url_name(action), kwargs={"pk": obj.pk})
+
+
+def _api_url(config, obj=None) -> str:
+    base = f"api-{config.app_label}-{config.model_name}"
+    return reverse(f"{base}-detail", kwargs={"pk": obj.pk}) if obj is not None else reverse(f"{base}-list")
+
+
+class ModelScopeTests(WorldTestCase):
+    __test__ = False  # abstract: only subclasses that name a model are collected
+    model: ClassVar[type | None] = None
+    owner_unit: ClassVar[str] = "210100-samr"
+    # Who sees an object owned by `owner_unit`. The defaults are the rules of the domain for a
+    # record of Shenyang's market-regulation line; subclasses state their own when different.
+    visible_to: ClassVar[tuple[str, ...]] = ("province_office", "province_samr", "shenyang_office", "shenyang_samr")
+    hidden_from: ClassVar[tuple[str, ...]] = ("dalian_office", "dalian_samr", "shenyang_police", "province_police", "customs_dl")
+    region_only: ClassVar[bool] = False  # no line of work: all departments of the region see it
+    writer: ClassVar[str | None] = "shenyang_samr"  # who creates and edits in the tests (None: read-only model)
+    deleter: ClassVar[str | None] = "shenyang_office"
+    no_permission_user: ClassVar[str] = "shenyang_norole"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__test__ = cls.__dict__.get("model") is not None or (cls.model is not None and "__test__" not in cls.__dict__)
+
+    @classmethod
+    def make_object(cls, unit):
+        raise NotImplementedError
+
+    def form_data(self, unit) -> dict | None:
+        return None
+
+    def update_data(self, obj) -> dict | None:
+        """POST data for an edit; defaults to form_data with the same unit."""
+        return self.form_data(obj.unit) if hasattr(obj, "unit") else self.form_data(None)
+
+    def api_data(self, unit) -> dict | None:
+        data = self.form_data(unit)
+        if data is None:
+            return None
+        from django.db import models as m
+
+        out = {}
+        for key, value in data.items():
+            if key == "version":
+                continue
+            try:
+                field = self.model._meta.get_field(key)
+            except Exception:
+                out[key] = value
+                continue
+            if isinstance(field, m.BooleanField):
+                value = value in (True, "on", "true", "1", 1)
+            elif value == "" and (field.null or isinstance(field, m.ForeignKey)):
+                value = None
+            out[key] = value
+        return out
+
+    # ------------------------------------------------------------------------------------------
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        if cls.model is None:
+            return
+        cls.config = registry.get(cls.model)
+        cls.obj = cls.make_object(cls.unit(cls.owner_unit))
+
+    def setUp(self):
+        if self.model is None:
+            self.skipTest("abstract")
+
+    def _visible(self):
+        visible = list(self.visible_to)
+        hidden = list(self.hidden_from)
+        if self.region_only:
+            moved = [k for k in hidden if k in ("shenyang_police",)]
+            visible += moved
+            hidden = [k for k in hidden if k not in moved and k not in ("province_police",)]
+        return visible, hidden
+
+    def test_anonymous_is_sent_to_login(self):
+        urls = [_url(self.config, "list"), _url(self.config, "detail", self.obj), _url(self.config, "history", self.obj)]
+        if self.config.allow_add:
+            urls.append(_url(self.config, "add"))
+        if self.config.allow_edit:
+            urls.append(_url(self.config, "edit", self.obj))
+        if self.config.allow_delete:
+            urls.append(_url(self.config, "delete", self.obj))
+        for url in urls:
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 302, url)
+            self.assertIn(reverse("accounts:login"), response["Location"])
+        for url in (_api_url(self.config), _api_url(self.config, self.obj)):
+            self.assertIn(self.api(None).get(url).status_code, (401, 403), url)
+
+    def test_user_without_role_sees_nothing(self):
+        self.login(self.no_permission_user)
+        self.assertEqual(self.client.get(_url(self.config, "list")).status_code, 403)
+        self.assertEqual(self.client.get(_url(self.config, "detail", self.obj)).status_code, 404)
+        self.assertEqual(self.api(self.no_permission_user).get(_api_url(self.config)).status_code, 403)
+
+    def test_in_scope_users_see_the_object(self):
+        visible, _ = self._visible()
+        for key in visible:
+            self.login(key)
+            response = self.client.get(_url(self.config, "list"))
+            self.assertEqual(response.status_code, 200, key)
+            detail = self.client.get(_url(self.config, "detail", self.obj))
+            self.assertEqual(detail.status_code, 200, f"{key} should see {self.obj!r}")
+            self.assertEqual(self.client.get(_url(self.config, "history", self.obj)).status_code, 200, key)
+            self.assertTrue(self.model.objects.restrict(self.users[key]).filter(pk=self.obj.pk).exists(), key)
+            api = self.api(key).get(_api_url(self.config, self.obj))
+            self.assertEqual(api.status_code, 200, key)
+            self.assertEqual(api.json()["id"], self.obj.pk)
+
+    def test_out_of_scope_users_get_404(self):
+        _, hidden = self._visible()
+        for key in hidden:
+            self.login(key)
+            listed = self.client.get(_url(self.config, "list"))
+            if listed.status_code == 200:
+                self.assertNotIn(self.obj.pk, {r.pk for r in listed.context["table"].data}, key)
+            self.assertEqual(self.client.get(_url(self.config, "detail", self.obj)).status_code, 404, key)
+            if self.config.allow_edit:
+                self.assertEqual(self.client.get(_url(self.config, "edit", self.obj)).status_code, 404, key)
+            self.assertIn(self.api(key).get(_api_url(self.config, self.obj)).status_code, (403, 404), key)
+            api_list = self.api(key).get(_api_url(self.config))
+            if api_list.status_code == 200:
+                self.assertNotIn(self.obj.pk, [r["id"] for r in api_list.json()["results"]], key)
+
+    def test_list_filters_search_sort_and_export(self):
+        key = self._visible()[0][0]
+        self.login(key)
+        table_cls = self.client.get(_url(self.config, "list")).context["table"]
+        sortable = [c.name for c in table_cls.columns if c.orderable]
+        if sortable:
+            self.assertEqual(self.client.get(_url(self.config, "list"), {"sort": f"-{sortable[0]}"}).status_code, 200)
+        self.assertEqual(self.client.get(_url(self.config, "list"), {"q": str(self.obj)[:4]}).status_code, 200)
+        response = self.client.get(_url(self.config, "list"), {"export": "csv"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.decode("utf-8-sig").count("\n") >= 2)
+        response = self.client.get(_url(self.config, "list"), {"export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content[:2], b"PK")
+
+    def _changes(self, obj, action):
+        ct = ContentType.objects.get_for_model(type(obj))
+        return ObjectChange.objects.filter(content_type=ct, object_id=str(obj.pk), action=action)
+
+    def test_create_through_page_and_api(self):
+        if not self.config.allow_add or self.writer is None:
+            return
+        unit = self.users[self.writer].unit
+        data = self.form_data(unit)
+        if data is None:
+            return
+        self.login(self.writer)
+        self.assertEqual(self.client.get(_url(self.config, "add")).status_code, 200)
+        before = set(self.model.objects.values_list("pk", flat=True))
+        response = self.client.post(_url(self.config, "add"), data)
+        if response.status_code != 302:
+            form = response.context.get("form") if response.context else None
+            self.fail(f"create failed: {response.status_code} {form.errors if form else response.content[:500]}")
+        created = self.model.objects.exclude(pk__in=before).get()
+        change = self._changes(created, ObjectChange.CREATE).get()
+        self.assertEqual(change.user_id, self.users[self.writer].pk)
+        self.assertTrue(change.request_id)
+        api_data = self.api_data(unit)
+        if api_data is not None:
+            created.delete()  # the API creates the same data again (unique fields)
+            response = self.api(self.writer).post(_api_url(self.config), api_data, format="json")
+            self.assertEqual(response.status_code, 201, response.content[:800])
+
+    def test_leader_reads_but_cannot_write(self):
+        if self.model.perm_area != "records":
+            return
+        self.login("shenyang_leader")
+        if self.config.allow_add:
+            self.assertEqual(self.client.get(_url(self.config, "add")).status_code, 403)
+        self.assertEqual(self.api("shenyang_leader").post(_api_url(self.config), {}, format="json").status_code, 403)
+
+    def test_edit_with_optimistic_lock_and_history(self):
+        if not self.config.allow_edit or self.writer is None:
+            return
+        data = self.update_data(self.obj)
+        if data is None:
+            return
+        self.login(self.writer)
+        page = self.client.get(_url(self.config, "edit", self.obj))
+        self.assertEqual(page.status_code, 200)
+        version = self.model.objects.get(pk=self.obj.pk).version
+        stale = {**data, "version": version - 1}
+        conflict = self.client.post(_url(self.config, "edit", self.obj), stale)
+        self.assertEqual(conflict.status_code, 400)
+        self.assertContains(conflict, "已被他人修改", status_code=400)
+        response = self.client.post(_url(self.config, "edit", self.obj), {**data, "version": version})
+        if response.status_code != 302:
+            form = response.context.get("form") if response.context else None
+            self.fail(f"edit failed: {form.errors if form else response.status_code}")
+        self.assertEqual(self.model.objects.get(pk=self.obj.pk).version, version + 1)
+        api = self.api(self.writer)
+        url = _api_url(self.config, self.obj)
+        etag = api.get(url)["ETag"]
+        api_data = self.api_data(self.obj.unit if hasattr(self.obj, "unit") else None) or {}
+        self.assertEqual(api.patch(url, api_data, format="json").status_code, 428)
+        self.assertEqual(api.patch(url, api_data, format="json", HTTP_IF_MATCH='"0-0"').status_code, 412)
+        response = api.patch(url, api_data, format="json", HTTP_IF_MATCH=etag)
+        self.assertEqual(response.status_code, 200, response.content[:800])
+
+    def test_delete_is_logged(self):
+        if not self.config.allow_delete or self.deleter is None:
+            return
+        obj = self.obj
+        self.login(self.deleter)
+        response = self.client.post(_url(self.config, "delete", obj))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(self.model.objects.filter(pk=obj.pk).exists())
+        self.assertTrue(self._changes(obj, ObjectChange.DELETE).exists())
+
+
+class ReferenceScopeTests(ModelScopeTests):
+    """Reference data: every authenticated user with a role reads it; only the system admin writes."""
+
+    visible_to = ("province_office", "shenyang_samr", "dalian_office", "customs_dl", "sysadmin")
+    hidden_from = ()
+    writer = "sysadmin"
+    deleter = "sysadmin"
+
+    @classmethod
+    def make_object(cls, unit):
+        raise NotImplementedError
+
+    def test_clerk_cannot_write_reference_data(self):
+        if self.model is None:
+            return
+        self.login("shenyang_office")
+        if self.config.allow_add:
+            self.assertEqual(self.client.get(_url(self.config, "add")).status_code, 403)
+        if self.config.allow_edit:
+            self.assertEqual(self.client.get(_url(self.config, "edit", self.obj)).status_code, 403)

@@ -1,0 +1,201 @@
+"""Generic views behind every registered model: list (filters, search, sort, pages, export),
+detail, create/edit (through services, with optimistic locking), delete and history.
+
+Everything is narrowed by `restrict(user, action)`; an object out of scope answers 404."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from . import services
+from .builders import form_for, scoped_filterset, table_for
+from .changelog import history_for
+from .events import events_for, record_event
+from .exports import file_response, table_rows, write_csv, write_xlsx
+from .registry import ModelConfig
+from .scope import can, model_allows
+
+
+class ConfigView(LoginRequiredMixin, View):
+    config: ModelConfig = None  # set by as_view(config=...)
+
+    def base_queryset(self, action: str = "view"):
+        qs = self.config.model.objects.restrict(self.request.user, action)
+        if self.config.select_related:
+            qs = qs.select_related(*self.config.select_related)
+        if self.config.prefetch_related:
+            qs = qs.prefetch_related(*self.config.prefetch_related)
+        return qs
+
+    def get_object(self, action: str = "view"):
+        obj = self.base_queryset("view").filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise Http404(_("记录不存在或不在您的数据范围内。"))
+        if action != "view" and not can(self.request.user, action, obj):
+            raise PermissionDenied(_("您没有此操作的权限。"))
+        return obj
+
+    def context(self, **extra):
+        model = self.config.model
+        user = self.request.user
+        return {
+            "config": self.config,
+            "model_name": self.config.verbose_name,
+            "model_name_plural": self.config.verbose_name_plural,
+            "can_add": self.config.allow_add and model_allows(user, model, "add"),
+            "can_change": self.config.allow_edit and model_allows(user, model, "change"),
+            "can_delete": self.config.allow_delete and model_allows(user, model, "delete"),
+            **extra,
+        }
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if self.config is not None and self.config.sensitive:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class ObjectListView(ConfigView):
+    template_name = "core/object_list.html"
+    paginate_by = 50
+
+    def get(self, request):
+        if not model_allows(request.user, self.config.model, "view"):
+            raise PermissionDenied(_("您没有查看此类记录的权限。"))
+        qs = self.base_queryset()
+        if self.config.ordering:
+            qs = qs.order_by(*self.config.ordering)
+        filterset = scoped_filterset(self.config, request.GET or None, qs, request.user, request)
+        if filterset.is_bound and not filterset.is_valid():
+            qs = qs.none()
+        else:
+            qs = filterset.qs
+        table = table_for(self.config)(qs)
+        fmt = request.GET.get("export")
+        if fmt in {"xlsx", "csv"}:
+            RequestConfig(request, paginate=False).configure(table)
+            headers, rows = table_rows(table)
+            record_event("export", detail={"model": self.config.model._meta.label, "format": fmt, "rows": len(rows),
+                                           "filters": {k: v for k, v in request.GET.items() if k != "export"}})
+            name = f"{self.config.verbose_name_plural}.{fmt}"
+            content = write_xlsx(headers, rows, sheet=self.config.verbose_name_plural) if fmt == "xlsx" else write_csv(headers, rows)
+            return file_response(content, name, fmt)
+        RequestConfig(request, paginate={"per_page": self.paginate_by}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, self.template_name, self.context(table=table, filterset=filterset, querystring=query.urlencode()))
+
+
+class ObjectDetailView(ConfigView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        template = self.config.detail_template or "core/object_detail.html"
+        fields = detail_fields(obj, self.config.detail_fields)
+        return render(request, template, self.context(object=obj, fields=fields,
+                      can_change_obj=self.config.allow_edit and can(request.user, "change", obj),
+                      can_delete_obj=self.config.allow_delete and can(request.user, "delete", obj)))
+
+
+def detail_fields(obj, names=None) -> list[tuple[str, object]]:
+    rows = []
+    meta = obj._meta
+    if names is None:
+        names = [f.name for f in meta.concrete_fields if f.name not in {"id"}] + [f.name for f in meta.many_to_many]
+    exclude = set(getattr(obj, "log_exclude", ()))
+    for name in names:
+        if name in exclude:
+            continue
+        field = meta.get_field(name)
+        if field.many_to_many:
+            value = "、".join(str(v) for v in getattr(obj, name).all())
+        elif field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
+        rows.append((str(field.verbose_name), value))
+    return rows
+
+
+class ObjectEditView(ConfigView):
+    template_name = "core/object_edit.html"
+
+    def _form(self, obj=None, data=None, files=None):
+        return form_for(self.config)(data=data, files=files, instance=obj, user=self.request.user)
+
+    def _load(self):
+        if "pk" in self.kwargs:
+            return self.get_object("change")
+        if not model_allows(self.request.user, self.config.model, "add"):
+            raise PermissionDenied(_("您没有新增此类记录的权限。"))
+        return None
+
+    def get(self, request, pk=None):
+        obj = self._load()
+        initial = {k: v for k, v in request.GET.items()} if obj is None else None
+        form = form_for(self.config)(instance=obj, initial=initial, user=request.user)
+        return render(request, self.template_name, self.context(form=form, object=obj))
+
+    def post(self, request, pk=None):
+        obj = self._load()
+        form = self._form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                if obj is None:
+                    create = self.config.create or services.object_create
+                    obj = create(model=self.config.model, data=form.service_data(), actor=request.user)
+                    messages.success(request, _("已新增%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
+                else:
+                    update = self.config.update or services.object_update
+                    obj = update(obj=obj, data=form.service_data(), actor=request.user,
+                                 expected_version=form.cleaned_data.get("version"))
+                    messages.success(request, _("已保存%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
+                return HttpResponseRedirect(obj.get_absolute_url())
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+        messages.error(request, _("保存失败，请按提示修改。"))
+        return render(request, self.template_name, self.context(form=form, object=obj), status=400)
+
+
+def add_validation_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+class ObjectDeleteView(ConfigView):
+    template_name = "core/object_delete.html"
+
+    def get(self, request, pk):
+        obj = self.get_object("delete")
+        return render(request, self.template_name, self.context(object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_object("delete")
+        try:
+            (self.config.delete or services.object_delete)(obj=obj, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(request, _("已删除：%(obj)s") % {"obj": obj})
+        from .registry import registry
+
+        return HttpResponseRedirect(registry.url_for(self.config.model, "list"))
+
+
+class ObjectHistoryView(ConfigView):
+    template_name = "core/object_history.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(request, self.template_name, self.context(
+            object=obj, changes=history_for(obj)[:200], events=events_for(obj)[:200]))

@@ -1,0 +1,4 @@
+from rectify.core.registry import registry
+
+app_name = "fieldwork"
+urlpatterns = [*registry.urlpatterns("fieldwork")]

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from rectify.core.api.urls import build_router
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("rectify.accounts.urls")),
+    path("org/", include("rectify.organisations.urls")),
+    path("enterprises/", include("rectify.enterprises.urls")),
+    path("fieldwork/", include("rectify.fieldwork.urls")),
+    path("enforcement/", include("rectify.enforcement.urls")),
+    path("reports/", include("rectify.reports.urls")),
+    path("public/", include("rectify.portal.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include(build_router().urls)),
+    path("", include("rectify.core.urls")),
+]
+
+handler400 = "rectify.core.errors.bad_request"
+handler403 = "rectify.core.errors.permission_denied"
+handler404 = "rectify.core.errors.page_not_found"
+handler500 = "rectify.core.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
