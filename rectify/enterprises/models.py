@@ -1,1 +1,123 @@
-"""Models of this part of the domain."""
+"""The enterprise registry: producers and exporters of the campaign's categories."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import BaseModel
+from rectify.core.scope import REGION_ONLY, ScopeSpec
+from rectify.core.validators import validate_uscc
+
+
+class EntityType(models.TextChoices):
+    COMPANY = "company", _("企业法人")
+    BRANCH = "branch", _("分支机构")
+    INDIVIDUAL = "individual", _("个体工商户")
+    COOPERATIVE = "cooperative", _("农民专业合作社")
+    OTHER = "other", _("其他")
+
+
+class Enterprise(BaseModel):
+    """A market entity (enterprises include individual businesses). Region-scoped: every
+    department of a city sees the city's enterprises; provincial units see all."""
+
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc],
+        help_text=_("18位，按 GB 32100-2015 校验；无代码的个体户可留空。"),
+    )
+    entity_type = models.CharField(_("主体类型"), max_length=20, choices=EntityType.choices, default=EntityType.COMPANY)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    region = models.ForeignKey("organisations.Region", verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("organisations.Region", verbose_name=_("所在区县"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    contact = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    categories = models.ManyToManyField("organisations.ProductCategory", verbose_name=_("生产产品类别"), blank=True,
+                                        related_name="enterprises")
+    is_producer = models.BooleanField(_("列入生产企业清单"), default=False, db_index=True)
+    is_exporter = models.BooleanField(_("列入出口企业清单"), default=False, db_index=True)
+    approved_on = models.DateField(_("获批/成立日期"), null=True, blank=True)
+    credit_status = models.CharField(
+        _("信用状态"), max_length=20, default="normal",
+        choices=[("normal", _("正常")), ("abnormal", _("经营异常名录")), ("serious", _("严重违法失信名单"))],
+    )
+    merged_into = models.ForeignKey("self", verbose_name=_("已合并至"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_from", editable=False)
+    notes = models.TextField(_("备注"), blank=True)
+
+    scope = ScopeSpec(region="region", county="county", line=None, owner=None)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业名录")
+        ordering = ["region__code", "name"]
+        indexes = [models.Index(fields=["region", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Qualification(BaseModel):
+    """Medical-device registration certificate, production licence or filing."""
+
+    class Kind(models.TextChoices):
+        DEVICE_REGISTRATION = "device_registration", _("医疗器械注册证")
+        PRODUCTION_LICENCE = "production_licence", _("生产许可证")
+        FILING = "filing", _("备案凭证")
+        CERTIFICATION = "certification", _("认证证书")
+        EXPORT_CERTIFICATE = "export_certificate", _("境外认证/注册")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="qualifications")
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    number = models.CharField(_("证书编号"), max_length=100, db_index=True)
+    issuer = models.CharField(_("发证机关"), max_length=200, blank=True)
+    scope_text = models.CharField(_("许可/注册范围"), max_length=300, blank=True)
+    categories = models.ManyToManyField("organisations.ProductCategory", verbose_name=_("覆盖产品类别"), blank=True, related_name="+")
+    valid_from = models.DateField(_("有效期自"), null=True, blank=True)
+    valid_to = models.DateField(_("有效期至"), null=True, blank=True)
+
+    scope = ScopeSpec(region="enterprise__region", county="enterprise__county", line=None, owner=None)
+
+    class Meta:
+        verbose_name = _("资质证照")
+        verbose_name_plural = _("资质证照")
+        ordering = ["enterprise", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "number"], name="qualification_unique_per_enterprise"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_from__isnull=True)
+                                   | models.Q(valid_to__gte=models.F("valid_from")), name="qualification_valid_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class ListEntry(BaseModel):
+    """An enterprise's entry on the producer list or the exporter list, with date and source."""
+
+    class Kind(models.TextChoices):
+        PRODUCER = "producer", _("防疫物资及其重要原辅材料生产企业清单")
+        EXPORTER = "exporter", _("医用防疫物资出口生产、经营企业清单")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="list_entries")
+    kind = models.CharField(_("清单"), max_length=20, choices=Kind.choices)
+    listed_on = models.DateField(_("列入日期"))
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("填报单位"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+
+    scope = ScopeSpec(region="enterprise__region", county="enterprise__county", line=None, owner=None)
+
+    class Meta:
+        verbose_name = _("清单条目")
+        verbose_name_plural = _("清单条目")
+        ordering = ["-listed_on"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="list_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()}"
+
+
+_ = REGION_ONLY
