@@ -1,6 +1,10 @@
-from rectify.core.registry import ModelConfig, registry
+from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, ListEntry, Qualification
+from rectify.core.navigation import add_link
+from rectify.core.registry import ModelConfig, registry
+from rectify.core.scope import model_allows
+
+from .models import Enterprise, Letter, ListEntry, Qualification
 
 registry.register(ModelConfig(
     model=Enterprise, menu="registry",
@@ -9,7 +13,9 @@ registry.register(ModelConfig(
     search_fields=["name", "credit_code", "legal_representative", "address"],
     form_fields=["name", "credit_code", "entity_type", "legal_representative", "region", "county", "address", "contact",
                  "phone", "categories", "is_producer", "is_exporter", "approved_on", "credit_status", "notes"],
-    select_related=["region", "county"],
+    select_related=["region", "county", "merged_into"],
+    detail_panels=["enterprises/enterprise_panels.html"],
+    list_actions=[(_("Excel 导入"), "enterprises:import"), (_("疑似重复"), "enterprises:duplicates")],
 ))
 registry.register(ModelConfig(
     model=Qualification, menu="registry", list_columns=["number", "kind", "enterprise", "issuer", "valid_from", "valid_to"],
@@ -20,3 +26,13 @@ registry.register(ModelConfig(
     model=ListEntry, menu="", list_columns=["enterprise", "kind", "listed_on", "source", "unit"],
     filter_fields=["kind", "listed_on"], search_fields=["enterprise__name", "source"], select_related=["enterprise", "unit"],
 ))
+registry.register(ModelConfig(
+    model=Letter, menu="registry", list_columns=["enterprise", "kind", "date", "number", "unit", "region"],
+    filter_fields=["kind", "region", "date"], search_fields=["enterprise__name", "number"],
+    form_fields=["unit", "enterprise", "kind", "date", "number", "document", "notes"],
+    select_related=["enterprise", "unit", "region"],
+))
+
+add_link("registry", _("Excel 导入"), "enterprises:import", check=lambda u: model_allows(u, Enterprise, "add"))
+add_link("registry", _("疑似重复企业"), "enterprises:duplicates", check=lambda u: model_allows(u, Enterprise, "manage"))
+add_link("registry", _("排查覆盖情况"), "enterprises:coverage", check=lambda u: model_allows(u, Enterprise, "view"))

@@ -1,0 +1,300 @@
+"""Writes of the enterprise registry: the list import (upload → check → commit, all or nothing)
+and the merge of duplicate enterprises. Every write is audited (change log + events)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify.core.events import record_event
+from rectify.core.importing import ImportFileError, Table, errors_by_row, read_table, read_upload, sniff
+from rectify.core.scope import model_allows, restrict
+
+from .importers import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
+from .models import Enterprise, ImportJob, ListEntry, Qualification
+
+BATCH = 1000
+SYNC_MAX_BYTES = 512 * 1024   # files up to this size are checked while the user waits
+SYNC_MAX_ROWS = 2000          # imports up to this many rows are committed while the user waits
+
+
+def _batches(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# -- progress ----------------------------------------------------------------------------------------
+# Progress lives in the cache: the commit runs in one transaction, so a progress column in the
+# job row would stay invisible to the polling page until the very end.
+def progress_key(job_id: int) -> str:
+    return f"enterprises:import-progress:{job_id}"
+
+
+def set_progress(job_id: int, processed: int) -> None:
+    cache.set(progress_key(job_id), processed, 3600)
+
+
+def get_progress(job: ImportJob) -> int:
+    value = cache.get(progress_key(job.pk))
+    return job.processed if value is None or not job.is_running else min(int(value), job.total or int(value))
+
+
+# -- import jobs -------------------------------------------------------------------------------------
+def import_job_create(*, uploaded, actor, unit=None) -> ImportJob:
+    """Accept an upload after the file-level checks (size, type, zip/XML bombs, encryption; for
+    small files also headers and parsing). A refused file raises ImportFileError; nothing is saved."""
+    if not model_allows(actor, Enterprise, "add"):
+        raise PermissionDenied(_("您没有导入企业名录的权限。"))
+    unit = unit or actor.unit
+    name = (getattr(uploaded, "name", "") or "upload").rsplit("/", 1)[-1][:200]
+    data = read_upload(uploaded)
+    table = read_table(name, data, COLUMNS) if len(data) <= SYNC_MAX_BYTES else None
+    if table is None:
+        sniff(name, data)
+    job = ImportJob(unit=unit, created_by=actor if getattr(actor, "pk", None) else None, original_name=name,
+                    total=len(table.rows) if table else 0)
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    record_event("enterprise.import.upload", job, detail={"file": name, "bytes": len(data)})
+    job._table = table  # reused by an immediate check in the same request
+    return job
+
+
+def _load_table(job: ImportJob) -> Table:
+    table = getattr(job, "_table", None)
+    if table is not None:
+        return table
+    with job.file.open("rb") as f:
+        data = f.read()
+    return read_table(job.original_name, data, COLUMNS)
+
+
+def import_job_check(job: ImportJob) -> ImportJob:
+    """Validate and classify every row (the preview). Writes only the job."""
+    job.status = ImportJob.Status.VALIDATING
+    job.save(update_fields=["status", "updated_at"])
+    try:
+        table = _load_table(job)
+    except ImportFileError as exc:
+        return _finish(job, ImportJob.Status.FAILED, str(exc))
+    job.total = len(table.rows)
+    candidates, errors = check_rows(table, job.unit, lambda n: set_progress(job.pk, n))
+    _store_result(job, table, candidates, errors)
+    status = ImportJob.Status.INVALID if errors else ImportJob.Status.READY
+    message = _("%(n)d 行有错误，请下载失败行修改后重新上传。") % {"n": job.count_error} if errors else \
+        _("校验通过，确认后将一次性导入。")
+    return _finish(job, status, message, finished=False)
+
+
+def _store_result(job: ImportJob, table: Table, candidates: list[Candidate], errors: list) -> None:
+    job.count_new = sum(1 for c in candidates if c.status == NEW)
+    job.count_update = sum(1 for c in candidates if c.status == UPDATE)
+    job.count_unchanged = len(candidates) - job.count_new - job.count_update
+    failed = errors_by_row(errors)
+    job.count_error = len(failed)
+    job.errors = [e.as_dict() for e in errors[:20000]]
+    raw = {r.number: r.raw for r in table.rows if r.number in failed}
+    job.failed_rows = {str(n): raw.get(n, []) for n in list(failed)[:20000]}
+    job.headers = list(table.headers)
+    job.preview = preview_rows(candidates, errors)
+    job.processed = job.total
+
+
+def _finish(job: ImportJob, status: str, message: str, finished: bool = True) -> ImportJob:
+    job.status = status
+    job.message = message
+    if finished:
+        job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
+    """Apply a checked file: every row or none. Idempotent — a job already done is left alone,
+    and re-applying a file changes nothing (rows are keyed on the credit code)."""
+    if not restrict(ImportJob.objects.filter(pk=job.pk), actor, "add").exists() and getattr(actor, "pk", None):
+        raise PermissionDenied(_("您没有导入企业名录的权限。"))
+    job.refresh_from_db()
+    if job.status == ImportJob.Status.DONE:
+        return job
+    if job.status not in (ImportJob.Status.READY, ImportJob.Status.COMMITTING):
+        raise ValidationError(_("该文件尚未通过校验，不能导入。"))
+    job.status = ImportJob.Status.COMMITTING
+    job.save(update_fields=["status", "updated_at"])
+    try:
+        table = _load_table(job)
+        # Check again: the registry may have changed since the preview.
+        candidates, errors = check_rows(table, job.unit)
+        if errors:
+            _store_result(job, table, candidates, errors)
+            return _finish(job, ImportJob.Status.INVALID, _("数据在校验后发生了变化，出现 %(n)d 行错误，未导入任何数据。")
+                           % {"n": job.count_error})
+        with transaction.atomic():
+            counts = enterprise_import_apply(candidates=candidates, unit=job.unit, source=job.original_name,
+                                             progress=lambda n: set_progress(job.pk, n))
+            _store_result(job, table, candidates, [])
+            job.count_new, job.count_update, job.count_unchanged = counts["new"], counts["update"], counts["unchanged"]
+            record_event("enterprise.import.commit", job, detail=counts)
+            _finish(job, ImportJob.Status.DONE, _("导入完成：新增 %(new)d，更新 %(update)d，无变化 %(unchanged)d。") % counts)
+    except ImportFileError as exc:
+        return _finish(job, ImportJob.Status.FAILED, str(exc))
+    except Exception as exc:
+        _finish(job, ImportJob.Status.FAILED, _("导入失败，未写入任何数据：%(err)s") % {"err": exc})
+        raise
+    return job
+
+
+def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
+                            progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Write classified rows in bulk, in batches, inside one transaction (the caller's or ours).
+    The RestrictedQuerySet bulk methods write the change log."""
+    today = timezone.localdate()
+    new = [c for c in candidates if c.status == NEW]
+    upd = [c for c in candidates if c.status == UPDATE]
+    through = Enterprise.categories.through
+    done = 0
+    with transaction.atomic():
+        for chunk in _batches(new):
+            objs = [Enterprise(**c.fields, is_producer=bool(c.categories), is_exporter=bool(c.is_exporter)) for c in chunk]
+            Enterprise.objects.bulk_create(objs)
+            if any(o.pk is None for o in objs):  # databases that do not return ids
+                ids = dict(Enterprise.objects.filter(credit_code__in=[c.credit_code for c in chunk]).values_list("credit_code", "pk"))
+                for o in objs:
+                    o.pk = ids[o.credit_code]
+            for c, o in zip(chunk, objs, strict=True):
+                c.existing_id = o.pk
+            done += len(chunk)
+            if progress:
+                progress(done)
+        for chunk in _batches(upd):
+            objs = Enterprise.objects.in_bulk([c.existing_id for c in chunk])
+            changed_fields: set[str] = {"version", "updated_at"}
+            for c in chunk:
+                obj = objs[c.existing_id]
+                for name in c.changes:
+                    if name == "is_producer":
+                        obj.is_producer = True
+                    elif name == "is_exporter":
+                        obj.is_exporter = bool(c.is_exporter)
+                    elif name != "categories":
+                        setattr(obj, name, c.fields[name])
+                    if name != "categories":
+                        changed_fields.add(name.removesuffix("_id") if name.endswith("_id") else name)
+                obj.version += 1
+                obj.updated_at = timezone.now()
+            Enterprise.objects.bulk_update(list(objs.values()), sorted(changed_fields))
+            done += len(chunk)
+            if progress:
+                progress(done)
+        cat_rows = [c for c in new if c.categories] + [c for c in upd if "categories" in c.changes]
+        for chunk in _batches([c for c in upd if "categories" in c.changes]):
+            through.objects.filter(enterprise_id__in=[c.existing_id for c in chunk]).delete()
+        for chunk in _batches(cat_rows):
+            through.objects.bulk_create([through(enterprise_id=c.existing_id, productcategory_id=cid)
+                                         for c in chunk for cid in sorted(c.categories or ())])
+        quals_new = [Qualification(enterprise_id=c.existing_id, kind=qualification_kind(c.licence_number),
+                                   number=c.licence_number, valid_to=c.valid_to, issuer="", scope_text="")
+                     for c in new + upd if c.qualification == "create"]
+        for chunk in _batches(quals_new):
+            Qualification.objects.bulk_create(chunk)
+        quals_upd = [c for c in upd if c.qualification == "update"]
+        for chunk in _batches(quals_upd):
+            objs = Qualification.objects.in_bulk([c.qualification_id for c in chunk])
+            for c in chunk:
+                objs[c.qualification_id].valid_to = c.valid_to
+                objs[c.qualification_id].version += 1
+            Qualification.objects.bulk_update(list(objs.values()), ["valid_to", "version"])
+        entries = [ListEntry(enterprise_id=c.existing_id, kind=k, listed_on=today, source=(_("Excel导入：%(f)s") % {"f": source})[:200],
+                             unit=unit) for c in new + upd for k in c.list_kinds]
+        for chunk in _batches(entries):
+            ListEntry.objects.bulk_create(chunk)
+    return {"new": len(new), "update": len(upd), "unchanged": len(candidates) - len(new) - len(upd)}
+
+
+# -- merge -------------------------------------------------------------------------------------------
+MERGE_FILL_FIELDS = ("credit_code", "legal_representative", "county", "address", "contact", "phone", "approved_on", "notes")
+
+
+@transaction.atomic
+def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor) -> Enterprise:
+    """Fold `merge` into `keep`: every record pointing at `merge` (from any app: found through
+    Enterprise._meta.related_objects) is re-pointed to `keep`; `merge` stays, marked merged_into,
+    with its history. A re-pointed row that would duplicate one `keep` already has (a unique
+    constraint) is deleted instead — the deletion is in the change log and listed in the event."""
+    if not model_allows(actor, Enterprise, "manage"):
+        raise PermissionDenied(_("只有办公室管理员可以合并企业。"))
+    scoped = restrict(Enterprise.objects.select_for_update(), actor, "change")
+    keep_l, merge_l = scoped.filter(pk=keep.pk).first(), scoped.filter(pk=merge.pk).first()
+    if keep_l is None or merge_l is None:
+        raise PermissionDenied(_("企业不存在或不在您的数据范围内。"))
+    keep, merge = keep_l, merge_l
+    if keep.pk == merge.pk:
+        raise ValidationError(_("不能把企业合并到它自己。"))
+    if merge.merged_into_id or keep.merged_into_id:
+        raise ValidationError(_("已合并的企业不能再次合并。"))
+    moved: dict[str, int] = {}
+    dropped: list[str] = []
+    for rel in Enterprise._meta.related_objects:
+        model, fname = rel.related_model, rel.field.name
+        if rel.many_to_many:
+            _merge_reverse_m2m(rel, keep, merge, moved)
+            continue
+        for obj in model._base_manager.filter(**{fname: merge}):
+            setattr(obj, fname, keep)
+            if hasattr(obj, "version"):
+                obj.version += 1
+            try:
+                with transaction.atomic():
+                    obj.save()
+                moved[model._meta.label] = moved.get(model._meta.label, 0) + 1
+            except IntegrityError:
+                setattr(obj, fname, merge)
+                dropped.append(f"{model._meta.verbose_name}：{obj}")
+                obj.delete()
+    keep.categories.add(*merge.categories.all())
+    fill = {}
+    for name in MERGE_FILL_FIELDS:
+        field = Enterprise._meta.get_field(name)
+        if getattr(keep, field.attname) in (None, "") and getattr(merge, field.attname) not in (None, ""):
+            fill[field.attname] = getattr(merge, field.attname)
+    merge.merged_into = keep
+    if "credit_code" in fill:
+        merge.credit_code = None  # unique: the code moves to the kept enterprise
+    merge.version += 1
+    merge.save()
+    for attname, value in fill.items():
+        setattr(keep, attname, value)
+    keep.is_producer = keep.is_producer or merge.is_producer
+    keep.is_exporter = keep.is_exporter or merge.is_exporter
+    keep.version += 1
+    keep.save()
+    detail: dict[str, Any] = {"kept": keep.pk, "merged": merge.pk, "merged_name": merge.name, "moved": moved,
+                              "dropped_duplicates": dropped, "filled": sorted(fill)}
+    record_event("enterprise.merge", keep, user=actor, detail=detail)
+    record_event("enterprise.merged_into", merge, user=actor, detail=detail)
+    return keep
+
+
+def _merge_reverse_m2m(rel, keep: Enterprise, merge: Enterprise, moved: dict[str, int]) -> None:
+    """Another model's many-to-many to Enterprise: move merge's links to keep, without doubles."""
+    m2m = rel.field
+    through = m2m.remote_field.through
+    target = m2m.m2m_reverse_field_name()
+    source = m2m.m2m_field_name()
+    links = through._default_manager.filter(**{target: merge})
+    already = set(through._default_manager.filter(**{target: keep}).values_list(f"{source}_id", flat=True))
+    owners = [getattr(link, f"{source}_id") for link in links]
+    for owner_id in owners:
+        owner = rel.related_model._base_manager.get(pk=owner_id)
+        manager = getattr(owner, m2m.name)
+        manager.remove(merge)
+        if owner_id not in already:
+            manager.add(keep)
+    moved[rel.related_model._meta.label] = moved.get(rel.related_model._meta.label, 0) + len(owners)
+

@@ -1,0 +1,140 @@
+"""Pages of the enterprise registry beyond the generic ones: the list import, duplicates and
+coverage. Views only read input, call services/selectors and render."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rectify.core.events import record_event
+from rectify.core.exports import file_response
+from rectify.core.importing import ImportFileError, failed_rows_xlsx, template_xlsx
+from rectify.core.scope import model_allows
+
+from . import selectors, services
+from .importers import COLUMNS, STATUS_LABELS
+from .models import Enterprise, ImportJob
+from .tasks import import_check_task, import_commit_task
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("名录文件"), help_text=_("支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）"),
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xls,.csv"}))
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not model_allows(request.user, Enterprise, action):
+        raise PermissionDenied(_("您没有此操作的权限。"))
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.restrict(request.user, "view").select_related("unit").filter(pk=pk).first()
+    if job is None:
+        raise Http404(_("导入任务不存在或不在您的数据范围内。"))
+    return job
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require(request, "add")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(uploaded=form.cleaned_data["file"], actor=request.user)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if getattr(job, "_table", None) is not None:
+                services.import_job_check(job)   # small file: the preview is ready on the next page
+            else:
+                import_check_task.delay(job.pk)  # large file: checked in the background
+            return redirect(job.get_absolute_url())
+    jobs = ImportJob.objects.restrict(request.user, "view").select_related("unit")[:20]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enterprises/import_upload.html", {"form": form, "jobs": jobs, "columns": COLUMNS}, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require(request, "view")
+    return file_response(template_xlsx(COLUMNS, sheet="企业名录导入模板"), "企业名录导入模板.xlsx", "xlsx")
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "enterprises/import_job.html", {
+        "job": job, "progress": services.get_progress(job), "status_labels": STATUS_LABELS,
+        "can_commit": job.status == ImportJob.Status.READY and model_allows(request.user, Enterprise, "add"),
+        "errors": job.errors[:500], "preview": job.preview[:500],
+    })
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx every second; tells the page to reload when finished."""
+    job = _job(request, pk)
+    response = render(request, "enterprises/_import_progress.html", {"job": job, "progress": services.get_progress(job)})
+    if not job.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "add")
+    job = _job(request, pk)
+    try:
+        if job.total <= services.SYNC_MAX_ROWS:
+            job = services.import_job_commit(job=job, actor=request.user)
+        else:
+            job.status = ImportJob.Status.COMMITTING
+            job.save(update_fields=["status", "updated_at"])
+            import_commit_task.delay(job.pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def import_failed_rows(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    reasons: dict[int, list[str]] = {}
+    for e in job.errors:
+        reasons.setdefault(e["row"], []).append(f"【{e['column']}】{e['reason']}" if e["column"] else e["reason"])
+    failed = [(int(n), raw, reasons.get(int(n), [])) for n, raw in sorted(job.failed_rows.items(), key=lambda kv: int(kv[0]))]
+    record_event("export", job, detail={"what": "import failed rows", "rows": len(failed)})
+    return file_response(failed_rows_xlsx(job.headers, failed), f"失败行-{job.original_name.rsplit('.', 1)[0]}.xlsx", "xlsx")
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates, for office administrators to merge."""
+    _require(request, "manage")
+    if request.method == "POST":
+        scoped = Enterprise.objects.restrict(request.user, "change")
+        keep = scoped.filter(pk=request.POST.get("keep") or 0).first()
+        merge = scoped.filter(pk=request.POST.get("merge") or 0).first()
+        if keep is None or merge is None:
+            messages.error(request, _("请选择要保留的企业和要合并的企业。"))
+        else:
+            try:
+                services.enterprise_merge(keep=keep, merge=merge, actor=request.user)
+                messages.success(request, _("已将“%(m)s”合并至“%(k)s”。") % {"m": merge, "k": keep})
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        return redirect("enterprises:duplicates")
+    return render(request, "enterprises/duplicates.html", {"groups": selectors.duplicate_groups(request.user)})
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    _require(request, "view")
+    categories, rows = selectors.coverage_table(request.user)
+    return render(request, "enterprises/coverage.html", {"categories": categories, "rows": rows})
