@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import RestrictedQuerySet, RestrictMixin
+from .scope import RECORD_SCOPE
 
 
 class RegistryURLMixin:
@@ -61,6 +62,8 @@ class ScopedRecord(BaseModel):
         null=True, blank=True, editable=False,
     )
     line = models.CharField(_("业务条线"), max_length=20, editable=False, db_index=True)
+
+    scope = RECORD_SCOPE
 
     class Meta:
         abstract = True
@@ -178,3 +181,24 @@ class Event(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.event} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders, returns). Seen only by its recipient."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    key = models.CharField(_("去重键"), max_length=120, blank=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_once")]
+
+    def __str__(self) -> str:
+        return self.title

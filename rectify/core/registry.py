@@ -42,6 +42,7 @@ class ModelConfig:
     allow_delete: bool = True
     detail_template: str | None = None
     detail_panels: list[str] = field(default_factory=list)  # templates included on the detail page
+    detail_context: Callable[[Any, Any], dict] | None = None  # (request, obj) -> extra context for the detail page
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
     sensitive: bool = False  # pages carry personal data: Cache-Control: no-store

@@ -86,9 +86,12 @@ class ObjectListView(ConfigView):
             name = f"{self.config.verbose_name_plural}.{fmt}"
             content = write_xlsx(headers, rows, sheet=self.config.verbose_name_plural) if fmt == "xlsx" else write_csv(headers, rows)
             return file_response(content, name, fmt)
-        RequestConfig(request, paginate={"per_page": self.paginate_by}).configure(table)
+        per_page = request.GET.get("per_page", "")
+        per_page = min(int(per_page), 200) if per_page.isdigit() and int(per_page) > 0 else self.paginate_by
+        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop("export", None)
         return render(request, self.template_name, self.context(table=table, filterset=filterset, querystring=query.urlencode()))
 
 
@@ -97,7 +100,8 @@ class ObjectDetailView(ConfigView):
         obj = self.get_object()
         template = self.config.detail_template or "core/object_detail.html"
         fields = detail_fields(obj, self.config.detail_fields)
-        return render(request, template, self.context(object=obj, fields=fields,
+        extra = self.config.detail_context(request, obj) if self.config.detail_context else {}
+        return render(request, template, self.context(object=obj, fields=fields, **extra,
                       can_change_obj=self.config.allow_edit and can(request.user, "change", obj),
                       can_delete_obj=self.config.allow_delete and can(request.user, "delete", obj)))
 

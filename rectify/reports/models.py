@@ -1,1 +1,173 @@
-"""Models of this part of the domain."""
+"""Weekly reporting: indicators and table layouts as data, reports and their frozen versions."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.scope import ScopeSpec
+
+
+class Indicator(BaseModel):
+    """A named figure defined over records: `aggregate` of `source` rows from the campaign start to
+    the cut-off (by `date_field`), grouped per product category (`category_field`), narrowed by
+    `filters` (Django lookups as JSON). A ratio divides the sums of two other indicators."""
+
+    class Aggregate(models.TextChoices):
+        COUNT = "count", _("计数")
+        COUNT_DISTINCT = "count_distinct", _("去重计数")
+        SUM = "sum", _("求和")
+        RATIO = "ratio", _("比率（分子合计÷分母合计）")
+
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("代码"), max_length=60)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("数据来源模型"), max_length=100, blank=True, help_text=_("app_label.Model，如 enforcement.Case"))
+    aggregate = models.CharField(_("汇总方式"), max_length=20, choices=Aggregate.choices)
+    field = models.CharField(_("汇总字段"), max_length=100, blank=True, help_text=_("去重计数或求和的字段"))
+    date_field = models.CharField(_("日期字段"), max_length=100, blank=True)
+    category_field = models.CharField(_("产品类别字段"), max_length=100, blank=True)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    scale = models.DecimalField(_("换算系数"), max_digits=12, decimal_places=6, default=1, help_text=_("如 元→万元 为 0.0001"))
+    decimals = models.PositiveSmallIntegerField(_("小数位"), default=0)
+    numerator = models.ForeignKey("self", verbose_name=_("分子"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    denominator = models.ForeignKey("self", verbose_name=_("分母"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region_field = models.CharField(_("地区字段"), max_length=100, default="region")
+    line_field = models.CharField(_("条线字段"), max_length=100, default="line")
+    description = models.TextField(_("口径说明"), blank=True)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("统计指标")
+        verbose_name_plural = _("统计指标")
+        ordering = ["campaign", "code"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="indicator_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TableLayout(BaseModel):
+    """An official table (附件1, 附件2): title, header/footer fields, notes; rows are the campaign's
+    product categories in their order; columns are LayoutColumns."""
+
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="layouts")
+    code = models.CharField(_("代码"), max_length=30)
+    label = models.CharField(_("附件编号"), max_length=30)
+    title = models.CharField(_("表名"), max_length=200)
+    row_header = models.CharField(_("行标题"), max_length=30, blank=True)
+    header_fields = models.JSONField(_("表头字段"), default=list, blank=True)
+    footer_fields = models.JSONField(_("表尾字段"), default=list, blank=True)
+    notes = models.TextField(_("填表说明"), blank=True)
+    rules = models.JSONField(_("校验规则"), default=list, blank=True,
+                             help_text=_('如 [{"kind": "lte", "left": "不合格批次指标代码", "right": "抽查批次指标代码"}]'))
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("报表格式")
+        verbose_name_plural = _("报表格式")
+        ordering = ["campaign", "order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="layout_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+
+class LayoutColumn(BaseModel):
+    layout = models.ForeignKey(TableLayout, verbose_name=_("报表格式"), on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveSmallIntegerField(_("列序"))
+    group = models.CharField(_("列组"), max_length=100, blank=True)
+    header = models.CharField(_("列标题"), max_length=100)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="columns")
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("报表列")
+        verbose_name_plural = _("报表列")
+        ordering = ["layout", "order"]
+        constraints = [models.UniqueConstraint(fields=["layout", "order"], name="layout_column_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.header}" if self.group else self.header
+
+
+class WeeklyReport(ScopedRecord):
+    """One unit's report for one week. Its figures live in versions (frozen snapshots)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待报送")
+        SUBMITTED = "submitted", _("已报送")
+        RETURNED = "returned", _("已退回")
+        ACCEPTED = "accepted", _("已接收")
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("周报")
+        FINAL = "final", _("总结报告")
+
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.WEEKLY)
+    week_start = models.DateField(_("周期开始"))
+    cutoff = models.DateField(_("数据截至"))
+    deadline = models.DateTimeField(_("报送截止时间"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("迟报"), default=False)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("周报")
+        verbose_name_plural = _("周报")
+        ordering = ["-cutoff", "region__code"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit", "kind", "cutoff"], name="weekly_report_unique")]
+        indexes = [models.Index(fields=["cutoff", "status"])]
+
+    def __str__(self) -> str:
+        label = "总结报告" if self.kind == self.Kind.FINAL else "周报"
+        return f"{self.unit.name} {label}（截至{self.cutoff:%Y-%m-%d}）"
+
+    def scope_region_source(self):
+        return self.unit.city, self.unit.county
+
+    @property
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class ReportVersion(BaseModel):
+    """A submitted (or manually entered) snapshot. Never changed once submitted: a correction after
+    return is a new version."""
+
+    class Mode(models.TextChoices):
+        COMPUTED = "computed", _("系统计算")
+        MANUAL = "manual", _("手工填报")
+
+    report = models.ForeignKey(WeeklyReport, verbose_name=_("周报"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    mode = models.CharField(_("来源"), max_length=10, choices=Mode.choices, default=Mode.COMPUTED)
+    tables = models.JSONField(_("报表数据"))
+    narrative = models.JSONField(_("工作情况"), default=dict)
+    explanations = models.JSONField(_("预警说明"), default=dict, blank=True)
+    warnings = models.JSONField(_("校验提示"), default=list, blank=True)
+    filled_by = models.CharField(_("填报人"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    integrity_code = models.CharField(_("完整性校验码"), max_length=64, blank=True, editable=False)
+
+    scope = ScopeSpec(region="report__region", county="report__county", line="report__line")
+
+    class Meta:
+        verbose_name = _("报表版本")
+        verbose_name_plural = _("报表版本")
+        ordering = ["report", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"

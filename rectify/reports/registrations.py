@@ -1,1 +1,50 @@
+from django.utils.translation import gettext_lazy as _
 
+from rectify.core.navigation import add_link
+from rectify.core.registry import ModelConfig, registry
+from rectify.core.scope import area_allows
+
+from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
+
+def _report_context(request, obj):
+    from .views import report_context  # views import the registry; resolve at request time
+
+    return report_context(request, obj)
+
+
+registry.register(ModelConfig(
+    model=WeeklyReport, menu="reports",
+    list_columns=["unit", "kind", "cutoff", "deadline", "status", "submitted_at", "is_late"],
+    filter_fields=["status", "kind", "region", "cutoff", "is_late"], search_fields=["unit__name"],
+    allow_add=False, allow_edit=False, allow_delete=False, select_related=["unit", "region"],
+    detail_template="reports/weeklyreport_detail.html", ordering=["-cutoff", "region__code"],
+    detail_context=_report_context,
+))
+registry.register(ModelConfig(
+    model=ReportVersion, menu="", list_columns=["report", "number", "mode", "submitted_at", "filled_by"],
+    filter_fields=["mode"], search_fields=["report__unit__name", "filled_by"],
+    allow_add=False, allow_edit=False, allow_delete=False, select_related=["report__unit"],
+    detail_fields=["report", "number", "mode", "filled_by", "phone", "submitted_at", "submitted_by", "correction_reason",
+                   "integrity_code"],
+))
+registry.register(ModelConfig(
+    model=Indicator, menu="reports", list_columns=["code", "name", "source", "aggregate", "field", "date_field", "campaign"],
+    filter_fields=["campaign", "aggregate", "source"], search_fields=["code", "name", "source"],
+))
+registry.register(ModelConfig(
+    model=TableLayout, menu="reports", list_columns=["label", "title", "code", "campaign", "order"],
+    filter_fields=["campaign"], search_fields=["title", "code"], detail_panels=["reports/layout_columns_panel.html"],
+))
+registry.register(ModelConfig(
+    model=LayoutColumn, menu="", list_columns=["layout", "order", "group", "header", "indicator"],
+    filter_fields=["layout"], search_fields=["header", "group"], select_related=["layout", "indicator"],
+))
+
+
+def _records_viewer(user) -> bool:
+    return area_allows(user, "records", "view")
+
+
+add_link("reports", _("统计表（实时）"), "reports:tables", _records_viewer)
+add_link("reports", _("报送情况"), "reports:completeness", _records_viewer)
+add_link("reports", _("数据看板"), "reports:dashboard", _records_viewer)

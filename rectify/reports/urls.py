@@ -1,4 +1,17 @@
+from django.urls import path
+
 from rectify.core.registry import registry
 
+from . import dashboard, views
+
 app_name = "reports"
-urlpatterns = [*registry.urlpatterns("reports")]
+urlpatterns = [
+    path("tables/", views.tables, name="tables"),
+    path("drill/<int:indicator_id>/", views.drill, name="drill"),
+    path("weeklyreport/<int:pk>/action/", views.report_action, name="report_action"),
+    path("weeklyreport/<int:pk>/file.<str:fmt>", views.report_file, name="report_file"),
+    path("province.xlsx", views.province_workbook, name="province_workbook"),
+    path("completeness/", views.completeness_view, name="completeness"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    *registry.urlpatterns("reports"),
+]

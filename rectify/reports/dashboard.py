@@ -1,0 +1,95 @@
+"""Dashboard for the province and each city: weekly trends drawn with the locally served ECharts;
+every chart's numbers are also printed as a table."""
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from rectify.core.scope import area_allows
+from rectify.organisations.models import Campaign
+
+from . import services
+from .engine import compute_raw
+from .models import Indicator
+from .selectors import allowed_scope, parse_cutoff, scope_label
+
+# (chart title, [(series label, indicator code)], kind)
+TRENDS = [
+    ("排查企业（累计）", [("排查企业数量", "a1_inspected")], "line"),
+    ("出口抽查批次与不合格批次（累计）", [("抽查批次", "a1_export_batches"), ("不合格批次", "a1_export_nonconforming")], "line"),
+    ("立案与处罚（累计）", [("立案", "a2_total_filed"), ("处罚", "a2_total_penalised")], "line"),
+    ("罚没金额（万元，累计）", [("罚没", "a2_total_fines")], "bar"),
+]
+
+
+def _weeks(campaign: Campaign, cutoff: datetime.date) -> list[datetime.date]:
+    weeks, day = [], campaign.start
+    while day <= cutoff:
+        week_cut = services.week_of(campaign, day)[1]
+        weeks.append(min(week_cut, cutoff))
+        day = week_cut + datetime.timedelta(days=1)
+    return weeks or [cutoff]
+
+
+def _totals(indicators: dict[str, Indicator], scope, cutoff, campaign) -> dict[str, float]:
+    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign)
+    totals = {}
+    for code, ind in indicators.items():
+        amount = sum((v for (iid, _cat), v in raw.items() if iid == ind.pk), Decimal(0))
+        totals[code] = float(round(amount * ind.scale, ind.decimals))
+    return totals
+
+
+@login_required
+def dashboard(request):
+    if not area_allows(request.user, "records", "view"):
+        raise PermissionDenied
+    campaign = Campaign.current()
+    cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
+    scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
+    wanted = {code for _t, series, _k in TRENDS for _l, code in series}
+    indicators = {i.code: i for i in Indicator.objects.filter(campaign=campaign, code__in=wanted)}
+    weeks = _weeks(campaign, cutoff)
+    per_week = [_totals(indicators, scope, w, campaign) for w in weeks]
+    charts = []
+    for n, (title, series, kind) in enumerate(TRENDS):
+        present = [(label, code) for label, code in series if code in indicators]
+        if not present:
+            continue
+        data = [[week[code] for week in per_week] for _label, code in present]
+        option = {
+            "tooltip": {"trigger": "axis"}, "legend": {"data": [label for label, _ in present]},
+            "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w in weeks]}, "yAxis": {"type": "value"},
+            "series": [{"name": label, "type": kind, "data": values} for (label, _), values in zip(present, data, strict=True)],
+        }
+        charts.append({"id": f"chart{n}", "title": title, "option": json.dumps(option, ensure_ascii=False),
+                       "labels": [label for label, _ in present], "rows": list(zip(weeks, zip(*data, strict=True), strict=True))})
+    completeness = []
+    if scope.line is None:
+        for w in weeks:
+            rows = services.completeness(campaign, services.week_of(campaign, w)[1])
+            if scope.region_id:
+                rows = [r for r in rows if r["unit"].region_id == scope.region_id]
+            completeness.append((w, sum(r["state"] == "on_time" for r in rows), sum(r["state"] == "late" for r in rows),
+                                 sum(r["state"] == "missing" for r in rows)))
+    return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
+                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user)})
+
+
+def overdue_panels(user) -> list[tuple[str, int, str]]:
+    """(label, count, url) of overdue problems and complaints in the user's scope, when those apps exist."""
+    panels = []
+    try:
+        from rectify.enforcement import selectors as enforcement_selectors
+    except ImportError:
+        return panels
+    for name in ("overdue_summary",):
+        fn = getattr(enforcement_selectors, name, None)
+        if fn is not None:
+            panels.extend(fn(user))
+    return panels

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from rectify.reports import definitions
+
+    definitions.load(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0001_initial"), ("organisations", "0002_reference_data")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,126 @@
+"""The official files: 附件1/附件2 as .xlsx in the seed's layout (title, 填报单位, merged two-level
+headers, rows in the seed's order, 填报人, 电话, 数据截至时间, notes), and the narrative as .docx."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+import xlsxwriter
+from docx import Document
+from docx.shared import Pt
+
+from .engine import ComputedTable
+
+NARRATIVE_FIELDS = [
+    ("measures", "具体措施"),
+    ("entities_inspected", "检查市场主体数"),
+    ("staff_dispatched", "出动检查人员数"),
+    ("problems", "发现的问题"),
+    ("cases_and_fines", "立案罚没情况"),
+    ("next_week", "下一步工作安排"),
+]
+SUMMARY_FIELDS = [
+    ("results", "专项整治取得的成效及经验"),
+    ("difficulties", "存在的主要难点问题"),
+    ("causes", "原因剖析与形势研判"),
+    ("proposals", "建立完善长效机制的意见和建议"),
+]
+
+
+def _groups(columns) -> list[tuple[str, int, int]]:
+    """(group title, first column index, last column index) for runs of equal group titles."""
+    runs: list[tuple[str, int, int]] = []
+    for i, col in enumerate(columns):
+        if runs and runs[-1][0] == col["group"] and col["group"]:
+            runs[-1] = (runs[-1][0], runs[-1][1], i)
+        else:
+            runs.append((col["group"], i, i))
+    return runs
+
+
+def table_spec(table: ComputedTable) -> dict:
+    layout = table.layout
+    return {
+        "label": layout.label, "title": layout.title, "row_header": layout.row_header, "notes": layout.notes,
+        "columns": [{"group": c.group, "header": c.header} for c in table.columns],
+        "rows": [(cat.name, [cell.value for cell in cells]) for cat, cells in table.rows],
+    }
+
+
+def write_sheet(book, ws, spec: dict, *, unit_name: str, filled_by: str, phone: str, cutoff) -> None:
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"})
+    label = book.add_format({"bold": True, "font_size": 12, "font_name": "黑体"})
+    plain = book.add_format({"font_name": "宋体", "font_size": 11})
+    head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
+                            "font_name": "宋体", "font_size": 10})
+    cell = book.add_format({"border": 1, "align": "center", "valign": "vcenter", "font_name": "宋体"})
+    rowhead = book.add_format({"border": 1, "align": "left", "valign": "vcenter", "font_name": "宋体"})
+    columns = spec["columns"]
+    last = len(columns)
+    ws.write_string(0, 0, spec["label"], label)
+    ws.merge_range(1, 0, 1, last, spec["title"], title)
+    ws.write_string(2, 0, f"填报单位：{unit_name}", plain)
+    top, sub = 3, 4
+    ws.merge_range(top, 0, sub, 0, spec["row_header"] or "", head)
+    for group, first, end in _groups(columns):
+        if group:
+            if first == end:
+                ws.write_string(top, first + 1, group, head)
+            else:
+                ws.merge_range(top, first + 1, top, end + 1, group, head)
+            for i in range(first, end + 1):
+                ws.write_string(sub, i + 1, columns[i]["header"], head)
+        else:
+            ws.merge_range(top, first + 1, sub, first + 1, columns[first]["header"], head)
+    ws.set_row(sub, 48)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, last, 11)
+    for r, (name, values) in enumerate(spec["rows"], start=sub + 1):
+        ws.write_string(r, 0, name, rowhead)
+        for c, value in enumerate(values, start=1):
+            if value == "" or value is None:
+                ws.write_blank(r, c, None, cell)
+            elif isinstance(value, int | float | Decimal) or _is_number(value):
+                ws.write_number(r, c, float(value), cell)
+            else:
+                ws.write_string(r, c, str(value), cell)
+    foot = sub + 2 + len(spec["rows"])
+    ws.write_string(foot, 0, f"填报人：{filled_by}", plain)
+    ws.write_string(foot + 1, 0, f"电  话：{phone}", plain)
+    ws.write_string(foot + 2, 0, f"数据截至时间：{cutoff:%Y年%m月%d日}", plain)
+    for i, line in enumerate((spec["notes"] or "").splitlines()):
+        ws.write_string(foot + 4 + i, 0, line, plain)
+
+
+def _is_number(value) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def workbook(sheets: Iterable[tuple[str, dict, dict]]) -> bytes:
+    """sheets: (sheet name, table spec, footer info dict(unit_name, filled_by, phone, cutoff))."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
+    for name, spec, info in sheets:
+        ws = book.add_worksheet(name[:31])
+        write_sheet(book, ws, spec, **info)
+    book.close()
+    return buf.getvalue()
+
+
+def narrative_docx(*, title: str, unit_name: str, cutoff, narrative: dict, fields=NARRATIVE_FIELDS) -> bytes:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(12)
+    doc.add_heading(title, level=1)
+    doc.add_paragraph(f"填报单位：{unit_name}    数据截至：{cutoff:%Y年%m月%d日}")
+    for key, label in fields:
+        doc.add_heading(label, level=2)
+        doc.add_paragraph(str(narrative.get(key, "") or "（无）"))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,251 @@
+"""The weekly cycle: open, compute, check, submit (frozen snapshot), return, accept, compare."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify.core.events import record_event
+from rectify.core.scope import area_allows
+from rectify.core.services import ensure_in_scope
+from rectify.organisations.models import Campaign, Unit
+
+from .checks import Finding, check_tables
+from .engine import ReportScope, compute_table
+from .models import Indicator, ReportVersion, TableLayout, WeeklyReport
+
+
+# --- the calendar ------------------------------------------------------------------------------
+def deadline_for(campaign: Campaign, day: datetime.date) -> datetime.datetime:
+    """The first weekly deadline (e.g. Thursday 14:00 Asia/Shanghai) on or after `day`."""
+    offset = (campaign.weekly_deadline_weekday - day.weekday()) % 7
+    date = day + datetime.timedelta(days=offset)
+    return timezone.make_aware(datetime.datetime.combine(date, campaign.weekly_deadline_time))
+
+
+def week_of(campaign: Campaign, day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.datetime]:
+    """(week start, cut-off date, deadline) of the reporting week containing `day`."""
+    deadline = deadline_for(campaign, day)
+    cutoff = timezone.localtime(deadline).date()
+    return cutoff - datetime.timedelta(days=6), cutoff, deadline
+
+
+def reporting_units(campaign: Campaign):
+    """Units that report weekly to the province: each city's working-group office."""
+    return Unit.objects.filter(is_office=True, is_active=True, region__parent=campaign.region).select_related("region", "department")
+
+
+@transaction.atomic
+def reports_open_week(*, campaign: Campaign, day: datetime.date) -> list[WeeklyReport]:
+    """Open the week's report for every city office (idempotent: run by the scheduler)."""
+    start, cutoff, deadline = week_of(campaign, day)
+    opened = []
+    for unit in reporting_units(campaign):
+        report, created = WeeklyReport.objects.get_or_create(
+            campaign=campaign, unit=unit, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
+            defaults={"week_start": start, "deadline": deadline},
+        )
+        if created:
+            opened.append(report)
+    return opened
+
+
+@transaction.atomic
+def report_open(*, campaign: Campaign, unit: Unit, day: datetime.date, actor, kind: str = WeeklyReport.Kind.WEEKLY) -> WeeklyReport:
+    """A member unit (or a late city) opens its own report for a week, or the final summary."""
+    if not area_allows(actor, "records", "review"):
+        raise PermissionDenied(_("只有审核员或办公室管理员可以建立报告。"))
+    if kind == WeeklyReport.Kind.FINAL:
+        start, cutoff = campaign.start, campaign.final_summary_due
+        deadline = timezone.make_aware(datetime.datetime.combine(campaign.final_summary_due, datetime.time(23, 59)))
+    else:
+        start, cutoff, deadline = week_of(campaign, day)
+    report, _created = WeeklyReport.objects.get_or_create(
+        campaign=campaign, unit=unit, kind=kind, cutoff=cutoff, defaults={"week_start": start, "deadline": deadline})
+    ensure_in_scope(report, actor)
+    return report
+
+
+# --- figures -----------------------------------------------------------------------------------
+def layouts_of(campaign: Campaign) -> list[TableLayout]:
+    return list(TableLayout.objects.filter(campaign=campaign).order_by("order"))
+
+
+def report_scope(report: WeeklyReport) -> ReportScope:
+    return ReportScope.for_unit(report.unit)
+
+
+def compute_tables(campaign: Campaign, scope: ReportScope, cutoff: datetime.date) -> dict[str, Any]:
+    return {layout.code: compute_table(layout, scope=scope, cutoff=cutoff) for layout in layouts_of(campaign)}
+
+
+def snapshot_of(tables: dict[str, Any]) -> dict[str, dict]:
+    return {code: table.as_json() for code, table in tables.items()}
+
+
+def _previous_snapshots(report: WeeklyReport, n: int = 2) -> list[dict]:
+    earlier = (WeeklyReport.objects.filter(campaign=report.campaign, unit=report.unit, kind=WeeklyReport.Kind.WEEKLY,
+                                           cutoff__lt=report.cutoff)
+               .exclude(status=WeeklyReport.Status.OPEN).order_by("-cutoff")[:n])
+    out = []
+    for r in earlier:
+        version = r.versions.exclude(submitted_at=None).order_by("-number").first()
+        if version:
+            out.append(version.tables)
+    return out
+
+
+def _peer_snapshots(report: WeeklyReport) -> list[dict]:
+    peers = (ReportVersion.objects.filter(report__campaign=report.campaign, report__cutoff=report.cutoff,
+                                          report__kind=report.kind, report__unit__is_office=report.unit.is_office)
+             .exclude(report=report).exclude(submitted_at=None).order_by("report_id", "-number"))
+    latest: dict[int, dict] = {}
+    for v in peers:
+        latest.setdefault(v.report_id, v.tables)
+    return list(latest.values())
+
+
+def report_check(report: WeeklyReport, tables: dict[str, dict]) -> list[Finding]:
+    campaign = report.campaign
+    previous = _previous_snapshots(report)
+    return check_tables(
+        tables, previous=previous[0] if previous else None, before_previous=previous[1] if len(previous) > 1 else None,
+        peers=_peer_snapshots(report), layouts={lay.code: lay for lay in layouts_of(campaign)},
+        indicators={i.code: i for i in Indicator.objects.filter(campaign=campaign)},
+        category_names=dict(campaign.categories.values_list("code", "name")),
+    )
+
+
+# --- the workflow ------------------------------------------------------------------------------
+def _lock(report: WeeklyReport, actor, action: str = "change") -> WeeklyReport:
+    locked = WeeklyReport.objects.restrict(actor, action).select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("您没有处理此报告的权限。"))
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], filled_by: str, phone: str,
+                  explanations: dict[str, str] | None = None, manual_tables: dict[str, dict] | None = None,
+                  correction_reason: str = "") -> ReportVersion:
+    if not area_allows(actor, "records", "review"):
+        raise PermissionDenied(_("只有审核员或办公室管理员可以报送。"))
+    report = _lock(report, actor)
+    if report.status not in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
+        raise ValidationError(_("该报告当前状态为“%(s)s”，不能报送。") % {"s": report.get_status_display()})
+    if report.status == WeeklyReport.Status.RETURNED and not correction_reason.strip():
+        raise ValidationError({"correction_reason": _("退回后重新报送须说明更正原因。")})
+    if not filled_by.strip():
+        raise ValidationError({"filled_by": _("请填写填报人。")})
+    tables = manual_tables if manual_tables is not None else snapshot_of(
+        compute_tables(report.campaign, report_scope(report), report.cutoff))
+    findings = report_check(report, tables)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}" for f in errors])
+    explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
+    unexplained = [f for f in findings if f.level == "warning" and f.key not in explanations]
+    if unexplained:
+        raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}（须填写说明后报送）" for f in unexplained])
+    now = timezone.now()
+    number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = ReportVersion.objects.create(
+        report=report, number=number, tables=tables, narrative=narrative, explanations=explanations,
+        warnings=[f.as_dict() for f in findings], filled_by=filled_by, phone=phone, submitted_at=now, submitted_by=actor,
+        mode=ReportVersion.Mode.MANUAL if manual_tables is not None else ReportVersion.Mode.COMPUTED,
+        correction_reason=correction_reason,
+    )
+    seal(version)
+    report.status = WeeklyReport.Status.SUBMITTED
+    if report.submitted_at is None:  # timeliness is that of the first submission; corrections follow returns
+        report.is_late = now > report.deadline
+    report.submitted_at = now
+    report.version += 1
+    report.save(update_fields=["status", "submitted_at", "is_late", "version", "updated_at"])
+    record_event("report.submit", report, user=actor, detail={"version": number, "late": report.is_late, "mode": version.mode})
+    ensure_in_scope(report, actor)
+    return version
+
+
+def _province_office(actor) -> None:
+    unit = getattr(actor, "unit", None)
+    if not (unit and unit.is_provincial_office and area_allows(actor, "records", "manage")):
+        raise PermissionDenied(_("只有省专项工作组办公室可以接收或退回报告。"))
+
+
+@transaction.atomic
+def report_return(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
+    _province_office(actor)
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("退回必须填写原因。")})
+    report = _lock(report, actor, "view")
+    if report.status != WeeklyReport.Status.SUBMITTED:
+        raise ValidationError(_("只能退回已报送的报告。"))
+    report.status = WeeklyReport.Status.RETURNED
+    report.return_reason = reason.strip()
+    report.version += 1
+    report.save(update_fields=["status", "return_reason", "version", "updated_at"])
+    record_event("report.return", report, user=actor, detail={"reason": reason.strip()})
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: WeeklyReport, actor) -> WeeklyReport:
+    _province_office(actor)
+    report = _lock(report, actor, "view")
+    if report.status != WeeklyReport.Status.SUBMITTED:
+        raise ValidationError(_("只能接收已报送的报告。"))
+    report.status = WeeklyReport.Status.ACCEPTED
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    record_event("report.accept", report, user=actor)
+    return report
+
+
+def versions_compare(a: ReportVersion, b: ReportVersion) -> list[dict[str, Any]]:
+    """Cells that differ between two versions: table, category, column, old, new."""
+    diffs = []
+    for code in sorted(set(a.tables) | set(b.tables)):
+        ta, tb = a.tables.get(code, {}), b.tables.get(code, {})
+        cols = tb.get("columns") or ta.get("columns") or []
+        rows_a = {r["category"]: r["values"] for r in ta.get("rows", [])}
+        rows_b = {r["category"]: r["values"] for r in tb.get("rows", [])}
+        for cat in list(rows_b) + [c for c in rows_a if c not in rows_b]:
+            va, vb = rows_a.get(cat, [None] * len(cols)), rows_b.get(cat, [None] * len(cols))
+            for i, col in enumerate(cols):
+                old = va[i] if i < len(va) else None
+                new = vb[i] if i < len(vb) else None
+                if str(old) != str(new):
+                    diffs.append({"table": code, "category": cat, "column": col, "old": old, "new": new})
+    return diffs
+
+
+def seal(version: ReportVersion) -> None:
+    """HMAC-SM3 over the frozen content, when the integrity module is present."""
+    try:
+        from rectify.core.integrity import compute_code
+    except ImportError:
+        return
+    version.integrity_code = compute_code({"tables": version.tables, "narrative": version.narrative,
+                                           "report": version.report_id, "number": version.number})
+    ReportVersion.objects.filter(pk=version.pk).update(integrity_code=version.integrity_code)
+
+
+def completeness(campaign: Campaign, cutoff: datetime.date) -> list[dict[str, Any]]:
+    """Per city office: on time, late, or not submitted, for the week ending at `cutoff`."""
+    reports = {r.unit_id: r for r in WeeklyReport.objects.filter(campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY)}
+    rows = []
+    for unit in reporting_units(campaign).order_by("region__code"):
+        r = reports.get(unit.pk)
+        if r is None or r.submitted_at is None:
+            state = "missing"
+        elif r.is_late:
+            state = "late"
+        else:
+            state = "on_time"
+        rows.append({"unit": unit, "report": r, "state": state})
+    return rows

@@ -1,0 +1,230 @@
+"""Report pages: live tables with drill-down, the weekly report workflow, files, completeness."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+
+from rectify.core.builders import table_for
+from rectify.core.events import record_event
+from rectify.core.exports import XLSX_TYPE, file_response
+from rectify.core.registry import registry
+from rectify.core.scope import area_allows
+from rectify.organisations.models import Campaign, Line, Region
+
+from . import official, services
+from .engine import ReportScope, drill_queryset, source_model
+from .models import Indicator, ReportVersion, WeeklyReport
+from .selectors import allowed_scope, parse_cutoff, scope_label
+
+
+def _campaign() -> Campaign:
+    campaign = Campaign.current()
+    if campaign is None:
+        raise Http404("no campaign")
+    return campaign
+
+
+def _require_records_view(user) -> None:
+    if not area_allows(user, "records", "view"):
+        raise PermissionDenied
+
+
+@login_required
+def tables(request):
+    _require_records_view(request.user)
+    campaign = _campaign()
+    cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
+    scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
+    computed = services.compute_tables(campaign, scope, cutoff)
+    if request.GET.get("format") == "xlsx":
+        record_event("export", detail={"what": "report_tables", "scope": scope.as_params(), "cutoff": str(cutoff)})
+        info = {"unit_name": scope_label(scope), "filled_by": "", "phone": "", "cutoff": cutoff}
+        content = official.workbook((t.layout.label, official.table_spec(t), info) for t in computed.values())
+        return file_response(content, f"统计表_{cutoff}.xlsx", "xlsx")
+    regions = Region.objects.filter(level="city").order_by("code") if request.user.unit.is_provincial else []
+    return render(request, "reports/tables.html", {
+        "campaign": campaign, "cutoff": cutoff, "scope": scope, "scope_label": scope_label(scope), "tables": computed.values(),
+        "drill_params": scope.as_params(), "regions": regions, "lines": Line.choices,
+    })
+
+
+@login_required
+def drill(request, indicator_id: int):
+    _require_records_view(request.user)
+    indicator = Indicator.objects.filter(pk=indicator_id).select_related("campaign").first()
+    if indicator is None or indicator.aggregate == Indicator.Aggregate.RATIO:
+        raise Http404
+    cutoff = parse_cutoff(request.GET.get("cutoff"), indicator.campaign)
+    scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
+    category = indicator.campaign.categories.filter(pk=request.GET.get("category") or 0).first()
+    if category is None:
+        raise Http404
+    qs = drill_queryset(indicator, scope=scope, cutoff=cutoff, category_id=category.pk, user=request.user)
+    model = source_model(indicator)
+    table = table_for(registry.get(model))(qs) if model in registry else None
+    if table is not None:
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    distinct = None
+    if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT and indicator.field:
+        distinct = qs.values(indicator.field).distinct().count()
+    return render(request, "reports/drill.html", {
+        "indicator": indicator, "category": category, "cutoff": cutoff, "scope_label": scope_label(scope), "table": table,
+        "count": qs.count(), "distinct": distinct, "model_name": model._meta.verbose_name_plural,
+    })
+
+
+def _report(request, pk: int, action: str = "view") -> WeeklyReport:
+    report = WeeklyReport.objects.restrict(request.user, "view").select_related("unit", "campaign", "region").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def _narrative_from(post) -> dict[str, str]:
+    return {key: post.get(f"narrative_{key}", "").strip() for key, _label in official.NARRATIVE_FIELDS + official.SUMMARY_FIELDS
+            if post.get(f"narrative_{key}") is not None}
+
+
+@login_required
+def report_action(request, pk: int):
+    """POST: submit / return / accept."""
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
+    report = _report(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "submit":
+            explanations = {k.removeprefix("explain_"): v for k, v in request.POST.items() if k.startswith("explain_")}
+            services.report_submit(report=report, actor=request.user, narrative=_narrative_from(request.POST),
+                                   filled_by=request.POST.get("filled_by", ""), phone=request.POST.get("phone", ""),
+                                   explanations=explanations, correction_reason=request.POST.get("correction_reason", ""))
+            messages.success(request, "已报送。")
+        elif action == "return":
+            services.report_return(report=report, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已退回。")
+        elif action == "accept":
+            services.report_accept(report=report, actor=request.user)
+            messages.success(request, "已接收。")
+        else:
+            raise ValidationError("未知操作")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
+
+
+def report_context(request, report: WeeklyReport) -> dict:
+    latest = report.latest_version
+    live = None
+    findings = []
+    if report.status in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
+        live = services.compute_tables(report.campaign, services.report_scope(report), report.cutoff)
+        findings = services.report_check(report, services.snapshot_of(live))
+    versions = list(report.versions.order_by("-number"))
+    diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
+    user = request.user
+    return {
+        "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions, "diffs": diffs,
+        "drill_params": services.report_scope(report).as_params(),
+        "narrative_fields": official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS,
+        "can_submit": area_allows(user, "records", "review") and report.status in ("open", "returned")
+        and WeeklyReport.objects.restrict(user, "change").filter(pk=report.pk).exists(),
+        "can_review": bool(user.unit and user.unit.is_provincial_office and area_allows(user, "records", "manage")
+                           and report.status == "submitted"),
+    }
+
+
+@login_required
+def report_file(request, pk: int, fmt: str):
+    report = _report(request, pk)
+    version = report.latest_version
+    if version is None:
+        tables = services.snapshot_of(services.compute_tables(report.campaign, services.report_scope(report), report.cutoff))
+        narrative, filled_by, phone = {}, "", ""
+    else:
+        tables, narrative, filled_by, phone = version.tables, version.narrative, version.filled_by, version.phone
+    record_event("export", report, detail={"format": fmt})
+    if fmt == "docx":
+        fields = official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS
+        content = official.narrative_docx(title=str(report), unit_name=report.unit.name, cutoff=report.cutoff,
+                                          narrative=narrative, fields=fields)
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f"attachment; filename=report-{report.pk}.docx"
+        return response
+    info = {"unit_name": report.unit.name, "filled_by": filled_by, "phone": phone, "cutoff": report.cutoff}
+    sheets = [(spec["label"], spec, info) for spec in snapshot_specs(report.campaign, tables)]
+    return file_response(official.workbook(sheets), f"{report.unit.name}_{report.cutoff}.xlsx", "xlsx")
+
+
+def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
+    """Table specs from a frozen snapshot (the layout's headers, the snapshot's numbers)."""
+    names = dict(campaign.categories.values_list("code", "name"))
+    specs = []
+    for layout in services.layouts_of(campaign):
+        snap = tables.get(layout.code)
+        if not snap:
+            continue
+        columns = list(layout.columns.order_by("order"))
+        specs.append({"label": layout.label, "title": layout.title, "row_header": layout.row_header, "notes": layout.notes,
+                      "columns": [{"group": c.group, "header": c.header} for c in columns],
+                      "rows": [(names.get(r["category"], r["category"]), r["values"]) for r in snap["rows"]]})
+    return specs
+
+
+@login_required
+def province_workbook(request):
+    """The province's aggregate (computed from all records) plus a sheet per city and table."""
+    user = request.user
+    if not (user.unit and user.unit.is_provincial and area_allows(user, "records", "view")):
+        raise PermissionDenied
+    campaign = _campaign()
+    cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
+    content = services_province_workbook(campaign, cutoff)
+    record_event("export", detail={"what": "province_workbook", "cutoff": str(cutoff)})
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=province-{cutoff}.xlsx"
+    return response
+
+
+def services_province_workbook(campaign: Campaign, cutoff: datetime.date) -> bytes:
+    province = ReportScope()
+    sheets = []
+    for code, table in services.compute_tables(campaign, province, cutoff).items():
+        sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
+                       {"unit_name": "辽宁省专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
+    for city in Region.objects.filter(level="city", parent=campaign.region).order_by("code"):
+        for code, table in services.compute_tables(campaign, ReportScope(region_id=city.pk), cutoff).items():
+            sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
+                           {"unit_name": f"{city.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
+    return official.workbook(sheets)
+
+
+@login_required
+def completeness_view(request):
+    _require_records_view(request.user)
+    campaign = _campaign()
+    cutoff = services.week_of(campaign, parse_cutoff(request.GET.get("cutoff"), campaign))[1]
+    rows = services.completeness(campaign, cutoff)
+    if not request.user.unit.is_provincial:
+        rows = [r for r in rows if r["unit"].region_id in request.user.unit.covered_city_ids()]
+    weeks = []
+    day = campaign.start
+    while day <= campaign.end:
+        weeks.append(services.week_of(campaign, day)[1])
+        day += datetime.timedelta(days=7)
+    return render(request, "reports/completeness.html", {"rows": rows, "cutoff": cutoff, "weeks": weeks, "campaign": campaign})
+
+
+@login_required
+def version_detail_redirect(request, pk: int):
+    version = ReportVersion.objects.restrict(request.user).filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[version.report_id]))
