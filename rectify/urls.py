@@ -12,6 +12,8 @@ urlpatterns = [
     path("fieldwork/", include("rectify.fieldwork.urls")),
     path("enforcement/", include("rectify.enforcement.urls")),
     path("reports/", include("rectify.reports.urls")),
+    path("targeting/", include("rectify.targeting.urls")),
+    path("prices/", include("rectify.prices.urls")),
     path("public/", include("rectify.portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -23,6 +23,9 @@ def pytest_configure(config):
     # Hashing passwords with PBKDF2 would dominate the suite; the hasher is not under test here
     # (tests of the password policy use the production hashers explicitly).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Other apps' tests log in with client.force_login; the TOTP step is proved in tests/security
+    # with override_settings(RECTIFY_REQUIRE_2FA=True).
+    settings.RECTIFY_REQUIRE_2FA = False
     # Tasks run in-process in the suite; the one test against the real Redis broker starts a
     # worker of its own (tests/test_celery_redis.py). Caches are per process so that parallel
     # workers do not share rate-limit counters.

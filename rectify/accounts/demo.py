@@ -26,9 +26,9 @@ DEMO_USERS = [
 
 
 def seed(ctx) -> str:
-    from rectify.organisations.models import Unit
-
     from django.contrib.auth.hashers import make_password
+
+    from rectify.organisations.models import Unit
 
     password = make_password(settings.RECTIFY["DEMO_PASSWORD"])  # hashed once, shared by the demo users
     roles = {r.code: r for r in Role.objects.all()}

@@ -1,5 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
@@ -13,6 +15,41 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
+        self._style()
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # The backend marks the request when the account is (or has just become) locked, so
+            # the user learns why the right password is refused and when to try again.
+            until = getattr(self.request, "rectify_locked_until", None)
+            if until is not None:
+                raise ValidationError(
+                    _("连续登录失败次数过多，账号已锁定至 %(time)s。请稍后再试或联系安全管理员解锁。")
+                    % {"time": timezone.localtime(until).strftime("%H:%M")}, code="locked")
+            raise
+
+
+class TotpForm(BootstrapFormMixin, forms.Form):
+    code = forms.CharField(label=_("动态口令"), max_length=8, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RectifyPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """Validates the old password and the new one against the policy (AUTH_PASSWORD_VALIDATORS);
+    saving goes through services.password_change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("当前密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("确认新密码")
         self._style()
 
 

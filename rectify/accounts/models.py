@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import RegistryURLMixin
@@ -39,11 +40,19 @@ class User(RegistryURLMixin, AbstractUser):
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    # Lockout (等保: 登录失败处理). Counted by accounts.backends; see accounts.services.
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0, editable=False)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True, editable=False)
+    # TOTP second factor; the secret is SM4-encrypted (services._seal_secret, core/crypto.py).
+    totp_secret = models.CharField(_("动态口令密钥"), max_length=200, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(_("动态口令绑定时间"), null=True, blank=True, editable=False)
+    # Last accepted TOTP time step: a code is accepted once only (no replay within its window).
+    totp_last_step = models.BigIntegerField(_("动态口令最后时间片"), default=0, editable=False)
 
     objects = RectifyUserManager()
     perm_area = "accounts"
     change_logged = True
-    log_exclude = ("password",)
+    log_exclude = ("password", "totp_secret")
 
     class Meta:
         verbose_name = _("用户")
@@ -63,3 +72,33 @@ class User(RegistryURLMixin, AbstractUser):
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes & set(codes))
+
+    def set_password(self, raw_password: str | None) -> None:
+        # Every way of setting a password (forms, services, createsuperuser, changepassword) starts
+        # the 90-day clock; the history is written by PasswordHistoryValidator.password_changed.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so that the last N cannot be reused."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码散列"), max_length=128)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

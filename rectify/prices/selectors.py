@@ -1,0 +1,97 @@
+"""Reads for the price pages: the chart's series and the complaints grouped by seller. Every
+query starts from `restrict(user)`, so a city sees its own outlets only."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models.functions import Coalesce
+
+from rectify.enforcement.models import Complaint
+
+from .models import PriceBaseline, PriceFlag, PriceObservation
+
+
+@dataclass
+class PriceSeries:
+    dates: list[datetime.date] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)      # per day: avg/min/max/count/baseline
+    flagged: list[dict[str, Any]] = field(default_factory=list)   # flagged observations (points)
+    baseline: Decimal | None = None
+
+    def echarts_option(self, title: str) -> dict[str, Any]:
+        days = [d.isoformat() for d in self.dates]
+        by_day = {r["day"]: r for r in self.rows}
+        avg = [float(by_day[d]["avg"]) if d in by_day else None for d in days]
+        high = [float(by_day[d]["max"]) if d in by_day else None for d in days]
+        series: list[dict[str, Any]] = [
+            {"name": "日均价", "type": "line", "data": avg, "connectNulls": True},
+            {"name": "最高价", "type": "line", "data": high, "connectNulls": True, "lineStyle": {"type": "dotted"}},
+        ]
+        if self.baseline is not None:
+            series.append({"name": "基准价", "type": "line", "data": [float(self.baseline)] * len(days),
+                           "lineStyle": {"type": "dashed"}, "symbol": "none"})
+        series.append({"name": "预警经营者", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#dc3545"},
+                       "data": [{"value": [f["day"], float(f["price"])], "name": f["outlet"]} for f in self.flagged]})
+        return {
+            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "axis"}, "legend": {"top": 28},
+            "grid": {"top": 70, "left": 50, "right": 20, "bottom": 40},
+            "xAxis": {"type": "category", "data": days}, "yAxis": {"type": "value", "name": "元"},
+            "series": series,
+        }
+
+
+def chart_choices(user) -> dict[str, Any]:
+    qs = PriceObservation.objects.restrict(user)
+    products = list(qs.values("category_id", "product").annotate(n=Count("id")).order_by("-n")[:50])
+    return {"products": products}
+
+
+def price_series(user, *, category_id: int | None, product: str, region_id: int | None,
+                 start: datetime.date | None = None, end: datetime.date | None = None) -> PriceSeries:
+    qs = PriceObservation.objects.restrict(user).filter(product=product)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if region_id:
+        qs = qs.filter(region_id=region_id)
+    if start:
+        qs = qs.filter(observed_on__gte=start)
+    if end:
+        qs = qs.filter(observed_on__lte=end)
+    out = PriceSeries()
+    rows = list(qs.values("observed_on").annotate(avg=Avg("price"), min=Min("price"), max=Max("price"), n=Count("id"))
+                .order_by("observed_on"))
+    if not rows:
+        return out
+    category_id = category_id or qs.values_list("category_id", flat=True).first()
+    candidates = PriceBaseline.objects.filter(Q(product=product) | Q(product=""), Q(area_id=region_id) | Q(area__isnull=True),
+                                              category_id=category_id)
+    # The most specific one: product over category, city over province, newest first.
+    ranked = sorted(candidates, key=lambda b: (b.product != "", b.area_id is not None, b.valid_from), reverse=True)
+    base = ranked[0] if ranked else None
+    out.baseline = base.price if base else None
+    first, last = rows[0]["observed_on"], rows[-1]["observed_on"]
+    out.dates = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+    out.rows = [{"day": r["observed_on"].isoformat(), "avg": Decimal(r["avg"]).quantize(Decimal("0.01")),
+                 "min": r["min"], "max": r["max"], "n": r["n"], "baseline": out.baseline} for r in rows]
+    flagged = (PriceFlag.objects.restrict(user).filter(observation__in=qs)
+               .values("observation__observed_on", "observation__price", "outlet_name").distinct()[:500])
+    out.flagged = [{"day": f["observation__observed_on"].isoformat(), "price": f["observation__price"],
+                    "outlet": f["outlet_name"]} for f in flagged]
+    return out
+
+
+def complaints_by_seller(user, *, min_count: int = 1):
+    """Complaints the user may see, grouped by the seller (registry enterprise, else the name the
+    reporter gave), most complained-about first. Counts only: no content, no reporter."""
+    qs = Complaint.objects.restrict(user)
+    return (qs.annotate(seller=Coalesce("enterprise__name", "subject_name"))
+            .exclude(seller="").values("seller", "enterprise_id")
+            .annotate(total=Count("id"), tips=Count("id", filter=Q(kind=Complaint.Kind.TIP)),
+                      open=Count("id", filter=Q(status=Complaint.Status.RECEIVED)),
+                      first=Min("received_on"), last=Max("received_on"))
+            .filter(total__gte=min_count).order_by("-total", "seller"))

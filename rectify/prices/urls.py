@@ -1,0 +1,14 @@
+from django.urls import path
+
+from rectify.core.registry import registry
+
+from . import views
+
+app_name = "prices"
+urlpatterns = [
+    path("chart/", views.PriceChartView.as_view(), name="chart"),
+    path("complaints-by-seller/", views.ComplaintsBySellerView.as_view(), name="complaints_by_seller"),
+    path("priceobservation/import/", views.ObservationImportView.as_view(), name="observation_import"),
+    path("priceflag/<int:pk>/act/<str:action>/", views.FlagActionView.as_view(), name="flag_action"),
+    *registry.urlpatterns("prices"),
+]

@@ -1,0 +1,130 @@
+"""Price pages beyond the generic ones: the chart, complaints grouped by seller, the import, and
+the one-click actions on a flag. Rows come through `restrict(user)`; writes through services."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from rectify.core.exports import file_response
+from rectify.core.importing import ImportFileError, failed_rows_xlsx, read_upload, template_xlsx
+from rectify.core.scope import model_allows, units_for
+from rectify.enforcement.models import Complaint
+from rectify.organisations.models import ProductCategory, Region
+
+from . import services
+from .importing import COLUMNS, observations_import
+from .models import PriceFlag, PriceObservation
+from .selectors import complaints_by_seller, price_series
+
+
+def _require(user, model, action: str = "view") -> None:
+    if not model_allows(user, model, action):
+        raise PermissionDenied(_("您没有查看此类记录的权限。"))
+
+
+def error_text(exc: Exception) -> str:
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class PriceChartView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require(request.user, PriceObservation)
+        visible = PriceObservation.objects.restrict(request.user)
+        products = list(visible.values_list("product", flat=True).distinct().order_by("product")[:200])
+        product = request.GET.get("product") or (products[0] if products else "")
+        category = ProductCategory.objects.filter(pk=request.GET.get("category") or None).first()
+        region = Region.objects.filter(pk=request.GET.get("region") or None, level="city").first()
+        series = price_series(request.user, category_id=category.pk if category else None, product=product,
+                              region_id=region.pk if region else None, start=_date(request.GET.get("start")),
+                              end=_date(request.GET.get("end")))
+        title = f"{product} · {region.name if region else _('全部地区')}"
+        return render(request, "prices/chart.html", {
+            "products": products, "product": product, "category": category, "region": region, "series": series,
+            "categories": ProductCategory.objects.filter(campaign__is_active=True),
+            "regions": Region.objects.filter(level="city", pk__in=visible.values("region")).order_by("code"),
+            "option": series.echarts_option(title) if series.rows else None,
+        })
+
+
+class ComplaintsBySellerView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require(request.user, Complaint)
+        try:
+            min_count = max(1, int(request.GET.get("min", "2")))
+        except ValueError:
+            min_count = 2
+        rows = complaints_by_seller(request.user, min_count=min_count)[:500]
+        return render(request, "prices/complaints_by_seller.html", {"rows": rows, "min_count": min_count,
+                                                                    "complaint_list": reverse("enforcement:complaint_list")})
+
+
+class ObservationImportView(LoginRequiredMixin, View):
+    template_name = "prices/observation_import.html"
+
+    def _context(self, request, **extra):
+        return {"units": units_for(request.user), "columns": COLUMNS, **extra}
+
+    def get(self, request):
+        _require(request.user, PriceObservation, "add")
+        if request.GET.get("template"):
+            return file_response(template_xlsx(COLUMNS), "价格监测记录导入模板.xlsx", "xlsx")
+        return render(request, self.template_name, self._context(request))
+
+    def post(self, request):
+        _require(request.user, PriceObservation, "add")
+        unit = units_for(request.user).filter(pk=request.POST.get("unit") or request.user.unit_id).first()
+        upload = request.FILES.get("file")
+        if unit is None or upload is None:
+            messages.error(request, _("请选择单位和文件。"))
+            return render(request, self.template_name, self._context(request), status=400)
+        try:
+            result = observations_import(name=upload.name, data=read_upload(upload), unit=unit, actor=request.user)
+        except (ImportFileError, ValidationError) as exc:
+            messages.error(request, error_text(exc))
+            return render(request, self.template_name, self._context(request), status=400)
+        if result.errors:
+            if request.POST.get("failed_rows"):
+                return file_response(failed_rows_xlsx(result.headers, result.failed), "价格监测记录_失败行.xlsx", "xlsx")
+            messages.error(request, _("有%(n)d行未通过校验，全部未导入。") % {"n": len(result.failed)})
+            return render(request, self.template_name, self._context(request, errors=result.errors), status=400)
+        messages.success(request, _("已导入%(n)d条价格监测记录，产生%(f)d条预警。") % {"n": result.created, "f": result.flags})
+        return HttpResponseRedirect(reverse("prices:priceobservation_list"))
+
+
+class FlagActionView(LoginRequiredMixin, View):
+    """POST only: to_lead, to_case, dismiss."""
+
+    def post(self, request, pk: int, action: str):
+        flag = get_object_or_404(PriceFlag.objects.restrict(request.user), pk=pk)
+        try:
+            if action == "lead":
+                lead = services.price_flag_to_lead(flag=flag, actor=request.user)
+                messages.success(request, _("已转为线索。"))
+                return HttpResponseRedirect(lead.get_absolute_url())
+            if action == "case":
+                case = services.price_flag_to_case(flag=flag, actor=request.user)
+                messages.success(request, _("已立案：%(n)s。") % {"n": case.number})
+                return HttpResponseRedirect(case.get_absolute_url())
+            if action == "dismiss":
+                services.price_flag_dismiss(flag=flag, reason=request.POST.get("reason", ""), actor=request.user)
+                messages.success(request, _("已排除该预警。"))
+            else:
+                raise PermissionDenied
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        return HttpResponseRedirect(flag.get_absolute_url())

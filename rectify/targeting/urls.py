@@ -1,0 +1,4 @@
+from rectify.core.registry import registry
+
+app_name = "targeting"
+urlpatterns = [*registry.urlpatterns("targeting")]
