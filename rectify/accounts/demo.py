@@ -1,9 +1,12 @@
 """Demo users: one per role and kind of unit, so every scope can be tried by hand."""
 from __future__ import annotations
 
+import pyotp
 from django.conf import settings
+from django.utils import timezone
 
 from .models import Role, User
+from .services import _seal_secret
 
 # (username, unit code, roles, what to try with it)
 DEMO_USERS = [
@@ -38,7 +41,12 @@ def seed(ctx) -> str:
             "unit": Unit.objects.get(code=unit_code), "full_name": ctx.person(), "phone": ctx.phone(),
         })
         if made:
+            # Demo accounts come enrolled in the second factor so a tester can log in at once:
+            # `rectify totp_code USERNAME` prints the current code (it needs the server's keys).
             user.password = password
+            user.password_changed_at = timezone.now()
+            user.totp_secret = _seal_secret(pyotp.random_base32())
+            user.totp_confirmed_at = timezone.now()
             user.save()
             created += 1
         user.roles.set([roles[c] for c in role_codes])

@@ -1,1 +1,115 @@
+"""Field work in the registry: pages, API, menu (area "fieldwork"), writes routed to services."""
+from django.utils.translation import gettext_lazy as _
 
+from rectify.core.navigation import add_link
+from rectify.core.registry import ModelConfig, registry
+from rectify.core.scope import model_allows
+
+from . import adapters
+from .filters import InspectionFilterSet
+from .forms import INSPECTION_FIELDS, InspectionForm
+from .models import (
+                     CovertVisit,
+                     Disposal,
+                     ExportCheck,
+                     Inspection,
+                     LedgerEntry,
+                     Measure,
+                     Recall,
+                     Sample,
+                     SamplingTask,
+                     TestingInstitution,
+)
+from .serializers import InspectionSerializer
+
+SCOPE_FILTERS = ["unit", "region"]
+
+registry.register(ModelConfig(
+    model=Inspection, menu="fieldwork",
+    list_columns=["date", "enterprise", "unit", "region", "staff_dispatched"],
+    filter_fields=[*SCOPE_FILTERS, "date"],
+    search_fields=["enterprise__name", "enterprise__credit_code", "notes"],
+    form_fields=INSPECTION_FIELDS, form=InspectionForm, filterset=InspectionFilterSet, serializer=InspectionSerializer,
+    select_related=["enterprise", "unit", "region"], prefetch_related=["inspectors"],
+    create=adapters.inspection_create, update=adapters.inspection_update,
+    detail_panels=["fieldwork/_inspection_panel.html"],
+))
+registry.register(ModelConfig(
+    model=Measure, menu="", list_columns=["date", "inspection", "kind", "deadline", "case_number"],
+    filter_fields=["kind", "date"], search_fields=["inspection__enterprise__name", "case_number", "notes"],
+    form_fields=["inspection", "kind", "date", "deadline", "case_number", "notes"],
+    select_related=["inspection__enterprise"], create=adapters.measure_create,
+))
+registry.register(ModelConfig(
+    model=SamplingTask, menu="fieldwork",
+    list_columns=["name", "unit", "category", "period_start", "period_end", "planned_batches"],
+    filter_fields=[*SCOPE_FILTERS, "category", "period_start"], search_fields=["name", "notes"],
+    select_related=["unit", "category"],
+))
+registry.register(ModelConfig(
+    model=Sample, menu="fieldwork",
+    list_columns=["sampled_on", "product_name", "batch_number", "enterprise", "category", "stage", "final_result", "unit"],
+    filter_fields=[*SCOPE_FILTERS, "category", "stage", "result", "final_result", "sampled_on", "testing_institution"],
+    search_fields=["product_name", "batch_number", "enterprise__name", "report_number"],
+    form_fields=["unit", "task", "enterprise", "product_name", "category", "batch_number", "quantity", "production_date",
+                 "sampled_on", "stage", "testing_institution", "report_number", "items_tested", "standard", "result",
+                 "failing_items", "notified_on"],
+    select_related=["enterprise", "category", "unit", "testing_institution"],
+    create=adapters.sample_create, update=adapters.sample_update,
+    detail_actions=[(_("登记异议"), "fieldwork:sample_objection"), (_("登记复检"), "fieldwork:sample_retest")],
+    detail_panels=["fieldwork/_sample_panel.html"],
+))
+registry.register(ModelConfig(
+    model=Disposal, menu="fieldwork",
+    list_columns=["sample", "enterprise", "category", "recall_ordered_on", "quantity_to_recall", "quantity_returned",
+                  "case_number", "exposed_on"],
+    filter_fields=[*SCOPE_FILTERS, "category", "recall_ordered_on", "exposed_on"],
+    search_fields=["batch_number", "enterprise__name", "case_number"],
+    form_fields=["cause_analysis_on", "cause_analysis", "recall_ordered_on", "quantity_to_recall", "quantity_returned",
+                 "recall_completed_on", "flow_traced_on", "flow_trace_notes", "case_number", "case_opened_on", "exposed_on",
+                 "exposure_notes"],
+    select_related=["sample", "enterprise", "category"], allow_add=False, update=adapters.disposal_update,
+    detail_panels=["fieldwork/_disposal_panel.html"],
+))
+registry.register(ModelConfig(
+    model=ExportCheck, menu="fieldwork",
+    list_columns=["checked_on", "declaration_number", "category", "exporter", "producer", "batches_checked",
+                  "batches_nonconforming", "destination_country", "action_taken"],
+    filter_fields=[*SCOPE_FILTERS, "category", "checked_on", "action_taken", "destination_country"],
+    search_fields=["declaration_number", "exporter__name", "producer__name", "product_name", "certification_body_text"],
+    form_fields=["unit", "declaration_number", "checked_on", "exporter", "producer", "category", "product_name",
+                 "batches_checked", "batches_nonconforming", "destination_country", "certification_body",
+                 "certification_body_text", "action_taken", "notes"],
+    select_related=["exporter", "producer", "category", "unit"],
+    create=adapters.export_check_create, update=adapters.export_check_update,
+))
+registry.register(ModelConfig(
+    model=Recall, menu="fieldwork",
+    list_columns=["recalled_on", "enterprise", "product_name", "batch_number", "category", "quantity", "unit"],
+    filter_fields=[*SCOPE_FILTERS, "category", "recalled_on"], search_fields=["enterprise__name", "product_name", "batch_number"],
+    select_related=["enterprise", "category", "unit"],
+))
+registry.register(ModelConfig(
+    model=LedgerEntry, menu="fieldwork",
+    list_columns=["traded_on", "seller", "buyer", "buyer_name", "product_name", "batch_number", "quantity"],
+    filter_fields=[*SCOPE_FILTERS, "category", "traded_on"],
+    search_fields=["batch_number", "seller__name", "buyer__name", "buyer_name", "product_name"],
+    select_related=["seller", "buyer"], ordering=["-traded_on", "-id"],
+    list_actions=[(_("导入台账"), "fieldwork:ledger_import"), (_("批次流向追溯"), "fieldwork:trace")],
+))
+registry.register(ModelConfig(
+    model=TestingInstitution, menu="fieldwork",
+    list_columns=["name", "kind", "jurisdiction", "accreditation_number", "status", "valid_to"],
+    filter_fields=["kind", "jurisdiction", "status", "valid_to"], search_fields=["name", "accreditation_number", "scope_text"],
+    create=adapters.institution_create, update=adapters.institution_update,
+))
+registry.register(ModelConfig(
+    model=CovertVisit, menu="fieldwork",
+    list_columns=["start_date", "visited_city", "end_date", "response_due", "responded_on"],
+    filter_fields=["visited_city", "start_date", "responded_on"], search_fields=["findings", "requirements", "team"],
+    select_related=["visited_city", "unit"], create=adapters.covert_visit_create, update=adapters.covert_visit_update,
+    detail_actions=[(_("反馈整改情况"), "fieldwork:covertvisit_respond")],
+    detail_panels=["fieldwork/_covertvisit_panel.html"],
+))
+
+add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))

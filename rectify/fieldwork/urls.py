@@ -1,4 +1,15 @@
+from django.urls import path
+
 from rectify.core.registry import registry
 
+from . import views
+
 app_name = "fieldwork"
-urlpatterns = [*registry.urlpatterns("fieldwork")]
+urlpatterns = [
+    path("trace/", views.TraceView.as_view(), name="trace"),
+    path("ledgerentry/import/", views.LedgerImportView.as_view(), name="ledger_import"),
+    path("sample/<int:pk>/objection/", views.SampleObjectionView.as_view(), name="sample_objection"),
+    path("sample/<int:pk>/retest/", views.SampleRetestView.as_view(), name="sample_retest"),
+    path("covertvisit/<int:pk>/respond/", views.CovertVisitRespondView.as_view(), name="covertvisit_respond"),
+    *registry.urlpatterns("fieldwork"),
+]

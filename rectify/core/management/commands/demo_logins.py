@@ -12,4 +12,5 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号 / demo logins (password: %s)  http://127.0.0.1:8000\n" % password)
         for username, unit, roles, note in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {unit:<22} {','.join(roles):<28} {note}")
-        self.stdout.write("")
+        self.stdout.write("\n第二因素（动态口令）/ second factor: the demo accounts are enrolled; "
+                          "`.venv/bin/rectify totp_code USERNAME` prints the current 6-digit code.\n")

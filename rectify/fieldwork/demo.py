@@ -1,0 +1,193 @@
+"""Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
+their disposals, export checks, recalls, ledger chains to trace, the institution directory and
+covert visits — across all 14 cities, dated 2020-05-15..06-30. Deterministic through ctx.rng.
+
+Small scale: a few hundred records. Large scale: several hundred thousand records plus a
+1,000,000-entry ledger, built in Python and written with bulk_create in batches of 5,000 (the
+change log of bulk writes is automatic and is most of the time taken)."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from rectify.accounts.models import User
+from rectify.enterprises.models import Enterprise
+from rectify.organisations.models import Unit
+
+from .models import (
+    CovertVisit,
+    Disposal,
+    ExportCheck,
+    Inspection,
+    InspectionOutcome,
+    LedgerEntry,
+    Recall,
+    Sample,
+    TestingInstitution,
+)
+
+BATCH = 5000
+OUTCOMES = ["passed"] * 14 + ["failed_review", "failed_certification", "failed_other", "no_standard"]
+INSTITUTIONS = [
+    ("辽宁省产品质量监督检验院", "testing", "domestic"), ("沈阳市产品质量监督检验院", "testing", "domestic"),
+    ("大连市产品质量检验检测研究院", "testing", "domestic"), ("辽宁省医疗器械检验检测院", "testing", "domestic"),
+    ("中国质量认证中心", "certification", "domestic"), ("方圆标志认证集团", "certification", "domestic"),
+    ("TÜV SÜD", "certification", "eu"), ("SGS", "certification", "eu"), ("BSI", "certification", "uk"),
+    ("Intertek", "testing", "us"), ("UL", "certification", "us"), ("JQA", "certification", "jp"),
+]
+COUNTRIES = ["意大利", "德国", "法国", "西班牙", "美国", "英国", "日本", "韩国", "澳大利亚", "加拿大"]
+
+
+def _bulk(model, rows: list) -> list:
+    out = []
+    for i in range(0, len(rows), BATCH):
+        out += model.objects.bulk_create(rows[i:i + BATCH], batch_size=BATCH)
+    return out
+
+
+def _enterprises(ctx, cities) -> dict[int, list[Enterprise]]:
+    ids = ctx.store.get("enterprises") or {}
+    if not ids:  # the enterprises demo did not run: a few of our own
+        rows = [Enterprise(name=ctx.company(city.name, code), credit_code=ctx.credit_code(city.code), region=city, is_producer=True)
+                for city in cities for code in ("mask", "protective_suit", "nonwoven", "thermometer", "mask", "meltblown")]
+        ids = defaultdict(list)
+        for e in _bulk(Enterprise, rows):
+            ids[e.region_id].append(e.pk)
+    by_city: dict[int, list[Enterprise]] = defaultdict(list)
+    wanted = [pk for pks in ids.values() for pk in pks]
+    for e in Enterprise.objects.filter(pk__in=wanted).select_related("region", "county").order_by("pk").iterator(chunk_size=5000):
+        by_city[e.region_id].append(e)
+    return by_city
+
+
+def seed(ctx) -> str:
+    cities = ctx.cities()
+    cats = ctx.categories()
+    units = {u.code: u for u in Unit.objects.select_related("region", "department").filter(region__level__in=["city", "province"])}
+    by_city = _enterprises(ctx, cities)
+    officers = defaultdict(list)
+    for pk, unit_id in User.objects.filter(is_enforcement_officer=True).order_by("pk").values_list("pk", "unit_id"):
+        officers[unit_id].append(pk)
+    start, end = datetime.date(2020, 5, 15), datetime.date(2020, 6, 30)
+    rng = ctx.rng
+    province_samr = units["210000-samr"]
+
+    institutions = _bulk(TestingInstitution, [
+        TestingInstitution(unit=province_samr, name=name, kind=kind, jurisdiction=jur, accreditation_number=f"LN-{kind[:4].upper()}-{i:03d}",
+                           valid_from=datetime.date(2019, 1, 1), valid_to=datetime.date(2024, 12, 31))
+        for i, (name, kind, jur) in enumerate(INSTITUTIONS, start=1)])
+    testing = [i for i in institutions if i.kind == "testing"]
+
+    n_insp, n_sample, n_export, n_chains = ctx.n(10, 6000), ctx.n(6, 2500), ctx.n(3, 1000), ctx.n(1, 0)
+    inspections, outcome_plan, samples, exports, recalls, visits = [], [], [], [], [], []
+    for city in cities:
+        ents = by_city.get(city.pk) or []
+        if not ents:
+            continue
+        samr, commerce = units[f"{city.code}-samr"], units[f"{city.code}-commerce"]
+        customs = next(u for u in units.values() if u.department.line == "customs" and city.pk in u.covered_city_ids())
+        for _ in range(n_insp):
+            ent, date = rng.choice(ents), ctx.date_between(start, end)
+            inspections.append(Inspection(unit=samr, enterprise=ent, date=date, staff_dispatched=rng.choice((2, 2, 3, 4)),
+                                          check_licence=True, check_raw_material=rng.random() < .8, check_process=rng.random() < .8,
+                                          check_labels=True, check_registration=rng.random() < .5, check_ledgers=rng.random() < .7,
+                                          check_sales_channels=rng.random() < .5, check_quality_standard=True))
+            outcome_plan.append([(c, rng.choice(OUTCOMES)) for c in rng.sample(cats, rng.choice((1, 1, 2, 3)))])
+        for _ in range(n_sample):
+            ent, sampled = rng.choice(ents), ctx.date_between(start, datetime.date(2020, 6, 20))
+            result = "nonconforming" if rng.random() < .15 else "conforming"
+            samples.append(Sample(unit=samr, enterprise=ent, product_name="一次性使用医用口罩", category=rng.choice(cats),
+                                  batch_number=f"{city.code[:4]}{sampled:%m%d}{rng.randint(100, 999)}", quantity=rng.randint(10, 60),
+                                  production_date=sampled - datetime.timedelta(days=rng.randint(3, 60)), sampled_on=sampled,
+                                  stage=rng.choice(("production", "circulation", "ecommerce")), testing_institution=rng.choice(testing),
+                                  report_number=f"BG{sampled:%Y%m%d}{rng.randint(1000, 9999)}", standard="GB 19083-2010",
+                                  items_tested="过滤效率、微生物指标", result=result, final_result=result,
+                                  failing_items="细菌过滤效率" if result == "nonconforming" else "",
+                                  notified_on=sampled + datetime.timedelta(days=7)))
+        for _i in range(n_export):
+            exporter, producer = rng.choice(ents), rng.choice(ents)
+            checked, bad = rng.randint(1, 8), 0 if rng.random() < .85 else 1
+            exports.append(ExportCheck(unit=customs, declaration_number=f"{customs.code[-2:]}{city.code}{len(exports):08d}",
+                                       checked_on=ctx.date_between(start, end), exporter=exporter, producer=producer, enterprise=producer,
+                                       category=rng.choice(cats), batches_checked=checked, batches_nonconforming=bad,
+                                       destination_country=rng.choice(COUNTRIES), action_taken="returned" if bad else "released",
+                                       certification_body=rng.choice(institutions)))
+        recalls.append(Recall(unit=commerce, enterprise=rng.choice(ents), category=rng.choice(cats), product_name="医用外科口罩",
+                              quantity=rng.randint(100, 5000), recalled_on=ctx.date_between(start, end), reason="抽检不合格召回"))
+        if rng.random() < .5:
+            visit_on = ctx.date_between(datetime.date(2020, 5, 26), datetime.date(2020, 6, 20))
+            visits.append(CovertVisit(unit=units["210000-office"], visited_city=city, start_date=visit_on, end_date=visit_on,
+                                      team=f"省专项办 {ctx.person()}、{ctx.person()}", findings="部分药店销售无生产日期口罩；价格公示不规范。",
+                                      requirements="五个工作日内整改并反馈。", response_due=visit_on + datetime.timedelta(days=7)))
+    inspections = _bulk(Inspection, inspections)
+    through, outcomes = Inspection.inspectors.through, []
+    links = []
+    for insp, plan in zip(inspections, outcome_plan, strict=True):
+        team = officers.get(insp.unit_id, [])
+        links += [through(inspection_id=insp.pk, user_id=u) for u in team[:2]]
+        outcomes += [InspectionOutcome(inspection=insp, category=c, outcome=o, enterprise_id=insp.enterprise_id, date=insp.date,
+                                       region_id=insp.region_id, county_id=insp.county_id, line=insp.line) for c, o in plan]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    _bulk(InspectionOutcome, outcomes)
+    samples = _bulk(Sample, samples)
+    bad = [s for s in samples if s.result == "nonconforming"]
+    _bulk(Disposal, [Disposal(sample=s, unit=s.unit, enterprise=s.enterprise, category=s.category, batch_number=s.batch_number,
+                              cause_analysis_on=s.notified_on + datetime.timedelta(days=3), recall_ordered_on=s.notified_on
+                              + datetime.timedelta(days=2), quantity_to_recall=(q := rng.randint(500, 5000)),
+                              quantity_returned=int(q * rng.uniform(.5, 1))) for s in bad])
+    _bulk(ExportCheck, exports)
+    _bulk(Recall, recalls)
+    _bulk(CovertVisit, visits)
+    ledger = _ledger(ctx, bad, by_city, n_chains, units)
+    return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples ({len(bad)} disposals), "
+            f"{len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, {len(visits)} covert visits")
+
+
+def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:
+    """Distribution trees (producer → distributors → retailers → pharmacies), across cities, with
+    the odd sale back up the chain. The nonconforming batches get one each so they can be traced;
+    at large scale 1,000,000 entries in all."""
+    rng = ctx.rng
+    every = [e for ents in by_city.values() for e in ents]
+    target = ctx.n(0, 1_000_000)
+    seeds = [(s.enterprise, s.batch_number, s.sampled_on) for s in bad]
+    written, rows = 0, []
+
+    def flush():
+        nonlocal rows, written
+        _bulk(LedgerEntry, rows)
+        written += len(rows)
+        rows = []
+
+    def tree(root, batch, day):
+        unit = units[f"{root.region.code}-samr"]
+        level, frontier = 0, [root]
+        while frontier and level < 4:
+            nxt = []
+            for seller in frontier:
+                for _ in range(rng.choice((1, 2, 3)) if level else 3):
+                    buyer = rng.choice(every)
+                    if buyer.pk == seller.pk:
+                        continue
+                    qty = rng.randint(50, 2000) // (level + 1)
+                    rows.append(LedgerEntry(unit=unit, seller=seller, buyer=buyer, product_name="医用口罩", batch_number=batch,
+                                            quantity=max(qty, 1), traded_on=day + datetime.timedelta(days=level)))
+                    nxt.append(buyer)
+            if level == 2:
+                rows.append(LedgerEntry(unit=unit, seller=rng.choice(nxt or frontier), buyer=None, buyer_name=f"{ctx.person()}大药房",
+                                        product_name="医用口罩", batch_number=batch, quantity=rng.randint(5, 50), traded_on=day))
+            frontier, level = nxt[:4], level + 1
+        if len(rows) >= BATCH:
+            flush()
+
+    for root, batch, day in seeds:
+        tree(root, batch, day)
+    n = 0
+    while written + len(rows) < target or n < chains_per_city * 14 and not ctx.large:
+        root = rng.choice(every)
+        tree(root, f"LD{n:07d}", ctx.date_between(datetime.date(2020, 5, 15), datetime.date(2020, 6, 20)))
+        n += 1
+    if ctx.large and written + len(rows) > target:
+        rows = rows[: target - written]
+    flush()
+    return written

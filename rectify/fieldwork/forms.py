@@ -1,0 +1,114 @@
+"""Forms beyond the derived ones: the inspection form (outcome per category, one problem for
+the ledger) and the small action forms (objection, retest, covert-visit response, ledger import)."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rectify.accounts.models import User
+from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
+from rectify.core.scope import units_for
+from rectify.organisations.models import Campaign, ProductCategory
+
+from .models import Inspection, InspectionOutcome
+from .models.inspection import CHECKS
+from .models.sampling import Result
+
+INSPECTION_FIELDS = ["unit", "enterprise", "date", "inspectors", "staff_dispatched", *[n for n, _l in CHECKS], "notes"]
+
+
+def officers_for(user):
+    """Enforcement officers of the units the user records for (joint inspections: the user's
+    own units; officers elsewhere are added through the API)."""
+    return User.objects.filter(is_enforcement_officer=True, is_active=True, unit__in=units_for(user)).order_by("unit", "username")
+
+
+def campaign_categories():
+    campaign = Campaign.current()
+    qs = ProductCategory.objects.order_by("order")
+    return qs.filter(campaign=campaign) if campaign else qs
+
+
+class InspectionForm(ScopedModelForm):
+    problem_description = forms.CharField(label=_("发现问题（列入问题清单）"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problem_requirement = forms.CharField(label=_("整改要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problem_deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput)
+
+    class Meta:
+        model = Inspection
+        fields = INSPECTION_FIELDS
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["inspectors"].queryset = officers_for(user) | User.objects.filter(
+            pk__in=self.instance.inspectors.values("pk") if self.instance.pk else [])
+        self.fields["inspectors"].help_text = _("至少两名执法人员")
+        current = {o.category_id: o.outcome for o in self.instance.outcomes.all()} if self.instance.pk else {}
+        choices = [("", _("未涉及")), *InspectionOutcome.Outcome.choices]
+        self.categories = list(campaign_categories())
+        for category in self.categories:
+            self.fields[f"outcome_{category.code}"] = forms.ChoiceField(
+                label=_("%(c)s 排查结果") % {"c": category.name}, choices=choices, required=False,
+                initial=current.get(category.pk, ""))
+        if self.instance.pk:
+            for name in ("problem_description", "problem_requirement", "problem_deadline"):
+                del self.fields[name]
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f"outcome_{c.code}") for c in self.categories):
+            raise forms.ValidationError(_("请至少填写一个产品类别的排查结果。"))
+        if data.get("problem_description") and not data.get("problem_deadline"):
+            self.add_error("problem_deadline", _("列入问题清单须填写整改期限。"))
+        return data
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["outcomes"] = {c.pk: self.cleaned_data[f"outcome_{c.code}"] for c in self.categories
+                            if self.cleaned_data.get(f"outcome_{c.code}")}
+        if self.cleaned_data.get("problem_description"):
+            data["problems"] = [{"description": self.cleaned_data["problem_description"],
+                                 "requirement": self.cleaned_data.get("problem_requirement", ""),
+                                 "deadline": self.cleaned_data.get("problem_deadline")}]
+        return data
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    notified_on = forms.DateField(label=_("结果告知日期"), widget=forms.DateInput)
+    objection_filed_on = forms.DateField(label=_("异议申请日期"), widget=forms.DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RetestForm(BootstrapFormMixin, forms.Form):
+    retest_result = forms.ChoiceField(label=_("复检结论"), choices=[(Result.CONFORMING, _("合格")), (Result.NONCONFORMING, _("不合格"))])
+    retested_on = forms.DateField(label=_("复检日期"), widget=forms.DateInput)
+    retest_report_number = forms.CharField(label=_("复检报告编号"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RespondForm(BootstrapFormMixin, forms.Form):
+    response = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 6}))
+    responded_on = forms.DateField(label=_("反馈日期"), widget=forms.DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class LedgerImportForm(BootstrapFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("填报单位"), queryset=None)
+    file = forms.FileField(label=_("台账文件（xlsx）"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user)
+        if getattr(user, "unit", None):
+            self.fields["unit"].initial = user.unit.pk
+        self._style()

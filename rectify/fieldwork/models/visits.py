@@ -1,0 +1,53 @@
+"""Covert and open visits (明察暗访) of the provincial group to a city."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import ScopedRecord
+from rectify.core.scope import RECORD_SCOPE
+
+# Covert visits are working-group business: only offices (which see every line) see them.
+OFFICE_LINE = "office"
+
+
+class CovertVisit(ScopedRecord):
+    """Owned by the provincial office; placed in the visited city so that the city's office sees
+    it by region and answers it (services.covert_visit_respond). Its line is the pseudo-line
+    "office", which no department has, so member units of the city do not see it."""
+
+    visited_city = models.ForeignKey("organisations.Region", verbose_name=_("被检查市"), on_delete=models.PROTECT,
+                                     related_name="+", limit_choices_to={"level": "city"})
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    team = models.TextField(_("检查组成员"))
+    findings = models.TextField(_("发现问题"))
+    requirements = models.TextField(_("整改要求"), blank=True)
+    response_due = models.DateField(_("反馈期限"), null=True, blank=True)
+    response = models.TextField(_("市整改反馈"), blank=True, editable=False)
+    responded_on = models.DateField(_("反馈日期"), null=True, blank=True, editable=False)
+    follow_up = models.TextField(_("跟踪督办情况"), blank=True)
+
+    # stated explicitly: region + county + line of work (see core.scope)
+    scope = RECORD_SCOPE
+
+    class Meta:
+        verbose_name = _("明察暗访")
+        verbose_name_plural = _("明察暗访")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="covert_visit_dates"),
+            models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""), name="covert_visit_response_text"),
+        ]
+        indexes = [models.Index(fields=["region", "start_date"], name="fw_visit_region_date")]
+
+    def __str__(self) -> str:
+        return f"{self.visited_city} 明察暗访 {self.start_date:%Y-%m-%d}"
+
+    def scope_region_source(self):
+        return self.visited_city, None
+
+    def fill_scope(self) -> None:
+        super().fill_scope()
+        self.line = OFFICE_LINE

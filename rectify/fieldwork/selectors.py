@@ -1,0 +1,145 @@
+"""Read queries of field work. `trace_batch` follows a batch down the purchase/sales ledgers in
+one recursive query (SQLite and PostgreSQL), so it stays one round trip on millions of entries:
+each step uses the (batch_number, seller, buyer) index."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from rectify.enterprises.models import Enterprise
+from rectify.organisations.models import Region, Unit
+
+from .models import LedgerEntry, Recall
+
+
+@dataclass
+class Holder:
+    enterprise_id: int | None
+    name: str
+    region_id: int | None
+    region_name: str
+    depth: int
+    received: int = 0
+    sold_on: int = 0
+    recalled: int = 0
+
+    @property
+    def held(self) -> int:
+        """What is still with this holder (received and not sold on down the traced chain)."""
+        return max(self.received - self.sold_on, 0)
+
+
+@dataclass
+class Trace:
+    enterprise: Enterprise
+    batch_number: str
+    max_depth: int
+    entries: list[dict] = field(default_factory=list)
+    holders: list[Holder] = field(default_factory=list)
+    units_by_region: dict[Region, list[Unit]] = field(default_factory=dict)
+    start_recalled: int = 0
+
+    @property
+    def depth_reached(self) -> int:
+        return max((e["depth"] for e in self.entries), default=0)
+
+    @property
+    def depth_limited(self) -> bool:
+        return self.depth_reached >= self.max_depth
+
+    @property
+    def total_shipped(self) -> int:
+        return sum(e["quantity"] for e in self.entries if e["depth"] == 1)
+
+    @property
+    def total_recalled(self) -> int:
+        return self.start_recalled + sum(h.recalled for h in self.holders)
+
+
+def _sql() -> str:
+    ledger, recall = LedgerEntry._meta.db_table, Recall._meta.db_table
+    enterprise, region = Enterprise._meta.db_table, Region._meta.db_table
+    # `path` lists the holders already expanded on this branch (",12,40,"): an entry back into
+    # one of them is listed but not followed again, so cycles end; max_depth bounds the rest.
+    return f"""
+    WITH RECURSIVE trace(entry_id, buyer_id, depth, path) AS (
+        SELECT e.id, e.buyer_id, 1, ',' || CAST(e.seller_id AS TEXT) || ','
+          FROM {ledger} e
+         WHERE e.seller_id = %s AND e.batch_number = %s
+        UNION ALL
+        SELECT e.id, e.buyer_id, t.depth + 1, t.path || CAST(e.seller_id AS TEXT) || ','
+          FROM trace t
+          JOIN {ledger} e ON e.seller_id = t.buyer_id AND e.batch_number = %s
+         WHERE t.depth < %s
+           AND t.path NOT LIKE '%%,' || CAST(t.buyer_id AS TEXT) || ',%%'
+    ),
+    hits AS (SELECT entry_id, MIN(depth) AS depth FROM trace GROUP BY entry_id),
+    recalled AS (SELECT enterprise_id, SUM(quantity) AS quantity FROM {recall}
+                  WHERE batch_number = %s GROUP BY enterprise_id)
+    SELECT e.id, e.seller_id, s.name, e.buyer_id, COALESCE(b.name, e.buyer_name), b.region_id, rg.name,
+           e.quantity, e.traded_on, h.depth, COALESCE(r.quantity, 0)
+      FROM hits h
+      JOIN {ledger} e ON e.id = h.entry_id
+      JOIN {enterprise} s ON s.id = e.seller_id
+      LEFT JOIN {enterprise} b ON b.id = e.buyer_id
+      LEFT JOIN {region} rg ON rg.id = b.region_id
+      LEFT JOIN recalled r ON r.enterprise_id = e.buyer_id
+     ORDER BY h.depth, e.traded_on, e.id
+    """
+
+
+def trace_batch(*, enterprise_id: int, batch_number: str, max_depth: int = 20, user=None) -> Trace:
+    """Every downstream holder of `batch_number` sold by `enterprise_id`, to any depth (≤ max_depth),
+    with the quantities received, sold on and recalled, and the units of every region reached.
+
+    With `user` the start enterprise must be in the user's scope (Enterprise.DoesNotExist
+    otherwise, which views answer with 404); the downstream holders are listed wherever they are,
+    since telling the other regions is the point of the trace."""
+    qs = Enterprise.objects.select_related("region")
+    if user is not None:
+        qs = qs.restrict(user, "view")
+    start = qs.get(pk=enterprise_id)
+    batch_number = batch_number.strip()
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), [enterprise_id, batch_number, batch_number, max_depth, batch_number])
+        rows = cursor.fetchall()
+    trace = Trace(enterprise=start, batch_number=batch_number, max_depth=max_depth)
+    holders: dict[object, Holder] = {}
+    sold: dict[int, int] = {}
+    for (pk, seller_id, seller_name, buyer_id, buyer_name, region_id, region_name, quantity, traded_on, depth,
+         recalled) in rows:
+        if isinstance(traded_on, str):  # SQLite returns raw-SQL dates as text
+            traded_on = datetime.date.fromisoformat(traded_on)
+        trace.entries.append({"id": pk, "seller_id": seller_id, "seller": seller_name, "buyer_id": buyer_id,
+                              "buyer": buyer_name, "region": region_name or "", "quantity": quantity,
+                              "traded_on": traded_on, "depth": depth})
+        sold[seller_id] = sold.get(seller_id, 0) + quantity
+        if buyer_id == enterprise_id:
+            continue  # back to the start: a cycle, not a new holder
+        key = buyer_id if buyer_id is not None else f"name:{buyer_name}"
+        holder = holders.get(key)
+        if holder is None:
+            holder = holders[key] = Holder(buyer_id, buyer_name, region_id, region_name or "", depth, recalled=int(recalled))
+        holder.received += quantity
+        holder.depth = min(holder.depth, depth)
+    for holder in holders.values():
+        if holder.enterprise_id is not None:
+            holder.sold_on = sold.get(holder.enterprise_id, 0)
+    trace.holders = sorted(holders.values(), key=lambda h: (h.depth, h.name))
+    trace.start_recalled = sum(Recall.objects.filter(enterprise_id=enterprise_id, batch_number=batch_number)
+                               .values_list("quantity", flat=True))
+    region_ids = {h.region_id for h in trace.holders if h.region_id} | {start.region_id}
+    trace.units_by_region = _units(region_ids)
+    return trace
+
+
+def _units(region_ids: set[int]) -> dict[Region, list[Unit]]:
+    """The units to tell in each region reached: the city's office and its market-regulation bureau."""
+    out: dict[Region, list[Unit]] = {}
+    units = (Unit.objects.filter(region_id__in=region_ids, is_active=True)
+             .filter(is_office=True) | Unit.objects.filter(region_id__in=region_ids, is_active=True, department__line="market"))
+    for unit in units.select_related("region").order_by("region__code", "-is_office", "code"):
+        out.setdefault(unit.region, []).append(unit)
+    return out

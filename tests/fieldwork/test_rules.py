@@ -1,0 +1,234 @@
+"""The business rules of field work, through the services and pages."""
+from __future__ import annotations
+
+import io
+from unittest import mock
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from openpyxl import Workbook
+
+from rectify.core.models import Event
+from rectify.core.testing import WorldTestCase
+from rectify.fieldwork import services
+from rectify.fieldwork.models import (
+    CovertVisit,
+    Disposal,
+    ExportCheck,
+    Inspection,
+    InspectionOutcome,
+    LedgerEntry,
+    Recall,
+)
+from rectify.fieldwork.selectors import trace_batch
+from rectify.organisations.models import Region
+
+from . import factories as f
+
+
+class InspectionRuleTests(WorldTestCase):
+    def test_at_least_two_inspectors(self):
+        actor = self.users["shenyang_samr"]
+        unit = actor.unit
+        with self.assertRaisesMessage(ValidationError, "至少两名执法人员"):
+            services.inspection_record(unit=unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20), inspectors=f.officers(unit, 1),
+                                       outcomes={f.category(): "passed"}, actor=actor)
+        team = f.officers(unit)
+        with self.assertRaisesMessage(ValidationError, "出动人次不能少于"):
+            services.inspection_record(unit=unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20), inspectors=team,
+                                       outcomes={f.category(): "passed"}, staff_dispatched=1, actor=actor)
+        self.assertFalse(Inspection.objects.exists())
+
+    def test_county_inspector_records_a_failed_category_and_the_problem(self):
+        actor = self.login("heping_samr")
+        unit = actor.unit
+        partner = f.officers(unit, 1)[0]
+        ent = f.enterprise("210100", county="210102")
+        calls = []
+        with mock.patch.object(services, "_problem_hook", return_value=lambda **kw: calls.append(kw)):
+            response = self.client.post("/fieldwork/inspection/add/", {
+                "unit": unit.pk, "enterprise": ent.pk, "date": "2020-05-27", "inspectors": [actor.pk, partner.pk],
+                "staff_dispatched": 2, "check_licence": "on", "check_labels": "on", "outcome_mask": "failed_certification",
+                "outcome_meltblown": "passed", "problem_description": "口罩无CE认证却标注CE", "problem_requirement": "停止销售",
+                "problem_deadline": "2020-06-05"})
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        inspection = Inspection.objects.get()
+        self.assertEqual(inspection.county.code, "210102")
+        failed = inspection.outcomes.get(category__code="mask")
+        self.assertEqual(failed.outcome, "failed_certification")
+        self.assertEqual((failed.enterprise_id, failed.date, failed.county_id), (ent.pk, inspection.date, inspection.county_id))
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(calls[0]["source_object"], inspection)
+        self.assertEqual(calls[0]["deadline"], f.D(2020, 6, 5))
+        self.assertTrue(Event.objects.filter(event="inspection.record", object_id=str(inspection.pk)).exists())
+        page = self.client.get(inspection.get_absolute_url())
+        self.assertContains(page, "认证等不合格")
+        self.assertTrue(Inspection.objects.restrict(self.users["shenyang_office"]).filter(pk=inspection.pk).exists())
+        self.assertFalse(Inspection.objects.restrict(self.users["dalian_office"]).filter(pk=inspection.pk).exists())
+
+    def test_problems_are_kept_when_the_ledger_is_missing(self):
+        actor = self.users["shenyang_samr"]
+        with mock.patch.object(services, "_problem_hook", return_value=None):
+            inspection = services.inspection_record(
+                unit=actor.unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20), inspectors=f.officers(actor.unit),
+                outcomes={f.category(): "failed_other"}, problems=[{"description": "台账缺失", "deadline": f.D(2020, 6, 1)}],
+                actor=actor)
+        event = Event.objects.get(event="inspection.record", object_id=str(inspection.pk))
+        self.assertEqual(event.detail["problems_pending"][0]["description"], "台账缺失")
+
+    def test_annex1_counts_are_one_group_by(self):
+        actor = self.users["shenyang_samr"]
+        a, b = f.enterprise(), f.enterprise()
+        for ent, mask in ((a, "passed"), (a, "failed_review"), (b, "no_standard")):
+            services.inspection_record(unit=actor.unit, enterprise=ent, date=f.D(2020, 5, 20), inspectors=f.officers(actor.unit),
+                                       outcomes={f.category("mask"): mask, f.category("nonwoven"): "passed"}, actor=actor)
+        rows = {r["category__code"]: r for r in InspectionOutcome.objects.filter(date__lte=f.D(2020, 6, 18))
+                .values("category__code").annotate(
+                    inspected=Count("enterprise", distinct=True),
+                    failed_review=Count("enterprise", distinct=True, filter=Q(outcome="failed_review")),
+                    no_standard=Count("enterprise", distinct=True, filter=Q(outcome="no_standard")))}
+        self.assertEqual((rows["mask"]["inspected"], rows["mask"]["failed_review"], rows["mask"]["no_standard"]), (2, 1, 1))
+        self.assertEqual(rows["nonwoven"]["inspected"], 2)
+
+
+class SampleRuleTests(WorldTestCase):
+    def _nonconforming(self, batch="N1"):
+        actor = self.users["shenyang_samr"]
+        return services.sample_record(unit=actor.unit, enterprise=f.enterprise(), category=f.category(), product_name="口罩",
+                                      batch_number=batch, sampled_on=f.D(2020, 5, 25), result="nonconforming",
+                                      failing_items="过滤效率", notified_on=f.D(2020, 6, 1), actor=actor)
+
+    def test_nonconforming_starts_a_disposal_and_recall_effectiveness(self):
+        actor = self.users["shenyang_samr"]
+        sample = self._nonconforming()
+        disposal = Disposal.objects.get(sample=sample)
+        self.assertEqual((disposal.unit, disposal.region), (sample.unit, sample.region))
+        disposal = services.disposal_step(disposal=disposal, step="recall_ordered", on=f.D(2020, 6, 3), quantity=1000, actor=actor)
+        disposal = services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=800, actor=actor)
+        self.assertEqual(str(disposal.recall_effectiveness), "80.0")
+        with self.assertRaises(ValidationError):
+            services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=1200, actor=actor)
+        with self.assertRaises(ValidationError):
+            services.disposal_step(disposal=disposal, step="case_opened", on=f.D(2020, 6, 9), actor=actor)
+        self.assertTrue(Event.objects.filter(event="disposal.recall_returned").exists())
+
+    def test_objection_within_fifteen_days_and_the_retest_stands(self):
+        actor = self.users["shenyang_samr"]
+        late = self._nonconforming("N2")
+        with self.assertRaisesMessage(ValidationError, "15日内"):
+            services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 17), actor=actor)
+        services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 16), actor=actor)  # day 15: in time
+        cleared = services.sample_retest(sample=late, retest_result="conforming", retested_on=f.D(2020, 6, 20), actor=actor)
+        self.assertEqual(cleared.final_result, "conforming")
+        self.assertFalse(Disposal.objects.filter(sample=cleared).exists())  # nothing done yet: dropped
+        confirmed = self._nonconforming("N3")
+        services.sample_object(sample=confirmed, objection_filed_on=f.D(2020, 6, 5), actor=actor)
+        confirmed = services.sample_retest(sample=confirmed, retest_result="nonconforming", retested_on=f.D(2020, 6, 8), actor=actor)
+        self.assertEqual(confirmed.final_result, "nonconforming")
+        self.assertTrue(Disposal.objects.filter(sample=confirmed).exists())
+
+    def test_objection_and_retest_pages(self):
+        sample = self._nonconforming("N4")
+        self.login("shenyang_samr")
+        response = self.client.post(f"/fieldwork/sample/{sample.pk}/objection/", {"notified_on": "2020-06-01",
+                                                                                   "objection_filed_on": "2020-06-30"})
+        self.assertContains(response, "15日内", status_code=400)
+        self.client.post(f"/fieldwork/sample/{sample.pk}/objection/", {"notified_on": "2020-06-01", "objection_filed_on": "2020-06-03"})
+        self.client.post(f"/fieldwork/sample/{sample.pk}/retest/", {"retest_result": "conforming", "retested_on": "2020-06-06"})
+        sample.refresh_from_db()
+        self.assertEqual((sample.retest_result, sample.final_result), ("conforming", "conforming"))
+        self.login("dalian_samr")
+        self.assertEqual(self.client.get(f"/fieldwork/sample/{sample.pk}/retest/").status_code, 404)
+
+
+class TraceTests(WorldTestCase):
+    def test_trace_three_levels_with_a_cycle(self):
+        unit = self.unit("210100-samr")
+        a, b, c = f.enterprise("210100"), f.enterprise("210100"), f.enterprise("210300")
+        d = f.enterprise("210200")
+        other = f.enterprise("210100")
+
+        def sale(s, buyer, qty, batch="X1", name=""):
+            LedgerEntry.objects.create(unit=unit, seller=s, buyer=buyer, buyer_name=name, product_name="口罩", batch_number=batch,
+                                       quantity=qty, traded_on=f.D(2020, 5, 20))
+        sale(a, b, 1000)
+        sale(b, c, 600)
+        sale(c, d, 200)
+        sale(d, b, 50)            # a cycle back up the chain
+        sale(c, None, 100, name="某某大药房")
+        sale(a, other, 999, batch="OTHER")  # another batch: not traced
+        Recall.objects.create(unit=self.unit("210100-commerce"), enterprise=c, category=f.category(), product_name="口罩",
+                              batch_number="X1", quantity=150, recalled_on=f.D(2020, 6, 5))
+        with self.assertNumQueries(4):  # start enterprise, the one recursive query, recalls at the start, units
+            trace_batch(enterprise_id=a.pk, batch_number="X1")
+        trace = trace_batch(enterprise_id=a.pk, batch_number="X1", user=self.users["shenyang_samr"])
+        holders = {h.name: h for h in trace.holders}
+        self.assertEqual(holders[b.name].received, 1050)
+        self.assertEqual(holders[b.name].depth, 1)
+        self.assertEqual((holders[c.name].depth, holders[c.name].received, holders[c.name].recalled), (2, 600, 150))
+        self.assertEqual((holders[d.name].depth, holders[d.name].sold_on), (3, 50))
+        self.assertEqual(holders["某某大药房"].received, 100)
+        self.assertNotIn(other.name, holders)
+        self.assertEqual(trace.total_shipped, 1000)
+        self.assertEqual({r.code for r in trace.units_by_region}, {"210100", "210200", "210300"})
+        self.assertIn("210200-office", {u.code for units in trace.units_by_region.values() for u in units})
+        shallow = trace_batch(enterprise_id=a.pk, batch_number="X1", max_depth=2)
+        self.assertEqual(shallow.depth_reached, 2)
+        self.assertTrue(shallow.depth_limited)
+        self.login("shenyang_samr")
+        page = self.client.get("/fieldwork/trace/", {"enterprise": a.pk, "batch": "X1"})
+        self.assertContains(page, "某某大药房")
+        self.login("dalian_samr")
+        self.assertEqual(self.client.get("/fieldwork/trace/", {"enterprise": a.pk, "batch": "X1"}).status_code, 404)
+
+    def test_ledger_import_from_excel(self):
+        seller, buyer = f.enterprise(name="沈阳甲口罩有限公司"), f.enterprise(name="沈阳乙医药有限公司")
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["销售方", "购买方", "产品名称", "产品类别", "批号", "数量", "交易日期"])
+        sheet.append([seller.name, buyer.name, "口罩", "口罩", "K1", 500, "2020-05-21"])
+        sheet.append([seller.name, "名录外诊所", "口罩", "", "K1", 20, "2020-05-22"])
+        data = io.BytesIO()
+        book.save(data)
+        data.seek(0)
+        data.name = "ledger.xlsx"
+        actor = self.login("shenyang_samr")
+        response = self.client.post("/fieldwork/ledgerentry/import/", {"unit": actor.unit.pk, "file": data})
+        self.assertEqual(response.status_code, 302, response.content[:1500])
+        self.assertEqual(LedgerEntry.objects.filter(batch_number="K1").count(), 2)
+        self.assertEqual(LedgerEntry.objects.get(buyer__isnull=True).buyer_name, "名录外诊所")
+
+
+class ExportAndVisitTests(WorldTestCase):
+    def test_export_check_region_is_the_producers(self):
+        actor = self.users["customs_dl"]
+        exporter, producer = f.enterprise("210200"), f.enterprise("210600")
+        check = services.export_check_record(unit=actor.unit, declaration_number="0901", checked_on=f.D(2020, 6, 1), exporter=exporter,
+                                             producer=producer, category=f.category(), batches_checked=4, batches_nonconforming=1,
+                                             destination_country="法国", action_taken="returned", actor=actor)
+        self.assertEqual((check.region.code, check.enterprise_id, check.line), ("210600", producer.pk, "customs"))
+        only_exporter = services.export_check_record(unit=actor.unit, declaration_number="0902", checked_on=f.D(2020, 6, 1),
+                                                     exporter=exporter, category=f.category(), batches_checked=2,
+                                                     destination_country="法国", actor=actor)
+        self.assertEqual(only_exporter.region.code, "210200")
+        with self.assertRaisesMessage(ValidationError, "不能直接放行"):
+            services.export_check_record(unit=actor.unit, declaration_number="0903", checked_on=f.D(2020, 6, 1), exporter=exporter,
+                                         category=f.category(), batches_checked=2, batches_nonconforming=1,
+                                         destination_country="法国", actor=actor)
+        totals = ExportCheck.objects.aggregate(checked=Sum("batches_checked"), bad=Sum("batches_nonconforming"))
+        self.assertEqual((totals["checked"], totals["bad"]), (6, 1))
+
+    def test_city_office_answers_a_covert_visit(self):
+        visit = CovertVisit.objects.create(unit=self.unit("210000-office"), visited_city=Region.objects.get(code="210100"),
+                                           start_date=f.D(2020, 6, 2), end_date=f.D(2020, 6, 3), team="暗访组", findings="问题")
+        self.login("shenyang_office")
+        self.assertEqual(self.client.post(f"/fieldwork/covertvisit/{visit.pk}/edit/", {}).status_code in (400, 403), True)
+        response = self.client.post(f"/fieldwork/covertvisit/{visit.pk}/respond/", {"response": "已全部整改", "responded_on": "2020-06-08"})
+        self.assertEqual(response.status_code, 302)
+        visit.refresh_from_db()
+        self.assertEqual(visit.response, "已全部整改")
+        self.assertTrue(Event.objects.filter(event="covert_visit.respond").exists())
+        with self.assertRaises(PermissionDenied):
+            services.covert_visit_respond(visit=visit, response="x", responded_on=f.D(2020, 6, 9), actor=self.users["dalian_office"])
+        self.login("province_office")
+        self.assertContains(self.client.get(visit.get_absolute_url()), "已全部整改")

@@ -1,0 +1,204 @@
+"""The generic scope tests for every registered field-work model."""
+from rectify.core.testing import ModelScopeTests
+from rectify.fieldwork.models import (
+    CovertVisit,
+    Disposal,
+    ExportCheck,
+    Inspection,
+    LedgerEntry,
+    Measure,
+    Recall,
+    Sample,
+    SamplingTask,
+    TestingInstitution,
+)
+from rectify.organisations.models import Region
+
+from . import factories as f
+
+EVERYONE = ("province_office", "province_samr", "shenyang_office", "shenyang_samr", "dalian_office", "customs_dl",
+            "shenyang_police")
+
+
+class InspectionTests(ModelScopeTests):
+    model = Inspection
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.ent = f.enterprise("210100")
+        cls.team = f.officers(unit)
+        return f.inspection(unit, cls.ent)
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "enterprise": self.ent.pk, "date": "2020-05-21", "inspectors": [u.pk for u in self.team],
+                "staff_dispatched": 3, "check_licence": "on", "notes": "现场检查", "outcome_mask": "passed",
+                "outcome_nonwoven": "failed_other"}
+
+    def api_data(self, unit):
+        data = super().api_data(unit)
+        data["outcomes"] = [{"category": f.category("mask").pk, "outcome": "passed"}]
+        return data
+
+
+class MeasureTests(ModelScopeTests):
+    model = Measure
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.inspection = f.inspection(unit)
+        return Measure.objects.create(inspection=cls.inspection, kind="interview", date=f.D(2020, 5, 21))
+
+    def form_data(self, unit):
+        return {"inspection": self.inspection.pk, "kind": "order_rectify", "date": "2020-05-22", "deadline": "2020-06-05",
+                "case_number": "", "notes": "限期整改"}
+
+
+class SamplingTaskTests(ModelScopeTests):
+    model = SamplingTask
+
+    @classmethod
+    def make_object(cls, unit):
+        return SamplingTask.objects.create(unit=unit, name="口罩监督抽查", category=f.category(), period_start=f.D(2020, 5, 20),
+                                           period_end=f.D(2020, 6, 20), planned_batches=30)
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "name": "防护服专项抽查", "category": f.category("protective_suit").pk,
+                "period_start": "2020-05-26", "period_end": "2020-06-24", "planned_batches": 20, "notes": ""}
+
+
+class SampleTests(ModelScopeTests):
+    model = Sample
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.ent = f.enterprise()
+        return f.sample(unit, cls.ent)
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "task": "", "enterprise": self.ent.pk, "product_name": "医用防护口罩",
+                "category": f.category().pk, "batch_number": "P0601", "quantity": 20, "production_date": "2020-05-01",
+                "sampled_on": "2020-05-28", "stage": "circulation", "testing_institution": "", "report_number": "R-1",
+                "items_tested": "过滤效率", "standard": "GB 19083-2010", "result": "conforming", "failing_items": "",
+                "notified_on": ""}
+
+
+class DisposalTests(ModelScopeTests):
+    model = Disposal
+
+    @classmethod
+    def make_object(cls, unit):
+        s = f.sample(unit, result="nonconforming")
+        return Disposal.objects.create(sample=s, unit=unit, enterprise=s.enterprise, category=s.category, batch_number=s.batch_number)
+
+    def update_data(self, obj):
+        return {"cause_analysis_on": "2020-06-01", "cause_analysis": "原料不合格", "recall_ordered_on": "2020-06-02",
+                "quantity_to_recall": 1000, "quantity_returned": 800, "recall_completed_on": "2020-06-10",
+                "flow_traced_on": "", "flow_trace_notes": "", "case_number": "", "case_opened_on": "", "exposed_on": "",
+                "exposure_notes": ""}
+
+
+class ExportCheckTests(ModelScopeTests):
+    """Customs (Dalian district) checks an export whose producer is in Dandong: the record belongs
+    to Dandong, so Dalian's own office does not see it, Dalian Customs (covering Dandong) does."""
+
+    model = ExportCheck
+    owner_unit = "210200-customs_dl"
+    visible_to = ("province_office", "customs_dl")
+    hidden_from = ("dalian_office", "dalian_samr", "customs_sy", "shenyang_office", "shenyang_samr", "province_samr")
+    writer = "customs_dl"
+    deleter = "province_office"
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.exporter, cls.producer = f.enterprise("210200"), f.enterprise("210600")
+        return ExportCheck.objects.create(unit=unit, declaration_number="090120200001", checked_on=f.D(2020, 5, 30),
+                                          exporter=cls.exporter, producer=cls.producer, enterprise=cls.producer,
+                                          category=f.category(), batches_checked=3, batches_nonconforming=1,
+                                          destination_country="意大利", action_taken="returned")
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "declaration_number": "090120200002", "checked_on": "2020-06-01", "exporter": self.exporter.pk,
+                "producer": self.producer.pk, "category": f.category().pk, "product_name": "KN95口罩", "batches_checked": 5,
+                "batches_nonconforming": 0, "destination_country": "德国", "certification_body": "",
+                "certification_body_text": "TÜV", "action_taken": "released", "notes": ""}
+
+
+class RecallTests(ModelScopeTests):
+    model = Recall
+    owner_unit = "210100-commerce"
+    visible_to = ("province_office", "shenyang_office")
+    hidden_from = ("shenyang_samr", "province_samr", "dalian_office", "shenyang_police", "customs_dl")
+    writer = "shenyang_office"
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.ent = f.enterprise()
+        return Recall.objects.create(unit=unit, enterprise=cls.ent, category=f.category(), product_name="口罩",
+                                     batch_number="B1", quantity=500, recalled_on=f.D(2020, 6, 3), reason="抽检不合格")
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "enterprise": self.ent.pk, "category": f.category().pk, "product_name": "防护服",
+                "batch_number": "F2", "quantity": 120, "recalled_on": "2020-06-05", "reason": "标签不合格", "sample": ""}
+
+
+class LedgerEntryTests(ModelScopeTests):
+    model = LedgerEntry
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.seller, cls.buyer = f.enterprise(), f.enterprise()
+        return LedgerEntry.objects.create(unit=unit, seller=cls.seller, buyer=cls.buyer, product_name="口罩", batch_number="L1",
+                                          quantity=100, traded_on=f.D(2020, 5, 20))
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "seller": self.seller.pk, "buyer": "", "buyer_name": "某某大药房", "product_name": "口罩",
+                "category": "", "batch_number": "L2", "quantity": 30, "traded_on": "2020-05-22"}
+
+
+class TestingInstitutionTests(ModelScopeTests):
+    """Kept by the province, read by everyone (cities and customs pick it on their records)."""
+
+    model = TestingInstitution
+    owner_unit = "210000-samr"
+    visible_to = EVERYONE
+    hidden_from = ()
+    writer = "province_samr"
+    deleter = "province_office"
+
+    @classmethod
+    def make_object(cls, unit):
+        return TestingInstitution.objects.create(unit=unit, name="辽宁省产品质量监督检验院", kind="testing",
+                                                 accreditation_number="CMA-2020-001")
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "name": "SGS 通标标准技术服务有限公司", "kind": "certification", "accreditation_number": "CNCA-R-1",
+                "scope_text": "口罩 CE", "jurisdiction": "eu", "status": "valid", "valid_from": "2020-01-01",
+                "valid_to": "2022-12-31", "website": "", "notes": ""}
+
+    def test_city_clerk_cannot_add_to_the_directory(self):
+        self.login("shenyang_samr")
+        response = self.client.post("/fieldwork/testinginstitution/add/", self.form_data(self.users["shenyang_samr"].unit))
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(TestingInstitution.objects.filter(name__startswith="SGS").exists())
+
+
+class CovertVisitTests(ModelScopeTests):
+    """Owned by the provincial office, visible to the visited city's office only."""
+
+    model = CovertVisit
+    owner_unit = "210000-office"
+    visible_to = ("province_office", "shenyang_office")
+    hidden_from = ("shenyang_samr", "province_samr", "dalian_office", "shenyang_police", "customs_dl")
+    writer = "province_office"
+    deleter = "province_office"
+
+    @classmethod
+    def make_object(cls, unit):
+        return CovertVisit.objects.create(unit=unit, visited_city=Region.objects.get(code="210100"), start_date=f.D(2020, 6, 2),
+                                          end_date=f.D(2020, 6, 4), team="省专项办 张三、李四", findings="药店销售三无口罩",
+                                          requirements="三日内整改", response_due=f.D(2020, 6, 10))
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "visited_city": Region.objects.get(code="210100").pk, "start_date": "2020-06-08",
+                "end_date": "2020-06-09", "team": "暗访组", "findings": "哄抬价格", "requirements": "立即查处",
+                "response_due": "2020-06-15", "follow_up": ""}
