@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import contextlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,19 @@ from .current import current_actor
 from .models import ObjectChange
 
 MASK = "******"
+
+# Only `rectify seed_demo --scale large` turns this off: a million synthetic benchmark rows are not
+# anyone's change, and logging them would double the seed. The seeding itself is one audit event.
+_enabled: ContextVar[bool] = ContextVar("rectify_changelog_enabled", default=True)
+
+
+@contextlib.contextmanager
+def change_log_suspended() -> Iterator[None]:
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
 
 
 def _json_value(value: Any) -> Any:
@@ -54,7 +69,7 @@ def _row(model, action: str, pk: Any, repr_: str, before, after) -> ObjectChange
 
 
 def _is_logged(sender) -> bool:
-    return isinstance(sender, type) and getattr(sender, "change_logged", False) and not sender._meta.abstract
+    return _enabled.get() and isinstance(sender, type) and getattr(sender, "change_logged", False) and not sender._meta.abstract
 
 
 @receiver(pre_save)
@@ -102,11 +117,15 @@ def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 def log_bulk_created(model, objs: Iterable[models.Model]) -> None:
+    if not _is_logged(model):
+        return
     rows = [_row(model, ObjectChange.CREATE, o.pk, str(o), None, snapshot(o)) for o in objs if o.pk is not None]
     ObjectChange.objects.bulk_create(rows, batch_size=2000)
 
 
 def log_bulk_updated(model, objs, fields, before: dict) -> None:
+    if not _is_logged(model):
+        return
     attnames = [model._meta.get_field(f).attname for f in fields]
     rows = []
     for obj in objs:

@@ -43,7 +43,7 @@ def model_allows(user, model, action: str) -> bool:
     return area_allows(user, getattr(model, "perm_area", "records"), action)
 
 
-def scope_q(user, spec: ScopeSpec) -> Q:
+def scope_q(user, spec: ScopeSpec, model=None) -> Q:
     """The row filter for `user`'s unit under `spec`."""
     unit = getattr(user, "unit", None)
     if unit is None:
@@ -59,7 +59,12 @@ def scope_q(user, spec: ScopeSpec) -> Q:
     if not unit.is_office and spec.line:
         q &= Q(**{spec.line: unit.department.line})
     if spec.shared:
-        q |= Q(**{spec.shared: unit.pk})
+        if "__" in spec.shared and model is not None:
+            # A to-many path as a subquery, not a join: a join needs DISTINCT, and PostgreSQL
+            # refuses SELECT ... DISTINCT ... FOR UPDATE (object_update locks restricted rows).
+            q |= Q(pk__in=model._base_manager.filter(**{spec.shared: unit.pk}).values("pk"))
+        else:
+            q |= Q(**{spec.shared: unit.pk})
     return q
 
 
@@ -70,10 +75,7 @@ def restrict(qs: QuerySet, user, action: str = "view") -> QuerySet:
     spec: ScopeSpec | None = getattr(model, "scope", None)
     if spec is None:
         return qs
-    q = scope_q(user, spec)
-    if spec.shared and q != Q():
-        return qs.filter(q).distinct()
-    return qs.filter(q)
+    return qs.filter(scope_q(user, spec, model))
 
 
 def can(user, action: str, obj_or_model) -> bool:

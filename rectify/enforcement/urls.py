@@ -1,4 +1,14 @@
+from django.urls import path
+
 from rectify.core.registry import registry
 
+from . import views
+
 app_name = "enforcement"
-urlpatterns = [*registry.urlpatterns("enforcement")]
+urlpatterns = [
+    path("complaints/overdue/", views.ComplaintsOverdueView.as_view(), name="complaints_overdue"),
+    path("problems/overdue/", views.ProblemsOverdueView.as_view(), name="problems_overdue"),
+    path("cases/criminal-check/", views.CriminalCheckView.as_view(), name="criminal_check"),
+    path("complaints/import-12315/", views.Complaint12315ImportView.as_view(), name="complaint_import_12315"),
+    *registry.urlpatterns("enforcement"),
+]

@@ -68,9 +68,8 @@ def drill(request, indicator_id: int):
         raise Http404
     qs = drill_queryset(indicator, scope=scope, cutoff=cutoff, category_id=category.pk, user=request.user)
     model = source_model(indicator)
-    table = table_for(registry.get(model))(qs) if model in registry else None
-    if table is not None:
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table = table_for(registry.get(model))(qs) if model in registry else drill_table_for(model)(qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     distinct = None
     if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT and indicator.field:
         distinct = qs.values(indicator.field).distinct().count()
@@ -78,6 +77,20 @@ def drill(request, indicator_id: int):
         "indicator": indicator, "category": category, "cutoff": cutoff, "scope_label": scope_label(scope), "table": table,
         "count": qs.count(), "distinct": distinct, "model_name": model._meta.verbose_name_plural,
     })
+
+
+def drill_table_for(model):
+    """A table for a source model that has no pages of its own (e.g. inspection outcomes): its
+    fields, with links to the registered records it belongs to."""
+    import django_tables2 as tables
+
+    names = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at", "version"}]
+    attrs = {}
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.related_model in registry:
+            attrs[f.name] = tables.Column(linkify=True, verbose_name=f.verbose_name)
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
+    return type(f"{model.__name__}DrillTable", (tables.Table,), attrs)
 
 
 def _report(request, pk: int, action: str = "view") -> WeeklyReport:

@@ -1,3 +1,4 @@
+import contextlib
 import importlib
 import time
 
@@ -5,7 +6,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from rectify.core.changelog import change_log_suspended
 from rectify.core.current import acting_as
+from rectify.core.events import record_event
 from rectify.core.demo import DemoContext
 
 
@@ -24,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("demo data already loaded")
             return
         ctx = DemoContext(scale=scale, seed=seed)
-        with acting_as(None, request_id=f"seed-demo-{seed}"):
+        suspend = change_log_suspended() if scale == "large" else contextlib.nullcontext()
+        with acting_as(None, request_id=f"seed-demo-{seed}"), suspend:
+            record_event("seed_demo", detail={"scale": scale, "seed": seed, "change_log": scale != "large"})
             for config in apps.get_app_configs():
                 if not config.name.startswith("rectify."):
                     continue

@@ -1,0 +1,185 @@
+"""Cases (案件): the records 附件2 counts, their penalty, and the criminal-transfer thresholds."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.scope import ScopeSpec
+
+from .common import HandlerRegionMixin
+
+
+class ViolationType(BaseModel):
+    """Reference list of violation types (loaded by a data migration; a next campaign adds rows)."""
+
+    code = models.CharField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("违法行为类型")
+        verbose_name_plural = _("违法行为类型")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(HandlerRegionMixin, ScopedRecord):
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", _("监督检查")
+        SAMPLE = "sample", _("抽检")
+        COMPLAINT = "complaint", _("投诉举报")
+        EXPORT = "export", _("出口查验")
+        TRANSFER = "transfer", _("移送")
+        LEAD = "lead", _("线索")
+
+    class Status(models.TextChoices):
+        LEAD = "lead", _("线索核查")
+        FILED = "filed", _("已立案")
+        INVESTIGATED = "investigated", _("调查终结")
+        DECIDED = "decided", _("已作出处罚决定")
+        CLOSED = "closed", _("已结案")
+        TRANSFERRED = "transferred", _("已移送")
+
+    class PoliceKind(models.TextChoices):
+        ADMINISTRATIVE = "administrative", _("行政治安案件")
+        CRIMINAL = "criminal", _("刑事案件")
+
+    number = models.CharField(_("案件编号"), max_length=60, unique=True)
+    title = models.CharField(_("案由"), max_length=200)
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("当事人（企业）"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    product_category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"),
+                                         on_delete=models.PROTECT, related_name="+")
+    case_category = models.ForeignKey("organisations.CaseCategory", verbose_name=_("案件类别"),
+                                      on_delete=models.PROTECT, related_name="+")
+    police_kind = models.CharField(_("治安案件类型"), max_length=20, choices=PoliceKind.choices, blank=True,
+                                   help_text=_("仅治安违法犯罪类案件填写。"))
+    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("违法行为类型"), blank=True, related_name="cases")
+    source = models.CharField(_("案件来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
+    source_lead = models.ForeignKey("enforcement.Lead", verbose_name=_("来源线索"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="cases")
+    source_complaint = models.ForeignKey("enforcement.Complaint", verbose_name=_("来源投诉举报"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.LEAD, db_index=True,
+                              editable=False)
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True, editable=False, db_index=True)
+    investigated_on = models.DateField(_("调查终结日期"), null=True, blank=True, editable=False)
+    decided_on = models.DateField(_("处罚决定日期"), null=True, blank=True, editable=False, db_index=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True, editable=False)
+    # Penalty (元). Entered with the decision through case_transition, frozen afterwards.
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=80, blank=True, editable=False)
+    fine = models.DecimalField(_("罚款（元）"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False)
+    confiscation = models.DecimalField(_("没收违法所得（元）"), max_digits=14, decimal_places=2, default=Decimal("0"),
+                                       editable=False)
+    goods_confiscated = models.CharField(_("没收物品"), max_length=300, blank=True, editable=False)
+    licence_revoked = models.BooleanField(_("吊销许可证照"), default=False, editable=False)
+    goods_value = models.DecimalField(_("涉案货值（元）"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    units_investigated = models.PositiveIntegerField(_("被查单位（家）"), default=1)
+    staff_dispatched = models.PositiveIntegerField(_("出动执法人员（人次）"), default=0)
+    transferred_to_police = models.BooleanField(_("已移送公安"), default=False, editable=False, db_index=True)
+    transferred_to_police_on = models.DateField(_("移送公安日期"), null=True, blank=True, editable=False)
+    facts = models.TextField(_("违法事实"), blank=True)
+
+    # Receivers of a transferred case keep seeing it (the police decide on it); the case itself
+    # stays the transferring unit's record so 附件2 counts it there as 移送公安.
+    scope = ScopeSpec(shared="transfers__to_unit")
+
+    DECISION_FIELDS = ("decision_number", "decided_on", "fine", "confiscation", "goods_confiscated", "licence_revoked",
+                       "goods_value", "enterprise", "case_category", "product_category", "police_kind")
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fine__gte=0) & models.Q(confiscation__gte=0)
+                                   & models.Q(goods_value__gte=0), name="case_amounts_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True) | models.Q(filed_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("filed_on")), name="case_decided_after_filed"),
+        ]
+        indexes = [models.Index(fields=["decided_on", "case_category"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def penalty_total(self) -> Decimal:
+        return (self.fine or 0) + (self.confiscation or 0)
+
+    @property
+    def decision_issued(self) -> bool:
+        return self.status in (self.Status.DECIDED, self.Status.CLOSED)
+
+    def frozen_fields(self) -> tuple[str, ...]:
+        """Fields of an issued penalty decision: object_update refuses to change them."""
+        return self.DECISION_FIELDS if self.decision_issued else ()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        code = getattr(self.case_category, "code", None) if self.case_category_id else None
+        if self.police_kind and code != "public_security":
+            raise ValidationError({"police_kind": _("只有治安违法犯罪类案件填写治安案件类型。")})
+        if code == "public_security" and not self.police_kind:
+            raise ValidationError({"police_kind": _("治安违法犯罪类案件须注明行政治安案件或刑事案件。")})
+
+
+class TransferThreshold(BaseModel):
+    """A criminal-transfer threshold (行刑衔接移送标准). A case crosses it when any given condition
+    holds; kept as data so the office can follow the judicial interpretations without a release."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    penalty_amount = models.DecimalField(_("罚没金额达到（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    goods_value = models.DecimalField(_("涉案货值达到（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("涉及违法行为类型"), blank=True, related_name="+")
+    is_active = models.BooleanField(_("启用"), default=True)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("移送公安标准")
+        verbose_name_plural = _("移送公安标准")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Supervision(BaseModel):
+    """挂牌督办: the province lists a major case with a deadline and follows it. Placed like its
+    case, so the handling unit (and its city office) see the listing."""
+
+    class Status(models.TextChoices):
+        LISTED = "listed", _("督办中")
+        DONE = "done", _("已办结")
+        CANCELLED = "cancelled", _("已撤销")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="supervisions")
+    listed_by = models.ForeignKey("organisations.Unit", verbose_name=_("督办单位"), on_delete=models.PROTECT,
+                                  related_name="+", editable=False)
+    listed_on = models.DateField(_("挂牌日期"))
+    deadline = models.DateField(_("办结期限"))
+    requirement = models.TextField(_("督办要求"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.LISTED, editable=False)
+    follow_ups = models.TextField(_("跟踪记录"), blank=True, editable=False)
+
+    scope = ScopeSpec(region="case__region", county="case__county", line="case__line", owner=None)
+
+    class Meta:
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        ordering = ["deadline", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(deadline__gte=models.F("listed_on")),
+                                              name="supervision_deadline_after_listing")]
+
+    def __str__(self) -> str:
+        return f"督办：{self.case}"

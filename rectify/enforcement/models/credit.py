@@ -1,0 +1,135 @@
+"""Credit records, joint punishment (联合惩戒) and exposure of typical cases (曝光)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import ScopedRecord
+from rectify.core.scope import ScopeSpec
+
+
+class CreditRecord(ScopedRecord):
+    """An entry in the enterprise's credit record, written by `case_transition` when a penalty is
+    decided. Placed in the enterprise's city and visible to every department there: credit
+    records are shared information (信息共享) that all regulators act on."""
+
+    class Kind(models.TextChoices):
+        PENALTY = "penalty", _("行政处罚")
+        ABNORMAL = "abnormal", _("列入经营异常名录")
+        SERIOUS = "serious", _("列入严重违法失信名单")
+        JOINT = "joint", _("联合惩戒")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="credit_records")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="credit_records")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PENALTY)
+    recorded_on = models.DateField(_("记录日期"))
+    decision_number = models.CharField(_("决定书文号"), max_length=80, blank=True)
+    amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    summary = models.TextField(_("摘要"))
+    is_public = models.BooleanField(_("公示"), default=True)
+
+    scope = ScopeSpec(line=None)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-recorded_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(case__isnull=False),
+                                               name="credit_record_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()} {self.decision_number}"
+
+
+class Measure(models.TextChoices):
+    SPOT_CHECK = "spot_check", _("抽查检查")
+    INTERVIEW = "interview", _("约谈提醒")
+    PUBLICITY = "publicity", _("信息公示")
+    RECALL = "recall", _("产品召回")
+    WARNING_PENALTY = "warning_penalty", _("警告处罚")
+    REVOCATION = "revocation", _("吊销证照")
+    CREDIT = "credit", _("信用惩戒")
+
+
+class JointPunishment(ScopedRecord):
+    """A joint-punishment decision (usually by an office) on an enterprise, across departments."""
+
+    class Status(models.TextChoices):
+        DECIDED = "decided", _("已决定")
+        DONE = "done", _("已落实")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("惩戒对象"), on_delete=models.PROTECT,
+                                   related_name="+")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("关联案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="joint_punishments")
+    decided_on = models.DateField(_("决定日期"))
+    basis = models.TextField(_("惩戒依据"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DECIDED)
+
+    scope = ScopeSpec(line=None)
+
+    class Meta:
+        verbose_name = _("联合惩戒")
+        verbose_name_plural = _("联合惩戒")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"联合惩戒：{self.enterprise}（{self.decided_on:%Y-%m-%d}）"
+
+
+class JointPunishmentAction(ScopedRecord):
+    """One department's measure under a joint-punishment decision; `unit` is the acting unit."""
+
+    punishment = models.ForeignKey(JointPunishment, verbose_name=_("联合惩戒"), on_delete=models.CASCADE,
+                                   related_name="actions")
+    measure = models.CharField(_("惩戒措施"), max_length=20, choices=Measure.choices)
+    action = models.TextField(_("落实情况"), blank=True)
+    done_on = models.DateField(_("落实日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("联合惩戒措施")
+        verbose_name_plural = _("联合惩戒措施")
+        ordering = ["punishment", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_measure_display()}"
+
+    def scope_region_source(self):
+        return self.punishment.region, self.punishment.county
+
+
+class Exposure(ScopedRecord):
+    """A typical case prepared for the public: the text is reviewed before it is published and
+    must carry no personal data (services check it)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEWED = "reviewed", _("已审核")
+        PUBLISHED = "published", _("已发布")
+
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="exposures")
+    title = models.CharField(_("标题"), max_length=200)
+    public_text = models.TextField(_("公开文本"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False,
+                              db_index=True)
+    reviewed_by = models.CharField(_("审核人"), max_length=150, blank=True, editable=False)
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True, editable=False)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, editable=False)
+
+    scope = ScopeSpec(line=None)
+
+    class Meta:
+        verbose_name = _("典型案例曝光")
+        verbose_name_plural = _("典型案例曝光")
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_region_source(self):
+        return self.unit.city, self.unit.county

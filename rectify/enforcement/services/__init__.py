@@ -1,0 +1,39 @@
+"""Enforcement services (writes with rules). Import from here: `from rectify.enforcement.services import ...`."""
+from .cases import (
+    TRANSITIONS,
+    case_from_lead,
+    case_transition,
+    credit_record_for_decision,
+    penalty_in_10k,
+    supervision_create,
+    supervision_follow_up,
+    supervision_list,
+)
+from .complaints import (
+    complaint_create,
+    complaint_decide,
+    complaint_receive,
+    complaint_to_lead,
+    complaint_update,
+    complaint_verify,
+    match_enterprise,
+)
+from .ledger import problem_create, problem_record, problem_set_status
+from .personal import complaint_personal_data, mask_id_number, mask_name, mask_phone
+from .publicity import exposure_publish, exposure_review, joint_action_done, joint_punishment_decide
+from .transfers import (
+    case_transfer,
+    lead_transfer,
+    transfer_accept,
+    transfer_police_decision,
+    transfer_return,
+)
+
+__all__ = [
+    "TRANSITIONS", "case_from_lead", "case_transfer", "case_transition", "complaint_create", "complaint_decide",
+    "complaint_personal_data", "complaint_receive", "complaint_to_lead", "complaint_update", "complaint_verify",
+    "credit_record_for_decision", "exposure_publish", "exposure_review", "joint_action_done", "joint_punishment_decide",
+    "lead_transfer", "mask_id_number", "mask_name", "mask_phone", "match_enterprise", "penalty_in_10k",
+    "problem_create", "problem_record", "problem_set_status", "supervision_create", "supervision_follow_up",
+    "supervision_list", "transfer_accept", "transfer_police_decision", "transfer_return",
+]

@@ -1,0 +1,169 @@
+"""Cases: the state machine, the penalty decision and its credit record, 挂牌督办."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.core.services import ensure_in_scope
+
+from ..models import Case, CreditRecord, Lead, Supervision
+from .common import event, lock_in_scope, require_provincial_office, require_unit, today
+from .transfers import case_transfer
+
+S = Case.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.LEAD: {S.FILED, S.TRANSFERRED},
+    S.FILED: {S.INVESTIGATED, S.TRANSFERRED},
+    S.INVESTIGATED: {S.DECIDED, S.CLOSED, S.TRANSFERRED},
+    # A decided case may still go to the police (以罚代刑 must not stop a transfer).
+    S.DECIDED: {S.CLOSED, S.TRANSFERRED},
+    S.CLOSED: set(),
+    S.TRANSFERRED: set(),
+}
+# Fields each step may set, and which of them it needs.
+STEP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    S.FILED: ({"filed_on"}, {"filed_on"}),
+    S.INVESTIGATED: ({"investigated_on", "facts", "units_investigated", "staff_dispatched"}, set()),
+    S.DECIDED: ({"decided_on", "decision_number", "fine", "confiscation", "goods_confiscated", "licence_revoked",
+                 "goods_value"}, {"decided_on", "decision_number"}),
+    S.CLOSED: ({"closed_on"}, set()),
+    S.TRANSFERRED: ({"to_unit", "reason"}, {"to_unit", "reason"}),
+}
+DATE_OF = {S.FILED: "filed_on", S.INVESTIGATED: "investigated_on", S.DECIDED: "decided_on", S.CLOSED: "closed_on"}
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, actor, **fields: Any) -> Case:
+    """Move a case along lead → filed → investigated → decided → closed (or → transferred).
+    Refuses, with the reason in Chinese, a step the machine does not allow or one missing data."""
+    case = lock_in_scope(case, actor)
+    if to not in TRANSITIONS:
+        raise ValidationError(_("未知的案件状态“%(to)s”。") % {"to": to})
+    target_label = S(to).label
+    if to not in TRANSITIONS[case.status]:
+        allowed = "、".join(str(S(t).label) for t in sorted(TRANSITIONS[case.status])) or _("无（已终结）")
+        raise ValidationError(_("案件当前为“%(now)s”，不能变更为“%(to)s”；可变更为：%(allowed)s。")
+                              % {"now": case.get_status_display(), "to": target_label, "allowed": allowed})
+    permitted, required = STEP_FIELDS[to]
+    unknown = set(fields) - permitted
+    if unknown:
+        raise ValidationError(_("“%(to)s”这一步不能修改：%(f)s。") % {"to": target_label, "f": "、".join(sorted(unknown))})
+    if to in DATE_OF:
+        fields.setdefault(DATE_OF[to], today())
+    missing = [f for f in sorted(required) if fields.get(f) in (None, "")]
+    if missing:
+        raise ValidationError({f: _("“%(to)s”须填写此项。") % {"to": target_label} for f in missing})
+    if to == S.TRANSFERRED:
+        return _transfer(case, actor, fields["to_unit"], fields["reason"])
+    previous = case.status
+    for name, value in fields.items():
+        setattr(case, name, value)
+    if to == S.DECIDED and case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
+        # 附件2 counts 处罚案件: a decision without any penalty is 不予处罚 and closes the case instead.
+        raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；不予处罚请直接结案。"))
+    case.status = to
+    case.version += 1
+    case.full_clean()
+    case.save()
+    ensure_in_scope(case, actor)
+    event(actor, f"case.{to}", case, detail={"from": previous, **{k: str(v) for k, v in fields.items()}})
+    if to == S.DECIDED:
+        credit_record_for_decision(case=case, actor=actor)
+    return case
+
+
+def _transfer(case: Case, actor, to_unit, reason: str) -> Case:
+    hop = case_transfer(case=case, to_unit=to_unit, reason=reason, actor=actor)
+    case.status = S.TRANSFERRED
+    if hop.to_police:
+        case.transferred_to_police = True
+        case.transferred_to_police_on = hop.sent_at.date()
+    case.version += 1
+    case.save()
+    return case
+
+
+def credit_record_for_decision(*, case: Case, actor=None) -> CreditRecord | None:
+    """A decided penalty enters the enterprise's public credit record (once per case)."""
+    if case.enterprise_id is None:
+        return None
+    record, created = CreditRecord.objects.get_or_create(
+        case=case, kind=CreditRecord.Kind.PENALTY,
+        defaults={
+            "unit": case.unit, "enterprise": case.enterprise, "recorded_on": case.decided_on,
+            "decision_number": case.decision_number, "amount": case.penalty_total,
+            "summary": _("%(unit)s以%(no)s作出行政处罚：%(title)s，罚没%(amount)s元。")
+            % {"unit": case.unit, "no": case.decision_number, "title": case.title, "amount": case.penalty_total},
+        },
+    )
+    if created:
+        event(actor, "credit.record", record, detail={"case": case.pk})
+    return record
+
+
+@transaction.atomic
+def case_from_lead(*, lead: Lead, number: str, title: str, case_category, product_category, actor,
+                   filed_on: datetime.date | None = None, source: str = Case.Source.LEAD, **extra: Any) -> Case:
+    """The lead's owner files a case on it (立案)."""
+    lead = lock_in_scope(lead, actor)
+    if lead.pending_unit_id:
+        raise ValidationError(_("线索正在移送中，接收后才能立案。"))
+    require_unit(actor, lead.unit)
+    case = Case(unit=lead.unit, number=number, title=title, enterprise=lead.enterprise, case_category=case_category,
+                product_category=product_category or lead.product_category, source=source, source_lead=lead,
+                source_complaint=lead.complaint, **extra)
+    case.full_clean()
+    case.save()
+    ensure_in_scope(case, actor)
+    event(actor, "case.create", case, detail={"lead": lead.pk})
+    lead.status = Lead.Status.CASE
+    lead.version += 1
+    lead.save()
+    return case_transition(case=case, to=S.FILED, actor=actor, filed_on=filed_on or today())
+
+
+# 挂牌督办 -------------------------------------------------------------------------------------
+@transaction.atomic
+def supervision_list(*, case: Case, deadline: datetime.date, actor, requirement: str = "",
+                     listed_on: datetime.date | None = None) -> Supervision:
+    require_provincial_office(actor, _("挂牌督办"))
+    case = lock_in_scope(case, actor, "view")
+    item = Supervision(case=case, listed_by=actor.unit, listed_on=listed_on or today(), deadline=deadline,
+                       requirement=requirement)
+    item.full_clean()
+    item.save()
+    event(actor, "case.supervise", case, detail={"supervision": item.pk, "deadline": str(deadline)})
+    return item
+
+
+def supervision_create(*, model, data: dict, actor) -> Supervision:
+    """ModelConfig.create: the add page and API list a case through supervision_list."""
+    return supervision_list(case=data["case"], deadline=data["deadline"], requirement=data.get("requirement", ""),
+                            listed_on=data.get("listed_on"), actor=actor)
+
+
+@transaction.atomic
+def supervision_follow_up(*, supervision: Supervision, note: str, actor, done: bool = False) -> Supervision:
+    """A follow-up note, from the province or the handling side; `done` closes the listing."""
+    supervision = lock_in_scope(supervision, actor)
+    if supervision.status != Supervision.Status.LISTED:
+        raise ValidationError(_("该督办已结束。"))
+    line = f"{today():%Y-%m-%d} {actor.unit}（{actor.get_username()}）：{note.strip()}"
+    supervision.follow_ups = f"{supervision.follow_ups}\n{line}".strip()
+    if done:
+        require_provincial_office(actor, _("办结督办事项"))
+        supervision.status = Supervision.Status.DONE
+    supervision.version += 1
+    supervision.save()
+    event(actor, "supervision.follow_up", supervision, detail={"done": done})
+    return supervision
+
+
+def penalty_in_10k(amount: Decimal) -> Decimal:
+    """元 → 万元 as the tables print it (4 decimals kept; the layout rounds)."""
+    return (Decimal(amount) / Decimal(10000)).quantize(Decimal("0.0001"))

@@ -1,0 +1,145 @@
+"""Complaints and tips: receipt (with legal clocks and registry matching), decision, verification."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.core.services import ensure_in_scope
+from rectify.core.validators import normalise_uscc
+from rectify.enterprises.models import Enterprise
+
+from ..models import Complaint, Lead
+from ..workdays import add_working_days
+from .common import event, lock_in_scope, require_own_unit, require_unit, today
+
+ACCEPT_DAYS = 7   # 市场监督管理投诉举报处理暂行办法 art. 15: decide on a complaint in 7 working days
+VERIFY_DAYS = 15  # art. 31: verify a tip in 15 working days
+
+
+def match_enterprise(*, credit_code: str = "", name: str = "") -> Enterprise | None:
+    """The registry entry for a complaint's subject: by credit code first, else by exact name
+    (only when exactly one enterprise has it — a guess would file the complaint on the wrong firm)."""
+    code = normalise_uscc(credit_code)
+    if code:
+        found = Enterprise.objects.filter(credit_code=code, merged_into__isnull=True).first()
+        if found:
+            return found
+    name = (name or "").strip()
+    if name:
+        matches = list(Enterprise.objects.filter(name=name, merged_into__isnull=True)[:2])
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def apply_clocks(complaint: Complaint) -> None:
+    if complaint.kind == Complaint.Kind.TIP:
+        complaint.accept_due = None
+        complaint.verify_due = add_working_days(complaint.received_on, VERIFY_DAYS)
+    else:
+        complaint.accept_due = add_working_days(complaint.received_on, ACCEPT_DAYS)
+        complaint.verify_due = None
+
+
+def prepare_complaint(complaint: Complaint) -> None:
+    """Derived fields of a new complaint (also used by the importer's bulk path)."""
+    if complaint.enterprise_id is None:
+        complaint.enterprise = match_enterprise(credit_code=complaint.subject_credit_code, name=complaint.subject_name)
+    if complaint.enterprise_id and not complaint.subject_name:
+        complaint.subject_name = complaint.enterprise.name
+    if complaint.anonymous:
+        # An anonymous tip keeps no identity at all, not even encrypted.
+        complaint.reporter_name = complaint.reporter_id_number = ""
+    apply_clocks(complaint)
+
+
+@transaction.atomic
+def complaint_receive(*, unit, actor, **fields: Any) -> Complaint:
+    require_unit(actor, unit)
+    complaint = Complaint(unit=unit, **fields)
+    prepare_complaint(complaint)
+    complaint.fill_scope()
+    complaint.full_clean()
+    complaint.save()
+    ensure_in_scope(complaint, actor)
+    event(actor, "complaint.receive", complaint, detail={"accept_due": str(complaint.accept_due or ""),
+                                                         "verify_due": str(complaint.verify_due or "")})
+    return complaint
+
+
+def complaint_create(*, model, data: dict, actor) -> Complaint:
+    """ModelConfig.create: the generic add page and API go through complaint_receive."""
+    data = dict(data)
+    return complaint_receive(unit=data.pop("unit"), actor=actor, **data)
+
+
+@transaction.atomic
+def complaint_update(*, obj: Complaint, data: dict, actor, expected_version: int | None = None) -> Complaint:
+    from rectify.core.services import object_update
+
+    # Personal fields left empty on the form mean "unchanged": the form never shows them to
+    # users outside the handling unit, so an empty value must not wipe them.
+    data = {k: v for k, v in data.items() if not (k in Complaint.PERSONAL_FIELDS and v in ("", None))}
+    obj = object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
+    if "received_on" in data or "kind" in data:
+        apply_clocks(obj)
+        obj.save(update_fields=["accept_due", "verify_due"])
+    return obj
+
+
+@transaction.atomic
+def complaint_decide(*, complaint: Complaint, accept: bool, actor, reason: str = "",
+                     decided_on: datetime.date | None = None) -> Complaint:
+    complaint = lock_in_scope(complaint, actor)
+    require_own_unit(actor, complaint.unit, _("作出受理决定"))
+    if complaint.status != Complaint.Status.RECEIVED:
+        raise ValidationError(_("该投诉举报已作出决定（%(s)s），不能重复决定。") % {"s": complaint.get_status_display()})
+    if not accept and not reason.strip():
+        raise ValidationError({"decision_reason": _("不予受理须说明理由。")})
+    complaint.decision = Complaint.Decision.ACCEPTED if accept else Complaint.Decision.REJECTED
+    complaint.status = Complaint.Status.ACCEPTED if accept else Complaint.Status.REJECTED
+    complaint.decided_on = decided_on or today()
+    complaint.decision_reason = reason
+    complaint.version += 1
+    complaint.full_clean()
+    complaint.save()
+    event(actor, "complaint.decide", complaint, detail={"decision": complaint.decision, "late": bool(
+        complaint.accept_due and complaint.decided_on > complaint.accept_due)})
+    return complaint
+
+
+@transaction.atomic
+def complaint_verify(*, complaint: Complaint, result: str, actor, verified_on: datetime.date | None = None) -> Complaint:
+    complaint = lock_in_scope(complaint, actor)
+    require_own_unit(actor, complaint.unit, _("核查举报"))
+    if complaint.kind != Complaint.Kind.TIP:
+        raise ValidationError(_("只有举报需要核查；投诉请作出受理决定。"))
+    if complaint.verified_on:
+        raise ValidationError(_("该举报已核查。"))
+    complaint.verified_on = verified_on or today()
+    complaint.verification_result = result
+    complaint.status = Complaint.Status.VERIFIED
+    complaint.version += 1
+    complaint.save()
+    event(actor, "complaint.verify", complaint)
+    return complaint
+
+
+@transaction.atomic
+def complaint_to_lead(*, complaint: Complaint, description: str, actor) -> Lead:
+    """A complaint or tip becomes a lead of the handling unit. The lead carries no personal data:
+    it may travel to other units, the complaint does not."""
+    complaint = lock_in_scope(complaint, actor)
+    require_own_unit(actor, complaint.unit, _("将投诉举报转为线索"))
+    lead = Lead(unit=complaint.unit, source=Lead.Source.COMPLAINT, complaint=complaint, description=description,
+                enterprise=complaint.enterprise, product_category=complaint.product_category)
+    lead.full_clean()
+    lead.save()
+    ensure_in_scope(lead, actor)
+    event(actor, "complaint.to_lead", complaint, detail={"lead": lead.pk})
+    event(actor, "lead.create", lead, detail={"complaint": complaint.pk})
+    return lead

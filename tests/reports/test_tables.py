@@ -1,0 +1,158 @@
+"""The weekly tables computed from records: figures recomputed independently, province = Σ cities,
+every non-zero cell drills down to its records, and the scope of who may ask."""
+import datetime
+from decimal import Decimal
+
+from rectify.core.testing import WorldTestCase
+from rectify.enforcement.models import Case
+from rectify.fieldwork.models import ExportCheck, InspectionOutcome, Recall
+from rectify.organisations.models import ProductCategory, Region
+from rectify.reports.engine import ReportScope, compute_table
+from rectify.reports.models import Indicator, TableLayout
+
+from .fixtures import build
+
+CUTOFF = datetime.date(2020, 6, 4)
+START = datetime.date(2020, 5, 15)
+
+
+def independent_annex1(region_id=None) -> dict[tuple[str, str], object]:
+    """附件1 recomputed the plain way, row by row in Python, without the engine."""
+    out = {}
+    outcomes = [o for o in InspectionOutcome.objects.all() if START <= o.date <= CUTOFF and (region_id is None or o.region_id == region_id)]
+    checks = [c for c in ExportCheck.objects.all() if START <= c.checked_on <= CUTOFF and (region_id is None or c.region_id == region_id)]
+    recalls = [r for r in Recall.objects.all() if START <= r.recalled_on <= CUTOFF and (region_id is None or r.region_id == region_id)]
+    for c in ProductCategory.objects.all():
+        mine = [o for o in outcomes if o.category_id == c.pk]
+        md = [o for o in mine if o.line in ("market", "drug")]
+        out[(c.code, "a1_inspected")] = len({o.enterprise_id for o in md})
+        out[(c.code, "a1_failed_review")] = len({o.enterprise_id for o in md if o.outcome == "failed_review"})
+        out[(c.code, "a1_failed_cert")] = len({o.enterprise_id for o in md if o.outcome == "failed_certification"})
+        out[(c.code, "a1_failed_other")] = len({o.enterprise_id for o in md if o.outcome == "failed_other"})
+        ex = [x for x in checks if x.category_id == c.pk]
+        out[(c.code, "a1_export_enterprises")] = len({x.enterprise_id for x in ex})
+        batches, bad = sum(x.batches_checked for x in ex), sum(x.batches_nonconforming for x in ex)
+        out[(c.code, "a1_export_batches")] = batches
+        out[(c.code, "a1_export_nonconforming")] = bad
+        out[(c.code, "a1_export_rate")] = (Decimal(bad) / Decimal(batches) * 100).quantize(Decimal("0.01")) if batches else ""
+        out[(c.code, "a1_recalled")] = sum(r.quantity for r in recalls if r.category_id == c.pk)
+        out[(c.code, "a1_no_standard")] = len({o.enterprise_id for o in mine if o.outcome == "no_standard"})
+    return out
+
+
+def independent_annex2(region_id=None) -> dict[tuple[str, str], object]:
+    out = {}
+    cases = [k for k in Case.objects.select_related("case_category", "product_category") if region_id is None or k.region_id == region_id]
+
+    def filed(k):
+        return k.filed_on is not None and START <= k.filed_on <= CUTOFF
+
+    def decided(k):
+        return k.decided_on is not None and START <= k.decided_on <= CUTOFF
+
+    for c in ProductCategory.objects.all():
+        mine = [k for k in cases if k.product_category_id == c.pk]
+        for group in ("quality", "certification", "drug_device", "price", "other"):
+            g = [k for k in mine if k.case_category.code == group]
+            out[(c.code, f"a2_{group}_filed")] = sum(filed(k) for k in g)
+            out[(c.code, f"a2_{group}_penalised")] = sum(decided(k) for k in g)
+            out[(c.code, f"a2_{group}_fines")] = (sum((k.fine + k.confiscation for k in g if decided(k)), Decimal(0)) / 10000).quantize(Decimal("0.01"))
+        ps = [k for k in mine if k.case_category.code == "public_security" and filed(k)]
+        out[(c.code, "a2_ps_admin")] = sum(k.police_kind == "administrative" for k in ps)
+        out[(c.code, "a2_ps_criminal")] = sum(k.police_kind == "criminal" for k in ps)
+        out[(c.code, "a2_total_filed")] = sum(filed(k) for k in mine)
+        out[(c.code, "a2_total_penalised")] = sum(decided(k) for k in mine)
+        out[(c.code, "a2_total_fines")] = (sum((k.fine + k.confiscation for k in mine if decided(k)), Decimal(0)) / 10000).quantize(Decimal("0.01"))
+        out[(c.code, "a2_transferred")] = sum(1 for k in mine if k.transferred_to_police_on and k.transferred_to_police_on <= CUTOFF)
+        out[(c.code, "a2_units")] = sum(k.units_investigated for k in mine if filed(k))
+        out[(c.code, "a2_staff")] = sum(k.staff_dispatched for k in mine if filed(k))
+    return out
+
+
+def engine_values(code: str, scope: ReportScope) -> dict[tuple[str, str], object]:
+    table = compute_table(TableLayout.objects.get(code=code), scope=scope, cutoff=CUTOFF)
+    return {(category.code, cell.indicator.code): cell.value for category, cells in table.rows for cell in cells}
+
+
+class TableFigureTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.records = build(cls.users)
+
+    def test_annex1_matches_an_independent_count(self):
+        values = engine_values("annex1", ReportScope())
+        expected = independent_annex1()
+        for key, value in values.items():
+            self.assertEqual(str(value), str(expected[key]), key)
+        self.assertEqual(values[("mask", "a1_inspected")], 3)       # e1 (twice), e2, e3 — e1 once
+        self.assertEqual(values[("mask", "a1_failed_cert")], 0)     # 06-10 is after the cut-off
+        self.assertEqual(values[("thermometer", "a1_export_batches")], 15)
+        self.assertEqual(str(values[("thermometer", "a1_export_rate")]), "13.33")  # 2 / 15, from sums
+        self.assertEqual(values[("protective_suit", "a1_inspected")], 1)           # one enterprise, counted per category
+
+    def test_annex2_matches_an_independent_count(self):
+        values = engine_values("annex2", ReportScope())
+        expected = independent_annex2()
+        for key, value in values.items():
+            self.assertEqual(str(value), str(expected[key]), key)
+        self.assertEqual(str(values[("mask", "a2_total_fines")]), "2.50")  # 25,000 元 = 2.50 万元
+
+    def test_province_equals_the_sum_of_its_cities(self):
+        for code in ("annex1", "annex2"):
+            province = engine_values(code, ReportScope())
+            totals: dict = {}
+            for city in Region.objects.filter(level="city"):
+                for key, value in engine_values(code, ReportScope(region_id=city.pk)).items():
+                    if Indicator.objects.get(code=key[1]).aggregate == "ratio":
+                        continue
+                    totals[key] = totals.get(key, 0) + Decimal(str(value))
+            for key, total in totals.items():
+                self.assertEqual(Decimal(str(province[key])), total, key)
+
+    def test_city_tables_hold_only_the_city(self):
+        shenyang = Region.objects.get(code="210100")
+        values = engine_values("annex1", ReportScope(region_id=shenyang.pk))
+        self.assertEqual(values, {k: v for k, v in values.items()})
+        self.assertEqual(values[("mask", "a1_inspected")], 2)
+        self.assertEqual(values[("mask", "a1_no_standard")], 0)  # that was Dalian
+        self.assertEqual(values[("thermometer", "a1_export_batches")], 0)  # Dandong's exports are not Shenyang's
+
+    def test_table_costs_one_query_per_source(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        layout = TableLayout.objects.get(code="annex2")
+        with CaptureQueriesContext(connection) as ctx:
+            compute_table(layout, scope=ReportScope(), cutoff=CUTOFF)
+        aggregate_queries = [q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+        self.assertLessEqual(len(aggregate_queries), 3)  # filed_on, decided_on, transferred_to_police_on
+
+    def test_every_nonzero_cell_drills_down_to_its_records(self):
+        self.login("province_office")
+        page = self.client.get("/reports/tables/", {"cutoff": CUTOFF.isoformat()})
+        self.assertEqual(page.status_code, 200)
+        table = page.context["tables"]
+        links = 0
+        for t in table:
+            for category, cells in t.rows:
+                for cell in cells:
+                    if cell.drillable:
+                        links += 1
+                        response = self.client.get(f"/reports/drill/{cell.indicator.pk}/",
+                                                   {"category": category.pk, "cutoff": CUTOFF.isoformat()})
+                        self.assertEqual(response.status_code, 200)
+                        self.assertGreater(response.context["count"], 0, (category.code, cell.indicator.code))
+                        self.assertIsNotNone(response.context["table"])
+                        self.assertGreater(len(response.context["table"].rows), 0)
+        self.assertGreater(links, 10)
+
+    def test_a_city_cannot_ask_for_another_city(self):
+        self.login("dalian_office")
+        shenyang = Region.objects.get(code="210100")
+        self.assertEqual(self.client.get("/reports/tables/", {"region": shenyang.pk}).status_code, 403)
+        response = self.client.get("/reports/tables/")
+        self.assertEqual(response.context["scope"].region_id, Region.objects.get(code="210200").pk)
+        ind = Indicator.objects.get(code="a1_inspected")
+        mask = ProductCategory.objects.get(code="mask")
+        self.assertEqual(self.client.get(f"/reports/drill/{ind.pk}/", {"category": mask.pk, "region": shenyang.pk}).status_code, 403)

@@ -1,0 +1,212 @@
+"""The weekly cycle: a city reviews and submits, the province returns with a reason, the city
+corrects and resubmits, the province accepts and downloads the provincial workbook; the files are
+in the seed's layout and the figures match the records."""
+import datetime
+import io
+from unittest import mock
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from rectify.core.models import Event, Notification
+from rectify.core.testing import WorldTestCase
+from rectify.organisations.models import Campaign, Unit
+from rectify.reports import services
+from rectify.reports.models import WeeklyReport
+from rectify.reports.tasks import open_weekly_reports, remind_unsubmitted
+
+from .fixtures import build
+
+DAY = datetime.date(2020, 6, 1)  # a Monday; the week's deadline is Thursday 2020-06-04 14:00
+ON_TIME = timezone.make_aware(datetime.datetime(2020, 6, 4, 10, 0))
+LATE = timezone.make_aware(datetime.datetime(2020, 6, 4, 15, 30))
+SEED_ORDER = ["口罩", "呼吸机", "防护服", "红外体温计（额温枪）", "新型冠状病毒检测试剂", "熔喷布", "无纺布", "红外传感器"]
+
+
+def at(moment):
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+class WeeklyCycleTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.records = build(cls.users)
+        cls.campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
+
+    def _report(self, city="210100"):
+        return WeeklyReport.objects.get(unit__code=f"{city}-office", cutoff=datetime.date(2020, 6, 4))
+
+    def test_week_opens_by_itself_for_every_city(self):
+        self.assertEqual(open_weekly_reports(DAY.isoformat()), 14)
+        self.assertEqual(open_weekly_reports(DAY.isoformat()), 0)  # idempotent
+        report = self._report()
+        self.assertEqual(timezone.localtime(report.deadline), timezone.make_aware(datetime.datetime(2020, 6, 4, 14, 0)))
+        self.assertEqual(report.week_start, datetime.date(2020, 5, 29))
+
+    def test_submit_return_correct_accept_and_download(self):
+        open_weekly_reports(DAY.isoformat())
+        report = self._report()
+        city, province = self.users["shenyang_office"], self.users["province_office"]
+        self.login("shenyang_office")
+        page = self.client.get(f"/reports/weeklyreport/{report.pk}/")
+        self.assertContains(page, "submit-report")
+        with at(ON_TIME):
+            response = self.client.post(f"/reports/weeklyreport/{report.pk}/action/", {
+                "action": "submit", "filled_by": "王芳", "phone": "024-12345678",
+                "narrative_measures": "全面排查口罩生产企业", "narrative_next_week": "继续抽检"})
+        self.assertEqual(response.status_code, 302)
+        report.refresh_from_db()
+        self.assertEqual(report.status, "submitted")
+        self.assertFalse(report.is_late)
+        v1 = report.latest_version
+        self.assertEqual(v1.number, 1)
+        mask = next(r for r in v1.tables["annex1"]["rows"] if r["category"] == "mask")
+        self.assertEqual(mask["values"][0], 2)  # Shenyang: two enterprises inspected for masks
+
+        # The province cannot return without a reason.
+        with self.assertRaises(ValidationError):
+            services.report_return(report=report, actor=province, reason="  ")
+        self.login("province_office")
+        self.client.post(f"/reports/weeklyreport/{report.pk}/action/", {"action": "return", "reason": "召回数量与台账不符，请核实"})
+        report.refresh_from_db()
+        self.assertEqual((report.status, report.return_reason), ("returned", "召回数量与台账不符，请核实"))
+
+        # A new record arrives; the city corrects and resubmits: a second, different version.
+        from rectify.fieldwork.models import Recall
+        from rectify.organisations.models import ProductCategory
+
+        Recall.objects.create(unit=Unit.objects.get(code="210100-commerce"), enterprise=self.records["e2"],
+                              category=ProductCategory.objects.get(code="mask"), product_name="口罩", quantity=500,
+                              recalled_on=datetime.date(2020, 6, 3), reason="补录")
+        with self.assertRaises(ValidationError):  # a correction needs its reason
+            services.report_submit(report=report, actor=city, narrative={}, filled_by="王芳", phone="")
+        with at(LATE):
+            services.report_submit(report=report, actor=city, narrative={"measures": "已核实"}, filled_by="王芳", phone="",
+                                   correction_reason="补录6月3日召回")
+        report.refresh_from_db()
+        self.assertEqual(report.versions.count(), 2)
+        self.assertFalse(report.is_late, "timeliness is that of the first submission")
+        v2 = report.latest_version
+        self.assertEqual(v1.tables["annex1"]["rows"], WeeklyReport.objects.get(pk=report.pk).versions.get(number=1).tables["annex1"]["rows"])
+        diffs = services.versions_compare(v1, v2)
+        self.assertEqual(diffs, [{"table": "annex1", "category": "mask", "column": "a1_recalled", "old": 1000, "new": 1500}])
+        page = self.client.get(f"/reports/weeklyreport/{report.pk}/")
+        self.assertContains(page, "version-diff")
+
+        services.report_accept(report=report, actor=province)
+        report.refresh_from_db()
+        self.assertEqual(report.status, "accepted")
+        self.assertEqual(
+            list(Event.objects.filter(object_id=str(report.pk), event__startswith="report.").order_by("id").values_list("event", flat=True)),
+            ["report.submit", "report.return", "report.submit", "report.accept"])
+
+        # The provincial workbook: province sheets and a sheet per city, in the seed's layout.
+        response = self.client.get("/reports/province.xlsx", {"cutoff": "2020-06-04"})
+        self.assertEqual(response.status_code, 200)
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        self.assertIn("全省-附件1", book.sheetnames)
+        self.assertIn("沈阳市-附件2", book.sheetnames)
+        self.assertEqual(len(book.sheetnames), 2 + 14 * 2)
+        self.assert_official_annex1(book["全省-附件1"])
+        self.assert_official_annex2(book["全省-附件2"])
+        sheet = book["沈阳市-附件1"]
+        self.assertEqual(sheet.cell(6, 2).value, 2)       # Shenyang, masks, enterprises inspected
+        self.assertEqual(sheet.cell(6, 10).value, 1500)   # masks recalled
+
+    def assert_official_annex1(self, ws):
+        self.assertEqual(ws["A2"].value, "防疫物资生产企业排查、督促、产品质量监督抽查以及出口物资查验情况表")
+        self.assertTrue(ws["A3"].value.startswith("填报单位："))
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        self.assertIn("B4:E4", merged)   # 市场监管、药监部门生产企业排查情况 over four columns
+        self.assertIn("F4:I4", merged)   # 海关部门出口物资查验情况
+        self.assertIn("J4:K4", merged)   # 商务部门督促企业落实主体责任情况
+        self.assertEqual(ws["B4"].value, "市场监管、药监部门生产企业排查情况")
+        self.assertEqual([ws.cell(5, c).value for c in range(2, 12)], [
+            "排查企业数量", "审评审批不合格企业数量", "认证等不合格企业数量", "其他不合格企业数量", "开展质量抽查企业数量",
+            "抽查产品批次", "不合格产品批次", "监督抽查批次不合格发现率", "召回产品数量", "无质量标准企业数量"])
+        self.assertEqual([ws.cell(r, 1).value for r in range(6, 14)], SEED_ORDER)
+        footer = [ws.cell(r, 1).value for r in range(15, 18)]
+        self.assertTrue(footer[0].startswith("填报人") and footer[1].startswith("电") and footer[2].startswith("数据截至时间"))
+        self.assertEqual(ws.cell(9, 7).value, 15)  # thermometers, batches sampled
+
+    def assert_official_annex2(self, ws):
+        self.assertEqual(ws["A2"].value, "防疫物资违法案件查处情况表")
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        for rng in ("B4:C4", "D4:E4", "F4:H4", "I4:J4", "K4:L4", "M4:O4", "P4:U4"):
+            self.assertIn(rng, merged)
+        self.assertEqual([ws.cell(4, c).value for c in (2, 4, 6, 9, 11, 13, 16)],
+                         ["质量违法类", "认证检验类", "药械资质类", "价格违法类", "治安违法犯罪类", "其他", "合计"])
+        self.assertEqual(ws.cell(5, 21).value, "出动执法人员(人次)")
+        self.assertEqual(ws.max_column, 21)  # 20 figure columns + the category column
+        self.assertEqual([ws.cell(r, 1).value for r in range(6, 14)], SEED_ORDER)
+
+    def test_late_submission_is_marked(self):
+        open_weekly_reports(DAY.isoformat())
+        report = self._report("210200")
+        with at(LATE):
+            services.report_submit(report=report, actor=self.users["dalian_office"], narrative={}, filled_by="李强", phone="")
+        report.refresh_from_db()
+        self.assertTrue(report.is_late)
+        rows = {r["unit"].region.code: r["state"] for r in services.completeness(self.campaign, datetime.date(2020, 6, 4))}
+        self.assertEqual(rows["210200"], "late")
+        self.assertEqual(rows["210100"], "missing")
+
+    def test_a_city_cannot_submit_another_citys_report(self):
+        open_weekly_reports(DAY.isoformat())
+        from django.core.exceptions import PermissionDenied
+
+        with self.assertRaises(PermissionDenied):
+            services.report_submit(report=self._report("210100"), actor=self.users["dalian_office"], narrative={},
+                                   filled_by="x", phone="")
+        self.login("dalian_office")
+        self.assertEqual(self.client.get(f"/reports/weeklyreport/{self._report('210100').pk}/").status_code, 404)
+
+    def test_checks_name_the_cell_and_the_rule(self):
+        open_weekly_reports(DAY.isoformat())
+        report = self._report()
+        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report), report.cutoff))
+        rows = tables["annex1"]["rows"]
+        thermo = next(r for r in rows if r["category"] == "thermometer")
+        thermo["values"][5], thermo["values"][6] = 3, 5  # nonconforming > sampled
+        mask = next(r for r in rows if r["category"] == "mask")
+        mask["values"][0] = -1
+        with self.assertRaises(ValidationError) as ctx:
+            services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={}, filled_by="王芳", phone="",
+                                   manual_tables=tables)
+        text = " ".join(ctx.exception.messages)
+        self.assertIn("红外体温计（额温枪）·不合格产品批次", text)
+        self.assertIn("不能大于抽查产品批次", text)
+        self.assertIn("口罩·排查企业数量：不能为负数", text)
+        self.assertEqual(WeeklyReport.objects.get(pk=report.pk).versions.count(), 0)
+
+    def test_manual_figures_are_marked_as_entered(self):
+        open_weekly_reports(DAY.isoformat())
+        report = self._report()
+        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report), report.cutoff))
+        version = services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={}, filled_by="王芳",
+                                         phone="", manual_tables=tables)
+        self.assertEqual(version.mode, "manual")
+
+    def test_reminders_reach_those_not_yet_submitted_once(self):
+        open_weekly_reports(DAY.isoformat())
+        sent = remind_unsubmitted("2020-06-03")
+        self.assertGreater(sent, 0)
+        self.assertEqual(remind_unsubmitted("2020-06-03"), 0)  # a re-run reminds nobody twice
+        self.assertTrue(Notification.objects.filter(user=self.users["shenyang_office"]).exists())
+
+    def test_command_line_writes_the_official_workbook(self):
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "sy.xlsx"
+            call_command("weekly_report", region="210100", as_of="2020-06-04", out=str(out))
+            book = openpyxl.load_workbook(out)
+            self.assertEqual(book.sheetnames, ["附件1", "附件2"])
+            self.assertEqual(book["附件1"].cell(6, 2).value, 2)
+            province = Path(tmp) / "ln.xlsx"
+            call_command("weekly_report", region="210000", as_of="2020-06-04", out=str(province))
+            self.assertEqual(len(openpyxl.load_workbook(province).sheetnames), 30)
