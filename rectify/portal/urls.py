@@ -1,8 +1,20 @@
+"""Everything here is public (prefix /public/, see core/public.py)."""
 from django.urls import path
-
-from rectify.core.registry import registry
 
 from . import views
 
 app_name = "portal"
-urlpatterns = [path("", views.index, name="index"), *registry.urlpatterns("portal")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("complaint/", views.complaint, name="complaint"),
+    path("track/", views.track, name="track"),
+    path("service/", views.service_track, name="service_track"),
+    path("directory/", views.directory, name="directory"),
+    path("check/", views.check, name="check"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice, name="notice"),
+    path("guidance/", views.guidance_list, name="guidance_list"),
+    path("guidance/<int:pk>/", views.guidance, name="guidance"),
+    path("typical-cases/", views.cases, name="cases"),
+    path("typical-cases/<int:pk>/", views.case, name="case"),
+]

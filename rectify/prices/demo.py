@@ -66,7 +66,7 @@ def seed(ctx) -> None:
     for code, products in PRODUCTS.items():
         if code not in categories:
             continue
-        for product, spec, sale_unit, price in products:
+        for product, _spec, sale_unit, price in products:
             baselines.append(PriceBaseline(unit=province, category=categories[code], product=product, unit_of_sale=sale_unit,
                                            price=price, basis="疫情前（2019年12月）市场均价", valid_from=datetime.date(2020, 1, 1)))
     for b in baselines:
@@ -119,9 +119,9 @@ def _service(ctx, cities, categories, enterprises) -> None:
     start = ctx.campaign().start
     kinds = ServiceRequest.Kind.values
     requests = []
-    for i, city in enumerate(cities):
+    for city in cities:
         unit = ctx.unit(f"{city.code}-{rng.choice(['samr', 'ndrc', 'miit'])}")
-        for j, ent in enumerate(enterprises[city.pk][:ctx.n(3, 30)]):
+        for ent in enterprises[city.pk][:ctx.n(3, 30)]:
             answered = rng.random() < 0.6
             received = start + datetime.timedelta(days=rng.randint(0, 20))
             requests.append(ServiceRequest(

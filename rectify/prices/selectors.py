@@ -77,7 +77,7 @@ def price_series(user, *, category_id: int | None, product: str, region_id: int 
     first, last = rows[0]["observed_on"], rows[-1]["observed_on"]
     out.dates = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
     out.rows = [{"day": r["observed_on"].isoformat(), "avg": Decimal(r["avg"]).quantize(Decimal("0.01")),
-                 "min": r["min"], "max": r["max"], "n": r["n"], "baseline": out.baseline} for r in rows]
+                 "min": Decimal(r["min"]).quantize(Decimal("0.01")), "max": Decimal(r["max"]).quantize(Decimal("0.01")), "n": r["n"], "baseline": out.baseline} for r in rows]
     flagged = (PriceFlag.objects.restrict(user).filter(observation__in=qs)
                .values("observation__observed_on", "observation__price", "outlet_name").distinct()[:500])
     out.flagged = [{"day": f["observation__observed_on"].isoformat(), "price": f["observation__price"],

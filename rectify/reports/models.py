@@ -171,3 +171,9 @@ class ReportVersion(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+    def integrity_fields(self) -> dict:
+        """What a submitted version freezes (HMAC-SM3, core/integrity.py; `rectify verify_integrity`)."""
+        return {"report": self.report_id, "number": self.number, "mode": self.mode, "tables": self.tables,
+                "narrative": self.narrative, "explanations": self.explanations, "filled_by": self.filled_by,
+                "phone": self.phone, "submitted_at": self.submitted_at, "submitted_by": self.submitted_by_id}

@@ -225,13 +225,12 @@ def versions_compare(a: ReportVersion, b: ReportVersion) -> list[dict[str, Any]]
 
 
 def seal(version: ReportVersion) -> None:
-    """HMAC-SM3 over the frozen content, when the integrity module is present."""
-    try:
-        from rectify.core.integrity import compute_code
-    except ImportError:
-        return
-    version.integrity_code = compute_code({"tables": version.tables, "narrative": version.narrative,
-                                           "report": version.report_id, "number": version.number})
+    """HMAC-SM3 over the frozen content; `rectify verify_integrity` finds a version changed behind
+    the application's back."""
+    from rectify.core.integrity import compute
+
+    version.refresh_from_db()  # the stored (JSON round-tripped) values are what is verified later
+    version.integrity_code = compute(version.integrity_fields())
     ReportVersion.objects.filter(pk=version.pk).update(integrity_code=version.integrity_code)
 
 

@@ -86,6 +86,7 @@ class Case(HandlerRegionMixin, ScopedRecord):
     transferred_to_police = models.BooleanField(_("已移送公安"), default=False, editable=False, db_index=True)
     transferred_to_police_on = models.DateField(_("移送公安日期"), null=True, blank=True, editable=False)
     facts = models.TextField(_("违法事实"), blank=True)
+    integrity_code = models.CharField(_("决定书完整性校验码"), max_length=64, blank=True, editable=False)
 
     # Receivers of a transferred case keep seeing it (the police decide on it); the case itself
     # stays the transferring unit's record so 附件2 counts it there as 移送公安.
@@ -117,6 +118,11 @@ class Case(HandlerRegionMixin, ScopedRecord):
     @property
     def decision_issued(self) -> bool:
         return self.status in (self.Status.DECIDED, self.Status.CLOSED)
+
+    def integrity_fields(self) -> dict:
+        """The issued decision, sealed with HMAC-SM3 when it is decided (`rectify verify_integrity`)."""
+        return {"number": self.number, **{name: getattr(self, f"{name}_id" if name in ("enterprise", "case_category",
+                "product_category") else name) for name in self.DECISION_FIELDS}}
 
     def frozen_fields(self) -> tuple[str, ...]:
         """Fields of an issued penalty decision: object_update refuses to change them."""

@@ -73,6 +73,11 @@ def case_transition(*, case: Case, to: str, actor, **fields: Any) -> Case:
     ensure_in_scope(case, actor)
     event(actor, f"case.{to}", case, detail={"from": previous, **{k: str(v) for k, v in fields.items()}})
     if to == S.DECIDED:
+        from rectify.core.integrity import compute
+
+        case.refresh_from_db()
+        case.integrity_code = compute(case.integrity_fields())
+        Case.objects.filter(pk=case.pk).update(integrity_code=case.integrity_code)
         credit_record_for_decision(case=case, actor=actor)
     return case
 
