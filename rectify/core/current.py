@@ -19,7 +19,8 @@ class Actor:
     ip: str = ""
 
 
-_actor: ContextVar[Actor] = ContextVar("rectify_actor", default=Actor())
+_NOBODY = Actor()
+_actor: ContextVar[Actor] = ContextVar("rectify_actor", default=_NOBODY)  # noqa: B039 (frozen dataclass)
 
 
 def current_actor() -> Actor:

@@ -44,3 +44,24 @@ class CurrentUserMiddleware:
             return self.get_response(request)
         finally:
             reset_actor(token)
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the user chose otherwise with the language switch (the cookie set by
+    /i18n/setlang/). Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language:
+    an office PC with an English browser still gets the Chinese system by default."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -68,6 +68,11 @@ class ScopedRecord(BaseModel):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.unit_id:
+            self.fill_scope()
+        super().save(*args, **kwargs)
+
     def scope_region_source(self):
         """The region a record belongs to: its enterprise's city when it has one (a customs office
         covers several cities), otherwise its unit's. Override for other shapes."""
@@ -81,11 +86,6 @@ class ScopedRecord(BaseModel):
         self.region = region
         self.county = county
         self.line = self.unit.department.line
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.unit_id:
-            self.fill_scope()
-        super().save(*args, **kwargs)
 
 
 class AppendOnlyModel(RegistryURLMixin, models.Model):

@@ -6,6 +6,7 @@ from rectify.core.scope import area_allows
 
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 
+
 def _report_context(request, obj):
     from .views import report_context  # views import the registry; resolve at request time
 
@@ -19,6 +20,7 @@ registry.register(ModelConfig(
     allow_add=False, allow_edit=False, allow_delete=False, select_related=["unit", "region"],
     detail_template="reports/weeklyreport_detail.html", ordering=["-cutoff", "region__code"],
     detail_context=_report_context,
+    list_actions=[(_("建立本单位报告"), "reports:report_open"), (_("报送情况"), "reports:completeness")],
 ))
 registry.register(ModelConfig(
     model=ReportVersion, menu="", list_columns=["report", "number", "mode", "submitted_at", "filled_by"],

@@ -171,15 +171,26 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     return version
 
 
-def _province_office(actor) -> None:
+def receiver_may_review(actor, report: WeeklyReport) -> bool:
+    """City offices report to the provincial office; member units report to their provincial
+    department (same line of work)."""
     unit = getattr(actor, "unit", None)
-    if not (unit and unit.is_provincial_office and area_allows(actor, "records", "manage")):
-        raise PermissionDenied(_("只有省专项工作组办公室可以接收或退回报告。"))
+    if not unit or not unit.is_provincial:
+        return False
+    if report.unit.is_office:
+        return unit.is_provincial_office and area_allows(actor, "records", "manage")
+    return (not unit.is_office and unit.department.line == report.unit.department.line
+            and area_allows(actor, "records", "review"))
+
+
+def _province_office(actor, report: WeeklyReport) -> None:
+    if not receiver_may_review(actor, report):
+        raise PermissionDenied(_("只有接收单位（省专项工作组办公室或省级主管部门）可以接收或退回报告。"))
 
 
 @transaction.atomic
 def report_return(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
-    _province_office(actor)
+    _province_office(actor, report)
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("退回必须填写原因。")})
     report = _lock(report, actor, "view")
@@ -195,7 +206,7 @@ def report_return(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
 
 @transaction.atomic
 def report_accept(*, report: WeeklyReport, actor) -> WeeklyReport:
-    _province_office(actor)
+    _province_office(actor, report)
     report = _lock(report, actor, "view")
     if report.status != WeeklyReport.Status.SUBMITTED:
         raise ValidationError(_("只能接收已报送的报告。"))

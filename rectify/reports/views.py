@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -149,8 +150,7 @@ def report_context(request, report: WeeklyReport) -> dict:
         "narrative_fields": official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS,
         "can_submit": area_allows(user, "records", "review") and report.status in ("open", "returned")
         and WeeklyReport.objects.restrict(user, "change").filter(pk=report.pk).exists(),
-        "can_review": bool(user.unit and user.unit.is_provincial_office and area_allows(user, "records", "manage")
-                           and report.status == "submitted"),
+        "can_review": report.status == "submitted" and services.receiver_may_review(user, report),
     }
 
 
@@ -209,14 +209,64 @@ def province_workbook(request):
 def services_province_workbook(campaign: Campaign, cutoff: datetime.date) -> bytes:
     province = ReportScope()
     sheets = []
-    for code, table in services.compute_tables(campaign, province, cutoff).items():
+    for table in services.compute_tables(campaign, province, cutoff).values():
         sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
                        {"unit_name": "辽宁省专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
     for city in Region.objects.filter(level="city", parent=campaign.region).order_by("code"):
-        for code, table in services.compute_tables(campaign, ReportScope(region_id=city.pk), cutoff).items():
+        for table in services.compute_tables(campaign, ReportScope(region_id=city.pk), cutoff).values():
             sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
                            {"unit_name": f"{city.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
     return official.workbook(sheets)
+
+
+@login_required
+def report_open_view(request):
+    """Open the user's own unit's report for a week (member units, late cities) or the final summary."""
+    campaign = _campaign()
+    if request.method != "POST":
+        return render(request, "reports/report_open.html", {"campaign": campaign, "today": parse_cutoff(None, campaign)})
+    kind = request.POST.get("kind", WeeklyReport.Kind.WEEKLY)
+    if kind not in WeeklyReport.Kind.values:
+        raise Http404
+    day = parse_cutoff(request.POST.get("day"), campaign)
+    try:
+        report = services.report_open(campaign=campaign, unit=request.user.unit, day=day, actor=request.user, kind=kind)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return HttpResponseRedirect(reverse("reports:weeklyreport_list"))
+    return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[report.pk]))
+
+
+@login_required
+def final_package(request):
+    """The package the province sends upward after 06-25: the province's workbook at the final
+    cut-off and every city's final summary (narrative .docx and tables .xlsx), as one zip."""
+    import zipfile
+
+    user = request.user
+    if not (user.unit and user.unit.is_provincial_office and area_allows(user, "records", "view")):
+        raise PermissionDenied
+    campaign = _campaign()
+    cutoff = campaign.final_summary_due
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"全省汇总_{cutoff}.xlsx", services_province_workbook(campaign, cutoff))
+        finals = (WeeklyReport.objects.filter(campaign=campaign, kind=WeeklyReport.Kind.FINAL, unit__is_office=True)
+                  .exclude(submitted_at=None).select_related("unit", "region").order_by("region__code"))
+        for report in finals:
+            version = report.latest_version
+            info = {"unit_name": report.unit.name, "filled_by": version.filled_by, "phone": version.phone, "cutoff": report.cutoff}
+            sheets = [(spec["label"], spec, info) for spec in snapshot_specs(campaign, version.tables)]
+            zf.writestr(f"{report.region.name}_最终统计报表.xlsx", official.workbook(sheets))
+            zf.writestr(f"{report.region.name}_工作总结.docx", official.narrative_docx(
+                title=str(report), unit_name=report.unit.name, cutoff=report.cutoff, narrative=version.narrative,
+                fields=official.SUMMARY_FIELDS))
+        missing = [u.name for u in services.reporting_units(campaign) if not finals.filter(unit=u).exists()]
+        zf.writestr("说明.txt", "未报送总结的单位：" + ("、".join(missing) if missing else "无"))
+    record_event("export", detail={"what": "final_package", "cutoff": str(cutoff)})
+    response = HttpResponse(buf.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = "attachment; filename=final-package.zip"
+    return response
 
 
 @login_required

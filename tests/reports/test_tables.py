@@ -156,3 +156,29 @@ class TableFigureTests(WorldTestCase):
         ind = Indicator.objects.get(code="a1_inspected")
         mask = ProductCategory.objects.get(code="mask")
         self.assertEqual(self.client.get(f"/reports/drill/{ind.pk}/", {"category": mask.pk, "region": shenyang.pk}).status_code, 403)
+
+
+class DashboardTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build(cls.users)
+
+    def test_dashboard_charts_have_their_numbers_as_tables_and_local_assets(self):
+        self.login("province_office")
+        response = self.client.get("/reports/dashboard/", {"cutoff": "2020-06-11"})
+        self.assertEqual(response.status_code, 200)
+        charts = response.context["charts"]
+        self.assertGreaterEqual(len(charts), 3)
+        inspected = next(c for c in charts if c["title"].startswith("排查企业"))
+        self.assertEqual(inspected["rows"][-1][1][0], 4.0)  # cumulative at 06-11: e1, e2, e3 masks + e1 suit = 4 category-enterprises
+        self.assertContains(response, "/static/vendor/echarts/echarts.min.js")
+        self.assertNotContains(response, "http://")
+        self.assertNotContains(response, "https://")
+        self.assertContains(response, 'type="application/json"')
+
+    def test_city_dashboard_is_its_own(self):
+        self.login("dalian_office")
+        response = self.client.get("/reports/dashboard/", {"cutoff": "2020-06-11"})
+        inspected = next(c for c in response.context["charts"] if c["title"].startswith("排查企业"))
+        self.assertEqual(inspected["rows"][-1][1][0], 1.0)

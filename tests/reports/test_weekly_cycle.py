@@ -210,3 +210,55 @@ class WeeklyCycleTests(WorldTestCase):
             province = Path(tmp) / "ln.xlsx"
             call_command("weekly_report", region="210000", as_of="2020-06-04", out=str(province))
             self.assertEqual(len(openpyxl.load_workbook(province).sheetnames), 30)
+
+
+class MemberUnitAndFinalTests(WorldTestCase):
+    """Member units send their own line's figures to their provincial department; the final summary
+    and the package the province sends upward."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build(cls.users)
+        from rectify.accounts.models import Role
+
+        cls.users["shenyang_samr"].roles.add(Role.objects.get(code="reviewer"))
+
+    def test_member_unit_reports_to_its_provincial_department(self):
+        self.login("shenyang_samr")
+        response = self.client.post("/reports/weeklyreport/open/", {"kind": "weekly", "day": "2020-06-01"})
+        report = WeeklyReport.objects.get(unit__code="210100-samr")
+        self.assertRedirects(response, f"/reports/weeklyreport/{report.pk}/", fetch_redirect_response=False)
+        version = services.report_submit(report=report, actor=self.users["shenyang_samr"], narrative={}, filled_by="张三",
+                                         phone="")
+        # Market-regulation line only: the police case is not in it, the price case is.
+        annex2 = {r["category"]: r["values"] for r in version.tables["annex2"]["rows"]}
+        self.assertEqual(annex2["mask"][14], 1)  # 合计立案: SY-P-1 only (SY-G-1 is the police's)
+        from django.core.exceptions import PermissionDenied
+
+        with self.assertRaises(PermissionDenied):  # the provincial office receives city offices' reports, not this
+            services.report_accept(report=report, actor=self.users["province_police"])
+        services.report_return(report=report, actor=self.users["province_samr"], reason="请补充说明")
+        self.assertEqual(WeeklyReport.objects.get(pk=report.pk).status, "returned")
+
+    def test_final_summary_and_package(self):
+        self.login("shenyang_office")
+        self.client.post("/reports/weeklyreport/open/", {"kind": "final", "day": "2020-06-25"})
+        final = WeeklyReport.objects.get(unit__code="210100-office", kind="final")
+        self.assertEqual(final.cutoff, datetime.date(2020, 6, 25))
+        self.client.post(f"/reports/weeklyreport/{final.pk}/action/", {
+            "action": "submit", "filled_by": "王芳", "phone": "1", "narrative_results": "全面完成排查",
+            "narrative_difficulties": "人手不足", "narrative_causes": "任务集中", "narrative_proposals": "建立长效机制"})
+        final.refresh_from_db()
+        self.assertEqual(final.status, "submitted")
+        self.assertEqual(final.latest_version.narrative["proposals"], "建立长效机制")
+        self.login("province_office")
+        response = self.client.get("/reports/final-package.zip")
+        import zipfile
+
+        names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        self.assertIn("沈阳市_工作总结.docx", names)
+        self.assertIn("沈阳市_最终统计报表.xlsx", names)
+        self.assertTrue(any(n.startswith("全省汇总") for n in names))
+        self.login("shenyang_office")
+        self.assertEqual(self.client.get("/reports/final-package.zip").status_code, 403)

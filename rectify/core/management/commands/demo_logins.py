@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         password = settings.RECTIFY["DEMO_PASSWORD"]
-        self.stdout.write("\n演示账号 / demo logins (password: %s)  http://127.0.0.1:8000\n" % password)
+        self.stdout.write(f"\n演示账号 / demo logins (password: {password})  http://127.0.0.1:8000\n")
         for username, unit, roles, note in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {unit:<22} {','.join(roles):<28} {note}")
         self.stdout.write("\n第二因素（动态口令）/ second factor: the demo accounts are enrolled; "
