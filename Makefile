@@ -73,8 +73,11 @@ worker: install
 beat: install
 	$(BIN)/celery -A rectify beat -l info
 
+# Benchmarks on PostgreSQL: a dedicated database (created when missing) unless DATABASE_URL names
+# one; BENCH_ARGS passes options (--reseed, --only a,b,c,d,e, --runs N; see `rectify bench --help`).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rectify_bench
 bench: install
-	$(BIN)/rectify bench
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/rectify bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) data/*.sqlite3

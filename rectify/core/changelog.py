@@ -6,9 +6,9 @@ acting user and request id from core.current.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
-import contextlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -116,9 +116,27 @@ def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     _row(type(instance), ObjectChange.UPDATE, instance.pk, str(instance), {field.name: before}, {field.name: now}).save()
 
 
+def _prime_foreign_keys(model, objs: list[models.Model]) -> None:
+    """`str(obj)` often names a related object (a qualification names its enterprise): load each
+    foreign key's targets for the whole batch in one query, not one query per logged row."""
+    for field in model._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        wanted = {getattr(o, field.attname) for o in objs if getattr(o, field.attname) is not None and not field.is_cached(o)}
+        if not wanted:
+            continue
+        targets = field.related_model._base_manager.in_bulk(list(wanted))
+        for o in objs:
+            target = targets.get(getattr(o, field.attname))
+            if target is not None and not field.is_cached(o):
+                field.set_cached_value(o, target)
+
+
 def log_bulk_created(model, objs: Iterable[models.Model]) -> None:
     if not _is_logged(model):
         return
+    objs = list(objs)
+    _prime_foreign_keys(model, objs)
     rows = [_row(model, ObjectChange.CREATE, o.pk, str(o), None, snapshot(o)) for o in objs if o.pk is not None]
     ObjectChange.objects.bulk_create(rows, batch_size=2000)
 
@@ -127,6 +145,8 @@ def log_bulk_updated(model, objs, fields, before: dict) -> None:
     if not _is_logged(model):
         return
     attnames = [model._meta.get_field(f).attname for f in fields]
+    objs = list(objs)
+    _prime_foreign_keys(model, objs)
     rows = []
     for obj in objs:
         old = before.get(obj.pk, {})

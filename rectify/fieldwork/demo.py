@@ -78,7 +78,7 @@ def seed(ctx) -> str:
         for i, (name, kind, jur) in enumerate(INSTITUTIONS, start=1)])
     testing = [i for i in institutions if i.kind == "testing"]
 
-    n_insp, n_sample, n_export, n_chains = ctx.n(10, 6000), ctx.n(6, 2500), ctx.n(3, 1000), ctx.n(1, 0)
+    n_insp, n_sample, n_export, n_chains = ctx.n(10, 8000), ctx.n(6, 2500), ctx.n(3, 1000), ctx.n(1, 0)
     inspections, outcome_plan, samples, exports, recalls, visits = [], [], [], [], [], []
     for city in cities:
         ents = by_city.get(city.pk) or []

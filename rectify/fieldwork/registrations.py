@@ -30,7 +30,7 @@ registry.register(ModelConfig(
     filter_fields=[*SCOPE_FILTERS, "date"],
     search_fields=["enterprise__name", "enterprise__credit_code", "notes"],
     form_fields=INSPECTION_FIELDS, form=InspectionForm, filterset=InspectionFilterSet, serializer=InspectionSerializer,
-    select_related=["enterprise", "unit", "region"], prefetch_related=["inspectors"],
+    select_related=["enterprise", "unit", "region"], prefetch_related=["inspectors", "outcomes"],
     create=adapters.inspection_create, update=adapters.inspection_update,
     detail_panels=["fieldwork/_inspection_panel.html"],
 ))

@@ -80,7 +80,7 @@ registry.register(ModelConfig(
     filter_fields=["region", "allocated_on"], search_fields=["request__requester", "offer__enterprise__name"],
     form_fields=["unit", "offer", "request", "quantity", "allocated_on", "notes"],
     create=services.capacity_allocate, allow_edit=False,  # an allocation is corrected by deleting it
-    select_related=["offer", "request", "unit"],
+    select_related=["offer__enterprise", "offer__category", "request__category", "unit"],
 ))
 registry.register(ModelConfig(
     model=GuidanceDocument, menu=M, list_columns=["title", "category", "standard_codes", "published", "published_on", "unit"],

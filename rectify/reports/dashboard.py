@@ -36,13 +36,17 @@ def _weeks(campaign: Campaign, cutoff: datetime.date) -> list[datetime.date]:
     return weeks or [cutoff]
 
 
-def _totals(indicators: dict[str, Indicator], scope, cutoff, campaign) -> dict[str, float]:
-    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign)
-    totals = {}
-    for code, ind in indicators.items():
-        amount = sum((v for (iid, _cat), v in raw.items() if iid == ind.pk), Decimal(0))
-        totals[code] = float(round(amount * ind.scale, ind.decimals))
-    return totals
+def _weekly_totals(indicators: dict[str, Indicator], scope, weeks, campaign) -> list[dict[str, float]]:
+    """Per week, each indicator summed over categories — all weeks from one grouped query per source."""
+    raw = compute_raw(list(indicators.values()), scope=scope, campaign=campaign, cutoffs=weeks)
+    out = []
+    for n in range(len(weeks)):
+        totals = {}
+        for code, ind in indicators.items():
+            amount = sum((v for (iid, _cat, k), v in raw.items() if iid == ind.pk and k == n), Decimal(0))
+            totals[code] = float(round(amount * ind.scale, ind.decimals))
+        out.append(totals)
+    return out
 
 
 @login_required
@@ -55,7 +59,7 @@ def dashboard(request):
     wanted = {code for _t, series, _k in TRENDS for _l, code in series}
     indicators = {i.code: i for i in Indicator.objects.filter(campaign=campaign, code__in=wanted)}
     weeks = _weeks(campaign, cutoff)
-    per_week = [_totals(indicators, scope, w, campaign) for w in weeks]
+    per_week = _weekly_totals(indicators, scope, weeks, campaign)
     charts = []
     for n, (title, series, kind) in enumerate(TRENDS):
         present = [(label, code) for label, code in series if code in indicators]

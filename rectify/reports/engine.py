@@ -68,8 +68,9 @@ def _sum_expression(spec: str):
     return expr
 
 
-def _aggregate(indicator: Indicator):
-    condition = Q(**indicator.filters) if indicator.filters else None
+def _aggregate(indicator: Indicator, condition: Q | None = None):
+    if condition is None:
+        condition = Q(**indicator.filters) if indicator.filters else None
     if indicator.aggregate == Indicator.Aggregate.SUM:
         return Sum(_sum_expression(indicator.field), filter=condition)
     if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT:
@@ -113,49 +114,122 @@ class ComputedTable:
         }
 
 
-def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff, campaign: Campaign) -> dict[tuple[int, int], Decimal]:
-    """(indicator id, category id) -> unscaled value, for all non-ratio indicators, in one query per source."""
+def _date_range(indicator: Indicator, campaign: Campaign, cutoff) -> Q:
+    if not indicator.date_field:
+        return Q()
+    return Q(**{f"{indicator.date_field}__gte": campaign.start, f"{indicator.date_field}__lte": cutoff})
+
+
+def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None, campaign: Campaign,
+                cutoffs: list | None = None, by_region: bool = False) -> dict[tuple, Decimal]:
+    """Unscaled values of the non-ratio indicators, one grouped query per source model.
+
+    Each indicator's own date range and filters go into its aggregate's FILTER clause, so all the
+    indicators of a source — whatever date they count by — and all the `cutoffs` asked for (the
+    dashboard's weeks) come out of a single scan. Keys are (indicator id, category id) for one
+    cut-off; with `cutoffs` (indicator id, category id, cut-off index); `by_region` appends the
+    region id (the province's workbook computes every city at once)."""
+    points = list(cutoffs) if cutoffs is not None else [cutoff]
     groups: dict[tuple, list[Indicator]] = defaultdict(list)
     for ind in indicators:
         if ind.aggregate != Indicator.Aggregate.RATIO:
-            groups[(ind.source, ind.date_field, ind.category_field, ind.region_field, ind.line_field)].append(ind)
-    values: dict[tuple[int, int], Decimal] = {}
-    for members in groups.values():
-        first = members[0]
-        qs = base_queryset(first, scope=scope, cutoff=cutoff, campaign=campaign)
-        rows = qs.values(first.category_field).annotate(**{f"i{ind.pk}": _aggregate(ind) for ind in members}).order_by()
-        for row in rows:
-            category_id = row[first.category_field]
+            groups[(ind.source, ind.category_field, ind.region_field, ind.line_field)].append(ind)
+    values: dict[tuple, Decimal] = {}
+    latest = max(points)
+    for (source, category_field, region_field, line_field), members in groups.items():
+        qs = apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all()
+        if scope.region_id:
+            qs = qs.filter(**{region_field: scope.region_id})
+        if scope.line:
+            qs = qs.filter(**{line_field: scope.line})
+        where = Q()
+        for date_field in {m.date_field for m in members}:
+            if not date_field:
+                where = Q()
+                break
+            where |= Q(**{f"{date_field}__gte": campaign.start, f"{date_field}__lte": latest})
+        qs = qs.filter(where)
+        annotations = {}
+        for ind in members:
+            for n, point in enumerate(points):
+                condition = _date_range(ind, campaign, point) & (Q(**ind.filters) if ind.filters else Q())
+                annotations[f"i{ind.pk}_{n}"] = _aggregate(ind, condition)
+        group_by = [category_field, region_field] if by_region else [category_field]
+        for row in qs.values(*group_by).annotate(**annotations).order_by():
             for ind in members:
-                values[(ind.pk, category_id)] = Decimal(row[f"i{ind.pk}"] or 0)
+                for n in range(len(points)):
+                    key = (ind.pk, row[category_field]) if cutoffs is None else (ind.pk, row[category_field], n)
+                    if by_region:
+                        key = (*key, row[region_field])
+                    values[key] = Decimal(row[f"i{ind.pk}_{n}"] or 0)
     return values
 
 
-def compute_table(layout: TableLayout, *, scope: ReportScope, cutoff) -> ComputedTable:
-    campaign = layout.campaign
+def layout_indicators(layout: TableLayout) -> tuple[list, dict[int, Indicator]]:
+    """The layout's columns and every indicator they need (ratios bring their parts)."""
     columns = list(layout.columns.select_related("indicator__numerator", "indicator__denominator").order_by("order"))
     indicators = {c.indicator.pk: c.indicator for c in columns}
     for c in columns:
         for part in (c.indicator.numerator, c.indicator.denominator):
             if part is not None:
                 indicators[part.pk] = part
-    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign)
+    return columns, indicators
+
+
+ZERO = Decimal(0)
+
+
+def build_table(layout: TableLayout, columns: list, categories: list, lookup) -> ComputedTable:
+    """Cells from raw values: `lookup(indicator id, category id)` gives the unscaled amount."""
     table = ComputedTable(layout=layout, columns=columns)
-    for category in campaign.categories.order_by("order"):
+    for category in categories:
         cells = []
         for column in columns:
             ind = column.indicator
             if ind.aggregate == Indicator.Aggregate.RATIO:
-                num = raw.get((ind.numerator_id, category.pk), Decimal(0))
-                den = raw.get((ind.denominator_id, category.pk), Decimal(0))
+                num, den = lookup(ind.numerator_id, category.pk), lookup(ind.denominator_id, category.pk)
                 value = _quantise(num / den * ind.scale, ind.decimals) if den else ""
                 cells.append(Cell(value=value, raw=num, indicator=ind, category_id=category.pk))
             else:
-                amount = raw.get((ind.pk, category.pk), Decimal(0))
+                amount = lookup(ind.pk, category.pk)
                 cells.append(Cell(value=_quantise(amount * ind.scale, ind.decimals), raw=amount, indicator=ind,
                                   category_id=category.pk))
         table.rows.append((category, cells))
     return table
+
+
+def compute_tables_for(layouts: list[TableLayout], *, scope: ReportScope, cutoff) -> dict[str, ComputedTable]:
+    """Several layouts from one pass over each source model."""
+    if not layouts:
+        return {}
+    campaign = layouts[0].campaign
+    prepared = [(layout, *layout_indicators(layout)) for layout in layouts]
+    indicators = {pk: ind for _l, _c, inds in prepared for pk, ind in inds.items()}
+    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign)
+    categories = list(campaign.categories.order_by("order"))
+    return {layout.code: build_table(layout, columns, categories, lambda i, c: raw.get((i, c), ZERO))
+            for layout, columns, _inds in prepared}
+
+
+def compute_tables_by_region(layouts: list[TableLayout], *, region_ids: list[int], cutoff) -> dict[int, dict[str, ComputedTable]]:
+    """Every city's tables from one grouped pass per source (GROUP BY category, region)."""
+    if not layouts:
+        return {}
+    campaign = layouts[0].campaign
+    prepared = [(layout, *layout_indicators(layout)) for layout in layouts]
+    indicators = {pk: ind for _l, _c, inds in prepared for pk, ind in inds.items()}
+    raw = compute_raw(list(indicators.values()), scope=ReportScope(), cutoff=cutoff, campaign=campaign, by_region=True)
+    categories = list(campaign.categories.order_by("order"))
+    return {
+        region_id: {layout.code: build_table(layout, columns, categories,
+                                             lambda i, c, r=region_id: raw.get((i, c, r), ZERO))
+                    for layout, columns, _inds in prepared}
+        for region_id in region_ids
+    }
+
+
+def compute_table(layout: TableLayout, *, scope: ReportScope, cutoff) -> ComputedTable:
+    return compute_tables_for([layout], scope=scope, cutoff=cutoff)[layout.code]
 
 
 def drill_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, category_id: int, user) -> QuerySet:

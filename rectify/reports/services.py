@@ -15,7 +15,7 @@ from rectify.core.services import ensure_in_scope
 from rectify.organisations.models import Campaign, Unit
 
 from .checks import Finding, check_tables
-from .engine import ReportScope, compute_table
+from .engine import ReportScope, compute_tables_for
 from .models import Indicator, ReportVersion, TableLayout, WeeklyReport
 
 
@@ -80,7 +80,7 @@ def report_scope(report: WeeklyReport) -> ReportScope:
 
 
 def compute_tables(campaign: Campaign, scope: ReportScope, cutoff: datetime.date) -> dict[str, Any]:
-    return {layout.code: compute_table(layout, scope=scope, cutoff=cutoff) for layout in layouts_of(campaign)}
+    return compute_tables_for(layouts_of(campaign), scope=scope, cutoff=cutoff)
 
 
 def snapshot_of(tables: dict[str, Any]) -> dict[str, dict]:

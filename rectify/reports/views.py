@@ -20,7 +20,7 @@ from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
-from .engine import ReportScope, drill_queryset, source_model
+from .engine import ReportScope, compute_tables_by_region, drill_queryset, source_model
 from .models import Indicator, ReportVersion, WeeklyReport
 from .selectors import allowed_scope, parse_cutoff, scope_label
 
@@ -207,13 +207,16 @@ def province_workbook(request):
 
 
 def services_province_workbook(campaign: Campaign, cutoff: datetime.date) -> bytes:
-    province = ReportScope()
+    """The province's tables, then every city's — the cities from one grouped pass per source."""
+    layouts = services.layouts_of(campaign)
     sheets = []
-    for table in services.compute_tables(campaign, province, cutoff).values():
+    for table in services.compute_tables(campaign, ReportScope(), cutoff).values():
         sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
                        {"unit_name": "辽宁省专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
-    for city in Region.objects.filter(level="city", parent=campaign.region).order_by("code"):
-        for table in services.compute_tables(campaign, ReportScope(region_id=city.pk), cutoff).values():
+    cities = list(Region.objects.filter(level="city", parent=campaign.region).order_by("code"))
+    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities], cutoff=cutoff)
+    for city in cities:
+        for table in by_region[city.pk].values():
             sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
                            {"unit_name": f"{city.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
     return official.workbook(sheets)

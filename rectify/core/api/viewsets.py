@@ -62,6 +62,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             qs = qs.select_related(*self.config.select_related)
         if self.config.prefetch_related:
             qs = qs.prefetch_related(*self.config.prefetch_related)
+        # Many-to-many fields in the serializer are lists of ids: one query per row unless prefetched.
+        m2m = [name for name in _serialized_m2m(self.get_serializer_class(), self.config.model)
+               if name not in self.config.prefetch_related]
+        if m2m:
+            qs = qs.prefetch_related(*m2m)
         return qs.order_by(*(self.config.ordering or ["-pk"]))
 
     def retrieve(self, request, *args, **kwargs):
@@ -118,6 +123,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _serialized_m2m(serializer_class, model) -> list[str]:
+    fields = getattr(getattr(serializer_class, "Meta", None), "fields", ())
+    return [f.name for f in model._meta.many_to_many if fields == "__all__" or f.name in fields]
 
 
 def viewset_for(config: ModelConfig) -> type[ScopedModelViewSet]:

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from rectify.core.changelog import change_log_suspended
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
 from rectify.core.demo import DemoContext
+from rectify.core.events import record_event
 
 
 class Command(BaseCommand):
