@@ -4,7 +4,15 @@ import datetime
 from django.test import TestCase
 
 from rectify.core.testing import ReferenceScopeTests
-from rectify.organisations.models import Campaign, CaseCategory, Department, Phase, ProductCategory, Region, Unit
+from rectify.organisations.models import (
+    Campaign,
+    CaseCategory,
+    Department,
+    Phase,
+    ProductCategory,
+    Region,
+    Unit,
+)
 
 
 class ReferenceDataTests(TestCase):

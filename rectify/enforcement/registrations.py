@@ -21,15 +21,18 @@ from .models import (
     ViolationType,
 )
 from .serializers import ComplaintSerializer
+from .workflow_views import workflow_context
 
 M = "enforcement"
+# The workflow panel: the steps the user can take on the record now (see workflow_views.py).
+WF = "enforcement/_workflow_panel.html"
 
 registry.register(ModelConfig(
     model=Complaint, menu=M, sensitive=True,
     list_columns=["number", "kind", "channel", "received_on", "subject_name", "unit", "status", "accept_due", "verify_due"],
     filterset=ComplaintFilterSet, form=ComplaintForm, serializer=ComplaintSerializer,
     search_fields=["number", "subject_name", "subject_credit_code", "content"],
-    detail_panels=["enforcement/complaint_reporter_panel.html"],
+    detail_panels=["enforcement/complaint_reporter_panel.html", WF], detail_context=workflow_context,
     create=services.complaint_create, update=services.complaint_update,
     select_related=["unit", "enterprise", "product_category"],
 ))
@@ -37,12 +40,14 @@ registry.register(ModelConfig(
     model=Lead, menu=M, list_columns=["id", "source", "enterprise", "unit", "pending_unit", "status", "created_at"],
     filter_fields=["source", "status", "region"], search_fields=["description", "enterprise__name"],
     form_fields=["unit", "source", "description", "enterprise", "product_category"],
-    detail_panels=["enforcement/transfers_panel.html"], select_related=["unit", "enterprise", "pending_unit"],
+    detail_panels=["enforcement/transfers_panel.html", WF], detail_context=workflow_context,
+    select_related=["unit", "enterprise", "pending_unit"],
 ))
 registry.register(ModelConfig(
     model=Transfer, menu=M, list_columns=["id", "lead", "case", "unit", "to_unit", "sent_at", "status", "police_decision"],
     filter_fields=["status", "to_police", "police_decision"], search_fields=["reason", "lead__description", "case__number"],
     allow_add=False, allow_delete=False, form_fields=["reason"], select_related=["unit", "to_unit", "lead", "case"],
+    detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=Case, menu=M,
@@ -54,14 +59,14 @@ registry.register(ModelConfig(
     form_fields=["unit", "number", "title", "enterprise", "product_category", "case_category", "police_kind",
                  "violation_types", "source", "source_lead", "source_complaint", "goods_value", "units_investigated",
                  "staff_dispatched", "facts"],
-    detail_panels=["enforcement/transfers_panel.html"],
+    detail_panels=["enforcement/transfers_panel.html", WF], detail_context=workflow_context,
     select_related=["unit", "enterprise", "case_category", "product_category"], prefetch_related=["violation_types"],
 ))
 registry.register(ModelConfig(
     model=Supervision, menu=M, list_columns=["case", "listed_by", "listed_on", "deadline", "status"],
     filter_fields=["status", "deadline"], search_fields=["case__number", "case__title", "requirement"],
     form_fields=["case", "listed_on", "deadline", "requirement"], create=services.supervision_create,
-    select_related=["case", "listed_by"],
+    select_related=["case", "listed_by"], detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=CreditRecord, menu=M, list_columns=["enterprise", "kind", "recorded_on", "decision_number", "amount", "unit"],
@@ -73,22 +78,26 @@ registry.register(ModelConfig(
     model=JointPunishment, menu=M, list_columns=["enterprise", "decided_on", "unit", "status", "case"],
     filter_fields=["status", "region", "decided_on"], search_fields=["enterprise__name", "basis"],
     form_fields=["unit", "enterprise", "case", "decided_on", "basis"], select_related=["enterprise", "unit", "case"],
+    detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=JointPunishmentAction, menu="", list_columns=["punishment", "unit", "measure", "done_on"],
     filter_fields=["measure"], search_fields=["action", "punishment__enterprise__name"],
     form_fields=["punishment", "unit", "measure", "action", "done_on"], select_related=["punishment", "unit"],
+    detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=Exposure, menu=M, list_columns=["title", "case", "unit", "status", "reviewed_on", "published_on"],
     filter_fields=["status", "published_on"], search_fields=["title", "public_text"],
     form_fields=["unit", "case", "title", "public_text"], select_related=["unit", "case"],
+    detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=Problem, menu=M, list_columns=["id", "source", "enterprise", "unit", "deadline", "status", "closed_on"],
     filterset=ProblemFilterSet, search_fields=["description", "requirement", "enterprise__name"],
     form_fields=["unit", "source", "enterprise", "description", "requirement", "deadline", "rectification", "evidence"],
     create=services.problem_create, select_related=["unit", "enterprise"],
+    detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
     model=ViolationType, menu="organisation", list_columns=["name", "code", "order"], search_fields=["name", "code"],

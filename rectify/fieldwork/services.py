@@ -180,8 +180,11 @@ def _problems(inspection: Inspection, problems: list[dict[str, Any]], actor) -> 
     if hook is None:
         return [{**p, "deadline": p["deadline"].isoformat() if p["deadline"] else None} for p in cleaned]
     for p in cleaned:
+        # The ledger requires 整改要求 while the inspection form leaves it optional: without this
+        # default an inspection with a problem but no requirement could not be saved at all.
         hook(source="inspection", source_object=inspection, unit=inspection.unit, enterprise=inspection.enterprise,
-             description=p["description"], requirement=p["requirement"], deadline=p["deadline"], actor=actor)
+             description=p["description"], requirement=p["requirement"] or _("按发现的问题限期整改到位。"),
+             deadline=p["deadline"], actor=actor)
     return []
 
 

@@ -7,4 +7,4 @@ class TargetingConfig(AppConfig):
     verbose_name = "靶向监管"
 
     def ready(self) -> None:
-        from . import registrations  # noqa: F401
+        from . import registrations, signals  # noqa: F401

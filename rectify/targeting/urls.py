@@ -1,4 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
 from rectify.core.registry import registry
 
+from . import views
+
 app_name = "targeting"
-urlpatterns = [*registry.urlpatterns("targeting")]
+urlpatterns = [
+    path("samplingplan/<int:pk>/accept/", views.PlanAcceptView.as_view(), name="plan_accept"),
+    path("certificatecheck/<int:pk>/to-lead/", views.CheckToLeadView.as_view(), name="check_to_lead"),
+    path("certificatecheck/flags/", login_required(views.check_flags), name="check_flags"),
+    path("check-at/<str:label>/<int:pk>/", views.CheckAtView.as_view(), name="check_at"),
+    path("exportlistentry/import/", views.ExportListImportView.as_view(), name="export_list_import"),
+    *registry.urlpatterns("targeting"),
+]

@@ -1,1 +1,0 @@
-"""Models of this part of the domain."""

@@ -1,0 +1,108 @@
+"""Sampling plans from risk: propose targets (high risk first, a random share below the
+threshold so that low scores are not a free pass), then the unit accepts or edits them into a
+fieldwork SamplingTask."""
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from rectify.core.scope import restrict
+from rectify.core.services import ensure_in_scope, object_create
+
+from ..models import RiskScore, SamplingPlan
+from .common import enterprises_of_unit, event, require_unit
+
+
+def new_seed() -> int:
+    return secrets.randbits(48)
+
+
+def propose_targets(*, candidates: list[tuple[int, str, int, str]], size: int, threshold: int, random_percent: int,
+                    seed: int) -> list[dict]:
+    """Pure: `candidates` are (enterprise id, name, score, reasons text). Deterministic for a seed."""
+    n_random = round(size * random_percent / 100)
+    by_risk = sorted((c for c in candidates if c[2] >= threshold), key=lambda c: (-c[2], c[0]))[: size - n_random]
+    chosen = {c[0] for c in by_risk}
+    rest = sorted(c for c in candidates if c[0] not in chosen)
+    k = min(len(rest), size - len(by_risk))
+    drawn = random.Random(seed).sample(rest, k)
+    out = [{"enterprise_id": c[0], "name": c[1], "score": c[2], "by": "risk",
+            "why": _("风险分值%(s)d≥阈值%(t)d：%(r)s") % {"s": c[2], "t": threshold, "r": c[3] or "—"}} for c in by_risk]
+    out += [{"enterprise_id": c[0], "name": c[1], "score": c[2], "by": "random",
+             "why": _("随机抽取（%(n)d户候选，种子%(seed)d），风险分值%(s)d") % {"n": len(rest), "seed": seed, "s": c[2]}}
+            for c in drawn]
+    return out
+
+
+@transaction.atomic
+def sampling_plan_generate(*, unit, category, name: str, period_start: datetime.date, period_end: datetime.date, actor,
+                           size: int = 10, threshold: int = 30, random_percent: int = 20, seed: int | None = None) -> SamplingPlan:
+    require_unit(actor, unit)
+    seed = new_seed() if seed is None else seed
+    register = enterprises_of_unit(unit).filter(Q(categories=category) | Q(risk_scores__category=category)).distinct()
+    names = dict(register.values_list("pk", "name"))
+    scores = {s.enterprise_id: s for s in RiskScore.objects.filter(enterprise_id__in=list(names), category=category)}
+    candidates = [(pk, names[pk], scores[pk].score if pk in scores else 0, scores[pk].reasons_text if pk in scores else "")
+                  for pk in sorted(names)]
+    plan = SamplingPlan(unit=unit, name=name, category=category, period_start=period_start, period_end=period_end, size=size,
+                        threshold=threshold, random_percent=random_percent, seed=seed)
+    plan.proposed = propose_targets(candidates=candidates, size=size, threshold=threshold, random_percent=random_percent,
+                                    seed=seed)
+    plan.full_clean()
+    plan.save()
+    ensure_in_scope(plan, actor)
+    event(actor, "sampling_plan.generate", plan, detail={"seed": seed, "candidates": len(candidates),
+                                                          "proposed": [p["enterprise_id"] for p in plan.proposed]})
+    return plan
+
+
+def sampling_plan_create(*, model, data: dict, actor) -> SamplingPlan:
+    """Registry create hook (page and API): a new plan is always generated from risk."""
+    return sampling_plan_generate(actor=actor, **data)
+
+
+@transaction.atomic
+def sampling_plan_accept(*, plan: SamplingPlan, actor, enterprise_ids: Iterable[int] | None = None,
+                         task_name: str = "") -> SamplingPlan:
+    """Accept the proposal (or the unit's edited list) and create the fieldwork SamplingTask."""
+    locked = restrict(SamplingPlan.objects.select_for_update().filter(pk=plan.pk), actor, "change").first()
+    if locked is None:
+        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
+    require_unit(actor, locked.unit)
+    if locked.status != SamplingPlan.Status.DRAFT:
+        raise ValidationError(_("该计划已确认，不能重复生成抽检任务。"))
+    proposed_ids = [p["enterprise_id"] for p in locked.proposed]
+    ids = sorted({int(i) for i in (enterprise_ids if enterprise_ids is not None else proposed_ids)})
+    if not ids:
+        raise ValidationError(_("请至少保留一个抽检对象。"))
+    allowed = set(enterprises_of_unit(locked.unit).filter(pk__in=ids).values_list("pk", flat=True))
+    if set(ids) - allowed:
+        raise ValidationError(_("所选企业不在本单位辖区内。"))
+    from rectify.fieldwork.models import SamplingTask
+
+    task = object_create(model=SamplingTask, actor=actor, data={
+        "unit": locked.unit, "name": task_name or locked.name, "category": locked.category,
+        "period_start": locked.period_start, "period_end": locked.period_end, "planned_batches": len(ids),
+        "targets": ids, "notes": _("由风险抽检计划“%(p)s”生成（随机种子%(s)d）。") % {"p": locked.name, "s": locked.seed}})
+    for p in locked.proposed:
+        p["accepted"] = p["enterprise_id"] in ids
+    added = sorted(set(ids) - set(proposed_ids))
+    from rectify.enterprises.models import Enterprise
+
+    for pk, name in Enterprise.objects.filter(pk__in=added).order_by("pk").values_list("pk", "name"):
+        locked.proposed.append({"enterprise_id": pk, "name": name, "score": None, "by": "manual", "accepted": True,
+                                "why": _("单位人工增补")})
+    locked.task = task
+    locked.status = SamplingPlan.Status.ACCEPTED
+    locked.version += 1
+    locked.save()
+    event(actor, "sampling_plan.accept", locked, detail={"task": task.pk, "targets": ids, "added": added,
+                                                          "removed": sorted(set(proposed_ids) - set(ids))})
+    return locked
