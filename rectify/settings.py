@@ -209,6 +209,9 @@ CELERY_BEAT_SCHEDULE.update({
     "reports-open-weekly": {"task": "rectify.reports.tasks.open_weekly_reports",
                             "schedule": crontab(hour=6, minute=0, day_of_week="fri,mon")},
     # Reminders on Wednesday and Thursday morning to those not yet submitted.
+    # Risk scores: bulk writes send no signals, so a nightly full recompute catches them.
+    "targeting-risk-recompute": {"task": "rectify.targeting.tasks.risk_recompute_all_task",
+                                 "schedule": crontab(hour=2, minute=0)},
     "reports-remind-unsubmitted": {"task": "rectify.reports.tasks.remind_unsubmitted",
                                    "schedule": crontab(hour=8, minute=30, day_of_week="wed,thu")},
 })
@@ -244,6 +247,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Names for choice sets that several fields share or whose field names collide ("kind").
+    "ENUM_NAME_OVERRIDES": {
+        "SampleResultEnum": "rectify.fieldwork.models.sampling.Result",
+        "ServiceRequestKindEnum": "rectify.prices.models.ServiceRequest.Kind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
@@ -297,3 +305,6 @@ RECTIFY = {
 }
 
 _ = _  # gettext_lazy kept importable for later settings labels
+
+# Django 6's default for URL fields in forms (https), adopted now.
+FORMS_URLFIELD_ASSUME_HTTPS = True

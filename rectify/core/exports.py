@@ -48,10 +48,16 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
 
 
+def safe_sheet_name(name: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
+    cleaned = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name)).strip("'") or "Sheet1"
+    return cleaned[:31]
+
+
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    ws = book.add_worksheet(sheet[:31])
+    ws = book.add_worksheet(safe_sheet_name(sheet))
     head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     for c, h in enumerate(headers):
         ws.write_string(0, c, str(h), head)

@@ -14,7 +14,8 @@ registry.register(ModelConfig(
     form_fields=["name", "credit_code", "entity_type", "legal_representative", "region", "county", "address", "contact",
                  "phone", "categories", "is_producer", "is_exporter", "approved_on", "credit_status", "notes"],
     select_related=["region", "county", "merged_into"],
-    detail_panels=["enterprises/enterprise_panels.html", "enforcement/enterprise_credit_panel.html"],
+    detail_panels=["enterprises/enterprise_panels.html", "enforcement/enterprise_credit_panel.html",
+                   "targeting/enterprise_risk_panel.html"],
     list_actions=[(_("Excel 导入"), "enterprises:import"), (_("疑似重复"), "enterprises:duplicates")],
 ))
 registry.register(ModelConfig(

@@ -32,7 +32,7 @@ registry.register(ModelConfig(
     form_fields=INSPECTION_FIELDS, form=InspectionForm, filterset=InspectionFilterSet, serializer=InspectionSerializer,
     select_related=["enterprise", "unit", "region"], prefetch_related=["inspectors", "outcomes"],
     create=adapters.inspection_create, update=adapters.inspection_update,
-    detail_panels=["fieldwork/_inspection_panel.html"],
+    detail_panels=["fieldwork/_inspection_panel.html", "targeting/certificate_check_panel.html"],
 ))
 registry.register(ModelConfig(
     model=Measure, menu="", list_columns=["date", "inspection", "kind", "deadline", "case_number"],
@@ -57,7 +57,7 @@ registry.register(ModelConfig(
     select_related=["enterprise", "category", "unit", "testing_institution"],
     create=adapters.sample_create, update=adapters.sample_update,
     detail_actions=[(_("登记异议"), "fieldwork:sample_objection"), (_("登记复检"), "fieldwork:sample_retest")],
-    detail_panels=["fieldwork/_sample_panel.html"],
+    detail_panels=["fieldwork/_sample_panel.html", "targeting/certificate_check_panel.html"],
 ))
 registry.register(ModelConfig(
     model=Disposal, menu="fieldwork",
@@ -82,6 +82,7 @@ registry.register(ModelConfig(
                  "certification_body_text", "action_taken", "notes"],
     select_related=["exporter", "producer", "category", "unit"],
     create=adapters.export_check_create, update=adapters.export_check_update,
+    detail_panels=["targeting/certificate_check_panel.html", "targeting/export_flag_panel.html"],
 ))
 registry.register(ModelConfig(
     model=Recall, menu="fieldwork",

@@ -15,7 +15,7 @@ class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=InspectionOutcome.Outcome.choices)
 
 
-class ProblemSerializer(serializers.Serializer):
+class InspectionProblemSerializer(serializers.Serializer):
     description = serializers.CharField()
     requirement = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
@@ -23,7 +23,7 @@ class ProblemSerializer(serializers.Serializer):
 
 class InspectionSerializer(ScopedModelSerializer):
     outcomes = OutcomeSerializer(many=True, required=False)
-    problems = ProblemSerializer(many=True, required=False, write_only=True)
+    problems = InspectionProblemSerializer(many=True, required=False, write_only=True)
 
     class Meta:
         model = Inspection

@@ -243,14 +243,17 @@ def enterprise_check(query: str, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def certificate_check(number: str) -> dict[str, Any]:
-    """A certificate or test-report number against the enterprises' qualifications and the
-    directory's accreditation numbers (the targeting app's checks are not there yet)."""
+    """A certificate or test-report number: the targeting app's public look-up (holder, issuer,
+    validity on the day) plus the directory's accreditation numbers."""
+    from rectify.targeting.services import public_certificate_lookup
+
     number = (number or "").strip()
     if len(number) < 4:
         return {"number": number, "qualifications": [], "institutions": []}
-    today = timezone.localdate()
-    quals = Qualification.objects.filter(number__iexact=number).select_related("enterprise")[:10]
+    found = public_certificate_lookup(number)
+    quals = [{"kind": q["kind"], "number": q["number"], "issuer": q["issuer"], "valid_to": q["valid_to"],
+              "valid": q["status"] == "有效", "status": q["status"], "enterprise": q["holder"]} for q in found]
     insts = TestingInstitution.objects.filter(accreditation_number__iexact=number)[:10]
-    return {"number": number, "qualifications": [_qualification_row(q, today) for q in quals],
+    return {"number": number, "qualifications": quals,
             "institutions": [{"name": t.name, "kind": t.get_kind_display(), "status": t.get_status_display(),
                               "valid_to": t.valid_to} for t in insts]}
