@@ -306,5 +306,3 @@ RECTIFY = {
 
 _ = _  # gettext_lazy kept importable for later settings labels
 
-# Django 6's default for URL fields in forms (https), adopted now.
-FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -17,12 +17,26 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _reload_reference_data(sender, **kwargs):
+    if sender.label != "reports":  # post_migrate is sent once per app; reload once per flush
+        return
+    from rectify.core.testing import reload_reference_data
+
+    reload_reference_data()
+
+
 def pytest_configure(config):
     from django.conf import settings
 
     # Hashing passwords with PBKDF2 would dominate the suite; the hasher is not under test here
     # (tests of the password policy use the production hashers explicitly).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A transactional test ends with a flush that empties every table, the organisation loaded by
+    # the data migrations included; the flush then sends post_migrate, and the reference data is
+    # loaded again for the tests that follow in the same process.
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reload_reference_data, dispatch_uid="rectify-tests-reload-reference")
     # Other apps' tests log in with client.force_login; the TOTP step is proved in tests/security
     # with override_settings(RECTIFY_REQUIRE_2FA=True).
     settings.RECTIFY_REQUIRE_2FA = False

@@ -333,3 +333,20 @@ class ReferenceScopeTests(ModelScopeTests):
             self.assertEqual(self.client.get(_url(self.config, "add")).status_code, 403)
         if self.config.allow_edit:
             self.assertEqual(self.client.get(_url(self.config, "edit", self.obj)).status_code, 403)
+
+
+def reload_reference_data() -> None:
+    """Re-run the data migrations' loaders (idempotent). A transactional test ends with a flush
+    that empties every table, including the organisation loaded by migrations; tests that run after
+    it in the same process need it back."""
+    from django.apps import apps
+
+    from rectify.accounts.migrations import _loaders as account_loaders  # noqa: F401  (see below)
+    from rectify.enforcement.reference import load as load_enforcement
+    from rectify.organisations import reference
+    from rectify.reports import definitions
+
+    reference.load(apps)
+    account_loaders.load_roles(apps)
+    load_enforcement(apps)
+    definitions.load(apps)

@@ -28,7 +28,7 @@ def snapshot() -> dict[str, list]:
 
 
 class BackupRestoreTests(TransactionTestCase):
-    serialized_rollback = True  # the organisation data of the migrations is back for later tests
+    serialized_rollback = False  # reference data is restored by tests/conftest.py after every flush  # the organisation data of the migrations is back for later tests
 
     def test_backup_wipe_restore(self):
         with acting_as(None):

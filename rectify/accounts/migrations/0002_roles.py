@@ -2,11 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from rectify.accounts.roles import ROLE_NAMES
+    from rectify.accounts.migrations._loaders import load_roles
 
-    Role = apps.get_model("accounts", "Role")
-    for code, name in ROLE_NAMES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": str(name)})
+    load_roles(apps)
 
 
 class Migration(migrations.Migration):
