@@ -124,3 +124,75 @@ def narrative_docx(*, title: str, unit_name: str, cutoff, narrative: dict, field
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+class OfficialFileError(ValueError):
+    """The uploaded file is not a filled official workbook; the messages name sheet, row and column."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("；".join(messages))
+        self.messages = messages
+
+
+def _number(text: str):
+    text = (text or "").strip().replace(",", "").rstrip("%")
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return "bad"
+    return int(value) if value == int(value) else round(value, 4)
+
+
+def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[str, dict]:
+    """Figures from a filled official workbook (the layout `workbook()` writes, one sheet per table),
+    as a snapshot like `ComputedTable.as_json()`. Sheets are found by their label (附件1...), rows by
+    category name, columns by position after the header rows. File-level safety checks first."""
+    from python_calamine import CalamineWorkbook
+
+    from rectify.core.importing import ImportFileError, cell_str, sniff
+
+    try:
+        if sniff(name, data) != "xlsx":
+            raise OfficialFileError(["请上传正式格式的 .xlsx 工作簿（由系统“下载正式报表”导出后填写）。"])
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except ImportFileError as exc:
+        raise OfficialFileError([str(exc)])
+    categories = list(campaign.categories.order_by("order"))
+    by_name = {c.name: c for c in categories}
+    tables, errors = {}, []
+    for layout in layouts:
+        sheet_name = next((s for s in book.sheet_names if layout.label in s), None)
+        if sheet_name is None:
+            errors.append(f"找不到工作表“{layout.label}”")
+            continue
+        grid = [[cell_str(v) for v in row] for row in book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)]
+        columns = list(layout.columns.select_related("indicator").order_by("order"))
+        rows, seen = [], set()
+        for r, row in enumerate(grid, start=1):
+            label = (row[0] if row else "").strip()
+            category = by_name.get(label)
+            if category is None:
+                continue
+            seen.add(label)
+            values = []
+            for c, column in enumerate(columns, start=1):
+                raw = row[c] if c < len(row) else ""
+                value = _number(raw)
+                if value == "bad":
+                    errors.append(f"{sheet_name} 第{r}行“{label}”·“{column.header}”：“{raw}”不是数字")
+                    value = None
+                if value is None and column.indicator.aggregate != "ratio":
+                    value = 0 if raw == "" else None
+                values.append(value if value is not None else "")
+            rows.append({"category": category.code, "values": values})
+        missing = [c.name for c in categories if c.name not in seen]
+        if missing:
+            errors.append(f"{sheet_name}：缺少行 {'、'.join(missing)}")
+        order = {c.code: c.order for c in categories}
+        tables[layout.code] = {"layout": layout.code, "columns": [c.indicator.code for c in columns],
+                               "rows": sorted(rows, key=lambda x: order[x["category"]])}
+    if errors:
+        raise OfficialFileError(errors)
+    return tables

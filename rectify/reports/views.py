@@ -120,6 +120,25 @@ def report_action(request, pk: int):
                                    filled_by=request.POST.get("filled_by", ""), phone=request.POST.get("phone", ""),
                                    explanations=explanations, correction_reason=request.POST.get("correction_reason", ""))
             messages.success(request, "已报送。")
+        elif action in ("upload", "manual"):
+            # Manual mode (a unit still on paper): the filled official workbook, or the figures typed
+            # into the grid; the same checks apply and the version is marked as entered.
+            if action == "upload":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ValidationError("请选择要上传的正式报表 .xlsx 文件。")
+                from rectify.core.importing import read_upload
+
+                tables = official.read_official_workbook(upload.name, read_upload(upload), report.campaign,
+                                                         services.layouts_of(report.campaign))
+            else:
+                tables = manual_tables_from(request.POST, report)
+            explanations = {k.removeprefix("explain_"): v for k, v in request.POST.items() if k.startswith("explain_")}
+            services.report_submit(report=report, actor=request.user, narrative=_narrative_from(request.POST),
+                                   filled_by=request.POST.get("filled_by", ""), phone=request.POST.get("phone", ""),
+                                   explanations=explanations, correction_reason=request.POST.get("correction_reason", ""),
+                                   manual_tables=tables)
+            messages.success(request, "已按手工填报报送（标注为“手工填报”）。")
         elif action == "return":
             services.report_return(report=report, actor=request.user, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回。")
@@ -128,10 +147,39 @@ def report_action(request, pk: int):
             messages.success(request, "已接收。")
         else:
             raise ValidationError("未知操作")
-    except ValidationError as exc:
+    except (ValidationError, official.OfficialFileError) as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except Exception as exc:  # noqa: BLE001 — an unreadable upload must not become a 500
+        from rectify.core.importing import ImportFileError
+
+        if not isinstance(exc, ImportFileError):
+            raise
+        messages.error(request, str(exc))
     return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
+
+
+def manual_tables_from(post, report: WeeklyReport) -> dict[str, dict]:
+    """The grid form: one input per cell, named cell-<layout>-<category>-<indicator>."""
+    tables = {}
+    errors = []
+    for layout in services.layouts_of(report.campaign):
+        columns = list(layout.columns.select_related("indicator").order_by("order"))
+        rows = []
+        for category in report.campaign.categories.order_by("order"):
+            values = []
+            for column in columns:
+                raw = post.get(f"cell-{layout.code}-{category.code}-{column.indicator.code}", "")
+                value = official._number(raw)
+                if value == "bad":
+                    errors.append(f"{layout.label}·{category.name}·{column.header}：“{raw}”不是数字")
+                    value = None
+                values.append("" if value is None else value)
+            rows.append({"category": category.code, "values": values})
+        tables[layout.code] = {"layout": layout.code, "columns": [c.indicator.code for c in columns], "rows": rows}
+    if errors:
+        raise ValidationError(errors)
+    return tables
 
 
 def report_context(request, report: WeeklyReport) -> dict:

@@ -262,3 +262,76 @@ class MemberUnitAndFinalTests(WorldTestCase):
         self.assertTrue(any(n.startswith("全省汇总") for n in names))
         self.login("shenyang_office")
         self.assertEqual(self.client.get("/reports/final-package.zip").status_code, 403)
+
+
+class ManualModeTests(WorldTestCase):
+    """A unit on paper uploads the filled official workbook or types the figures; same checks,
+    marked as entered."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build(cls.users)
+        cls.campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
+
+    def setUp(self):
+        services.reports_open_week(campaign=self.campaign, day=DAY)
+        self.report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=datetime.date(2020, 6, 4))
+        self.login("shenyang_office")
+
+    def _official_file(self, edit=None) -> bytes:
+        response = self.client.get(f"/reports/weeklyreport/{self.report.pk}/file.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        if edit:
+            edit(book)
+        buf = io.BytesIO()
+        book.save(buf)
+        return buf.getvalue()
+
+    def _upload(self, content: bytes):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(f"/reports/weeklyreport/{self.report.pk}/action/", {
+            "action": "upload", "filled_by": "王芳", "phone": "1",
+            "file": SimpleUploadedFile("附件.xlsx", content, content_type="application/octet-stream")}, follow=True)
+
+    def test_upload_of_the_filled_official_workbook(self):
+        def fill(book):
+            book["附件1"].cell(6, 2).value = 7  # 口罩 · 排查企业数量 entered on paper
+
+        response = self._upload(self._official_file(fill))
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.status, "submitted", [str(m) for m in response.context["messages"]])
+        version = self.report.latest_version
+        self.assertEqual(version.mode, "manual")
+        mask = next(r for r in version.tables["annex1"]["rows"] if r["category"] == "mask")
+        self.assertEqual(mask["values"][0], 7)
+
+    def test_bad_upload_names_the_cell_and_changes_nothing(self):
+        def spoil(book):
+            book["附件1"].cell(9, 7).value = "十五"       # not a number
+            book["附件1"].cell(9, 8).value = 99          # nonconforming > sampled (15)
+
+        response = self._upload(self._official_file(spoil))
+        text = " ".join(str(m) for m in response.context["messages"])
+        self.assertIn("红外体温计（额温枪）", text)
+        self.assertIn("“十五”不是数字", text)
+        self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).status, "open")
+        response = self._upload(b"PK\x03\x04 not really a workbook")
+        self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).versions.count(), 0)
+
+    def test_figures_typed_into_the_grid(self):
+        data = {"action": "manual", "filled_by": "王芳", "phone": "1"}
+        page = self.client.get(f"/reports/weeklyreport/{self.report.pk}/")
+        self.assertContains(page, "manual-mode")
+        for t in page.context["live"]:
+            for category, cells in t.rows:
+                for cell in cells:
+                    if cell.indicator.aggregate != "ratio":
+                        data[f"cell-{t.layout.code}-{category.code}-{cell.indicator.code}"] = str(cell.value)
+        data["cell-annex2-mask-a2_price_filed"] = "3"
+        self.client.post(f"/reports/weeklyreport/{self.report.pk}/action/", data)
+        version = WeeklyReport.objects.get(pk=self.report.pk).latest_version
+        self.assertEqual(version.mode, "manual")
+        mask = next(r for r in version.tables["annex2"]["rows"] if r["category"] == "mask")
+        self.assertEqual(mask["values"][7], 3)
