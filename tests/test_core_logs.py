@@ -12,7 +12,7 @@ from rectify.organisations.models import Department
 
 class ChangeLogTests(WorldTestCase):
     def _changes(self, **kw):
-        return ObjectChange.objects.filter(content_type__model="department", **kw)
+        return ObjectChange.objects.filter(content_type__model="department", request_id="req-1", **kw)
 
     def test_single_and_bulk_writes_are_logged_with_user_and_request(self):
         user = self.users["sysadmin"]

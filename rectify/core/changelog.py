@@ -80,13 +80,21 @@ def _remember_before(sender, instance, raw=False, **kwargs):
     instance._changelog_before = snapshot(previous) if previous is not None else None
 
 
+NOISE = frozenset({"updated_at"})
+
+
+def _unchanged(before: dict, after: dict) -> bool:
+    """A save that only touched the auto-updated timestamp changed nothing worth recording."""
+    return {k: v for k, v in before.items() if k not in NOISE} == {k: v for k, v in after.items() if k not in NOISE}
+
+
 @receiver(post_save)
 def _log_save(sender, instance, created, raw=False, **kwargs):
     if not _is_logged(sender) or raw:
         return
     before = None if created else getattr(instance, "_changelog_before", None)
     after = snapshot(instance)
-    if before is not None and before == after:
+    if before is not None and _unchanged(before, after):
         return
     _row(sender, ObjectChange.CREATE if created else ObjectChange.UPDATE, instance.pk, str(instance), before, after).save()
     instance._changelog_before = after
