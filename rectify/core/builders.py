@@ -9,6 +9,7 @@ import django_tables2 as tables
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -41,6 +42,15 @@ def _restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
             f.queryset = qs.restrict(user, "view")
 
 
+def date_range_filters(name: str, label) -> dict[str, django_filters.DateFilter]:
+    """From/to filters for a date field; the labels stay lazy so they follow the user's language."""
+    widget = forms.DateInput(attrs={"type": "date"})
+    return {
+        f"{name}__gte": django_filters.DateFilter(field_name=name, lookup_expr="gte", label=format_lazy("{}≥", label), widget=widget),
+        f"{name}__lte": django_filters.DateFilter(field_name=name, lookup_expr="lte", label=format_lazy("{}≤", label), widget=widget),
+    }
+
+
 @functools.cache
 def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
     if config.filterset:
@@ -51,10 +61,7 @@ def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
     for name in config.filter_fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.DateField):
-            attrs[f"{name}__gte"] = django_filters.DateFilter(field_name=name, lookup_expr="gte", label=f"{field.verbose_name}≥",
-                                                               widget=forms.DateInput(attrs={"type": "date"}))
-            attrs[f"{name}__lte"] = django_filters.DateFilter(field_name=name, lookup_expr="lte", label=f"{field.verbose_name}≤",
-                                                               widget=forms.DateInput(attrs={"type": "date"}))
+            attrs.update(date_range_filters(name, field.verbose_name))
     meta.fields = [n for n in config.filter_fields if not isinstance(model._meta.get_field(n), models.DateField)]
     return type(f"{model.__name__}FilterSet", (SearchFilterSet,), attrs)
 

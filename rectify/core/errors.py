@@ -1,5 +1,6 @@
 """Generic error pages: no stack traces, no internals, the request id to quote to support."""
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def _page(request, status: int, title: str, text: str):
@@ -8,16 +9,16 @@ def _page(request, status: int, title: str, text: str):
 
 
 def bad_request(request, exception=None):
-    return _page(request, 400, "请求有误", "请求格式不正确，请返回后重试。")
+    return _page(request, 400, _("请求有误"), _("请求格式不正确，请返回后重试。"))
 
 
 def permission_denied(request, exception=None):
-    return _page(request, 403, "无权访问", "您没有执行此操作的权限。")
+    return _page(request, 403, _("无权访问"), _("您没有执行此操作的权限。"))
 
 
 def page_not_found(request, exception=None):
-    return _page(request, 404, "未找到", "页面或记录不存在，或不在您的数据范围内。")
+    return _page(request, 404, _("未找到"), _("页面或记录不存在，或不在您的数据范围内。"))
 
 
 def server_error(request):
-    return _page(request, 500, "系统错误", "服务器处理请求时出错，已记录。请稍后重试或联系管理员。")
+    return _page(request, 500, _("系统错误"), _("服务器处理请求时出错，已记录。请稍后重试或联系管理员。"))

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import SearchFilterSet
+from rectify.core.builders import SearchFilterSet, date_range_filters
 
 from .models import Complaint, Problem
 from .selectors import overdue_complaints_q, overdue_problems_q
 
 
-def _date_range(name: str, label: str) -> dict:
-    widget = forms.DateInput(attrs={"type": "date"})
-    return {f"{name}__gte": django_filters.DateFilter(field_name=name, lookup_expr="gte", label=f"{label}≥", widget=widget),
-            f"{name}__lte": django_filters.DateFilter(field_name=name, lookup_expr="lte", label=f"{label}≤", widget=widget)}
+def _date_range(name: str, label) -> dict:
+    return date_range_filters(name, label)
 
 
 class ComplaintFilterSet(SearchFilterSet):
