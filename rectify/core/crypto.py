@@ -17,15 +17,14 @@ import base64
 import functools
 import hashlib
 import hmac
-import os
 import secrets
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from django.conf import settings
 from django.db import models
+
+from rectify.core.keys import key_text
 
 PREFIX = "sm4:"
 _BLOCK = 16
@@ -41,25 +40,10 @@ def _sm3() -> Any:
 
 
 def _load_master_key() -> bytes:
-    if value := os.environ.get("RECTIFY_FIELD_KEY"):
-        key = bytes.fromhex(value.strip())
-        if len(key) < 16:
-            raise ValueError("RECTIFY_FIELD_KEY must be at least 16 bytes (32 hex digits)")
-        return key
-    path = Path(getattr(settings, "DATA_DIR", ".")) / "field_key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except FileNotFoundError:
-        key = secrets.token_bytes(32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting together must not write two different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return bytes.fromhex(path.read_text().strip())
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key.hex())
-        return key
+    key = bytes.fromhex(key_text("RECTIFY_FIELD_KEY", "field_key"))
+    if len(key) < 16:
+        raise ValueError("RECTIFY_FIELD_KEY must be at least 16 bytes (32 hex digits)")
+    return key
 
 
 @functools.cache

@@ -13,43 +13,22 @@ import datetime
 import decimal
 import hmac
 import json
-import os
-import secrets
 import uuid
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rectify.core.keys import key_text
 
 ALGORITHM = "sm3"  # OpenSSL 3 provides SM3 through hashlib; the test checks a known vector
 FIELD_NAME = "integrity_code"
 
 
-def _key_path() -> Path:
-    return Path(getattr(settings, "DATA_DIR", ".")) / "integrity_key"
-
-
 def integrity_key() -> bytes:
-    if value := os.environ.get("RECTIFY_INTEGRITY_KEY"):
-        return value.encode()
-    path = _key_path()
-    try:
-        return path.read_text().strip().encode()
-    except FileNotFoundError:
-        key = secrets.token_hex(32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not write different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip().encode()
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key)
-        return key.encode()
+    return key_text("RECTIFY_INTEGRITY_KEY", "integrity_key").encode()
 
 
 def _json_default(value: Any) -> Any:
