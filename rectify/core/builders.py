@@ -69,6 +69,10 @@ def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
 def scoped_filterset(config: ModelConfig, data, queryset, user, request=None):
     fs = filterset_for(config)(data, queryset=queryset, request=request)
     _restrict_choice_filters(fs, user)
+    for field in fs.form.fields.values():
+        widget = field.widget
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
     return fs
 
 
