@@ -9,15 +9,17 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .current import current_actor
 from .models import ObjectChange
@@ -140,13 +142,43 @@ def _prime_foreign_keys(model, objs: list[models.Model]) -> None:
                 field.set_cached_value(o, target)
 
 
+def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *, using: str = "default") -> None:
+    """Write many change rows with one executemany: (pk, repr, before, after) for one model and action.
+
+    A bulk import writes several change rows per imported row; building ObjectChange instances and
+    sending them through the ORM's bulk_create cost more than the import itself (measured with
+    cProfile on a 10,000-row enterprise file), so the rows go to the table directly."""
+    if not entries:
+        return
+    connection = connections[using]
+    actor = current_actor()
+    ct_id = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False).pk
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        def as_json(value):
+            return None if value is None else Jsonb(value)
+    else:
+        def as_json(value):
+            return None if value is None else json.dumps(value, ensure_ascii=False)
+    table = ObjectChange._meta.db_table
+    sql = (f"INSERT INTO {table} (time, user_id, username, request_id, action, content_type_id, object_id, "
+           f"object_repr, before, after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    params = [(now, actor.user_id, actor.username, actor.request_id, action, ct_id, str(pk), repr_[:200],
+               as_json(before), as_json(after)) for pk, repr_, before, after in entries]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def log_bulk_created(model, objs: Iterable[models.Model]) -> None:
     if not _is_logged(model):
         return
     objs = list(objs)
     _prime_foreign_keys(model, objs)
-    rows = [_row(model, ObjectChange.CREATE, o.pk, str(o), None, snapshot(o)) for o in objs if o.pk is not None]
-    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+    using = objs[0]._state.db if objs and objs[0]._state.db else "default"
+    _insert_many(model, ObjectChange.CREATE, [(o.pk, str(o), None, snapshot(o)) for o in objs if o.pk is not None],
+                 using=using)
 
 
 def log_bulk_updated(model, objs, fields, before: dict) -> None:
@@ -161,8 +193,8 @@ def log_bulk_updated(model, objs, fields, before: dict) -> None:
         old_values = {a: _json_value(old.get(a)) for a in attnames}
         new_values = {a: _json_value(getattr(obj, a)) for a in attnames}
         if old_values != new_values:
-            rows.append(_row(model, ObjectChange.UPDATE, obj.pk, str(obj), old_values, new_values))
-    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+            rows.append((obj.pk, str(obj), old_values, new_values))
+    _insert_many(model, ObjectChange.UPDATE, rows)
 
 
 def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]) -> int:
