@@ -15,6 +15,4 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice, name="notice"),
     path("guidance/", views.guidance_list, name="guidance_list"),
     path("guidance/<int:pk>/", views.guidance, name="guidance"),
-    path("typical-cases/", views.cases, name="cases"),
-    path("typical-cases/<int:pk>/", views.case, name="case"),
 ]

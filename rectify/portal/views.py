@@ -7,12 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from rectify.enforcement.models import Exposure
 from rectify.organisations.models import Campaign
 from rectify.prices.models import GuidanceDocument, Notice
 
@@ -22,16 +20,8 @@ from .forms import ComplaintForm, TrackForm
 TOO_MANY = _("操作过于频繁，请10分钟后再试。")
 
 
-def _cases_url() -> str:
-    """Enforcement's own public pages when mounted (public/cases/), else the portal's copy."""
-    try:
-        return reverse("enforcement_public:cases")
-    except NoReverseMatch:
-        return reverse("portal:cases")
-
-
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, {"cases_url": _cases_url(), **context}, status=status)
+    response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"  # tracking results and codes must not sit in caches
     return response
 
@@ -152,16 +142,3 @@ def guidance_list(request):
 def guidance(request, pk: int):
     return _render(request, "portal/guidance.html", {"doc": get_object_or_404(_published_guidance(), pk=pk)})
 
-
-def _published_cases():
-    # The same allow-list as enforcement.public_views: title, public text, date.
-    return Exposure.objects.filter(status=Exposure.Status.PUBLISHED).only("id", "title", "public_text", "published_on")
-
-
-def cases(request):
-    page = Paginator(_published_cases().order_by("-published_on", "-id"), 20).get_page(request.GET.get("page"))
-    return _render(request, "portal/cases.html", {"page": page})
-
-
-def case(request, pk: int):
-    return _render(request, "portal/case.html", {"exposure": get_object_or_404(_published_cases(), pk=pk)})

@@ -69,15 +69,15 @@ class NoLeakTests(WorldTestCase):
         Exposure.objects.create(unit=office, title=SECRETS["draft exposure"], public_text="x")
 
     def _public_urls(self) -> list[str]:
-        """Every portal route, with the objects above for the parameters."""
+        """Every portal route and the typical-case pages, with the objects above for the parameters."""
         pks = {"notice": self.notice.pk, "guidance": self.doc.pk, "case": self.exposure.pk}
         urls = []
         for pattern in get_resolver().url_patterns:
-            if str(pattern.pattern) != "public/":
+            if str(pattern.pattern) not in ("public/", "public/cases/"):
                 continue
             for sub in pattern.url_patterns:
                 assert isinstance(sub, URLPattern)
-                route = "/public/" + str(sub.pattern)
+                route = "/" + str(pattern.pattern) + str(sub.pattern)
                 urls.append(re.sub(r"<int:pk>", str(pks.get(sub.name, 0)), route))
         urls += ["/public/check/?q=沈阳华康&number=辽械注准20202140001", "/public/check/?q=91350100M000100Y43",
                  "/public/directory/?q=检验", "/public/notices/?page=1"]
