@@ -143,7 +143,8 @@ def _prime_foreign_keys(model, objs: list[models.Model]) -> None:
 
 
 def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *, using: str = "default") -> None:
-    """Write many change rows with one executemany: (pk, repr, before, after) for one model and action.
+    """Write many change rows at once (COPY on PostgreSQL, one executemany elsewhere): (pk, repr,
+    before, after) for one model and action.
 
     A bulk import writes several change rows per imported row; building ObjectChange instances and
     sending them through the ORM's bulk_create cost more than the import itself (measured with
@@ -154,21 +155,25 @@ def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *
     actor = current_actor()
     ct_id = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False).pk
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
 
-        def as_json(value):
-            return None if value is None else Jsonb(value)
-    else:
-        def as_json(value):
-            return None if value is None else json.dumps(value, ensure_ascii=False)
+    def as_json(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
     table = ObjectChange._meta.db_table
-    sql = (f"INSERT INTO {table} (time, user_id, username, request_id, action, content_type_id, object_id, "
-           f"object_repr, before, after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    columns = ("time", "user_id", "username", "request_id", "action", "content_type_id", "object_id", "object_repr",
+               "before", "after")
     params = [(now, actor.user_id, actor.username, actor.request_id, action, ct_id, str(pk), repr_[:200],
                as_json(before), as_json(after)) for pk, repr_, before, after in entries]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one round trip; per-row INSERTs, even pipelined, cost
+            # several times more on a 100,000-row import.
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                               params)
 
 
 def log_bulk_created(model, objs: Iterable[models.Model]) -> None:

@@ -20,6 +20,7 @@ class RestrictMixin:
 
 class RestrictedQuerySet(RestrictMixin, models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        from .bulkcopy import copy_create, copy_supported
         from .changelog import log_bulk_created
 
         objs = list(objs)
@@ -27,7 +28,10 @@ class RestrictedQuerySet(RestrictMixin, models.QuerySet):
             if hasattr(obj, "fill_scope") and obj.unit_id:
                 obj.fill_scope()
         with transaction.atomic(using=self.db):
-            created = super().bulk_create(objs, *args, **kwargs)
+            if not args and copy_supported(self.model, objs, self.db, kwargs):
+                created = copy_create(self.model, objs, self.db)
+            else:
+                created = super().bulk_create(objs, *args, **kwargs)
             log_bulk_created(self.model, created)
         return created
 

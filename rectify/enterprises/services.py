@@ -159,6 +159,9 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
     upd = [c for c in candidates if c.status == UPDATE]
     through = Enterprise.categories.through
     done = 0
+    # The written enterprises, handed to their qualifications and list entries so that the change
+    # log names them without loading them again.
+    saved: dict[int, Enterprise] = {}
     with transaction.atomic():
         for chunk in _batches(new):
             objs = [Enterprise(**c.fields, is_producer=bool(c.categories), is_exporter=bool(c.is_exporter)) for c in chunk]
@@ -169,6 +172,7 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
                     o.pk = ids[o.credit_code]
             for c, o in zip(chunk, objs, strict=True):
                 c.existing_id = o.pk
+                saved[o.pk] = o
             done += len(chunk)
             if progress:
                 progress(done)
@@ -189,16 +193,20 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
                 obj.version += 1
                 obj.updated_at = timezone.now()
             Enterprise.objects.bulk_update(list(objs.values()), sorted(changed_fields))
+            saved.update(objs)
             done += len(chunk)
             if progress:
                 progress(done)
+        def enterprise_for(c: Candidate) -> Enterprise:
+            return saved.get(c.existing_id) or Enterprise(pk=c.existing_id)
+
         cat_rows = [c for c in new if c.categories] + [c for c in upd if "categories" in c.changes]
         for chunk in _batches([c for c in upd if "categories" in c.changes]):
             through.objects.filter(enterprise_id__in=[c.existing_id for c in chunk]).delete()
         for chunk in _batches(cat_rows):
             through.objects.bulk_create([through(enterprise_id=c.existing_id, productcategory_id=cid)
                                          for c in chunk for cid in sorted(c.categories or ())])
-        quals_new = [Qualification(enterprise_id=c.existing_id, kind=qualification_kind(c.licence_number),
+        quals_new = [Qualification(enterprise=enterprise_for(c), kind=qualification_kind(c.licence_number),
                                    number=c.licence_number, valid_to=c.valid_to, issuer="", scope_text="")
                      for c in new + upd if c.qualification == "create"]
         for chunk in _batches(quals_new):
@@ -210,8 +218,9 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
                 objs[c.qualification_id].valid_to = c.valid_to
                 objs[c.qualification_id].version += 1
             Qualification.objects.bulk_update(list(objs.values()), ["valid_to", "version"])
-        entries = [ListEntry(enterprise_id=c.existing_id, kind=k, listed_on=today, source=(_("Excel导入：%(f)s") % {"f": source})[:200],
-                             unit=unit) for c in new + upd for k in c.list_kinds]
+        label = (_("Excel导入：%(f)s") % {"f": source})[:200]
+        entries = [ListEntry(enterprise=enterprise_for(c), kind=k, listed_on=today, source=label, unit=unit)
+                   for c in new + upd for k in c.list_kinds]
         for chunk in _batches(entries):
             ListEntry.objects.bulk_create(chunk)
     return {"new": len(new), "update": len(upd), "unchanged": len(candidates) - len(new) - len(upd)}

@@ -12,12 +12,16 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from rectify.organisations.models import Campaign, Region
 
 from .models import Indicator, TableLayout
+
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -149,20 +153,131 @@ def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None,
                 break
             where |= Q(**{f"{date_field}__gte": campaign.start, f"{date_field}__lte": latest})
         qs = qs.filter(where)
-        annotations = {}
-        for ind in members:
-            for n, point in enumerate(points):
-                condition = _date_range(ind, campaign, point) & (Q(**ind.filters) if ind.filters else Q())
-                annotations[f"i{ind.pk}_{n}"] = _aggregate(ind, condition)
         group_by = [category_field, region_field] if by_region else [category_field]
-        for row in qs.values(*group_by).annotate(**annotations).order_by():
+        model = apps.get_model(source)
+        plan = _filter_plan(model, members)
+        if plan is None:
+            rows = _one_level(qs, members, points, campaign, group_by)
+        else:
+            rows = _by_filter_columns(qs, members, points, campaign, group_by, plan)
+        for row in rows:
             for ind in members:
                 for n in range(len(points)):
-                    key = (ind.pk, row[category_field]) if cutoffs is None else (ind.pk, row[category_field], n)
+                    key = (ind.pk, row[0]) if cutoffs is None else (ind.pk, row[0], n)
                     if by_region:
-                        key = (*key, row[region_field])
-                    values[key] = Decimal(row[f"i{ind.pk}_{n}"] or 0)
+                        key = (*key, row[1])
+                    values[key] = _decimal(row[f"i{ind.pk}_{n}"])
     return values
+
+
+def _condition(ind: Indicator, campaign: Campaign, point) -> Q:
+    return _date_range(ind, campaign, point) & (Q(**ind.filters) if ind.filters else Q())
+
+
+class _Row(dict):
+    """A result row by alias, with the group columns also by position (0, 1)."""
+
+
+def _one_level(qs: QuerySet, members, points, campaign, group_by: list[str]) -> list[_Row]:
+    annotations = {f"i{ind.pk}_{n}": _aggregate(ind, _condition(ind, campaign, point))
+                   for ind in members for n, point in enumerate(points)}
+    out = []
+    for row in qs.values(*group_by).annotate(**annotations).order_by():
+        r = _Row(row)
+        for i, name in enumerate(group_by):
+            r[i] = row[name]
+        out.append(r)
+    return out
+
+
+FilterPlan = dict[int, dict[str, frozenset]]  # indicator id → {column attname: accepted values}
+
+
+def _filter_plan(model, members: list[Indicator]) -> FilterPlan | None:
+    """Each indicator's filters as accepted values per column, when they are plain equalities or
+    `__in` lists on the source's own columns or on a foreign key's attribute (`case_category__code`
+    → the matching case category ids, one query per such attribute); None when any is not (or a
+    distinct count is involved)."""
+    wanted: dict[int, list[tuple[models.Field, str, list]]] = {}
+    related: dict[tuple[models.Field, str], set] = defaultdict(set)
+    for ind in members:
+        if ind.aggregate not in (Indicator.Aggregate.COUNT, Indicator.Aggregate.SUM):
+            return None
+        wanted[ind.pk] = []
+        for key, value in (ind.filters or {}).items():
+            parts = key.split("__")
+            many = parts[-1] == "in"
+            values = list(value) if many else [value]
+            parts = parts[:-1] if many else parts
+            try:
+                field = model._meta.get_field(parts[0])
+            except FieldDoesNotExist:
+                return None
+            if not field.concrete or field.many_to_many or (len(parts) > 1 and not field.many_to_one) or len(parts) > 2:
+                return None
+            attr = parts[1] if len(parts) > 1 else ""
+            if attr:
+                related[(field, attr)].update(values)
+            wanted[ind.pk].append((field, attr, values))
+    ids: dict[tuple[models.Field, str], dict] = {}
+    for (field, attr), values in related.items():
+        found: dict = defaultdict(set)
+        for value, pk in field.related_model._base_manager.filter(**{f"{attr}__in": values}).values_list(attr, "pk"):
+            found[value].add(pk)
+        ids[(field, attr)] = found
+    plan: FilterPlan = {}
+    for pk, conditions in wanted.items():
+        columns: dict[str, frozenset] = {}
+        for field, attr, values in conditions:
+            if attr:
+                accepted = frozenset(i for v in values for i in ids[(field, attr)].get(v, ()))
+            else:
+                accepted = frozenset(field.to_python(v) for v in values)
+            columns[field.attname] = columns[field.attname] & accepted if field.attname in columns else accepted
+        plan[pk] = columns
+    return plan
+
+
+def _by_filter_columns(qs: QuerySet, members, points, campaign, group_by: list[str], plan: FilterPlan) -> list[_Row]:
+    """The same figures with fewer aggregates: the rows are grouped by category and by every column
+    the indicators filter on (case category, police kind…), with one partial per distinct date
+    range and measure — not one per indicator — and each indicator then adds up the few grouped
+    rows its filters accept. A table of twenty-odd indicators over one source evaluates six
+    aggregates per row instead of twenty-three (docs/performance.md, figure a)."""
+    filter_columns = sorted({col for columns in plan.values() for col in columns})
+    partials: dict[tuple, str] = {}
+    annotations = {}
+    for ind in members:
+        for n, point in enumerate(points):
+            key = (ind.aggregate, ind.field if ind.aggregate == Indicator.Aggregate.SUM else "", ind.date_field, n)
+            if key not in partials:
+                alias = partials[key] = f"p{len(partials)}"
+                bare = Indicator(aggregate=ind.aggregate, field=ind.field, date_field=ind.date_field)
+                annotations[alias] = _aggregate(bare, _date_range(bare, campaign, point) or None)
+    keys = {f"g{i}": F(name) for i, name in enumerate(group_by)}
+    keys.update({f"f_{col}": F(col) for col in filter_columns})
+    sums: dict[tuple, _Row] = {}
+    for row in qs.values(**keys).annotate(**annotations).order_by():
+        group = tuple(row[f"g{i}"] for i in range(len(group_by)))
+        out = sums.get(group)
+        if out is None:
+            out = sums[group] = _Row({f"i{ind.pk}_{n}": ZERO for ind in members for n in range(len(points))})
+            for i, value in enumerate(group):
+                out[i] = value
+        for ind in members:
+            if all(row[f"f_{col}"] in accepted for col, accepted in plan[ind.pk].items()):
+                for n in range(len(points)):
+                    key = (ind.aggregate, ind.field if ind.aggregate == Indicator.Aggregate.SUM else "", ind.date_field, n)
+                    out[f"i{ind.pk}_{n}"] += _decimal(row[partials[key]])
+    return list(sums.values())
+
+
+def _decimal(value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(value)
 
 
 def layout_indicators(layout: TableLayout) -> tuple[list, dict[int, Indicator]]:
@@ -175,8 +290,6 @@ def layout_indicators(layout: TableLayout) -> tuple[list, dict[int, Indicator]]:
                 indicators[part.pk] = part
     return columns, indicators
 
-
-ZERO = Decimal(0)
 
 
 def build_table(layout: TableLayout, columns: list, categories: list, lookup) -> ComputedTable:

@@ -135,6 +135,27 @@ class TableFigureTests(WorldTestCase):
         # both tables: inspection outcomes, export checks, recalls, cases
         self.assertEqual(len([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]), 4)
 
+    def test_grouping_by_filter_columns_gives_the_figures_of_one_aggregate_per_indicator(self):
+        """附件2's indicators are summed from rows grouped by the columns they filter on; the plain
+        way (one FILTER aggregate per indicator) must give the same figures for one cut-off, for
+        the dashboard's several cut-offs and per city."""
+        from unittest import mock
+
+        from rectify.organisations.models import Campaign
+        from rectify.reports import engine
+
+        campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
+        _columns, indicators = engine.layout_indicators(TableLayout.objects.get(code="annex2"))
+        members = list(indicators.values())
+        self.assertIsNotNone(engine._filter_plan(Case, [m for m in members if m.aggregate != "ratio"]))
+        weeks = [datetime.date(2020, 5, 21), CUTOFF, datetime.date(2020, 6, 18)]
+        for kwargs in ({"cutoff": CUTOFF}, {"cutoffs": weeks}, {"cutoff": CUTOFF, "by_region": True}):
+            grouped = engine.compute_raw(members, scope=ReportScope(), campaign=campaign, **kwargs)
+            with mock.patch.object(engine, "_filter_plan", return_value=None):
+                plain = engine.compute_raw(members, scope=ReportScope(), campaign=campaign, **kwargs)
+            self.assertTrue(any(plain.values()), kwargs)
+            self.assertEqual({k: v for k, v in grouped.items() if v}, {k: v for k, v in plain.items() if v}, kwargs)
+
     def test_every_nonzero_cell_drills_down_to_its_records(self):
         self.login("province_office")
         page = self.client.get("/reports/tables/", {"cutoff": CUTOFF.isoformat()})
