@@ -17,6 +17,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: on SQLite a rolled-back test's change-log ids are used
+    again by the next, so a figure cached under one test's data version could meet another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _reload_reference_data(sender, **kwargs):
     if sender.label != "reports":  # post_migrate is sent once per app; reload once per flush
         return

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from . import changelog, registrations  # noqa: F401  (signal handlers; registry entries)
+        from . import changelog, registrations, tablespeed  # noqa: F401  (signal handlers; registry entries)
+
+        tablespeed.install()

@@ -226,6 +226,13 @@ def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]
     return count
 
 
+def data_version(using: str = "default") -> int:
+    """The id of the latest change row: every create, update and delete of a logged model — single,
+    bulk or cascaded — writes one, so a figure computed at version N stays right until it moves.
+    Caches of computed figures key on it (reports/dashboard.py)."""
+    return ObjectChange.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def history_for(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return ObjectChange.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")

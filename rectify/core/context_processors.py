@@ -2,9 +2,16 @@ from .navigation import menu_for
 
 
 def navigation(request):
+    """The menu and the unread count. django-tables2 renders a table through a fresh
+    RequestContext, which runs the context processors a second time in one request; the answer is
+    kept on the request so the menu is built and the notifications counted once."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
+    cached = getattr(request, "_rectify_navigation", None)
+    if cached is None:
+        from .models import Notification
 
-    return {"menu": menu_for(user), "unread_notifications": Notification.objects.filter(user=user, read_at=None).count()}
+        cached = request._rectify_navigation = {
+            "menu": menu_for(user), "unread_notifications": Notification.objects.filter(user=user, read_at=None).count()}
+    return cached

@@ -6,10 +6,14 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from rectify.core.changelog import data_version
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign
 
@@ -17,6 +21,8 @@ from . import services
 from .engine import compute_raw
 from .models import Indicator
 from .selectors import allowed_scope, parse_cutoff, scope_label
+
+DASHBOARD_CACHE_SECONDS = 600  # an upper bound; a change to any record replaces the entry sooner
 
 # (chart title, [(series label, indicator code)], kind)
 TRENDS = [
@@ -56,6 +62,25 @@ def dashboard(request):
     campaign = Campaign.current()
     cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
+    charts, completeness = _figures(campaign, cutoff, scope)
+    return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
+                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user)})
+
+
+def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
+    """The charts and the completeness rows, kept in the cache until the next recorded change:
+    the key holds the change log's latest id, which every write moves, so a cached figure is never
+    older than the records (a busy hour of writes simply recomputes)."""
+    key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.region_id, scope.line, get_language(),
+                                          data_version(settings.REPORTS_DB_ALIAS)))
+    cached = cache.get(key)
+    if cached is None:
+        cached = _compute_figures(campaign, cutoff, scope)
+        cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+    return cached
+
+
+def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
     wanted = {code for _t, series, _k in TRENDS for _l, code in series}
     indicators = {i.code: i for i in Indicator.objects.filter(campaign=campaign, code__in=wanted)}
     weeks = _weeks(campaign, cutoff)
@@ -81,8 +106,7 @@ def dashboard(request):
                 rows = [r for r in rows if r["unit"].region_id == scope.region_id]
             completeness.append((w, sum(r["state"] == "on_time" for r in rows), sum(r["state"] == "late" for r in rows),
                                  sum(r["state"] == "missing" for r in rows)))
-    return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
-                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user)})
+    return charts, completeness
 
 
 def overdue_panels(user) -> list[tuple[str, int, str]]:

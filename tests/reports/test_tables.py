@@ -190,7 +190,7 @@ class DashboardTests(WorldTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        build(cls.users)
+        cls.records = build(cls.users)
 
     def test_dashboard_charts_have_their_numbers_as_tables_and_local_assets(self):
         self.login("province_office")
@@ -210,3 +210,34 @@ class DashboardTests(WorldTestCase):
         response = self.client.get("/reports/dashboard/", {"cutoff": "2020-06-11"})
         inspected = next(c for c in response.context["charts"] if c["title"].startswith("排查企业"))
         self.assertEqual(inspected["rows"][-1][1][0], 1.0)
+
+    def test_dashboard_figures_are_reused_until_a_record_changes(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from rectify.core.current import acting_as
+
+        self.login("province_office")
+        params = {"cutoff": "2020-06-11"}
+        first = self.client.get("/reports/dashboard/", params)
+
+        def inspected(response) -> float:
+            return next(c for c in response.context["charts"] if c["title"].startswith("排查企业"))["rows"][-1][1][0]
+
+        with CaptureQueriesContext(connection) as ctx:
+            again = self.client.get("/reports/dashboard/", params)
+        self.assertEqual(inspected(again), inspected(first))
+        self.assertFalse([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]], "unchanged records: no aggregate rerun")
+        # Dandong's thermometer maker inspected for the first time: the next view counts it at once
+        from rectify.fieldwork import services as fw
+
+        from .fixtures import cat, officers, unit
+
+        clerk = self.users["province_office"]
+        with acting_as(clerk):
+            fw.inspection_record(unit=unit("210600-samr"), enterprise=self.records["e4"], date=datetime.date(2020, 6, 1),
+                                 inspectors=officers("210600-samr"), actor=clerk, outcomes={cat("thermometer"): "passed"})
+        with CaptureQueriesContext(connection) as ctx:
+            after = self.client.get("/reports/dashboard/", params)
+        self.assertTrue([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]])
+        self.assertEqual(inspected(after), inspected(first) + 1)

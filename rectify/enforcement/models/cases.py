@@ -106,7 +106,9 @@ class Case(HandlerRegionMixin, ScopedRecord):
                 condition=models.Q(decided_on__isnull=True) | models.Q(filed_on__isnull=True)
                 | models.Q(decided_on__gte=models.F("filed_on")), name="case_decided_after_filed"),
         ]
-        indexes = [models.Index(fields=["decided_on", "case_category"])]
+        # a city's cases in list order (scope + date), and the decisions of a period by type
+        indexes = [models.Index(fields=["decided_on", "case_category"]),
+                   models.Index(fields=["region", "-filed_on", "-id"], name="enf_case_region_filed")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -78,6 +78,7 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
                 condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("received_on")),
                 name="complaint_decided_after_received"),
         ]
+        indexes = [models.Index(fields=["region", "-received_on", "-id"], name="enf_complaint_region_received")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject_name or self.get_kind_display()}"

@@ -40,6 +40,7 @@ class CreditRecord(ScopedRecord):
         ordering = ["-recorded_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(case__isnull=False),
                                                name="credit_record_once_per_case")]
+        indexes = [models.Index(fields=["region", "-recorded_on", "-id"], name="enf_credit_region_recorded")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()} {self.decision_number}"
