@@ -101,7 +101,12 @@ class AbuseTests(PortalTestCase):
                 "anonymous": "on"}
         wrong = self.client.post("/public/complaint/", {**data, "captcha": str(int(answer) + 1)})
         self.assertContains(wrong, "验证码不正确", status_code=400)
-        # The old answer is void once tried: one attempt per question.
+        # The old answer is void once tried: one attempt per question. The refusal drew a new
+        # question; should its answer happen to be the old one (the questions are random), draw
+        # again, or the check below would pass for the wrong reason.
+        current = solve(wrong)
+        while current == answer:
+            current = solve(self.client.get("/public/complaint/"))
         self.assertEqual(self.client.post("/public/complaint/", {**data, "captcha": answer}).status_code, 400)
         self.assertEqual(self.client.post("/public/complaint/", {**data}).status_code, 400)
         self.assertFalse(Complaint.objects.exists())
