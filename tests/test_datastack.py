@@ -1,0 +1,44 @@
+"""rectify.wsgi runs each request through core/datastack.py's one-chunk trampoline (a workaround
+for CPython gh-142183 on 3.11/3.12): the application still answers as before, and the trampoline
+really reserves the stack it promises."""
+import io
+import sys
+
+from django.test import TestCase
+
+from rectify.core import datastack
+
+
+class OneChunkTests(TestCase):
+    def test_wrapper_passes_the_call_and_the_answer_through(self):
+        seen = []
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [environ["PATH_INFO"].encode()]
+
+        wrapped = datastack.one_chunk(app)
+        body = wrapped({"PATH_INFO": "/x"}, lambda status, headers, exc_info=None: seen.append((status, headers)))
+        self.assertEqual(body, [b"/x"])
+        self.assertEqual(seen, [("200 OK", [("Content-Type", "text/plain")])])
+        if datastack.NEEDED:
+            self.assertIsNot(wrapped, app)
+            self.assertGreaterEqual(datastack._trampoline.__code__.co_stacksize, datastack.RESERVED_SLOTS)
+        else:
+            self.assertIs(wrapped, app)
+
+    def test_needed_on_the_interpreters_with_the_chunk_bug(self):
+        self.assertEqual(datastack.NEEDED, sys.implementation.name == "cpython" and sys.version_info[:2] in ((3, 11), (3, 12)))
+
+    def test_the_project_wsgi_application_serves_through_it(self):
+        from rectify import wsgi
+
+        statuses = []
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/accounts/login/", "QUERY_STRING": "", "SERVER_NAME": "testserver",
+                   "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
+                   "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1"}
+        body = b"".join(wsgi.application(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+        self.assertEqual(statuses, ["200 OK"])
+        self.assertIn(b"<form", body)
+        if datastack.NEEDED:
+            self.assertEqual(wsgi.application.__qualname__, "one_chunk.<locals>.application")
