@@ -41,7 +41,27 @@ def add_link(area: str, label, url_name: str, check=None) -> None:
     _extra_links.setdefault(area, []).append(Link(label, url_name, check))
 
 
+# Built menus, by who asks: the links depend on the user's roles and unit (permission checks) and
+# the active language; an entry is dropped when the process has seen _MENU_CACHE_SIZE others.
+_menus: dict[tuple, list[Area]] = {}
+_MENU_CACHE_SIZE = 2048
+
+
 def menu_for(user) -> list[Area]:
+    """The user's menu. Building it walks the registry and reverses every URL (~2 ms a page),
+    so it is kept per user, roles, unit and language for the life of the process."""
+    from django.utils.translation import get_language
+
+    key = (user.pk, frozenset(user.role_codes), user.unit_id, user.is_superuser, user.is_active, get_language())
+    menu = _menus.get(key)
+    if menu is None:
+        if len(_menus) >= _MENU_CACHE_SIZE:
+            _menus.clear()
+        menu = _menus[key] = _build_menu(user)
+    return menu
+
+
+def _build_menu(user) -> list[Area]:
     from .registry import registry
     from .scope import model_allows
 
