@@ -52,7 +52,7 @@ def menu_for(user) -> list[Area]:
     so it is kept per user, roles, unit and language for the life of the process."""
     from django.utils.translation import get_language
 
-    key = (user.pk, frozenset(user.role_codes), user.unit_id, user.is_superuser, user.is_active, get_language())
+    key = (user.pk, frozenset(user.role_codes), user.unit_id, user.is_active, get_language())
     menu = _menus.get(key)
     if menu is None:
         if len(_menus) >= _MENU_CACHE_SIZE:
