@@ -208,12 +208,16 @@ def _filter_plan(model, members: list[Indicator]) -> FilterPlan | None:
             parts = key.split("__")
             many = parts[-1] == "in"
             values = list(value) if many else [value]
-            parts = parts[:-1] if many else parts
+            parts = parts[:-1] if many or parts[-1] == "exact" else parts
             try:
                 field = model._meta.get_field(parts[0])
+                if len(parts) == 2 and field.many_to_one:
+                    field.related_model._meta.get_field(parts[1])  # an attribute, not a lookup (isnull, gte…)
+                elif len(parts) != 1:
+                    return None
             except FieldDoesNotExist:
                 return None
-            if not field.concrete or field.many_to_many or (len(parts) > 1 and not field.many_to_one) or len(parts) > 2:
+            if not field.concrete or field.many_to_many:
                 return None
             attr = parts[1] if len(parts) > 1 else ""
             if attr:
@@ -238,6 +242,11 @@ def _filter_plan(model, members: list[Indicator]) -> FilterPlan | None:
     return plan
 
 
+def _partial_key(ind: Indicator, n: int) -> tuple:
+    """What an indicator's partial aggregate depends on once its filters are set aside."""
+    return ind.aggregate, ind.field if ind.aggregate == Indicator.Aggregate.SUM else "", ind.date_field, n
+
+
 def _by_filter_columns(qs: QuerySet, members, points, campaign, group_by: list[str], plan: FilterPlan) -> list[_Row]:
     """The same figures with fewer aggregates: the rows are grouped by category and by every column
     the indicators filter on (case category, police kind…), with one partial per distinct date
@@ -249,7 +258,7 @@ def _by_filter_columns(qs: QuerySet, members, points, campaign, group_by: list[s
     annotations = {}
     for ind in members:
         for n, point in enumerate(points):
-            key = (ind.aggregate, ind.field if ind.aggregate == Indicator.Aggregate.SUM else "", ind.date_field, n)
+            key = _partial_key(ind, n)
             if key not in partials:
                 alias = partials[key] = f"p{len(partials)}"
                 bare = Indicator(aggregate=ind.aggregate, field=ind.field, date_field=ind.date_field)
@@ -267,8 +276,7 @@ def _by_filter_columns(qs: QuerySet, members, points, campaign, group_by: list[s
         for ind in members:
             if all(row[f"f_{col}"] in accepted for col, accepted in plan[ind.pk].items()):
                 for n in range(len(points)):
-                    key = (ind.aggregate, ind.field if ind.aggregate == Indicator.Aggregate.SUM else "", ind.date_field, n)
-                    out[f"i{ind.pk}_{n}"] += _decimal(row[partials[key]])
+                    out[f"i{ind.pk}_{n}"] += _decimal(row[partials[_partial_key(ind, n)]])
     return list(sums.values())
 
 

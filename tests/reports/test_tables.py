@@ -156,6 +156,21 @@ class TableFigureTests(WorldTestCase):
             self.assertTrue(any(plain.values()), kwargs)
             self.assertEqual({k: v for k, v in grouped.items() if v}, {k: v for k, v in plain.items() if v}, kwargs)
 
+    def test_filters_the_grouping_cannot_evaluate_fall_back_to_one_aggregate_each(self):
+        from rectify.reports import engine
+
+        def plan(filters):
+            return engine._filter_plan(Case, [Indicator(pk=1, aggregate="count", filters=filters)])
+
+        self.assertEqual(plan({"case_category__code": "quality"}), {1: {"case_category_id": frozenset(
+            Case._meta.get_field("case_category").related_model.objects.filter(code="quality").values_list("pk", flat=True))}})
+        self.assertEqual(plan({"police_kind__in": ["criminal"], "police_kind__exact": "criminal"}),
+                         {1: {"police_kind": frozenset({"criminal"})}})
+        for unsupported in ({"decided_on__isnull": True}, {"case_category__isnull": False}, {"fine__gte": 1},
+                            {"enterprise__region__code": "210100"}, {"violation_types__code": "x"}, {"no_such_field": 1}):
+            self.assertIsNone(plan(unsupported), unsupported)
+        self.assertIsNone(engine._filter_plan(Case, [Indicator(pk=2, aggregate="count_distinct", field="enterprise")]))
+
     def test_every_nonzero_cell_drills_down_to_its_records(self):
         self.login("province_office")
         page = self.client.get("/reports/tables/", {"cutoff": CUTOFF.isoformat()})
