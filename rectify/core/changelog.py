@@ -226,11 +226,26 @@ def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]
     return count
 
 
-def data_version(using: str = "default") -> int:
-    """The id of the latest change row: every create, update and delete of a logged model — single,
-    bulk or cascaded — writes one, so a figure computed at version N stays right until it moves.
-    Caches of computed figures key on it (reports/dashboard.py)."""
-    return ObjectChange.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
+# How many of the latest change rows data_version() counts (see there).
+VERSION_WINDOW = 5000
+
+
+def data_version(using: str = "default") -> str:
+    """A token that moves whenever a change row becomes visible: every create, update and delete of
+    a logged model — single, bulk or cascaded — writes one, in the same transaction, so a figure
+    computed at one token stays right while the token stays the same. Caches of computed figures
+    key on it (reports/dashboard.py, core/counting.py).
+
+    The latest id alone is not enough: ids are handed out when rows are written, not when their
+    transaction commits, so a transaction holding id 101 may commit after one holding 102 has,
+    without moving the maximum. The token also counts the rows among the latest VERSION_WINDOW ids,
+    which such a late commit does move (one index range read)."""
+    table = connections[using].ops.quote_name(ObjectChange._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id), COUNT(*) FROM {table} "  # noqa: S608 (a quoted model table name)
+                       f"WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {table}) - %s", [VERSION_WINDOW])
+        latest, recent = cursor.fetchone()
+    return f"{latest or 0}.{recent}"
 
 
 def history_for(obj: models.Model):
