@@ -2,6 +2,7 @@
 not give its own. Cached per config so each class is built once."""
 from __future__ import annotations
 
+import copy
 import functools
 
 import django_filters
@@ -12,6 +13,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from .models import ScopedRecord
 from .registry import ModelConfig
@@ -161,15 +164,49 @@ def form_for(config: ModelConfig) -> type[ScopedModelForm]:
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """Related-object fields accept only objects the requesting user may see."""
+    """Related-object fields accept only objects the requesting user may see.
+
+    Reading is planned once per serializer: a field that shows a model column as it is (text,
+    numbers, dates, choices) or a foreign key as its id is read straight from the column's
+    attribute and passed to the field's own to_representation; every other field (methods,
+    many-to-many, nested, dotted sources) goes DRF's general way. The output is DRF's, field for
+    field (tests/test_api_reading.py); the general way cost ~0.4 ms a row of 36 fields."""
 
     url = serializers.SerializerMethodField()
+
+    def to_representation(self, instance) -> dict:
+        plan = self.__dict__.get("_read_plan")
+        if plan is None:
+            plan = self._read_plan = read_plan(self)
+        ret = {}
+        for name, attname, pk_only, field in plan:
+            if attname is None:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                empty = (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None
+                ret[name] = None if empty else field.to_representation(attribute)
+                continue
+            value = getattr(instance, attname)
+            if value is None:
+                ret[name] = None
+            else:
+                ret[name] = field.to_representation(PKOnlyObject(pk=value) if pk_only else value)
+        return ret
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
 
     def get_fields(self):
-        fields = super().get_fields()
+        # ModelSerializer introspects the model anew for every serializer (3.6 ms for a 36-field
+        # model, on every API request); the fields it builds depend on the class alone, so they
+        # are built once and copied — as DRF itself copies declared fields.
+        prototype = type(self).__dict__.get("_prototype_fields")
+        if prototype is None:
+            prototype = super().get_fields()
+            type(self)._prototype_fields = prototype
+        fields = copy.deepcopy(prototype)
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for name, field in fields.items():
@@ -181,6 +218,25 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                 owned = name == "unit" and issubclass(self.Meta.model, ScopedRecord)
                 target.queryset = units_for(user) if owned else restrict(qs, user, "view")
         return fields
+
+
+def read_plan(serializer: serializers.ModelSerializer) -> list[tuple[str, str | None, bool, serializers.Field]]:
+    """(name, column attribute or None, foreign key as id, field) for each readable field."""
+    model = serializer.Meta.model
+    columns = {f.name: f for f in model._meta.concrete_fields}
+    plan = []
+    for field in serializer._readable_fields:
+        column = columns.get(field.source) if len(field.source_attrs) == 1 else None
+        attname, pk_only = None, False
+        if column is not None and not column.is_relation and not isinstance(
+                field, serializers.RelatedField | serializers.ManyRelatedField | serializers.BaseSerializer
+                | serializers.SerializerMethodField):
+            attname = column.attname
+        elif (column is not None and column.many_to_one and isinstance(field, serializers.PrimaryKeyRelatedField)
+              and field.use_pk_only_optimization()):
+            attname, pk_only = column.attname, True
+        plan.append((field.field_name, attname, pk_only, field))
+    return plan
 
 
 @functools.cache

@@ -13,7 +13,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.urls import path, reverse
+from django.urls import get_script_prefix, get_urlconf, path, reverse
+
+# A pk no real record has, to find where a record's pk goes in its reversed URL.
+_PROBE_PK = 987654321987
+_url_parts: dict[tuple, tuple[str, str] | None] = {}
+
+
+def _pk_url(name: str, pk: Any) -> str:
+    """reverse(name, kwargs={"pk": pk}) for an integer pk, by filling the pk into the URL reversed
+    once per name, prefix and URLconf (a list page links every row: 50 reverses, ~3.6 ms)."""
+    if type(pk) is not int or pk < 0:
+        return reverse(name, kwargs={"pk": pk})
+    key = (name, get_script_prefix(), get_urlconf())
+    try:
+        parts = _url_parts[key]
+    except KeyError:
+        head, found, tail = reverse(name, kwargs={"pk": _PROBE_PK}).partition(str(_PROBE_PK))
+        parts = _url_parts[key] = (head, tail) if found and str(_PROBE_PK) not in tail else None
+    if parts is None:
+        return reverse(name, kwargs={"pk": pk})
+    return f"{parts[0]}{pk}{parts[1]}"
 
 
 @dataclass(eq=False)
@@ -91,7 +111,7 @@ class Registry:
         config = self.get(obj_or_model)
         if isinstance(obj_or_model, type) or action in {"list", "add", "export", "import"}:
             return reverse(config.url_name(action))
-        return reverse(config.url_name(action), kwargs={"pk": obj_or_model.pk})
+        return _pk_url(config.url_name(action), obj_or_model.pk)
 
     def urlpatterns(self, app_label: str) -> list:
         from . import views

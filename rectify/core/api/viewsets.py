@@ -58,7 +58,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = {"list": "view", "retrieve": "view", "destroy": "delete"}.get(self.action, "view")
         qs = self.config.model.objects.restrict(self.request.user, action)
-        if self.config.select_related:
+        # The generic serializer shows foreign keys as ids, which need no join; the config's
+        # select_related is for pages (and for an app's own serializer).
+        if self.config.select_related and self.config.serializer is not None:
             qs = qs.select_related(*self.config.select_related)
         if self.config.prefetch_related:
             qs = qs.prefetch_related(*self.config.prefetch_related)
