@@ -37,7 +37,7 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(query)
 
 
-def _restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
+def restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
     """Filter choices (regions, units, enterprises...) are narrowed by the same scope."""
     for f in filterset.filters.values():
         qs = getattr(f, "queryset", None)
@@ -71,7 +71,7 @@ def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
 
 def scoped_filterset(config: ModelConfig, data, queryset, user, request=None):
     fs = filterset_for(config)(data, queryset=queryset, request=request)
-    _restrict_choice_filters(fs, user)
+    restrict_choice_filters(fs, user)
     for field in fs.form.fields.values():
         widget = field.widget
         css = "form-select form-select-sm" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control form-control-sm"
