@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -253,6 +254,10 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestKindEnum": "rectify.prices.models.ServiceRequest.Kind",
     },
 }
+
+# Widgets render through the project's template engine, so rectify/templates/django/forms/ can
+# replace a stock widget template (the select, for speed: docs/performance.md).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover table-sm align-middle"}

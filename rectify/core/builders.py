@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -45,6 +46,24 @@ def restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
             f.queryset = qs.restrict(user, "view")
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options read with one plain query. Django's iterator() opens a
+    server-side cursor on PostgreSQL — DECLARE, FETCH and CLOSE, three round trips — which pays off
+    for large results, not for a select's few dozen regions or categories."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def list_choices(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        field.iterator = ListedChoiceIterator
+        field.widget.choices = field.choices
+
+
 def date_range_filters(name: str, label) -> dict[str, django_filters.DateFilter]:
     """From/to filters for a date field; the labels stay lazy so they follow the user's language."""
     widget = forms.DateInput(attrs={"type": "date"})
@@ -73,6 +92,7 @@ def scoped_filterset(config: ModelConfig, data, queryset, user, request=None):
     fs = filterset_for(config)(data, queryset=queryset, request=request)
     restrict_choice_filters(fs, user)
     for field in fs.form.fields.values():
+        list_choices(field)
         widget = field.widget
         css = "form-select form-select-sm" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control form-control-sm"
         widget.attrs.setdefault("class", css)
@@ -137,6 +157,7 @@ class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
                     field.initial = user.unit.pk
             elif isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
                 field.queryset = restrict(field.queryset, user, "view")
+            list_choices(field)
         self._style()
 
     def _post_clean(self):

@@ -13,6 +13,13 @@ and date-time model fields.
 
 3. A paginated table counts its queryset on every page; the count now comes through
 core.counting.cached_count, which reuses it until the records change.
+
+4. For each cell it builds an accessor, walks the model's fields to decide between the value and
+get_FOO_display(), and resolves the path twice. For a column showing a model's own field (the
+usual case) that decision is remembered per accessor and model and the value read directly; any
+other column (dotted paths, methods, many-to-many, a failing read) takes the stock path. Cells
+are then written by the `row_cells` tag (templatetags/tablecells.py), exactly as `{{ cell }}`.
+The stock function stays in STOCK, for the tests that compare the two.
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ from typing import Any
 from django.db import models
 from django.utils import formats, timezone
 
+STOCK: dict[str, Callable[..., Any]] = {}
 _bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _plain: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -35,6 +43,7 @@ def install() -> None:
         return
     _register_date_columns()
     _count_through_cache()
+    _direct_cells()
     original: Callable[[Any], tuple] = utils.signature
 
     def signature(fn: Any) -> tuple:
@@ -50,6 +59,74 @@ def install() -> None:
 
     signature._rectify_cached = True  # type: ignore[attr-defined]
     utils.signature = signature
+
+
+# (accessor, model) -> the attribute to read and whether to call it (get_FOO_display), or None
+_cell_plans: dict[tuple[str, type], tuple[str, bool] | None] = {}
+
+
+def _cell_plan(accessor: str, model: type[models.Model]) -> tuple[str, bool] | None:
+    key = (accessor, model)
+    try:
+        return _cell_plans[key]
+    except KeyError:
+        pass
+    from django_tables2.utils import Accessor
+
+    plan = None
+    bits = Accessor(accessor).bits
+    if len(bits) == 1:
+        try:
+            field = model._meta.get_field(bits[0])
+        except Exception:  # a property or method: the stock path calls it as it should
+            field = None
+        if field is not None and field.concrete and not field.many_to_many:
+            display = f"get_{field.name}_display"
+            plan = (display, True) if field.choices and hasattr(model, display) else (field.name, False)
+    _cell_plans[key] = plan
+    return plan
+
+
+def _direct_cells() -> None:
+    from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+    from django_tables2.rows import BoundRow
+
+    stock = STOCK.setdefault("get_and_render_with", BoundRow._get_and_render_with)
+
+    def _get_and_render_with(self: BoundRow, bound_column: Any, render_func: Callable, default: Any) -> Any:
+        record = self._record
+        column = bound_column.column
+        if not isinstance(record, models.Model) or isinstance(column, ManyToManyColumn):
+            return stock(self, bound_column, render_func, default)
+        plan = _cell_plan(bound_column.accessor, type(record))
+        if plan is None:
+            return stock(self, bound_column, render_func, default)
+        try:
+            value = getattr(record, plan[0])
+            if plan[1]:
+                value = value()
+        except Exception:  # e.g. a missing related object: the stock path knows what to show
+            return stock(self, bound_column, render_func, default)
+        if value in column.empty_values:
+            return default
+        return render_func(bound_column, value)
+
+    BoundRow._get_and_render_with = _get_and_render_with
+
+    def items(self: BoundRow) -> Any:
+        # Stock items() looks each column up again by name (a scan of the columns) for every cell,
+        # and re-derives the visible columns for every row; both are the same for the whole table.
+        table = self._table
+        columns = table.__dict__.get("_rectify_visible_columns")
+        if columns is None:
+            columns = table.__dict__["_rectify_visible_columns"] = list(table.columns)
+        for column in columns:
+            column.current_value = self._get_and_render_with(column, self._call_render, column.default)
+            column.current_record = self.record
+            yield (column, column.current_value)
+
+    STOCK.setdefault("items", BoundRow.items)
+    BoundRow.items = items
 
 
 def _count_through_cache() -> None:

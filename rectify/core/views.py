@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -68,7 +68,7 @@ class ObjectListView(ConfigView):
     def get(self, request):
         if not model_allows(request.user, self.config.model, "view"):
             raise PermissionDenied(_("您没有查看此类记录的权限。"))
-        qs = with_list_relations(self.base_queryset(), self.config)
+        qs = self.list_queryset()
         if self.config.ordering:
             qs = qs.order_by(*self.config.ordering)
         filterset = scoped_filterset(self.config, request.GET or None, qs, request.user, request)
@@ -90,6 +90,40 @@ class ObjectListView(ConfigView):
         query.pop("page", None)
         query.pop("export", None)
         return render(request, self.template_name, self.context(table=table, filterset=filterset, querystring=query.urlencode()))
+
+
+    def list_queryset(self):
+        """The rows of the list. With the generic table it reads only the columns shown (and joins
+        and prefetches only what they show), as the config's relations serve the detail page; an
+        app's own table may read anything, so it gets the config's relations in full."""
+        config = self.config
+        if config.table is not None:
+            return with_list_relations(self.base_queryset(), config)
+        qs = config.model.objects.restrict(self.request.user, "view")
+        if config.select_related:
+            qs = qs.select_related(*config.select_related)
+        shown = [p for p in config.prefetch_related if p.split("__")[0] in config.list_columns]
+        if shown:
+            qs = qs.prefetch_related(*shown)
+        qs = with_list_relations(qs, config)
+        fields = list_fields(config)
+        return qs.only(*fields) if fields else qs
+
+
+def list_fields(config: ModelConfig) -> list[str] | None:
+    """The model's own fields a generic table reads: its field columns and the foreign keys it
+    joins. None when a column is not a field (a property or method may read any field)."""
+    meta = config.model._meta
+    names = [meta.pk.name]
+    for column in config.list_columns:
+        try:
+            field = meta.get_field(column)
+        except FieldDoesNotExist:
+            return None
+        if field.concrete and not field.many_to_many:
+            names.append(column)
+    names += [path.split("__")[0] for path in config.select_related]
+    return list(dict.fromkeys(names))
 
 
 def with_list_relations(qs, config: ModelConfig):
