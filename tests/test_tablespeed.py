@@ -163,3 +163,18 @@ class SelectTemplateTests(SimpleTestCase):
                 ours = widget.render("f", value)
                 django = widget.render("f", value, renderer=DjangoTemplates())
                 self.assertEqual(re.sub(r">\s+<", "><", ours), re.sub(r">\s+<", "><", django), (widget, value))
+
+
+class PlainValueShortcutTests(SimpleTestCase):
+    def test_a_table_render_method_is_still_called(self):
+        class CaseTable(tables.Table):
+            class Meta:
+                model = Case
+                fields = ["number", "title"]
+
+            def render_number(self, value):
+                return f"№{value}"
+
+        row = CaseTable([Case(number="X-1", title="标题")]).rows[0]
+        self.assertEqual(row.get_cell("number"), "№X-1")
+        self.assertEqual(row.get_cell("title"), "标题")

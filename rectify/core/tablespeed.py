@@ -88,10 +88,12 @@ def _cell_plan(accessor: str, model: type[models.Model]) -> tuple[str, bool] | N
 
 
 def _direct_cells() -> None:
+    from django_tables2.columns.base import Column
     from django_tables2.columns.manytomanycolumn import ManyToManyColumn
     from django_tables2.rows import BoundRow
 
     stock = STOCK.setdefault("get_and_render_with", BoundRow._get_and_render_with)
+    call_render, plain_render = BoundRow._call_render, Column.render
 
     def _get_and_render_with(self: BoundRow, bound_column: Any, render_func: Callable, default: Any) -> Any:
         record = self._record
@@ -109,6 +111,9 @@ def _direct_cells() -> None:
             return stock(self, bound_column, render_func, default)
         if value in column.empty_values:
             return default
+        if bound_column.link is None and getattr(bound_column.render, "__func__", None) is plain_render \
+                and getattr(render_func, "__func__", None) is call_render:
+            return value  # Column.render returns the value as it is: no arguments to work out
         return render_func(bound_column, value)
 
     BoundRow._get_and_render_with = _get_and_render_with

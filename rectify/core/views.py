@@ -34,7 +34,7 @@ class ConfigView(LoginRequiredMixin, View):
         return qs
 
     def get_object(self, action: str = "view"):
-        obj = self.base_queryset("view").filter(pk=self.kwargs["pk"]).first()
+        obj = with_detail_relations(self.base_queryset("view"), self.config).filter(pk=self.kwargs["pk"]).first()
         if obj is None:
             raise Http404(_("记录不存在或不在您的数据范围内。"))
         if action != "view" and not can(self.request.user, action, obj):
@@ -124,6 +124,22 @@ def list_fields(config: ModelConfig) -> list[str] | None:
             names.append(column)
     names += [path.split("__")[0] for path in config.select_related]
     return list(dict.fromkeys(names))
+
+
+def with_detail_relations(qs, config: ModelConfig):
+    """Join the foreign keys a detail page shows (its detail fields, or all fields), so each
+    related object's name costs no query of its own."""
+    meta = config.model._meta
+    names = config.detail_fields if config.detail_fields is not None else [f.name for f in meta.concrete_fields]
+    joins = []
+    for name in names:
+        try:
+            field = meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if (field.many_to_one or field.one_to_one) and field.concrete and name not in config.select_related:
+            joins.append(name)
+    return qs.select_related(*joins) if joins else qs
 
 
 def with_list_relations(qs, config: ModelConfig):
