@@ -200,7 +200,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if plan is None:
             plan = self._read_plan = read_plan(self)
         ret = {}
+        pk_lists = instance.__dict__.get("_rectify_pk_lists", {})
         for name, attname, pk_only, field in plan:
+            if name in pk_lists:
+                ret[name] = field.to_representation([PKOnlyObject(pk=pk) for pk in pk_lists[name]])
+                continue
             if attname is None:
                 try:
                     attribute = field.get_attribute(instance)
@@ -260,6 +264,47 @@ def read_plan(serializer: serializers.ModelSerializer) -> list[tuple[str, str | 
     return plan
 
 
+def pk_list_fields(serializer: serializers.ModelSerializer) -> dict[str, models.ManyToManyField]:
+    """The readable fields that show a forward many-to-many field as a list of ids."""
+    model = serializer.Meta.model
+    m2m = {f.name: f for f in model._meta.many_to_many}
+    return {field.field_name: m2m[field.source] for field in serializer._readable_fields
+            if isinstance(field, serializers.ManyRelatedField) and field.source in m2m
+            and isinstance(field.child_relation, serializers.PrimaryKeyRelatedField)
+            and field.child_relation.use_pk_only_optimization() and field.child_relation.pk_field is None}
+
+
+def load_pk_lists(serializer: serializers.ModelSerializer, instances: list) -> None:
+    """Read the id lists of `serializer`'s many-to-many fields for all `instances` with one query
+    on each through table, in the order the related manager gives (the target's Meta.ordering,
+    then id) — instead of prefetching and building a model object per related row."""
+    fields = pk_list_fields(serializer)
+    if not fields or not instances:
+        return
+    pks = [obj.pk for obj in instances]
+    for name, m2m in fields.items():
+        through = m2m.remote_field.through
+        source = m2m.m2m_field_name()
+        target = m2m.m2m_reverse_field_name()
+        ordering = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
+                    for o in m2m.related_model._meta.ordering if isinstance(o, str)]
+        lists: dict = {pk: [] for pk in pks}
+        rows = through._base_manager.filter(**{f"{source}__in": pks}).order_by(*ordering, target)
+        for owner, related in rows.values_list(f"{source}_id", f"{target}_id"):
+            lists[owner].append(related)
+        for obj in instances:
+            obj.__dict__.setdefault("_rectify_pk_lists", {})[name] = lists[obj.pk]
+
+
+class PkListsListSerializer(serializers.ListSerializer):
+    """A list of records whose many-to-many id lists are read in one query per field."""
+
+    def to_representation(self, data) -> list:
+        items = list(data.all() if hasattr(data, "all") else data)
+        load_pk_lists(self.child, items)
+        return [self.child.to_representation(item) for item in items]
+
+
 @functools.cache
 def serializer_for(config: ModelConfig) -> type[serializers.ModelSerializer]:
     if config.serializer:
@@ -276,5 +321,6 @@ def serializer_for(config: ModelConfig) -> type[serializers.ModelSerializer]:
                   *[f.name for f in model._meta.many_to_many]]
     exclude = set(getattr(model, "log_exclude", ()))
     fields = [f for f in fields if f not in exclude]
-    meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": read_only})
+    meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": read_only,
+                             "list_serializer_class": PkListsListSerializer})
     return type(f"{model.__name__}Serializer", (ScopedModelSerializer,), {"Meta": meta})
