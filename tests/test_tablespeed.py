@@ -18,7 +18,7 @@ from rectify.core.builders import table_for
 from rectify.core.models import ObjectChange
 from rectify.core.registry import registry
 from rectify.core.testing import make_world_user
-from rectify.core.views import ObjectListView, list_fields
+from rectify.core.views import ObjectListView, label_paths, list_fields
 from rectify.enforcement.models import Case
 
 
@@ -116,6 +116,16 @@ class DirectCellTests(TestCase):
                     compared += 1
         self.assertGreater(compared, 200)
 
+    def test_the_case_list_reads_the_enterprise_name_only(self):
+        request = RequestFactory().get("/")
+        request.user = self.user
+        view = ObjectListView(config=registry.get(Case))
+        view.request = request
+        case = view.list_queryset().filter(enterprise__isnull=False).first()
+        self.assertIn("credit_code", case.enterprise.get_deferred_fields())
+        self.assertIn("facts", case.get_deferred_fields())
+        self.assertNotIn("name", case.enterprise.get_deferred_fields())
+
     def test_row_cells_tag_writes_what_the_template_loop_writes(self):
         loop = Template("{% for cell in row %}<td>{{ cell }}</td>{% endfor %}")
         tag = Template("{% load tablecells %}{% row_cells row %}")
@@ -142,6 +152,12 @@ class ListFieldsTests(SimpleTestCase):
         self.assertEqual(fields[0], "id")
         self.assertTrue(set(config.list_columns) <= set(fields))
         self.assertNotIn("facts", fields)
+
+    def test_joined_records_read_only_what_their_name_needs(self):
+        self.assertEqual(sorted(label_paths(registry.get(Case))),
+                         ["case_category__name", "enterprise__name", "product_category__name", "unit__name"])
+        deeper = dataclasses.replace(registry.get(Case), select_related=["enterprise__region"])
+        self.assertNotIn("enterprise__name", label_paths(deeper))  # a deeper join needs the whole record
 
     def test_a_column_that_is_not_a_field_reads_everything(self):
         config = dataclasses.replace(registry.get(Case), list_columns=["number", "__str__"])

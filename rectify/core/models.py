@@ -45,6 +45,9 @@ class BaseModel(RegistryURLMixin, models.Model):
     perm_area = "records"
     # Fields never shown in the change log in clear (encrypted personal data etc.).
     log_exclude: tuple[str, ...] = ()
+    # The fields __str__ reads, when that is all a list showing the record as a column needs
+    # (core/views.py reads only these of a joined record); None: read the whole record.
+    label_fields: tuple[str, ...] | None = None
 
     class Meta:
         abstract = True

@@ -107,7 +107,7 @@ class ObjectListView(ConfigView):
             qs = qs.prefetch_related(*shown)
         qs = with_list_relations(qs, config)
         fields = list_fields(config)
-        return qs.only(*fields) if fields else qs
+        return qs.only(*fields, *label_paths(config)) if fields else qs
 
 
 def list_fields(config: ModelConfig) -> list[str] | None:
@@ -130,6 +130,22 @@ def list_fields(config: ModelConfig) -> list[str] | None:
 # 4 joins took 1.5 ms, with 6 5.7 ms, with 8 17 ms (docs/performance.md) — more than the one-row
 # queries the extra joins save. A detail page joins at most this many.
 MAX_DETAIL_JOINS = 4
+
+
+def label_paths(config: ModelConfig) -> list[str]:
+    """For each foreign key shown as a column and joined for nothing deeper, the fields its
+    record's __str__ reads (the related model's label_fields), as `only()` paths."""
+    meta = config.model._meta
+    paths = []
+    for column in config.list_columns:
+        try:
+            field = meta.get_field(column)
+        except FieldDoesNotExist:
+            continue
+        label = getattr(field.related_model, "label_fields", None) if field.many_to_one and field.concrete else None
+        if label and not any(p.startswith(f"{column}__") for p in config.select_related):
+            paths += [f"{column}__{name}" for name in label]
+    return paths
 
 
 def with_detail_relations(qs, config: ModelConfig):

@@ -58,6 +58,8 @@ class Enterprise(BaseModel):
         ordering = ["region__code", "name"]
         indexes = [models.Index(fields=["region", "name"])]
 
+    label_fields = ("name",)
+
     def __str__(self) -> str:
         return self.name
 

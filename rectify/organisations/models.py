@@ -39,6 +39,8 @@ class Region(BaseModel):
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
+    label_fields = ("name",)
+
     def __str__(self) -> str:
         return self.name
 
@@ -92,6 +94,8 @@ class Unit(BaseModel):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["region__code", "-is_office", "department__order"]
+
+    label_fields = ("name",)
 
     def __str__(self) -> str:
         return self.name
@@ -191,6 +195,8 @@ class ProductCategory(BaseModel):
         ordering = ["campaign", "order"]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="category_code_unique")]
 
+    label_fields = ("name",)
+
     def __str__(self) -> str:
         return self.name
 
@@ -209,6 +215,8 @@ class CaseCategory(BaseModel):
         verbose_name_plural = _("案件类别")
         ordering = ["campaign", "order"]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="case_category_code_unique")]
+
+    label_fields = ("name",)
 
     def __str__(self) -> str:
         return self.name
