@@ -107,10 +107,11 @@ def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
     return response.status, body
 
 
-def load(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float) -> dict:
+def load(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float, rounds: int = 1) -> dict:
     """The load generator in its own interpreter (no GIL shared with anything measured)."""
     out = subprocess.run([sys.executable, "-m", "rectify.bench.load", "--port", str(port), "--cookie", cookie,
-                          "--threads", str(threads), "--requests", str(requests), "--seconds", str(seconds), *paths],
+                          "--threads", str(threads), "--requests", str(requests), "--seconds", str(seconds),
+                          "--rounds", str(rounds), *paths],
                          cwd=ROOT, capture_output=True, text=True, timeout=len(paths) * (seconds + 90), check=True)
     return json.loads(out.stdout)
 
@@ -139,12 +140,13 @@ def pages(user) -> list[Page]:
     ]
 
 
-def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, log) -> tuple[list[Figure], dict]:
+def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, log,
+        rounds: int = 1) -> tuple[list[Figure], dict]:
     user = bench_user()
     cookie = session_cookie(user)
     targets = pages(user)
     server = start_gunicorn(port, log_dir / "gunicorn.log")
-    info: dict = {"threads": threads, "requests": requests, "workers": None}
+    info: dict = {"threads": threads, "requests": requests, "rounds": rounds, "workers": None}
     try:
         for page in targets:  # every page must answer 200 before it is timed, or the figure lies
             for path in (page.path, page.bare):
@@ -152,7 +154,7 @@ def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, l
                 if status != 200:
                     raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
         paths = [p for page in targets for p in (page.path, page.bare)]
-        results = load(port, cookie, paths, threads, requests, seconds)
+        results = load(port, cookie, paths, threads, requests, seconds, rounds)
     finally:
         server.stop()
     figures = []

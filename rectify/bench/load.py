@@ -55,10 +55,23 @@ def _load_one(port: int, cookie: str, target: str, threads: int, requests: int, 
     return {"latencies": latencies, "statuses": statuses, "wall": time.perf_counter() - began}
 
 
-def run(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float) -> dict:
+def run(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float,
+        rounds: int = 1) -> dict:
     """Each path is loaded in turn by `threads` concurrent clients until `requests` responses
-    (or `seconds`) — so each path's percentiles are measured under the same concurrency."""
-    return {target: _load_one(port, cookie, target, threads, requests, seconds) for target in paths}
+    (or `seconds`) — so each path's percentiles are measured under the same concurrency. With
+    `rounds` > 1 the paths take turns in that many blocks (a page, its baseline, the next page...,
+    then again), so a slow spell of the machine falls on a page and its baseline alike."""
+    merged: dict[str, dict] = {}
+    rounds = max(1, rounds)
+    for _round in range(rounds):
+        for target in paths:
+            block = _load_one(port, cookie, target, threads, max(1, requests // rounds), seconds / rounds)
+            into = merged.setdefault(target, {"latencies": [], "statuses": {}, "wall": 0.0})
+            into["latencies"] += block["latencies"]
+            into["wall"] += block["wall"]
+            for status, n in block["statuses"].items():
+                into["statuses"][status] = into["statuses"].get(status, 0) + n
+    return merged
 
 
 def main() -> None:
@@ -68,10 +81,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     print(json.dumps(run(args.port, args.cookie, args.paths, args.threads, min(args.requests, 5000),
-                         min(args.seconds, 600))))
+                         min(args.seconds, 600), min(args.rounds, 20))))
 
 
 if __name__ == "__main__":

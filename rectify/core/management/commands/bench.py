@@ -30,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is printed)")
         parser.add_argument("--only", default="a,b,c,d,e", help="which figures: a,b,c,d,e")
         parser.add_argument("--threads", type=int, default=4, help="concurrent clients of the load generator")
-        parser.add_argument("--requests", type=int, default=200, help="requests per page under load (bounded)")
+        parser.add_argument("--requests", type=int, default=400, help="requests per page under load (bounded)")
+        parser.add_argument("--rounds", type=int, default=4,
+                            help="blocks in which the pages and their baselines take turns under load")
         parser.add_argument("--seconds", type=float, default=60, help="time limit per page under load")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--die-rows", type=int, default=10_000,
@@ -77,13 +79,14 @@ class Command(BaseCommand):
             emit(fig.workbook(max(3, runs // 2)))
         if "c" in only:
             figs, _info = web.run(options["threads"], options["requests"], options["seconds"], options["port"],
-                                  Path("/tmp"), self.stdout.write)
+                                  Path("/tmp"), self.stdout.write, options["rounds"])
             for figure in figs:
                 emit(figure)
             notes.append(f"(c) gunicorn with deploy/gunicorn.conf.py (WEB_CONCURRENCY={_workers()}), DEBUG off; the "
                          f"load generator ({options['threads']} threads, ≤ {options['requests']} requests and ≤ "
-                         f"{options['seconds']:.0f} s per URL) runs in a second process on the same 2 cores, so it "
-                         "competes with the server for CPU.")
+                         f"{options['seconds']:.0f} s per URL, in {options['rounds']} blocks taken in turn by each page "
+                         "and its bare view) runs in a second process on the same 2 cores, so it competes with the "
+                         "server for CPU.")
         if "b" in only:
             user = web.bench_user()
             out = importbench.run(user, options["import_runs"], options["die_rows"], self.stdout.write,
