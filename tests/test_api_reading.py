@@ -20,6 +20,14 @@ from rectify.core.testing import make_world_user
 ROWS = 5
 
 
+def _scoped_serializers():
+    """(config, serializer class) for every registered model whose API serializer is the project's."""
+    for config in registry:
+        serializer_class = viewset_for(config).serializer_class
+        if issubclass(serializer_class, ScopedModelSerializer):
+            yield config, serializer_class
+
+
 class APIReadingTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -33,10 +41,7 @@ class APIReadingTests(TestCase):
 
     def test_planned_reading_equals_drf_for_every_model(self):
         compared = 0
-        for config in registry:
-            serializer_class = viewset_for(config).serializer_class
-            if not issubclass(serializer_class, ScopedModelSerializer):
-                continue
+        for config, serializer_class in _scoped_serializers():
             objects = list(config.model._base_manager.order_by("-pk")[:ROWS])
             serializer = serializer_class(context=self._context())
             plan = read_plan(serializer)
@@ -50,10 +55,7 @@ class APIReadingTests(TestCase):
 
     def test_a_list_reads_many_to_many_ids_as_the_related_manager_gives_them(self):
         with_m2m = 0
-        for config in registry:
-            serializer_class = viewset_for(config).serializer_class
-            if not issubclass(serializer_class, ScopedModelSerializer):
-                continue
+        for config, serializer_class in _scoped_serializers():
             objects = list(config.model._base_manager.order_by("-pk")[:ROWS * 4])
             listed = serializer_class(objects, many=True, context=self._context()).data
             child = serializer_class(context=self._context())
@@ -87,10 +89,7 @@ class APIReadingTests(TestCase):
         self.assertEqual(sum(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries), 1)
 
     def test_copied_fields_equal_freshly_built_ones(self):
-        for config in registry:
-            serializer_class = viewset_for(config).serializer_class
-            if not issubclass(serializer_class, ScopedModelSerializer):
-                continue
+        for config, serializer_class in _scoped_serializers():
             serializer_class(context=self._context()).fields  # builds the prototype  # noqa: B018
             copied = serializer_class(context=self._context()).fields
             parent = serializer_class(context=self._context())

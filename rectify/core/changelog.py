@@ -253,6 +253,20 @@ def data_version(using: str = "default") -> str:
     return f"{latest}.{recent}"
 
 
+def cached_until_change(key: str, compute: Callable[[], Any], seconds: int, using: str = "default") -> Any:
+    """`compute()`, kept in the cache under `key` and the data version of `using`: reused while no
+    recorded write has happened, recomputed after one. `seconds` only bounds how long an entry
+    nobody asks for again is kept."""
+    from django.core.cache import cache
+
+    versioned = f"{key}:{data_version(using)}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, seconds)
+    return value
+
+
 def history_for(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return ObjectChange.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")

@@ -15,15 +15,13 @@ import hashlib
 import re
 
 from django.apps import apps
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .changelog import data_version
+from .changelog import cached_until_change
 
-# Versions move on every write; this only bounds how long a count nobody asks for again is kept.
 COUNT_CACHE_SECONDS = 600
 
 
@@ -43,9 +41,9 @@ def _logged_tables() -> frozenset[str]:
 
 
 def count_key(queryset: QuerySet) -> str | None:
-    """The cache key of `queryset`'s count: its database, SQL and parameters (ordering left out, as
-    it does not change a count) and the current data version; None when the query reads a table
-    whose writes do not move the version."""
+    """The cache key of `queryset`'s count (before the data version is added): its database, SQL
+    and parameters, ordering left out as it does not change a count; None when the query reads a
+    table whose writes do not move the version."""
     query = queryset if queryset.query.is_sliced else queryset.order_by()
     try:
         sql, params = query.query.sql_with_params()
@@ -54,7 +52,7 @@ def count_key(queryset: QuerySet) -> str | None:
     if not set(_TABLE.findall(sql)) <= _logged_tables():
         return None
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
-    return f"count:{queryset.db}:{digest}:{data_version(queryset.db)}"
+    return f"count:{queryset.db}:{digest}"
 
 
 def cached_count(queryset: QuerySet) -> int:
@@ -62,11 +60,7 @@ def cached_count(queryset: QuerySet) -> int:
     key = count_key(queryset)
     if key is None:
         return queryset.count()
-    value = cache.get(key)
-    if value is None:
-        value = queryset.count()
-        cache.set(key, value, COUNT_CACHE_SECONDS)
-    return value
+    return cached_until_change(key, queryset.count, COUNT_CACHE_SECONDS, queryset.db)
 
 
 class CountCachingPaginator(Paginator):

@@ -68,14 +68,19 @@ def scope_q(user, spec: ScopeSpec, model=None) -> Q:
     return q
 
 
-def restrict(qs: QuerySet, user, action: str = "view") -> QuerySet:
-    model = qs.model
+def row_filter(user, model, action: str = "view") -> Q | None:
+    """The rows of `model` that `user` may `action`: None for none at all, an empty Q for all."""
     if not model_allows(user, model, action):
-        return qs.none()
+        return None
     spec: ScopeSpec | None = getattr(model, "scope", None)
-    if spec is None:
-        return qs
-    return qs.filter(scope_q(user, spec, model))
+    return Q() if spec is None else scope_q(user, spec, model)
+
+
+def restrict(qs: QuerySet, user, action: str = "view") -> QuerySet:
+    q = row_filter(user, qs.model, action)
+    if q is None:
+        return qs.none()
+    return qs.filter(q) if q else qs
 
 
 def can(user, action: str, obj_or_model) -> bool:
@@ -83,10 +88,9 @@ def can(user, action: str, obj_or_model) -> bool:
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     if isinstance(obj_or_model, type):
         return model_allows(user, model, action)
-    if not model_allows(user, model, action):
+    q = row_filter(user, model, action)
+    if q is None:
         return False
-    spec: ScopeSpec | None = getattr(model, "scope", None)
-    q = scope_q(user, spec, model) if spec is not None else Q()
     if not q and obj_or_model.pk is not None and not obj_or_model._state.adding:
         # Nothing narrows this user's rows of the model (the provincial office): a record read
         # from the database is theirs. A detail page asks this five times.

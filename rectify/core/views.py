@@ -25,12 +25,14 @@ from .scope import can, model_allows
 class ConfigView(LoginRequiredMixin, View):
     config: ModelConfig = None  # set by as_view(config=...)
 
-    def base_queryset(self, action: str = "view"):
+    def base_queryset(self, action: str = "view", prefetch: list[str] | None = None):
+        """The user's rows with the config's relations (`prefetch` replaces the config's)."""
         qs = self.config.model.objects.restrict(self.request.user, action)
         if self.config.select_related:
             qs = qs.select_related(*self.config.select_related)
-        if self.config.prefetch_related:
-            qs = qs.prefetch_related(*self.config.prefetch_related)
+        prefetch = self.config.prefetch_related if prefetch is None else prefetch
+        if prefetch:
+            qs = qs.prefetch_related(*prefetch)
         return qs
 
     def get_object(self, action: str = "view"):
@@ -91,7 +93,6 @@ class ObjectListView(ConfigView):
         query.pop("export", None)
         return render(request, self.template_name, self.context(table=table, filterset=filterset, querystring=query.urlencode()))
 
-
     def list_queryset(self):
         """The rows of the list. With the generic table it reads only the columns shown (and joins
         and prefetches only what they show), as the config's relations serve the detail page; an
@@ -99,26 +100,27 @@ class ObjectListView(ConfigView):
         config = self.config
         if config.table is not None:
             return with_list_relations(self.base_queryset(), config)
-        qs = config.model.objects.restrict(self.request.user, "view")
-        if config.select_related:
-            qs = qs.select_related(*config.select_related)
         shown = [p for p in config.prefetch_related if p.split("__")[0] in config.list_columns]
-        if shown:
-            qs = qs.prefetch_related(*shown)
-        qs = with_list_relations(qs, config)
+        qs = with_list_relations(self.base_queryset(prefetch=shown), config)
         fields = list_fields(config)
         return qs.only(*fields, *label_paths(config)) if fields else qs
+
+
+def _field(model, name: str):
+    """The model's field called `name`, or None for a property, method or accessor."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def list_fields(config: ModelConfig) -> list[str] | None:
     """The model's own fields a generic table reads: its field columns and the foreign keys it
     joins. None when a column is not a field (a property or method may read any field)."""
-    meta = config.model._meta
-    names = [meta.pk.name]
+    names = [config.model._meta.pk.name]
     for column in config.list_columns:
-        try:
-            field = meta.get_field(column)
-        except FieldDoesNotExist:
+        field = _field(config.model, column)
+        if field is None:
             return None
         if field.concrete and not field.many_to_many:
             names.append(column)
@@ -135,14 +137,10 @@ MAX_DETAIL_JOINS = 4
 def label_paths(config: ModelConfig) -> list[str]:
     """For each foreign key shown as a column and joined for nothing deeper, the fields its
     record's __str__ reads (the related model's label_fields), as `only()` paths."""
-    meta = config.model._meta
     paths = []
     for column in config.list_columns:
-        try:
-            field = meta.get_field(column)
-        except FieldDoesNotExist:
-            continue
-        label = getattr(field.related_model, "label_fields", None) if field.many_to_one and field.concrete else None
+        field = _field(config.model, column)
+        label = getattr(field.related_model, "label_fields", None) if field and field.many_to_one and field.concrete else None
         if label and not any(p.startswith(f"{column}__") for p in config.select_related):
             paths += [f"{column}__{name}" for name in label]
     return paths
@@ -158,11 +156,8 @@ def with_detail_relations(qs, config: ModelConfig):
     for name in names:
         if len(joins) >= room:
             break
-        try:
-            field = meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if (field.many_to_one or field.one_to_one) and field.concrete and name not in config.select_related:
+        field = _field(config.model, name)
+        if field and (field.many_to_one or field.one_to_one) and field.concrete and name not in config.select_related:
             joins.append(name)
     return qs.select_related(*joins) if joins else qs
 
@@ -171,12 +166,10 @@ def with_list_relations(qs, config: ModelConfig):
     """Join the foreign keys and prefetch the many-to-many fields shown as list columns, so a
     column rendering a related object's __str__ costs no query per row (the config's own
     select_related/prefetch_related add deeper paths)."""
-    meta = config.model._meta
     joins, prefetch = [], []
     for name in config.list_columns:
-        try:
-            field = meta.get_field(name)
-        except Exception:  # a property or accessor column: nothing to join
+        field = _field(config.model, name)
+        if field is None:  # a property or accessor column: nothing to join
             continue
         if field.many_to_many and name not in config.prefetch_related:
             prefetch.append(name)

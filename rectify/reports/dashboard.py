@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from rectify.core.changelog import data_version
+from rectify.core.changelog import cached_until_change
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign
 
@@ -68,16 +67,12 @@ def dashboard(request):
 
 
 def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
-    """The charts and the completeness rows, kept in the cache until the next recorded change:
-    the key holds the change log's latest id, which every write moves, so a cached figure is never
-    older than the records (a busy hour of writes simply recomputes)."""
-    key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.region_id, scope.line, get_language(),
-                                          data_version(settings.REPORTS_DB_ALIAS)))
-    cached = cache.get(key)
-    if cached is None:
-        cached = _compute_figures(campaign, cutoff, scope)
-        cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
-    return cached
+    """The charts and the completeness rows, kept in the cache until the next recorded change
+    (core.changelog.cached_until_change): a cached figure is never older than the records, and a
+    busy hour of writes simply recomputes."""
+    key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.region_id, scope.line, get_language()))
+    return cached_until_change(key, lambda: _compute_figures(campaign, cutoff, scope), DASHBOARD_CACHE_SECONDS,
+                               settings.REPORTS_DB_ALIAS)
 
 
 def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:

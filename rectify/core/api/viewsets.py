@@ -62,17 +62,14 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         # select_related is for pages (and for an app's own serializer).
         if self.config.select_related and self.config.serializer is not None:
             qs = qs.select_related(*self.config.select_related)
-        serializer_class = self.get_serializer_class()
-        m2m = _serialized_m2m(serializer_class, self.config.model)
+        # Many-to-many fields in the serializer are lists of ids: one query per row unless read
+        # together. The generic list serializer reads them itself, one query per field
+        # (core.builders.PkListsListSerializer); otherwise they are prefetched.
+        m2m = _serialized_m2m(self.get_serializer_class(), self.config.model)
         if self.config.serializer is None and self.action == "list":
-            # The generic list serializer reads the id lists itself, one query per field
-            # (core.builders.PkListsListSerializer); a prefetch would build an object per id.
             prefetch = [p for p in self.config.prefetch_related if p not in m2m]
-            m2m = []
         else:
-            prefetch = list(self.config.prefetch_related)
-        # Many-to-many fields in the serializer are lists of ids: one query per row unless prefetched.
-        prefetch += [name for name in m2m if name not in prefetch]
+            prefetch = list(dict.fromkeys([*self.config.prefetch_related, *m2m]))
         if prefetch:
             qs = qs.prefetch_related(*prefetch)
         return qs.order_by(*(self.config.ordering or ["-pk"]))
