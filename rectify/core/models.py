@@ -135,7 +135,7 @@ class ObjectChange(AppendOnlyModel):
     CREATE, UPDATE, DELETE = "create", "update", "delete"
     ACTIONS = [(CREATE, _("新增")), (UPDATE, _("修改")), (DELETE, _("删除"))]
 
-    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    time = models.DateTimeField(_("时间"), auto_now_add=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
         on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
@@ -157,10 +157,11 @@ class ObjectChange(AppendOnlyModel):
         verbose_name_plural = _("变更记录")
         ordering = ["-time", "-id"]
         # The change log is the table every write also writes, so it carries only the indexes its
-        # readers use: an object's history (content type, object, time), a request's changes, and
-        # time and user (their own columns). Single-column content type and object id indexes
-        # and PostgreSQL's LIKE twins would only slow every import down.
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"]),
+        # readers use: the list by time (core.checks), an object's history (content type, object,
+        # time), a request's changes, and the user (its own column). Single-column content type and
+        # object id indexes and PostgreSQL's LIKE twins would only slow every import down.
+        indexes = [models.Index(fields=["-time", "-id"]),
+                   models.Index(fields=["content_type", "object_id", "-time"]),
                    models.Index(fields=["request_id"], name="core_change_request")]
 
     def __str__(self) -> str:
@@ -178,7 +179,7 @@ class Event(AppendOnlyModel):
     SUCCESS, FAILURE = "success", "failure"
     OUTCOMES = [(SUCCESS, _("成功")), (FAILURE, _("失败"))]
 
-    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    time = models.DateTimeField(_("时间"), auto_now_add=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
         on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
@@ -202,7 +203,8 @@ class Event(AppendOnlyModel):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        indexes = [models.Index(fields=["-time", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["content_type", "object_id", "-time"])]
 
     def __str__(self) -> str:
         return f"{self.event} {self.object_repr}"

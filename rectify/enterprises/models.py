@@ -118,7 +118,8 @@ class ListEntry(BaseModel):
     class Meta:
         verbose_name = _("清单条目")
         verbose_name_plural = _("清单条目")
-        ordering = ["-listed_on"]
+        ordering = ["-listed_on", "-id"]
+        indexes = [models.Index(fields=["-listed_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="list_entry_unique")]
 
     def __str__(self) -> str:
@@ -167,6 +168,7 @@ class Letter(ScopedRecord):
         verbose_name = _("告诫函/承诺书")
         verbose_name_plural = _("告诫函与承诺书")
         ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["-date", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.enterprise}"

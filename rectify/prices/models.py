@@ -49,7 +49,7 @@ class PriceObservation(HandlerRegionMixin, ScopedRecord):
     stock_quantity = models.PositiveIntegerField(_("库存数量"), null=True, blank=True)
     normal_daily_sales = models.PositiveIntegerField(_("正常日均销量"), null=True, blank=True,
                                                      help_text=_("用于判断囤积：库存 ÷ 正常日均销量。"))
-    observed_on = models.DateField(_("采集日期"), db_index=True)
+    observed_on = models.DateField(_("采集日期"))
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
     notes = models.TextField(_("备注"), blank=True)
 
@@ -57,7 +57,8 @@ class PriceObservation(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("价格监测记录")
         verbose_name_plural = _("价格监测记录")
         ordering = ["-observed_on", "-id"]
-        indexes = [models.Index(fields=["category", "region", "observed_on"]),
+        indexes = [models.Index(fields=["-observed_on", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["category", "region", "observed_on"]),
                    models.Index(fields=["outlet_name", "product", "observed_on"])]
         constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="price_observation_price_nonneg")]
 
@@ -148,6 +149,7 @@ class PriceFlag(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("价格预警")
         verbose_name_plural = _("价格预警")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
         constraints = [models.UniqueConstraint(fields=["rule", "observation"], name="price_flag_once_per_rule")]
 
     def __str__(self) -> str:
@@ -184,6 +186,7 @@ class ServiceRequest(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("企业诉求")
         verbose_name_plural = _("企业诉求")
         ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["-received_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.CheckConstraint(condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
                                               name="service_request_answer_after_receipt")]
 
@@ -209,6 +212,7 @@ class CapacityOffer(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("产能供给")
         verbose_name_plural = _("产能供给")
         ordering = ["-available_from", "-id"]
+        indexes = [models.Index(fields=["-available_from", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.category} {self.quantity}{self.unit_of_measure}"
@@ -227,6 +231,7 @@ class CapacityRequest(ScopedRecord):
         verbose_name = _("产能需求")
         verbose_name_plural = _("产能需求")
         ordering = ["needed_by", "-id"]
+        indexes = [models.Index(fields=["needed_by", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"{self.requester} {self.category} {self.quantity}{self.unit_of_measure}"
@@ -244,6 +249,7 @@ class CapacityAllocation(ScopedRecord):
         verbose_name = _("产能调配")
         verbose_name_plural = _("产能调配")
         ordering = ["-allocated_on", "-id"]
+        indexes = [models.Index(fields=["-allocated_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="capacity_allocation_positive")]
 
     def __str__(self) -> str:
@@ -269,6 +275,7 @@ class GuidanceDocument(ScopedRecord):
         verbose_name = _("标准指导文件")
         verbose_name_plural = _("标准指导文件")
         ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.CheckConstraint(condition=Q(published=False) | Q(published_on__isnull=False),
                                               name="guidance_published_has_date")]
 
@@ -295,6 +302,7 @@ class Notice(ScopedRecord):
         verbose_name = _("公告")
         verbose_name_plural = _("公告与举报渠道")
         ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.CheckConstraint(condition=models.Q(published=False) | models.Q(published_on__isnull=False),
                                               name="notice_published_has_date")]
 

@@ -69,7 +69,7 @@ class Case(HandlerRegionMixin, ScopedRecord):
                                          on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.LEAD, db_index=True,
                               editable=False)
-    filed_on = models.DateField(_("立案日期"), null=True, blank=True, editable=False, db_index=True)
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True, editable=False)
     investigated_on = models.DateField(_("调查终结日期"), null=True, blank=True, editable=False)
     decided_on = models.DateField(_("处罚决定日期"), null=True, blank=True, editable=False, db_index=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True, editable=False)
@@ -107,7 +107,8 @@ class Case(HandlerRegionMixin, ScopedRecord):
                 | models.Q(decided_on__gte=models.F("filed_on")), name="case_decided_after_filed"),
         ]
         # a city's cases in list order (scope + date), and the decisions of a period by type
-        indexes = [models.Index(fields=["decided_on", "case_category"]),
+        indexes = [models.Index(fields=["-filed_on", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["decided_on", "case_category"]),
                    models.Index(fields=["region", "-filed_on", "-id"], name="enf_case_region_filed")]
 
     def __str__(self) -> str:
@@ -186,6 +187,7 @@ class Supervision(BaseModel):
         verbose_name = _("挂牌督办")
         verbose_name_plural = _("挂牌督办")
         ordering = ["deadline", "-id"]
+        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.checks)
         constraints = [models.CheckConstraint(condition=models.Q(deadline__gte=models.F("listed_on")),
                                               name="supervision_deadline_after_listing")]
 

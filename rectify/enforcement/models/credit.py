@@ -40,7 +40,8 @@ class CreditRecord(ScopedRecord):
         ordering = ["-recorded_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(case__isnull=False),
                                                name="credit_record_once_per_case")]
-        indexes = [models.Index(fields=["region", "-recorded_on", "-id"], name="enf_credit_region_recorded")]
+        indexes = [models.Index(fields=["-recorded_on", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["region", "-recorded_on", "-id"], name="enf_credit_region_recorded")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()} {self.decision_number}"
@@ -77,6 +78,7 @@ class JointPunishment(ScopedRecord):
         verbose_name = _("联合惩戒")
         verbose_name_plural = _("联合惩戒")
         ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["-decided_on", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"联合惩戒：{self.enterprise}（{self.decided_on:%Y-%m-%d}）"
@@ -95,6 +97,7 @@ class JointPunishmentAction(ScopedRecord):
         verbose_name = _("联合惩戒措施")
         verbose_name_plural = _("联合惩戒措施")
         ordering = ["punishment", "id"]
+        indexes = [models.Index(fields=["punishment", "id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_measure_display()}"
@@ -128,6 +131,7 @@ class Exposure(ScopedRecord):
         verbose_name = _("典型案例曝光")
         verbose_name_plural = _("典型案例曝光")
         ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return self.title

@@ -49,6 +49,7 @@ class Lead(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("线索")
         verbose_name_plural = _("线索")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"线索{self.pk or ''}：{self.description[:30]}"
@@ -92,6 +93,7 @@ class Transfer(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("移送记录")
         verbose_name_plural = _("移送记录")
         ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["-sent_at", "-id"])]  # the list's order (core.checks)
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(lead__isnull=False) & models.Q(case__isnull=True))

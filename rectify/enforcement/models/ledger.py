@@ -38,7 +38,7 @@ class Problem(HandlerRegionMixin, ScopedRecord):
                                    on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("问题描述"))
     requirement = models.TextField(_("整改要求"))
-    deadline = models.DateField(_("整改期限"), db_index=True)
+    deadline = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True,
                               editable=False)
     evidence = models.FileField(
@@ -52,6 +52,7 @@ class Problem(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("问题清单")
         verbose_name_plural = _("问题清单台账")
         ordering = ["deadline", "-id"]
+        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.checks)
 
     def __str__(self) -> str:
         return f"问题{self.pk or ''}：{self.description[:30]}"

@@ -59,8 +59,9 @@ class ExportCheck(ScopedRecord):
             models.UniqueConstraint(fields=["declaration_number", "category"], name="export_check_declaration_category"),
         ]
         indexes = [
+            models.Index(fields=["-checked_on", "-id"]),  # the list's order (core.checks)
             models.Index(fields=["category", "checked_on", "region"], name="fw_export_cat_date_region"),
-            models.Index(fields=["region", "checked_on"], name="fw_export_region_date"),
+            models.Index(fields=["region", "-checked_on", "-id"], name="fw_export_region_date"),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +100,7 @@ class Recall(ScopedRecord):
         ordering = ["-recalled_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="recall_quantity_positive")]
         indexes = [
+            models.Index(fields=["-recalled_on", "-id"]),  # the list's order (core.checks)
             models.Index(fields=["category", "recalled_on", "region"], name="fw_recall_cat_date_region"),
             models.Index(fields=["enterprise", "batch_number"], name="fw_recall_enterprise_batch"),
         ]

@@ -53,7 +53,8 @@ class Inspection(ScopedRecord):
             models.CheckConstraint(condition=Q(staff_dispatched__gte=2), name="inspection_staff_at_least_two"),
         ]
         indexes = [
-            models.Index(fields=["region", "date"], name="fw_insp_region_date"),
+            models.Index(fields=["-date", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["region", "-date", "-id"], name="fw_insp_region_date"),
             models.Index(fields=["line", "region", "date"], name="fw_insp_line_region_date"),
             models.Index(fields=["enterprise", "date"], name="fw_insp_enterprise_date"),
         ]
@@ -134,6 +135,7 @@ class Measure(BaseModel):
         verbose_name = _("处置措施")
         verbose_name_plural = _("处置措施")
         ordering = ["inspection", "date", "id"]
+        indexes = [models.Index(fields=["inspection", "date", "id"])]  # the list's order (core.checks)
         constraints = [
             models.CheckConstraint(condition=~Q(kind="order_rectify") | Q(deadline__isnull=False), name="measure_order_needs_deadline"),
             models.CheckConstraint(condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("date")), name="measure_deadline_after_date"),

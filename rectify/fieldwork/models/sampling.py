@@ -103,7 +103,8 @@ class Sample(ScopedRecord):
                                    name="sample_produced_before_sampled"),
         ]
         indexes = [
-            models.Index(fields=["region", "sampled_on"], name="fw_sample_region_date"),
+            models.Index(fields=["-sampled_on", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["region", "-sampled_on", "-id"], name="fw_sample_region_date"),
             models.Index(fields=["category", "sampled_on", "region"], name="fw_sample_cat_date_region"),
             models.Index(fields=["enterprise", "batch_number"], name="fw_sample_enterprise_batch"),
         ]

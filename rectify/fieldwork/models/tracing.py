@@ -37,9 +37,10 @@ class LedgerEntry(ScopedRecord):
             models.CheckConstraint(condition=Q(buyer__isnull=True) | ~Q(buyer=F("seller")), name="ledger_entry_not_to_self"),
         ]
         indexes = [
+            models.Index(fields=["-traded_on", "-id"]),  # the list's order (core.checks)
             # the recursive step of the trace: entries sold by a holder for the batch
             models.Index(fields=["batch_number", "seller", "buyer"], name="fw_ledger_batch_seller"),
-            models.Index(fields=["region", "traded_on"], name="fw_ledger_region_date"),
+            models.Index(fields=["region", "-traded_on", "-id"], name="fw_ledger_region_date"),
         ]
 
     def __str__(self) -> str:

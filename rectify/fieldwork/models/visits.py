@@ -40,7 +40,8 @@ class CovertVisit(ScopedRecord):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="covert_visit_dates"),
             models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""), name="covert_visit_response_text"),
         ]
-        indexes = [models.Index(fields=["region", "start_date"], name="fw_visit_region_date")]
+        indexes = [models.Index(fields=["-start_date", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["region", "-start_date", "-id"], name="fw_visit_region_date")]
 
     def __str__(self) -> str:
         return f"{self.visited_city} 明察暗访 {self.start_date:%Y-%m-%d}"

@@ -44,7 +44,8 @@ class CertificateCheck(ScopedRecord):
         verbose_name = _("证书报告核验")
         verbose_name_plural = _("证书报告核验")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="tgt_check_source")]
+        indexes = [models.Index(fields=["-created_at", "-id"]),  # the list's order (core.checks)
+                   models.Index(fields=["content_type", "object_id"], name="tgt_check_source")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"

@@ -32,6 +32,7 @@ class ConflictOfInterest(UnitPlacedMixin, ScopedRecord):
         verbose_name = _("利益冲突回避申报")
         verbose_name_plural = _("利益冲突回避申报")
         ordering = ["-declared_on", "-id"]
+        indexes = [models.Index(fields=["-declared_on", "-id"])]  # the list's order (core.checks)
         constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="conflict_officer_enterprise")]
 
     def __str__(self) -> str:
@@ -72,6 +73,7 @@ class Draw(UnitPlacedMixin, ScopedRecord):
         verbose_name = _("双随机抽取")
         verbose_name_plural = _("双随机抽取")
         ordering = ["-drawn_at", "-id"]
+        indexes = [models.Index(fields=["-drawn_at", "-id"])]  # the list's order (core.checks)
         constraints = [
             models.CheckConstraint(condition=Q(inspectors_per_target__gte=2), name="draw_two_inspectors"),
             models.CheckConstraint(condition=Q(flagged_percent__lte=100), name="draw_flagged_percent"),

@@ -92,6 +92,7 @@ class ExportFlag(ScopedRecord):
         verbose_name = _("出口名单预警")
         verbose_name_plural = _("出口名单预警")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
         constraints = [models.UniqueConstraint(fields=["export_check", "kind"], name="export_flag_once_per_kind")]
 
     def __str__(self) -> str:

@@ -36,6 +36,7 @@ class SamplingPlan(ScopedRecord):
         verbose_name = _("风险抽检计划")
         verbose_name_plural = _("风险抽检计划")
         ordering = ["-period_start", "-id"]
+        indexes = [models.Index(fields=["-period_start", "-id"])]  # the list's order (core.checks)
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="sampling_plan_period"),
             models.CheckConstraint(condition=Q(random_percent__lte=100), name="sampling_plan_random_percent"),

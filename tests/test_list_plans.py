@@ -1,0 +1,105 @@
+"""Indexes fit the lists' access paths (issue 8): the record lists' order comes from an index.
+
+1. The system check rectify.E001 (core/checks.py) finds, for every registered record list, an
+   index in the list's order; and it does report a list without one.
+2. On PostgreSQL, the query behind each such list page and API list — as the province office, a
+   city office and a county bureau send it, scope filter included — is planned without a sort
+   when sorting is priced out: the rows arrive in list order from an index, so the first page is
+   read without touching the rest (docs/performance.md). The small demo gives the lists rows (an
+   empty list sends no such query); a viewer who sees none of a model's rows is passed over."""
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from rectify.core.checks import (
+    check_list_ordering_indexes,
+    is_record_list,
+    ordering_index_errors,
+    served_by_index,
+)
+from rectify.core.registry import registry
+from rectify.core.scope import model_allows
+from rectify.core.testing import WorldTestCase
+from rectify.enforcement.models import Case
+from rectify.fieldwork.models import LedgerEntry
+
+VIEWERS = ("province_office", "province_samr", "customs_dl", "shenyang_office", "heping_samr", "sysadmin", "auditadmin")
+
+
+def test_every_record_list_has_an_index_in_its_order():
+    assert check_list_ordering_indexes() == []
+
+
+def test_served_by_index_reads_indexes_forwards_and_backwards():
+    assert served_by_index(Case, ["-filed_on", "-id"])
+    assert served_by_index(Case, ["filed_on", "id"])  # the same index read the other way
+    assert served_by_index(Case, ["-filed_on"])  # a prefix of an index
+    assert not served_by_index(Case, ["filed_on", "-id"])  # mixed directions: no index has them
+    assert not served_by_index(Case, ["-decided_on", "-id"])  # (decided_on, case_category) does not continue with id
+    assert served_by_index(LedgerEntry, ["-traded_on", "-id"])
+
+
+def test_a_list_without_an_index_in_its_order_is_reported():
+    config = SimpleNamespace(model=Case, ordering=["-decided_on", "-id"])
+    errors = ordering_index_errors([config])
+    assert [e.id for e in errors] == ["rectify.E001"]
+    assert "-decided_on" in errors[0].msg and "enforcement.Case" in errors[0].msg
+    # a list ordered by name (reference data) is not the check's business
+    assert ordering_index_errors([SimpleNamespace(model=Case, ordering=["title"])]) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+class ListPlanTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # rows to list: an empty page is answered without the ordered query whose plan is wanted
+        call_command("seed_demo", scale="small", stdout=io.StringIO())
+
+    def _list_queries(self, url: str, table: str) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return [q["sql"] for q in ctx.captured_queries
+                if re.search(rf'\bFROM "{table}"', q["sql"]) and " ORDER BY " in q["sql"] and " LIMIT " in q["sql"]]
+
+    def _plan(self, sql: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_sort = off")  # a sort still happens if nothing else can order the rows
+            try:
+                cursor.execute(f"EXPLAIN {sql}")
+                return "\n".join(row[0] for row in cursor.fetchall())
+            finally:
+                cursor.execute("RESET enable_sort")
+
+    def test_record_lists_read_their_first_page_in_index_order(self):
+        checked = 0
+        for config in registry:
+            model = config.model
+            if not is_record_list(config):
+                continue
+            urls = [reverse(config.url_name("list"))]
+            with contextlib.suppress(NoReverseMatch):
+                urls.append(reverse(f"api-{config.app_label}-{config.model_name}-list"))
+            for key in VIEWERS:
+                user = self.users[key]
+                if not model_allows(user, model, "view") or not model.objects.restrict(user, "view").exists():
+                    continue
+                self.client.force_login(user)
+                for url in urls:
+                    with self.subTest(model=model._meta.label, viewer=key, url=url):
+                        queries = self._list_queries(url, model._meta.db_table)
+                        self.assertTrue(queries, f"no ordered, limited query of {model._meta.db_table} for {url}")
+                        plan = self._plan(queries[0])
+                        self.assertNotIn("Sort", plan, f"{model._meta.label} list as {key} sorts:\n{plan}")
+                        checked += 1
+        self.assertGreater(checked, 50)
