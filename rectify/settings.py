@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rectify.core.middleware.CurrentUserMiddleware",
+    "rectify.core.middleware.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # issue 7: session limits, then the second factor, then a forced password change
     "rectify.accounts.middleware.SessionTimeoutMiddleware",

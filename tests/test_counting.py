@@ -1,13 +1,13 @@
-"""core/counting.py and the data version it keys on: a list's row count is reused only while no
-record has changed, never crosses users' scopes, and is never kept for tables whose writes are
-not change-logged."""
+"""core/counting.py and the data version it keys on: a list's row count and a filter's options are
+reused only while no record has changed, never cross users' scopes, and are never kept for tables
+whose writes are not change-logged. A page read reads the data version once."""
 from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rectify.core.changelog import data_version
-from rectify.core.counting import cached_count, count_key
+from rectify.core.changelog import cached_until_change, data_version, versions_read_once
+from rectify.core.counting import CHOICES_CACHE_ROWS, cached_choices, cached_count, count_key
 from rectify.core.models import ObjectChange
 from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Enterprise
@@ -23,6 +23,14 @@ def _enterprise(n: int, region: str = "210100") -> Enterprise:
 
 def _counts(queries) -> int:
     return sum('COUNT(*) AS "__count"' in q["sql"] for q in queries)
+
+
+def _version_reads(queries) -> int:
+    return sum("MAX(id)" in q["sql"] and "core_objectchange" in q["sql"] for q in queries)
+
+
+def _reads_of(table: str, queries) -> int:
+    return sum(f'FROM "{table}"' in q["sql"] for q in queries)
 
 
 class DataVersionTests(WorldTestCase):
@@ -51,6 +59,90 @@ class DataVersionTests(WorldTestCase):
         insert_copy(latest.id + 1)  # then the earlier one, below the latest id
         self.assertEqual(ObjectChange.objects.order_by("-id").values_list("id", flat=True).first(), latest.id + 2)
         self.assertNotEqual(while_pending, data_version())
+
+
+class VersionsReadOnceTests(WorldTestCase):
+    def test_read_once_within_the_block_and_again_after_a_logged_write(self):
+        with versions_read_once():
+            with CaptureQueriesContext(connection) as reads:
+                first = data_version()
+                self.assertEqual(data_version(), first)
+            self.assertEqual(_version_reads(reads.captured_queries), 1)
+            _enterprise(860)  # this process writes a change row: the version is read afresh
+            with CaptureQueriesContext(connection) as after:
+                moved = data_version()
+                self.assertEqual(data_version(), moved)
+            self.assertNotEqual(moved, first)
+            self.assertEqual(_version_reads(after.captured_queries), 1)
+        with CaptureQueriesContext(connection) as outside:
+            data_version()
+            data_version()
+        self.assertEqual(_version_reads(outside.captured_queries), 2)
+
+    def test_a_list_page_reads_the_version_once_a_write_every_time(self):
+        self.login("shenyang_office")
+        self.client.get("/enforcement/case/?region=2")
+        with CaptureQueriesContext(connection) as page:
+            self.assertEqual(self.client.get("/enforcement/case/?region=2").status_code, 200)
+        self.assertEqual(_version_reads(page.captured_queries), 1)
+
+
+class CachedUntilChangeTests(WorldTestCase):
+    def test_a_value_keep_refuses_is_returned_and_computed_again(self):
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return [len(calls)]
+
+        self.assertEqual(cached_until_change("t:refused", compute, 60, keep=lambda v: False), [1])
+        self.assertEqual(cached_until_change("t:refused", compute, 60, keep=lambda v: False), [2])
+        self.assertEqual(cached_until_change("t:kept", compute, 60), [3])
+        self.assertEqual(cached_until_change("t:kept", compute, 60), [3])
+
+
+class CachedChoicesTests(WorldTestCase):
+    def test_options_reused_until_a_record_changes(self):
+        qs = Region.objects.order_by("code")
+        expected = list(qs)
+        with CaptureQueriesContext(connection) as first:
+            self.assertEqual(cached_choices(qs.all()), expected)
+        self.assertEqual(_reads_of("organisations_region", first.captured_queries), 1)
+        with CaptureQueriesContext(connection) as again:
+            self.assertEqual(cached_choices(qs.all()), expected)
+        self.assertEqual(_reads_of("organisations_region", again.captured_queries), 0)
+        self.assertEqual([str(r) for r in cached_choices(qs.all())], [str(r) for r in expected])
+
+        region = Region.objects.get(code="210100")
+        region.name = "沈阳市（改）"
+        region.save()
+        self.assertIn("沈阳市（改）", [r.name for r in cached_choices(qs.all())])
+        # another order is another query, so another entry
+        self.assertEqual([r.code for r in cached_choices(qs.order_by("-code"))], [r.code for r in expected][::-1])
+
+    def test_large_and_unlogged_results_are_read_every_time(self):
+        for n in range(CHOICES_CACHE_ROWS + 1 - Enterprise.objects.count()):
+            _enterprise(2000 + n)
+        qs = Enterprise.objects.order_by("pk")
+        self.assertEqual(len(cached_choices(qs.all())), CHOICES_CACHE_ROWS + 1)
+        with CaptureQueriesContext(connection) as again:
+            cached_choices(qs.all())
+        self.assertEqual(_reads_of("enterprises_enterprise", again.captured_queries), 1)
+        with CaptureQueriesContext(connection) as unlogged:
+            cached_choices(RiskScore.objects.all())
+            cached_choices(RiskScore.objects.all())
+        self.assertEqual(_reads_of("targeting_riskscore", unlogged.captured_queries), 2)
+
+    def test_a_filter_select_shows_a_new_option_at_once(self):
+        from rectify.organisations.models import ProductCategory
+
+        self.login("province_office")
+        page = self.client.get("/enforcement/case/").content.decode()
+        self.assertNotIn("测试新类别", page)
+        category = ProductCategory.objects.order_by("order").first()
+        category.name = "测试新类别"
+        category.save()
+        self.assertIn("测试新类别", self.client.get("/enforcement/case/").content.decode())
 
 
 class CachedCountTests(WorldTestCase):

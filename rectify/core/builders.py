@@ -17,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from .counting import cached_choices
 from .models import ScopedRecord
 from .registry import ModelConfig
 from .scope import restrict, units_for
@@ -47,14 +48,15 @@ def restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
-    """A model choice field's options read with one plain query. Django's iterator() opens a
-    server-side cursor on PostgreSQL — DECLARE, FETCH and CLOSE, three round trips — which pays off
-    for large results, not for a select's few dozen regions or categories."""
+    """A model choice field's options read with one plain query, and kept until the records change
+    (core.counting.cached_choices). Django's iterator() opens a server-side cursor on PostgreSQL —
+    DECLARE, FETCH and CLOSE, three round trips — which pays off for large results, not for a
+    select's few dozen regions or categories."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        for obj in cached_choices(self.queryset.all()):
             yield self.choice(obj)
 
 

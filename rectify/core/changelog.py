@@ -62,6 +62,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def _row(model, action: str, pk: Any, repr_: str, before, after) -> ObjectChange:
+    _forget_versions()  # the row is about to be written
     actor = current_actor()
     return ObjectChange(
         user_id=actor.user_id, username=actor.username, request_id=actor.request_id, action=action,
@@ -151,6 +152,7 @@ def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *
     cProfile on a 10,000-row enterprise file), so the rows go to the table directly."""
     if not entries:
         return
+    _forget_versions()
     connection = connections[using]
     actor = current_actor()
     ct_id = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False).pk
@@ -229,6 +231,28 @@ def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]
 # How many of the latest change rows data_version() counts (see there).
 VERSION_WINDOW = 5000
 
+# Inside versions_read_once(): the data version already read, per database.
+_versions: ContextVar[dict[str, str] | None] = ContextVar("rectify_data_versions", default=None)
+
+
+@contextlib.contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within the block, data_version() reads each database's version once and then reuses it, until
+    this process writes a change row. A page that keeps several figures until the records change
+    (a list's count and its filter's choices, say) thus pays for one reading, not one per figure;
+    a write by another process during the block is seen from the next block (request) on."""
+    token = _versions.set({})
+    try:
+        yield
+    finally:
+        _versions.reset(token)
+
+
+def _forget_versions() -> None:
+    versions = _versions.get()
+    if versions:
+        versions.clear()
+
 
 def data_version(using: str = "default") -> str:
     """A token that moves whenever a change row becomes visible: every create, update and delete of
@@ -243,6 +267,9 @@ def data_version(using: str = "default") -> str:
     most VERSION_WINDOW of them", which PostgreSQL always answers from the primary key's index: a
     plain range condition was estimated from statistics and, with stale ones, answered by a scan
     of the whole table (130 ms on the benchmark database after its import runs)."""
+    versions = _versions.get()
+    if versions is not None and using in versions:
+        return versions[using]
     table = connections[using].ops.quote_name(ObjectChange._meta.db_table)
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 (a quoted model table name)
@@ -250,20 +277,25 @@ def data_version(using: str = "default") -> str:
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT id FROM {table} WHERE id > %s "  # noqa: S608
                        f"ORDER BY id DESC LIMIT %s) recent", [latest - VERSION_WINDOW, VERSION_WINDOW])
         recent = cursor.fetchone()[0]
-    return f"{latest}.{recent}"
+    version = f"{latest}.{recent}"
+    if versions is not None:
+        versions[using] = version
+    return version
 
 
-def cached_until_change(key: str, compute: Callable[[], Any], seconds: int, using: str = "default") -> Any:
+def cached_until_change(key: str, compute: Callable[[], Any], seconds: int, using: str = "default",
+                        keep: Callable[[Any], bool] | None = None) -> Any:
     """`compute()`, kept in the cache under `key` and the data version of `using`: reused while no
     recorded write has happened, recomputed after one. `seconds` only bounds how long an entry
-    nobody asks for again is kept."""
+    nobody asks for again is kept; a value `keep` refuses is returned but not kept."""
     from django.core.cache import cache
 
     versioned = f"{key}:{data_version(using)}"
     value = cache.get(versioned)
     if value is None:
         value = compute()
-        cache.set(versioned, value, seconds)
+        if keep is None or keep(value):
+            cache.set(versioned, value, seconds)
     return value
 
 

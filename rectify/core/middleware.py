@@ -65,3 +65,19 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DataVersionMiddleware:
+    """A page read (GET, HEAD) reads the change log's data version once, however many cached
+    figures it shows (core.changelog.versions_read_once). Writes read it afresh every time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .changelog import versions_read_once
+
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        with versions_read_once():
+            return self.get_response(request)
