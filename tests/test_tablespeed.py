@@ -116,6 +116,27 @@ class DirectCellTests(TestCase):
                     compared += 1
         self.assertGreater(compared, 200)
 
+    def test_boolean_and_linked_cells_equal_the_library_s_own(self):
+        from django_tables2.columns.booleancolumn import BooleanColumn
+
+        booleans = links = 0
+        for config, table in self._tables():
+            for row in table.rows:
+                for column in table.columns:
+                    value = row._get_and_render_with(column, lambda _column, value: value, None)  # the raw value
+                    kwargs = row._optional_cell_arguments(column, value)
+                    with self.subTest(model=config.model._meta.label, pk=row.record.pk, column=column.name):
+                        if isinstance(column.column, BooleanColumn) and value is not None:
+                            self.assertEqual(column.column.render(value, row.record, column),
+                                             tablespeed.STOCK["boolean_render"](column.column, value, row.record, column))
+                            booleans += 1
+                        if column.link:
+                            self.assertEqual(column.link("内容", **kwargs),
+                                             tablespeed.STOCK["link_call"](column.link, "内容", **kwargs))
+                            links += 1
+        self.assertGreater(booleans, 50)
+        self.assertGreater(links, 200)
+
     def test_the_case_list_reads_the_enterprise_name_only(self):
         request = RequestFactory().get("/")
         request.user = self.user
@@ -133,6 +154,30 @@ class DirectCellTests(TestCase):
             for row in table.rows:
                 with self.subTest(model=config.model._meta.label, pk=row.record.pk):
                     self.assertEqual(tag.render(Context({"row": row})), loop.render(Context({"row": row})))
+
+    def test_row_cells_tag_escapes_and_localises_as_the_template_loop_does(self):
+        import datetime
+        from decimal import Decimal
+
+        from django.utils.safestring import SafeString, mark_safe
+        from django.utils.translation import gettext_lazy
+
+        class Html:
+            def __html__(self):
+                return "<u>html</u>"
+
+            def __str__(self):
+                return "<u>str</u>"
+
+        row = ["<b>&\"'</b>", mark_safe("<i>safe</i>"), SafeString("<s>x</s>"), Html(), 1234567, Decimal("1234.50"),
+               datetime.date(2020, 5, 26), datetime.datetime(2020, 5, 26, 8, 30, tzinfo=datetime.UTC), None, True,
+               gettext_lazy("案件"), ""]
+        for autoescape in (True, False):
+            loop = Template("{% for cell in row %}<td>{{ cell }}</td>{% endfor %}")
+            tag = Template("{% load tablecells %}{% row_cells row %}")
+            with self.subTest(autoescape=autoescape):
+                self.assertEqual(tag.render(Context({"row": row}, autoescape=autoescape)),
+                                 loop.render(Context({"row": row}, autoescape=autoescape)))
 
     def test_a_failing_read_takes_the_stock_path(self):
         class CaseTable(tables.Table):

@@ -19,7 +19,14 @@ get_FOO_display(), and resolves the path twice. For a column showing a model's o
 usual case) that decision is remembered per accessor and model and the value read directly; any
 other column (dotted paths, methods, many-to-many, a failing read) takes the stock path. Cells
 are then written by the `row_cells` tag (templatetags/tablecells.py), exactly as `{{ cell }}`.
-The stock function stays in STOCK, for the tests that compare the two.
+
+5. A BooleanColumn works out for every cell whether the model field has choices and builds its
+`<span>` anew; a linked column (linkify=True) resolves its accessor and builds an attribute
+dictionary for every `<a href>`. For a model's own field without choices the span depends only
+on the value's truth, and the link target is the record's own URL, so both are written directly
+(about 2 and 1 ms of a 50-row case list, measured side by side in one process).
+
+The stock functions stay in STOCK, for the tests that compare the two.
 """
 from __future__ import annotations
 
@@ -44,6 +51,7 @@ def install() -> None:
     _register_date_columns()
     _count_through_cache()
     _direct_cells()
+    _fast_boolean_and_link_columns()
     original: Callable[[Any], tuple] = utils.signature
 
     def signature(fn: Any) -> tuple:
@@ -132,6 +140,48 @@ def _direct_cells() -> None:
 
     STOCK.setdefault("items", BoundRow.items)
     BoundRow.items = items
+
+
+def _own_field(accessor: str, model: type[models.Model]) -> models.Field | None:
+    """The model's own concrete, non-relational field an accessor names, or None."""
+    plan = _cell_plan(accessor, model)
+    if plan is None:
+        return None
+    field = model._meta.get_field(accessor)
+    return None if field.is_relation else field
+
+
+def _fast_boolean_and_link_columns() -> None:
+    from django.utils.html import format_html
+    from django_tables2.columns.base import LinkTransform
+    from django_tables2.columns.booleancolumn import BooleanColumn
+
+    stock_render = STOCK.setdefault("boolean_render", BooleanColumn.render)
+    stock_link = STOCK.setdefault("link_call", LinkTransform.__call__)
+    spans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def render(self: BooleanColumn, value: Any, record: Any, bound_column: Any) -> Any:
+        field = _own_field(bound_column.accessor, type(record)) if isinstance(record, models.Model) else None
+        if field is None or field.choices:
+            return stock_render(self, value, record, bound_column)
+        truth = bool(value)
+        known = spans.setdefault(self, {})
+        if truth not in known:
+            known[truth] = stock_render(self, value, record, bound_column)
+        return known[truth]
+
+    def link(self: LinkTransform, content: Any, **kwargs: Any) -> Any:
+        record, bound_column = kwargs.get("record"), kwargs.get("bound_column")
+        if (self.url is not None or self.reverse_args or self.attrs or bound_column is None
+                or not isinstance(record, models.Model) or not hasattr(record, "get_absolute_url")
+                or _own_field(self.accessor if self.accessor is not None else bound_column.name, type(record)) is None):
+            return stock_link(self, content, **kwargs)
+        # the accessor names a plain value (text, number, date), which has no URL: the record's
+        href = record.get_absolute_url()
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+
+    BooleanColumn.render = render
+    LinkTransform.__call__ = link
 
 
 def _count_through_cache() -> None:
