@@ -3,7 +3,7 @@ figure of issue 8 against a baseline from the same run and write them to docs/pe
 
     rectify bench                      # everything; seeds only when the database lacks the data set
     rectify bench --reseed             # drop the bench database's tables, migrate, seed again
-    rectify bench --only a,d --runs 7  # some figures
+    rectify bench --only a,d --runs 7  # some figures, printed only (--write to write them anyway)
 
 The measuring code is in rectify/bench/."""
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import connection
 
 ENOUGH = {"enterprises.Enterprise": 100_000, "fieldwork.LedgerEntry": 1_000_000, "enforcement.Case": 100_000}
 ROOT = Path(__file__).resolve().parents[4]
+ALL_FIGURES = ("a", "b", "c", "d", "e")
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--reseed", action="store_true", help="drop and rebuild the data set")
         parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is printed)")
-        parser.add_argument("--only", default="a,b,c,d,e", help="which figures: a,b,c,d,e")
+        parser.add_argument("--only", default=",".join(ALL_FIGURES), help="which figures: a,b,c,d,e")
         parser.add_argument("--threads", type=int, default=4, help="concurrent clients of the load generator")
         parser.add_argument("--requests", type=int, default=400, help="requests per page under load (bounded)")
         parser.add_argument("--rounds", type=int, default=4,
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true",
                             help="measure whatever the database holds (a smoke test of the bench itself)")
         parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+        parser.add_argument("--write", action="store_true",
+                            help="write docs/performance.md after an --only run too (it then holds only those figures)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -117,7 +120,12 @@ class Command(BaseCommand):
             notes.append(f"(b) django-import-export was measured on a {out['die_rows']:,}-row slice of the same file "
                          f"(at ~{die_rate:,.0f} rows/s the full file would take ~{out['rows'] / die_rate / 60:.0f} min a run); "
                          "both tools' runs are rolled back at the end so every run writes the same rows.")
-        if not options["no_write"]:
+        partial = only != set(ALL_FIGURES)
+        if partial and not options["write"] and not options["no_write"]:
+            # the file's table would lose every figure not measured now
+            self.stdout.write(f"partial run (--only {options['only']}): docs/performance.md left alone; "
+                              "--write writes these figures alone")
+        elif not options["no_write"]:
             path = ROOT / "docs" / "performance.md"
             report.write(path, report.render(machine=info, data=data, seed=seed, figures=results, plans=plans,
                                              notes=notes, runs=runs))
