@@ -83,6 +83,27 @@ class DateColumnTests(SimpleTestCase):
         self.assertEqual(cell, Template('{{ v|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"v": moment})))
         self.assertIn(timezone.localtime(moment).strftime("%H:%M"), cell)
 
+    def test_a_remembered_date_follows_the_language(self):
+        from django.utils import translation
+
+        class CaseTable(tables.Table):
+            filed_long = tables.DateColumn(accessor="filed_on", short=False)
+
+            class Meta:
+                model = Case
+                fields = ["filed_on"]
+
+        day = datetime.date(2020, 5, 21)
+        cells = {}
+        for language in ("zh-hans", "en", "zh-hans", "en"):
+            with translation.override(language):
+                row = CaseTable([Case(filed_on=day)]).rows[0]
+                for name, fmt in (("filed_on", "SHORT_DATE_FORMAT"), ("filed_long", "DATE_FORMAT")):
+                    expected = Template(f'{{{{ v|date:"{fmt}" }}}}').render(Context({"v": day}))
+                    self.assertEqual(row.get_cell(name), expected, (language, name))
+                    cells[(language, name)] = expected
+        self.assertNotEqual(cells[("zh-hans", "filed_long")], cells[("en", "filed_long")])
+
 
 class DirectCellTests(TestCase):
     """The direct cell path and the `row_cells` tag against the stock library, over every

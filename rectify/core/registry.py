@@ -20,20 +20,32 @@ _PROBE_PK = 987654321987
 _url_parts: dict[tuple, tuple[str, str] | None] = {}
 
 
+def pk_url_parts(name: str) -> tuple[str, str] | None:
+    """What comes before and after the pk in reverse(name, kwargs={"pk": ...}) under the current
+    script prefix and URLconf, reversed once per name, prefix and URLconf; None if the pk does
+    not stand alone in it."""
+    key = (name, get_script_prefix(), get_urlconf())
+    try:
+        return _url_parts[key]
+    except KeyError:
+        head, found, tail = reverse(name, kwargs={"pk": _PROBE_PK}).partition(str(_PROBE_PK))
+        parts = _url_parts[key] = (head, tail) if found and str(_PROBE_PK) not in tail else None
+        return parts
+
+
+def fill_pk(parts: tuple[str, str] | None, name: str, pk: Any) -> str:
+    """reverse(name, kwargs={"pk": pk}), from pk_url_parts(name) for an integer pk."""
+    if parts is None or type(pk) is not int or pk < 0:
+        return reverse(name, kwargs={"pk": pk})
+    return f"{parts[0]}{pk}{parts[1]}"
+
+
 def _pk_url(name: str, pk: Any) -> str:
     """reverse(name, kwargs={"pk": pk}) for an integer pk, by filling the pk into the URL reversed
     once per name, prefix and URLconf (a list page links every row: 50 reverses, ~3.6 ms)."""
     if type(pk) is not int or pk < 0:
         return reverse(name, kwargs={"pk": pk})
-    key = (name, get_script_prefix(), get_urlconf())
-    try:
-        parts = _url_parts[key]
-    except KeyError:
-        head, found, tail = reverse(name, kwargs={"pk": _PROBE_PK}).partition(str(_PROBE_PK))
-        parts = _url_parts[key] = (head, tail) if found and str(_PROBE_PK) not in tail else None
-    if parts is None:
-        return reverse(name, kwargs={"pk": pk})
-    return f"{parts[0]}{pk}{parts[1]}"
+    return fill_pk(pk_url_parts(name), name, pk)
 
 
 @dataclass(eq=False)
