@@ -118,6 +118,30 @@ class APIReadingTests(TestCase):
         self.assertLess(city.count(), province.count())
         self.assertFalse(city.exclude(region__code="210100").exists())
 
+    def test_copies_leave_the_prototype_alone(self):
+        request = APIRequestFactory().get("/api/")
+        request.user = make_world_user("shenyang_samr")
+        narrowed = 0
+        for config, serializer_class in _scoped_serializers():
+            serializer_class(context=self._context()).fields  # builds the prototype  # noqa: B018
+            prototype = serializer_class.__dict__["_prototype_fields"]
+
+            def state(fields: dict) -> dict:
+                return {name: (field.field_name, field.parent,
+                               getattr(getattr(field, "child_relation", field), "queryset", None))
+                        for name, field in fields.items()}
+
+            before = state(prototype)
+            copied = serializer_class(context={"request": request}).fields
+            after, mine = state(prototype), state(copied)
+            for name in prototype:
+                with self.subTest(model=config.model._meta.label, field=name):
+                    self.assertEqual(after[name][:2], (None, None))  # never bound
+                    self.assertIs(after[name][2], before[name][2])  # its queryset never narrowed
+                    self.assertIsNot(copied[name], prototype[name])
+                    narrowed += mine[name][2] is not None and mine[name][2] is not before[name][2]
+        self.assertGreater(narrowed, 20)  # the city user's copies were narrowed; the prototypes were not
+
     def test_record_urls_equal_reverse(self):
         for config in registry:
             obj = config.model._base_manager.order_by("-pk").first()
