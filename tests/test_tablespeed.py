@@ -176,6 +176,27 @@ class DirectCellTests(TestCase):
                 with self.subTest(model=config.model._meta.label, pk=row.record.pk):
                     self.assertEqual(tag.render(Context({"row": row})), loop.render(Context({"row": row})))
 
+    def test_table_rows_tag_writes_each_row_as_the_row_loop_did(self):
+        loop = Template("{% load tablecells %}{% for row in table.paginated_rows %}<tr>{% row_cells row %}</tr>\n"
+                        "{% endfor %}")
+        tag = Template("{% load tablecells %}{% table_rows table %}\n")
+        compared = 0
+        for config, table in self._tables():
+            table.paginate(per_page=10)
+            if not table.paginated_rows:  # no demo rows: the empty text has its own test
+                continue
+            with self.subTest(model=config.model._meta.label):
+                self.assertEqual(tag.render(Context({"table": table})), loop.render(Context({"table": table})))
+                compared += len(table.paginated_rows)
+        self.assertGreater(compared, 200)
+
+    def test_an_empty_table_shows_its_empty_text_across_all_columns(self):
+        table = table_for(registry.get(Case))(Case.objects.none(), empty_text="没有<记录>")
+        html = Template("{% load tablecells %}{% table_rows table %}").render(Context({"table": table}))
+        self.assertEqual(html, f'<tr><td colspan="{len(table.columns)}">没有&lt;记录&gt;</td></tr>')
+        page = table.as_html(RequestFactory().get("/"))  # the project's table template
+        self.assertIn(html, page)
+
     def test_row_cells_tag_escapes_and_localises_as_the_template_loop_does(self):
         import datetime
         from decimal import Decimal

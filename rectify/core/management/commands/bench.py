@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", default=",".join(ALL_FIGURES), help="which figures: a,b,c,d,e")
         parser.add_argument("--threads", type=int, default=4, help="concurrent clients of the load generator")
         parser.add_argument("--requests", type=int, default=400, help="requests per page under load (bounded)")
-        parser.add_argument("--rounds", type=int, default=4,
+        parser.add_argument("--rounds", type=int, default=10,
                             help="blocks in which the pages and their baselines take turns under load")
         parser.add_argument("--seconds", type=float, default=60, help="time limit per page under load")
         parser.add_argument("--port", type=int, default=8765)
