@@ -3,7 +3,8 @@
 1. The system check rectify.E001 (core/checks.py) finds, for every registered record list, an
    index in the list's order; and it does report a list without one.
 2. On PostgreSQL, the query behind each such list page and API list — as the province office, a
-   city office and a county bureau send it, scope filter included — is planned without a sort
+   province department, customs, a city office, a county bureau and the system and audit
+   administrators send it, scope filter included — is planned without a sort
    when sorting is priced out: the rows arrive in list order from an index, so the first page is
    read without touching the rest (docs/performance.md). The small demo gives the lists rows (an
    empty list sends no such query); a viewer who sees none of a model's rows is passed over."""
