@@ -48,6 +48,6 @@ class LockoutBackend(ModelBackend):
         if not self.user_can_authenticate(user):
             return None
         # A locked account keeps no session either (the lock may come from a failed TOTP step).
-        if user is not None and user.is_locked:
+        if user.is_locked:
             return None
         return user

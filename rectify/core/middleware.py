@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from .changelog import versions_read_once
 from .current import Actor, reset_actor, set_actor
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -75,8 +76,6 @@ class DataVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .changelog import versions_read_once
-
         if request.method not in {"GET", "HEAD"}:
             return self.get_response(request)
         with versions_read_once():

@@ -18,7 +18,7 @@ core.counting.cached_count, which reuses it until the records change.
 get_FOO_display(), and resolves the path twice. For a column showing a model's own field (the
 usual case) that decision is remembered per accessor and model and the value read directly; any
 other column (dotted paths, methods, many-to-many, a failing read) takes the stock path. Cells
-are then written by the `row_cells` tag (templatetags/tablecells.py), exactly as `{{ cell }}`.
+are then written by the `table_rows` tag (templatetags/tablecells.py), exactly as `{{ cell }}`.
 
 5. A BooleanColumn works out for every cell whether the model field has choices and builds its
 `<span>` anew; a linked column (linkify=True) resolves its accessor and builds an attribute
