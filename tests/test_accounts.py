@@ -10,6 +10,7 @@ class UserTests(ModelScopeTests):
     model = User
     visible_to = ("sysadmin", "secadmin")
     hidden_from = ()
+    history_hidden_from = ("sysadmin", "secadmin")  # the audit administrator's (三员分立)
     writer = "sysadmin"
     deleter = None
     no_permission_user = "shenyang_samr"

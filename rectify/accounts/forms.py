@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
 
 from .models import Role, User
-from .services import validate_role_combination
+from .services import ensure_may_set_roles, validate_role_combination
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -70,5 +70,16 @@ class UserForm(ScopedModelForm):
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]
-        validate_role_combination({r.code for r in roles})
+        codes = {r.code for r in roles}
+        # The services refuse both (PermissionDenied, ValidationError); here they become messages
+        # on the field rather than a 403 or, for the service's {"roles": ...} error, a 500.
+        if codes != (self.instance.role_codes if self.instance.pk else set()):
+            try:
+                ensure_may_set_roles(user=self.instance, actor=self.user)
+            except PermissionDenied as exc:
+                raise ValidationError(str(exc), code="permission") from None
+        try:
+            validate_role_combination(codes)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
         return roles

@@ -27,6 +27,7 @@ ROLE_NAMES = {
 SEPARATED_ADMIN_ROLES = frozenset({SYS_ADMIN, SEC_ADMIN, AUDIT_ADMIN})
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACCOUNT_LOG = "account_log"
 # Workflow actions checked by services: review (submit/accept reports), manage (merge, publish, 督办).
 REVIEW, MANAGE = "review", "manage"
 
@@ -57,6 +58,12 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
     "audit": {
         AUDIT_ADMIN: frozenset({VIEW}),
         AUDITOR: frozenset({VIEW}),
+    },
+    # 三员分立: the accounts' own history (changes, roles, logins, locks) is read by the audit
+    # administrator alone — not by the administrators whose work it records, nor by the business
+    # auditor, who reviews business records (models opt in with `log_area`, core/auditlog.py).
+    ACCOUNT_LOG: {
+        AUDIT_ADMIN: frozenset({VIEW}),
     },
 }
 

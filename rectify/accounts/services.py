@@ -21,10 +21,21 @@ def validate_role_combination(codes: set[str]) -> None:
         raise ValidationError({"roles": _("管理员账号不能同时担任业务角色。")})
 
 
+def ensure_may_set_roles(*, user: User, actor) -> None:
+    """三员分立: roles are granted by the security administrator alone, and nobody changes their
+    own — else an administrator could make itself the auditor of its own work. `actor` None is
+    the system itself (migrations, commands, the demo seed)."""
+    if actor is None:
+        return
+    if user.pk is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("不能修改自己的角色。"))
+    if not area_allows(actor, "accounts", "manage"):
+        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+
+
 @transaction.atomic
 def user_set_roles(*, user: User, role_codes: set[str], actor) -> User:
-    if actor is not None and not area_allows(actor, "accounts", "manage"):
-        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+    ensure_may_set_roles(user=user, actor=actor)
     validate_role_combination(set(role_codes))
     before = sorted(user.role_codes)
     user.roles.set(Role.objects.filter(code__in=role_codes))

@@ -124,6 +124,15 @@ class AppendOnlyModel(RegistryURLMixin, models.Model):
 
 
 class AppendOnlyQuerySet(RestrictMixin, models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """The log rows `user` may `action`, less the histories kept to an area the user lacks
+        (the accounts' for the business auditor: core/auditlog.py)."""
+        from .auditlog import closed_log_q
+
+        qs = super().restrict(user, action)
+        closed = closed_log_q(user, self.model)
+        return qs.exclude(closed) if closed is not None else qs
+
     def update(self, **kwargs: Any) -> int:
         raise ValidationError(_("日志记录不可修改。"))
 

@@ -135,6 +135,7 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     if not area_allows(actor, "records", "review"):
         raise PermissionDenied(_("只有审核员或办公室管理员可以报送。"))
     report = _lock(report, actor)
+    ensure_own_report(actor, report)
     if report.status not in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
         raise ValidationError(_("该报告当前状态为“%(s)s”，不能报送。") % {"s": report.get_status_display()})
     if report.status == WeeklyReport.Status.RETURNED and not correction_reason.strip():
@@ -169,6 +170,14 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     record_event("report.submit", report, user=actor, detail={"version": number, "late": report.is_late, "mode": version.mode})
     ensure_in_scope(report, actor)
     return version
+
+
+def ensure_own_report(actor, report: WeeklyReport) -> None:
+    """A report is submitted by its own unit only: the province (or any unit above) that sees it
+    reviews it, and would otherwise accept figures it had submitted itself."""
+    if getattr(actor, "unit_id", None) != report.unit_id:
+        raise PermissionDenied(_("报告只能由报告单位（%(unit)s）自行报送；上级单位只能接收或退回。")
+                               % {"unit": report.unit.name})
 
 
 def receiver_may_review(actor, report: WeeklyReport) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from rectify.core.builders import table_for
@@ -150,6 +151,9 @@ def report_action(request, pk: int):
     except (ValidationError, official.OfficialFileError) as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except PermissionDenied as exc:
+        # The user sees the report (else 404 above): say on it why this step is not theirs.
+        messages.error(request, str(exc) or _("您没有此操作的权限。"))
     except Exception as exc:  # noqa: BLE001 — an unreadable upload must not become a 500
         from rectify.core.importing import ImportFileError
 
@@ -197,6 +201,7 @@ def report_context(request, report: WeeklyReport) -> dict:
         "drill_params": services.report_scope(report).as_params(),
         "narrative_fields": official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS,
         "can_submit": area_allows(user, "records", "review") and report.status in ("open", "returned")
+        and user.unit_id == report.unit_id  # the report's own unit only (services.ensure_own_report)
         and WeeklyReport.objects.restrict(user, "change").filter(pk=report.pk).exists(),
         "can_review": report.status == "submitted" and services.receiver_may_review(user, report),
     }
