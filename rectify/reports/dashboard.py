@@ -70,7 +70,7 @@ def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, li
     """The charts and the completeness rows, kept in the cache until the next recorded change
     (core.changelog.cached_until_change): a cached figure is never older than the records, and a
     busy hour of writes simply recomputes."""
-    key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.region_id, scope.line, get_language()))
+    key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.cache_key(), get_language()))
     return cached_until_change(key, lambda: _compute_figures(campaign, cutoff, scope), DASHBOARD_CACHE_SECONDS,
                                settings.REPORTS_DB_ALIAS)
 

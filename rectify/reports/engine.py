@@ -6,7 +6,7 @@ number of columns. Ratios are computed from the sums of their parts, never avera
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,16 +26,25 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Whose figures: a city (region), a line of work (department), both, or the whole province."""
+    """Whose figures: a city (region), a county, a line of work (department), or the whole province
+    — always within the rows `viewer` may list.
+
+    `viewer` is the user the figures are shown to: every query of the engine narrows its rows with
+    `restrict(viewer, "view")` (core/scope.py), so a page never shows a figure computed from a row
+    its reader could not list. Only the system's own computations leave it empty: a unit's weekly
+    report (frozen for that unit, shown to others under `selectors.covers`), the command line."""
 
     region_id: int | None = None
     line: str | None = None
+    county_id: int | None = None
+    viewer: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def for_unit(cls, unit) -> ReportScope:
         region_id = None if unit.is_provincial else unit.city.pk
         line = None if unit.is_office else unit.department.line
-        return cls(region_id=region_id, line=line)
+        county_id = unit.region_id if unit.county is not None else None
+        return cls(region_id=region_id, line=line, county_id=county_id)
 
     def as_params(self) -> dict[str, str]:
         params = {}
@@ -45,9 +54,35 @@ class ReportScope:
             params["line"] = self.line
         return params
 
+    def cache_key(self) -> str:
+        """Names these figures in a cache: the viewer's rows follow from their unit (region, line,
+        transfers received) and their roles (which models they may view)."""
+        viewer = ""
+        if self.viewer is not None:
+            viewer = f"{self.viewer.unit_id}/{','.join(sorted(self.viewer.role_codes))}"
+        return f"{self.region_id}:{self.line}:{self.county_id}:{viewer}"
+
 
 def source_model(indicator: Indicator):
     return apps.get_model(indicator.source)
+
+
+def _county_field(model) -> str | None:
+    spec = getattr(model, "scope", None)
+    return spec.county if spec is not None else None
+
+
+def _in_scope(qs: QuerySet, scope: ReportScope, region_field: str, line_field: str) -> QuerySet:
+    """The rows `scope` asks for, as filters of the query itself (the engine groups in SQL)."""
+    if scope.region_id:
+        qs = qs.filter(**{region_field: scope.region_id})
+    if scope.county_id and _county_field(qs.model):
+        qs = qs.filter(**{_county_field(qs.model): scope.county_id})
+    if scope.line:
+        qs = qs.filter(**{line_field: scope.line})
+    if scope.viewer is not None:
+        qs = qs.restrict(scope.viewer, "view")
+    return qs
 
 
 def base_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, campaign: Campaign) -> QuerySet:
@@ -55,11 +90,7 @@ def base_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, campaign:
     qs = model._default_manager.using(settings.REPORTS_DB_ALIAS).all()
     if indicator.date_field:
         qs = qs.filter(**{f"{indicator.date_field}__gte": campaign.start, f"{indicator.date_field}__lte": cutoff})
-    if scope.region_id:
-        qs = qs.filter(**{indicator.region_field: scope.region_id})
-    if scope.line:
-        qs = qs.filter(**{indicator.line_field: scope.line})
-    return qs
+    return _in_scope(qs, scope, indicator.region_field, indicator.line_field)
 
 
 def _sum_expression(spec: str):
@@ -141,11 +172,8 @@ def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None,
     values: dict[tuple, Decimal] = {}
     latest = max(points)
     for (source, category_field, region_field, line_field), members in groups.items():
-        qs = apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all()
-        if scope.region_id:
-            qs = qs.filter(**{region_field: scope.region_id})
-        if scope.line:
-            qs = qs.filter(**{line_field: scope.line})
+        qs = _in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
+                       region_field, line_field)
         where = Q()
         for date_field in {m.date_field for m in members}:
             if not date_field:
@@ -332,14 +360,17 @@ def compute_tables_for(layouts: list[TableLayout], *, scope: ReportScope, cutoff
             for layout, columns, _inds in prepared}
 
 
-def compute_tables_by_region(layouts: list[TableLayout], *, region_ids: list[int], cutoff) -> dict[int, dict[str, ComputedTable]]:
-    """Every city's tables from one grouped pass per source (GROUP BY category, region)."""
+def compute_tables_by_region(layouts: list[TableLayout], *, region_ids: list[int], cutoff,
+                             scope: ReportScope | None = None) -> dict[int, dict[str, ComputedTable]]:
+    """Every city's tables from one grouped pass per source (GROUP BY category, region), within
+    `scope` (its viewer's rows, its line)."""
     if not layouts:
         return {}
     campaign = layouts[0].campaign
     prepared = [(layout, *layout_indicators(layout)) for layout in layouts]
     indicators = {pk: ind for _l, _c, inds in prepared for pk, ind in inds.items()}
-    raw = compute_raw(list(indicators.values()), scope=ReportScope(), cutoff=cutoff, campaign=campaign, by_region=True)
+    raw = compute_raw(list(indicators.values()), scope=scope or ReportScope(), cutoff=cutoff, campaign=campaign,
+                      by_region=True)
     categories = list(campaign.categories.order_by("order"))
     return {
         region_id: {layout.code: build_table(layout, columns, categories,
@@ -354,13 +385,13 @@ def compute_table(layout: TableLayout, *, scope: ReportScope, cutoff) -> Compute
 
 
 def drill_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, category_id: int, user) -> QuerySet:
-    """The records behind one cell, narrowed by the viewer's own scope."""
+    """The records behind one cell: the cell's own rows, which are always the viewer's."""
     campaign = indicator.campaign
-    qs = base_queryset(indicator, scope=scope, cutoff=cutoff, campaign=campaign)
+    qs = base_queryset(indicator, scope=replace(scope, viewer=user), cutoff=cutoff, campaign=campaign)
     qs = qs.filter(**{indicator.category_field: category_id})
     if indicator.filters:
         qs = qs.filter(**indicator.filters)
-    return qs.restrict(user, "view").distinct()
+    return qs.distinct()
 
 
 def province_region() -> Region:

@@ -5,6 +5,7 @@ from rectify.core.registry import ModelConfig, registry
 from rectify.core.scope import area_allows
 
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
+from .serializers import ReportVersionSerializer
 
 
 def _report_context(request, obj):
@@ -25,7 +26,8 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=ReportVersion, menu="", list_columns=["report", "number", "mode", "submitted_at", "filled_by"],
     filter_fields=["mode"], search_fields=["report__unit__name", "filled_by"],
-    allow_add=False, allow_edit=False, allow_delete=False, select_related=["report__unit"],
+    allow_add=False, allow_edit=False, allow_delete=False,
+    select_related=["report__unit__region", "report__unit__department"], serializer=ReportVersionSerializer,
     detail_fields=["report", "number", "mode", "filled_by", "phone", "submitted_at", "submitted_by", "correction_reason",
                    "integrity_code"],
 ))

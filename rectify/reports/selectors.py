@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
 
 from .engine import ReportScope
@@ -25,7 +26,8 @@ def parse_cutoff(value: str | None, campaign: Campaign) -> datetime.date:
 
 
 def allowed_scope(user, region_id: str | None, line: str | None) -> ReportScope:
-    """The scope asked for, narrowed to what the user may see (a city never sees another's)."""
+    """The scope asked for, narrowed to what the user may see (a city never sees another's); the
+    user is its viewer, so the figures count only rows the user may list."""
     unit = user.unit
     if unit is None:
         raise PermissionDenied
@@ -35,16 +37,50 @@ def allowed_scope(user, region_id: str | None, line: str | None) -> ReportScope:
     if own.region_id is not None:
         if region not in (None, own.region_id) and region not in unit.covered_city_ids():
             raise PermissionDenied
-        region = region or own.region_id
+        if region is None and len(unit.covered_city_ids()) == 1:
+            region = own.region_id
+        # A unit covering several cities (a customs district) sees all of them unless it picks
+        # one: the viewer's rows are the bound.
     if own.line is not None:
         if line not in (None, own.line):
             raise PermissionDenied
+        # A department's figures are its line's: a record another line transferred to it (which it
+        # may list) stays counted by its own line, as 附件2 counts a case sent to the police as the
+        # sender's 移送公安 — the lines then add up to the province without counting a case twice.
         line = own.line
-    return ReportScope(region_id=region, line=line)
+    return ReportScope(region_id=region, line=line, county_id=own.county_id, viewer=user)
+
+
+def covers(user, scope: ReportScope) -> bool:
+    """May `user` list every row counted in `scope`? Only then may they read figures computed over
+    it without them (a unit's submitted report is frozen: it cannot be recomputed within their
+    view). This mirrors core/scope.py's region and line rules for the unit."""
+    unit = getattr(user, "unit", None)
+    if unit is None or not area_allows(user, "records", "view"):
+        return False
+    if unit.is_provincial_office:
+        return True
+    if not unit.is_office and scope.line != unit.department.line:
+        return False
+    if unit.is_provincial:
+        return True
+    if unit.county is not None:
+        return scope.county_id == unit.region_id
+    return scope.region_id is not None and scope.region_id in unit.covered_city_ids()
 
 
 def scope_label(scope: ReportScope) -> str:
-    parts = [Region.objects.get(pk=scope.region_id).name if scope.region_id else "辽宁省（全省）"]
+    unit = getattr(scope.viewer, "unit", None)
+    if scope.county_id:
+        county = Region.objects.select_related("parent").get(pk=scope.county_id)
+        place = f"{county.parent.name}{county.name}"
+    elif scope.region_id:
+        place = Region.objects.get(pk=scope.region_id).name
+    elif unit is not None and not unit.is_provincial:
+        place = f"{unit.name}辖区"
+    else:
+        place = "辽宁省（全省）"
+    parts = [place]
     if scope.line:
         parts.append(str(Line(scope.line).label))
     return " · ".join(parts)

@@ -23,7 +23,7 @@ from rectify.organisations.models import Campaign, Line, Region
 from . import official, services
 from .engine import ReportScope, compute_tables_by_region, drill_queryset, source_model
 from .models import Indicator, ReportVersion, WeeklyReport
-from .selectors import allowed_scope, parse_cutoff, scope_label
+from .selectors import allowed_scope, covers, parse_cutoff, scope_label
 
 
 def _campaign() -> Campaign:
@@ -186,7 +186,23 @@ def manual_tables_from(post, report: WeeklyReport) -> dict[str, dict]:
     return tables
 
 
+FIGURES_HIDDEN = ("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），不予显示或下载；"
+                  "本单位范围内的数字请见“统计表（实时）”。")
+
+
+def figures_visible(user, report: WeeklyReport) -> bool:
+    """A report's figures (snapshots, live preview, files, narrative) are shown only to users who
+    may list every row they count: a department or county user who can see a city office's report
+    learns its status, not the city's figures of every line."""
+    return covers(user, services.report_scope(report))
+
+
 def report_context(request, report: WeeklyReport) -> dict:
+    user = request.user
+    if not figures_visible(user, report):
+        return {"figures_hidden": FIGURES_HIDDEN % {"unit": report.unit.name}, "versions": list(report.versions.order_by("-number")),
+                "narrative_fields": [], "can_submit": False,
+                "can_review": report.status == "submitted" and services.receiver_may_review(user, report)}
     latest = report.latest_version
     live = None
     findings = []
@@ -195,7 +211,6 @@ def report_context(request, report: WeeklyReport) -> dict:
         findings = services.report_check(report, services.snapshot_of(live))
     versions = list(report.versions.order_by("-number"))
     diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
-    user = request.user
     return {
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions, "diffs": diffs,
         "drill_params": services.report_scope(report).as_params(),
@@ -210,6 +225,9 @@ def report_context(request, report: WeeklyReport) -> dict:
 @login_required
 def report_file(request, pk: int, fmt: str):
     report = _report(request, pk)
+    if not figures_visible(request.user, report):
+        messages.error(request, FIGURES_HIDDEN % {"unit": report.unit.name})
+        return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
     version = report.latest_version
     if version is None:
         tables = services.snapshot_of(services.compute_tables(report.campaign, services.report_scope(report), report.cutoff))
@@ -246,32 +264,39 @@ def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
 
 @login_required
 def province_workbook(request):
-    """The province's aggregate (computed from all records) plus a sheet per city and table."""
+    """The province's aggregate plus a sheet per city and table, over the rows the user may list:
+    a provincial department's workbook holds its own line only."""
     user = request.user
     if not (user.unit and user.unit.is_provincial and area_allows(user, "records", "view")):
         raise PermissionDenied
     campaign = _campaign()
     cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
-    content = services_province_workbook(campaign, cutoff)
+    content = services_province_workbook(campaign, cutoff, viewer=user)
     record_event("export", detail={"what": "province_workbook", "cutoff": str(cutoff)})
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename=province-{cutoff}.xlsx"
     return response
 
 
-def services_province_workbook(campaign: Campaign, cutoff: datetime.date) -> bytes:
-    """The province's tables, then every city's — the cities from one grouped pass per source."""
+def services_province_workbook(campaign: Campaign, cutoff: datetime.date, viewer=None) -> bytes:
+    """The province's tables, then every city's — the cities from one grouped pass per source;
+    within `viewer`'s rows when given (None: the system's own, e.g. the command line)."""
     layouts = services.layouts_of(campaign)
+    scope = ReportScope(viewer=viewer)
+    unit = getattr(viewer, "unit", None)
+    line = "" if unit is None or unit.is_office else f"（{unit.department.short_name}条线）"
+    province_name = unit.name if unit is not None and not unit.is_office else "辽宁省专项工作组办公室"
     sheets = []
-    for table in services.compute_tables(campaign, ReportScope(), cutoff).values():
+    for table in services.compute_tables(campaign, scope, cutoff).values():
         sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
-                       {"unit_name": "辽宁省专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
+                       {"unit_name": province_name, "filled_by": "", "phone": "", "cutoff": cutoff}))
     cities = list(Region.objects.filter(level="city", parent=campaign.region).order_by("code"))
-    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities], cutoff=cutoff)
+    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities], cutoff=cutoff, scope=scope)
     for city in cities:
+        name = f"{city.name}{line}" if line else f"{city.name}专项工作组办公室"
         for table in by_region[city.pk].values():
             sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
-                           {"unit_name": f"{city.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}))
+                           {"unit_name": name, "filled_by": "", "phone": "", "cutoff": cutoff}))
     return official.workbook(sheets)
 
 
