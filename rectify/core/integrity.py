@@ -84,6 +84,30 @@ class IntegrityProtected(models.Model):
         return matches(self.integrity_fields(), self.integrity_code)
 
 
+class SealGuard:
+    """Mixin for a model with `integrity_fields()` and an `integrity_code`: once a row is stored
+    sealed, no save may change what the seal covers, whichever path calls save() (pages, API,
+    workflow steps, imports). A correction is a new document, never an edit of the sealed one.
+    Bulk `update()` bypasses save(); `verify_integrity` finds such a change."""
+
+    sealed_message = _("该内容已签章，不能修改。")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_seal = instance.__dict__.get(FIELD_NAME, "")
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_stored_seal", "")
+        if stored and not self._state.adding and not matches(self.integrity_fields(), stored):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(str(self.sealed_message), code="sealed")
+        super().save(*args, **kwargs)
+        self._stored_seal = self.__dict__.get(FIELD_NAME, "")
+
+
 def protected_models() -> list[type[models.Model]]:
     """Every installed model with an `integrity_fields()` method and an `integrity_code` field."""
     found = []

@@ -10,6 +10,13 @@ Every view, API endpoint, form choice, export, import and report narrows its que
    - a line constraint: a department unit sees only its line of work (offices see all lines);
    - `shared`: an extra path by which a row reaches a unit (e.g. a lead transferred to it).
    Models without a spec (reference data) are visible to every authenticated user who may view.
+3. For a write (add, change, delete), is the row on the user's owner side? Seeing a row is not
+   owning it: a row changes only through the units that may enter records for its owner unit
+   (`owned_units`: the unit itself, the office of its city, the provincial department of its
+   line, the provincial office), and province-owned data (`province_owned`: the export lists,
+   the directory, 督办, covert-visit findings) only through provincial units. A unit that merely
+   sees a row (a receiver of a transfer, another line, the visited city) takes its own workflow
+   steps through services, never the generic edit.
 """
 from __future__ import annotations
 
@@ -26,7 +33,9 @@ class ScopeSpec:
     county: str | None = "county"
     line: str | None = "line"
     shared: str | None = None  # path to a Unit that may also see the row
-    owner: str | None = "unit"  # path to the owning unit (changes are limited to the owner side)
+    owner: str | None = "unit"  # path to the owning unit (writes are limited to the owner side)
+    province_owned: bool = False  # only provincial units write these rows (the provincial office
+    # alone where `owner` is None)
 
 
 RECORD_SCOPE = ScopeSpec()
@@ -68,12 +77,81 @@ def scope_q(user, spec: ScopeSpec, model=None) -> Q:
     return q
 
 
+WRITE_ACTIONS = frozenset({"add", "change", "delete"})
+
+
+def owned_units(unit):
+    """The units whose records `unit` may enter and change: itself and those under it."""
+    from rectify.organisations.models import Unit
+
+    qs = Unit.objects.filter(is_active=True)
+    if unit.is_provincial_office:
+        return qs
+    cities = unit.covered_city_ids()
+    in_region = Q(region_id__in=cities) | Q(region__parent_id__in=cities)
+    if unit.is_office:
+        return qs.filter(in_region)
+    if unit.is_provincial:
+        return qs.filter(department__line=unit.department.line)
+    if unit.county is not None:
+        return qs.filter(pk=unit.pk)
+    return qs.filter(department__line=unit.department.line).filter(in_region)
+
+
+def owner_q(user, spec: ScopeSpec) -> Q | None:
+    """The rows under `spec` on `user`'s owner side: None for none, an empty Q for all."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    if spec.province_owned and not unit.is_provincial:
+        return None
+    if unit.is_provincial_office:
+        return Q()
+    if spec.owner is None:
+        return None if spec.province_owned else Q()
+    return Q(**{f"{spec.owner}__in": owned_units(unit).values("pk")})
+
+
 def row_filter(user, model, action: str = "view") -> Q | None:
     """The rows of `model` that `user` may `action`: None for none at all, an empty Q for all."""
     if not model_allows(user, model, action):
         return None
     spec: ScopeSpec | None = getattr(model, "scope", None)
-    return Q() if spec is None else scope_q(user, spec, model)
+    if spec is None:
+        return Q()
+    q = scope_q(user, spec, model)
+    if action in WRITE_ACTIONS:
+        owner = owner_q(user, spec)
+        if owner is None:
+            return None
+        q &= owner
+    return q
+
+
+def write_refusal(user, action: str, obj) -> str:
+    """Why `user` may not `action` the row `obj` they can see, in the user's language."""
+    from django.utils.translation import gettext as _
+
+    if not model_allows(user, type(obj), action):
+        return _("您的角色没有此操作的权限。")
+    spec: ScopeSpec | None = getattr(type(obj), "scope", None)
+    if spec is not None and spec.province_owned:
+        return _("该类数据由省级单位维护，您只能查看。")
+    owner = _owner_unit(obj, spec)
+    if owner is not None:
+        return _("该记录属于“%(unit)s”，您只能查看，不能修改或删除。") % {"unit": owner}
+    return _("您没有此操作的权限。")
+
+
+def _owner_unit(obj, spec: ScopeSpec | None):
+    if spec is None or spec.owner is None:
+        return None
+    value = obj
+    for part in spec.owner.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 def restrict(qs: QuerySet, user, action: str = "view") -> QuerySet:
@@ -105,15 +183,4 @@ def units_for(user, action: str = "add"):
     unit = getattr(user, "unit", None)
     if unit is None or not area_allows(user, "records", action):
         return Unit.objects.none()
-    if unit.is_provincial_office:
-        return Unit.objects.filter(is_active=True)
-    qs = Unit.objects.filter(is_active=True)
-    if unit.is_office:
-        return qs.filter(Q(region_id__in=unit.covered_city_ids()) | Q(region__parent_id__in=unit.covered_city_ids()))
-    if unit.is_provincial:
-        return qs.filter(department__line=unit.department.line)
-    if unit.county is not None:
-        return qs.filter(pk=unit.pk)
-    return qs.filter(department__line=unit.department.line).filter(
-        Q(region_id__in=unit.covered_city_ids()) | Q(region__parent_id__in=unit.covered_city_ids())
-    )
+    return owned_units(unit)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .scope import model_allows, restrict
+from .scope import model_allows, restrict, write_refusal
 
 
 class ConflictError(ValidationError):
@@ -34,6 +34,25 @@ def ensure_in_scope(obj: models.Model, actor, action: str = "view") -> None:
         raise PermissionDenied(_("保存后的记录超出了您的数据权限范围。"))
 
 
+def ensure_owner(obj: models.Model, actor, action: str) -> None:
+    """The saved row is on the actor's owner side (core.scope): nobody writes a record on behalf
+    of a unit they may not enter records for, nor moves one there."""
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), actor, action).exists():
+        raise PermissionDenied(write_refusal(actor, action, obj))
+
+
+def lock_for_write(model: type[models.Model], pk: Any, actor, action: str) -> models.Model:
+    """The row locked for `action`; a row the actor sees but does not own is refused with the
+    reason, a row out of scope with the same answer as a missing one."""
+    locked = restrict(model._default_manager.select_for_update().filter(pk=pk), actor, action).first()
+    if locked is not None:
+        return locked
+    visible = restrict(model._default_manager.filter(pk=pk), actor, "view").first()
+    if visible is None:
+        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
+    raise PermissionDenied(write_refusal(actor, action, visible))
+
+
 @transaction.atomic
 def object_create(*, model: type[models.Model], data: dict[str, Any], actor) -> models.Model:
     if not model_allows(actor, model, "add"):
@@ -47,15 +66,14 @@ def object_create(*, model: type[models.Model], data: dict[str, Any], actor) -> 
     for name, value in m2m.items():
         getattr(obj, name).set(value)
     ensure_in_scope(obj, actor)
+    ensure_owner(obj, actor, "add")
     return obj
 
 
 @transaction.atomic
 def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_version: int | None = None) -> models.Model:
     model = type(obj)
-    locked = restrict(model._default_manager.select_for_update().filter(pk=obj.pk), actor, "change").first()
-    if locked is None:
-        raise PermissionDenied(_("您没有修改此记录的权限。"))
+    locked = lock_for_write(model, obj.pk, actor, "change")
     if expected_version is not None and hasattr(locked, "version") and locked.version != expected_version:
         raise ConflictError(
             _("该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。请刷新后重新修改。")
@@ -63,9 +81,10 @@ def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_ve
             code="conflict",
         )
     frozen = getattr(locked, "frozen_fields", lambda: ())()
+    message = getattr(locked, "frozen_message", None) or _("该字段已锁定，不能修改。")
     for name in frozen:
         if name in data and data[name] != getattr(locked, name):
-            raise ValidationError({name: _("该字段在决定书印发后不能修改。")})
+            raise ValidationError({name: str(message)})
     m2m = _assign(locked, data)
     if hasattr(locked, "fill_scope") and getattr(locked, "unit_id", None):
         locked.fill_scope()
@@ -76,15 +95,16 @@ def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_ve
     for name, value in m2m.items():
         getattr(locked, name).set(value)
     ensure_in_scope(locked, actor)
+    ensure_owner(locked, actor, "change")
     return locked
 
 
 @transaction.atomic
 def object_delete(*, obj: models.Model, actor) -> None:
-    model = type(obj)
-    target = restrict(model._default_manager.filter(pk=obj.pk), actor, "delete").first()
-    if target is None:
-        raise PermissionDenied(_("您没有删除此记录的权限。"))
+    target = lock_for_write(type(obj), obj.pk, actor, "delete")
+    refusal = getattr(target, "delete_refusal", lambda: None)()
+    if refusal:
+        raise ValidationError(str(refusal))
     try:
         target.delete()
     except models.ProtectedError as exc:

@@ -86,6 +86,30 @@ class WorldTestCase(TestCase):
         return client
 
 
+WRITE_ROLES = frozenset({"clerk", "reviewer", "office_admin"})
+
+
+def owner_side(user_unit, owner_unit, *, province_owned: bool = False, has_owner: bool = True) -> bool:
+    """The domain's owner rule, written from the units' places rather than from core.scope, as
+    the tests' oracle: may a unit write a record owned by `owner_unit`?"""
+    if user_unit.is_provincial_office:
+        return True
+    if province_owned and (not user_unit.is_provincial or not has_owner):
+        return False
+    if not has_owner:
+        return True
+    if user_unit.pk == owner_unit.pk:
+        return True
+    owner_city = owner_unit.region.city or owner_unit.region
+    same_line = user_unit.department.line == owner_unit.department.line
+    if user_unit.is_provincial:
+        return not user_unit.is_office and same_line
+    if user_unit.county is not None:
+        return False
+    in_cities = owner_city.pk in user_unit.covered_city_ids()
+    return in_cities and (user_unit.is_office or same_line)
+
+
 def _url(config, action: str, obj=None) -> str:
     if obj is None:
         return reverse(config.url_name(action))
@@ -304,6 +328,53 @@ class ModelScopeTests(WorldTestCase):
         self.assertEqual(api.patch(url, api_data, format="json", HTTP_IF_MATCH='"0-0"').status_code, 412)
         response = api.patch(url, api_data, format="json", HTTP_IF_MATCH=etag)
         self.assertEqual(response.status_code, 200, response.content[:800])
+
+    def _owner_expected(self, key: str, obj) -> bool:
+        spec = getattr(self.model, "scope", None)
+        user = self.users[key]
+        if spec is None or not WRITE_ROLES & set(WORLD_USERS[key][1]):
+            return False
+        owner = obj
+        for part in (spec.owner or "").split("__"):
+            owner = getattr(owner, part) if spec.owner else None
+        visible = self.model.objects.restrict(user).filter(pk=obj.pk).exists()
+        return visible and owner_side(user.unit, owner, province_owned=spec.province_owned,
+                                      has_owner=spec.owner is not None)
+
+    def test_only_the_owner_side_writes(self):
+        """Every world user against the object: the owner side may change and delete it (as far
+        as its roles allow), a unit that only sees it gets 403 with the reason, others 404; the
+        object is never changed by a refused write (page, API edit, API delete)."""
+        from .scope import can, model_allows
+
+        if self.model.perm_area != "records":
+            self.skipTest("reference data: written by the system administrator (ReferenceScopeTests)")
+        obj = self.obj
+        version = self.model.objects.get(pk=obj.pk).version
+        for key in WORLD_USERS:
+            user = self.users[key]
+            expected = self._owner_expected(key, obj)
+            with self.subTest(user=key):
+                self.assertEqual(can(user, "change", obj), expected, f"{key} change")
+                if "office_admin" in WORLD_USERS[key][1]:
+                    self.assertEqual(can(user, "delete", obj), expected, f"{key} delete")
+                if expected:
+                    continue
+                visible = self.model.objects.restrict(user).filter(pk=obj.pk).exists()
+
+                def refused(action: str, user=user, visible=visible) -> int:  # role first, then row
+                    return 404 if model_allows(user, self.model, action) and not visible else 403
+
+                if self.config.allow_edit:
+                    self.login(key)
+                    page = self.client.get(_url(self.config, "edit", obj))
+                    self.assertEqual(page.status_code, 403 if visible else 404, key)
+                    patch = self.api(key).patch(_api_url(self.config, obj), {}, format="json",
+                                                HTTP_IF_MATCH=f'"{obj.pk}-{version}"')
+                    self.assertEqual(patch.status_code, refused("change"), key)
+                if self.config.allow_delete:
+                    self.assertEqual(self.api(key).delete(_api_url(self.config, obj)).status_code, refused("delete"), key)
+        self.assertTrue(self.model.objects.filter(pk=obj.pk, version=version).exists())
 
     def test_delete_is_logged(self):
         if not self.config.allow_delete or self.deleter is None:

@@ -78,6 +78,8 @@ registry.register(ModelConfig(
     model=JointPunishment, menu=M, list_columns=["enterprise", "decided_on", "unit", "status", "case"],
     filter_fields=["status", "region", "decided_on"], search_fields=["enterprise__name", "basis"],
     form_fields=["unit", "enterprise", "case", "decided_on", "basis"], select_related=["enterprise", "unit", "case"],
+    # A decision only the office takes, through joint_punishment_decide; never a generic form.
+    allow_add=False, allow_edit=False,
     detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(

@@ -91,6 +91,10 @@ class TransferReturnForm(StepForm):
     returned_on = forms.DateField(label=_("退回日期"), required=False, widget=DATE)
 
 
+class ReasonForm(StepForm):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class TransferAcceptForm(StepForm):
     accepted_on = forms.DateField(label=_("接收日期"), required=False, widget=DATE)
 

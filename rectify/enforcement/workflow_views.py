@@ -195,7 +195,7 @@ CASE_STEPS = [
 SUPERVISION_STEPS = [
     Step("follow_up", gettext_lazy("督办跟踪"), wf.SupervisionFollowUpForm, done=gettext_lazy("已记录跟踪情况。"),
          run=lambda sup, u, v: services.supervision_follow_up(supervision=sup, actor=u, **v),
-         offer=lambda u, sup: sup.status == Supervision.Status.LISTED and can(u, "change", sup)),
+         offer=lambda u, sup: sup.status == Supervision.Status.LISTED and services.may_follow_up(u, sup)),
 ]
 
 
@@ -207,6 +207,9 @@ EXPOSURE_STEPS = [
     Step("publish", gettext_lazy("发布"), wf.EmptyForm, style="success", done=gettext_lazy("已发布。"),
          run=lambda e, u, v: services.exposure_publish(exposure=e, actor=u),
          offer=lambda u, e: e.status == Exposure.Status.REVIEWED and _office(u, "manage") and can(u, "change", e)),
+    Step("withdraw", gettext_lazy("撤回重审"), wf.ReasonForm, style="outline-danger", done=gettext_lazy("已撤回为草稿。"),
+         run=lambda e, u, v: services.exposure_withdraw(exposure=e, actor=u, **v),
+         offer=lambda u, e: e.status != Exposure.Status.DRAFT and _office(u, "manage") and can(u, "change", e)),
 ]
 
 

@@ -482,7 +482,7 @@ def covert_visit_update(*, visit: CovertVisit, data: Mapping[str, Any], actor, e
 def covert_visit_respond(*, visit: CovertVisit, response: str, responded_on: datetime.date, actor) -> CovertVisit:
     """The visited city's office (or the provincial office) records the city's rectification response."""
     unit = getattr(actor, "unit", None)
-    locked = lock(visit, actor)
+    locked = lock(visit, actor, "view")  # the visit is the province's; the city only answers it
     if unit is None or not unit.is_office or not (unit.is_provincial_office or locked.visited_city_id in unit.covered_city_ids()):
         raise PermissionDenied(_("只有被检查市的专项办可以反馈整改情况。"))
     if not response.strip():

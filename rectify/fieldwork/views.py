@@ -26,9 +26,12 @@ class ActionView(LoginRequiredMixin, View):
     model = None
     form_class = None
     title = ""
+    # The step's service decides who takes it; "view" where it is taken by a unit that sees the
+    # record without owning it.
+    scope_action = "change"
 
     def get_object(self, pk: int):
-        obj = self.model.objects.restrict(self.request.user, "change").filter(pk=pk).first()
+        obj = self.model.objects.restrict(self.request.user, self.scope_action).filter(pk=pk).first()
         if obj is None:
             raise Http404(_("记录不存在或不在您的数据范围内。"))
         return obj
@@ -72,6 +75,7 @@ class SampleRetestView(ActionView):
 
 class CovertVisitRespondView(ActionView):
     model, form_class, title = CovertVisit, RespondForm, _("反馈整改情况")
+    scope_action = "view"
 
     def run(self, obj, data):
         services.covert_visit_respond(visit=obj, actor=self.request.user, **data)

@@ -24,9 +24,11 @@ from rectify.enforcement.models.common import HandlerRegionMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0"))]
-# Configuration read by every unit (cities evaluate against provincial rules and baselines);
-# the write services restrict who may change them.
+# Configuration read by every unit (cities evaluate against provincial rules and baselines).
+# A baseline belongs to the unit that set it (a city may set its own city's); the rules are the
+# provincial units' (core.scope: province_owned).
 SHARED_CONFIG = ScopeSpec(region=None, county=None, line=None)
+PROVINCIAL_CONFIG = ScopeSpec(region=None, county=None, line=None, province_owned=True)
 
 
 class PriceObservation(HandlerRegionMixin, ScopedRecord):
@@ -108,7 +110,7 @@ class PriceRule(ScopedRecord):
     weight = models.PositiveSmallIntegerField(_("权重"), default=1, help_text=_("多条规则命中时用于排序。"))
     active = models.BooleanField(_("启用"), default=True)
 
-    scope = SHARED_CONFIG
+    scope = PROVINCIAL_CONFIG
 
     class Meta:
         verbose_name = _("价格预警规则")

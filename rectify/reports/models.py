@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.integrity import SealGuard
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import ScopeSpec
 
@@ -138,7 +139,7 @@ class WeeklyReport(ScopedRecord):
         return self.versions.order_by("-number").first()
 
 
-class ReportVersion(BaseModel):
+class ReportVersion(SealGuard, BaseModel):
     """A submitted (or manually entered) snapshot. Never changed once submitted: a correction after
     return is a new version."""
 
@@ -161,7 +162,8 @@ class ReportVersion(BaseModel):
     correction_reason = models.TextField(_("更正原因"), blank=True)
     integrity_code = models.CharField(_("完整性校验码"), max_length=64, blank=True, editable=False)
 
-    scope = ScopeSpec(region="report__region", county="report__county", line="report__line")
+    scope = ScopeSpec(region="report__region", county="report__county", line="report__line", owner="report__unit")
+    sealed_message = _("已报送的报表版本不可修改；更正请报送新版本。")
 
     class Meta:
         verbose_name = _("报表版本")

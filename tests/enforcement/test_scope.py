@@ -79,6 +79,7 @@ class CaseScopeTests(ModelScopeTests):
 class SupervisionScopeTests(ModelScopeTests):
     model = Supervision
     writer = "province_office"
+    deleter = "province_office"  # the listing is the province's: the city cannot remove it
 
     @classmethod
     def make_object(cls, owner):

@@ -95,7 +95,7 @@ class CaseTests(WorldTestCase):
                        ("decided", {"decision_number": "沈市监罚〔2020〕2号", "decided_on": d("2020-06-01"), "fine": Decimal("8000")})):
             s.case_transition(case=self.case, to=to, actor=self.clerk, **kw)
         c = Case.objects.get(pk=self.case.pk)
-        with self.assertRaisesMessage(ValidationError, "决定书印发后不能修改"):
+        with self.assertRaisesMessage(ValidationError, "已印发并签章"):
             object_update(obj=c, data={"goods_value": Decimal("99")}, actor=self.clerk)
         object_update(obj=c, data={"facts": "补充事实"}, actor=self.clerk)  # other fields stay editable
         record = CreditRecord.objects.get(case=c)

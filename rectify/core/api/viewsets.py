@@ -56,8 +56,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return response
 
     def get_queryset(self):
-        action = {"list": "view", "retrieve": "view", "destroy": "delete"}.get(self.action, "view")
-        qs = self.config.model.objects.restrict(self.request.user, action)
+        # Every action finds the row in the user's view scope (404 outside it); a write service
+        # then refuses a row the user sees but does not own, with the reason (403).
+        qs = self.config.model.objects.restrict(self.request.user, "view")
         # The generic serializer shows foreign keys as ids, which need no join; the config's
         # select_related is for pages (and for an app's own serializer).
         if self.config.select_related and self.config.serializer is not None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.integrity import SealGuard
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import ScopeSpec
 
@@ -30,7 +31,7 @@ class ViolationType(BaseModel):
         return self.name
 
 
-class Case(HandlerRegionMixin, ScopedRecord):
+class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
     class Source(models.TextChoices):
         INSPECTION = "inspection", _("监督检查")
         SAMPLE = "sample", _("抽检")
@@ -118,9 +119,15 @@ class Case(HandlerRegionMixin, ScopedRecord):
     def penalty_total(self) -> Decimal:
         return (self.fine or 0) + (self.confiscation or 0)
 
+    sealed_message = _("处罚决定已印发并签章，决定书号、决定内容和金额不能修改。")
+    frozen_message = sealed_message
+
     @property
     def decision_issued(self) -> bool:
-        return self.status in (self.Status.DECIDED, self.Status.CLOSED)
+        """Decided, closed, or transferred after the decision (the police receive a decided case
+        too; the decision stands)."""
+        return self.status in (self.Status.DECIDED, self.Status.CLOSED) or (
+            self.status == self.Status.TRANSFERRED and self.decided_on is not None)
 
     def integrity_fields(self) -> dict:
         """The issued decision, sealed with HMAC-SM3 when it is decided (`rectify verify_integrity`)."""
@@ -129,7 +136,11 @@ class Case(HandlerRegionMixin, ScopedRecord):
 
     def frozen_fields(self) -> tuple[str, ...]:
         """Fields of an issued penalty decision: object_update refuses to change them."""
-        return self.DECISION_FIELDS if self.decision_issued else ()
+        return ("number", *self.DECISION_FIELDS) if self.decision_issued else ()
+
+    def delete_refusal(self) -> str | None:
+        """object_delete refuses to delete an issued decision."""
+        return str(self.sealed_message) if self.decision_issued else None
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -181,7 +192,8 @@ class Supervision(BaseModel):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.LISTED, editable=False)
     follow_ups = models.TextField(_("跟踪记录"), blank=True, editable=False)
 
-    scope = ScopeSpec(region="case__region", county="case__county", line="case__line", owner=None)
+    # The listing is the provincial office's; the handling side follows up through a service.
+    scope = ScopeSpec(region="case__region", county="case__county", line="case__line", owner=None, province_owned=True)
 
     class Meta:
         verbose_name = _("挂牌督办")

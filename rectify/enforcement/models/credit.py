@@ -133,8 +133,19 @@ class Exposure(ScopedRecord):
         ordering = ["-published_on", "-id"]
         indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
 
+    frozen_message = _("已审核或已发布的典型案例不能直接修改；请先撤回重审。")
+
     def __str__(self) -> str:
         return self.title
 
     def scope_region_source(self):
         return self.unit.city, self.unit.county
+
+    def frozen_fields(self) -> tuple[str, ...]:
+        """Reviewed or published text changes only through a new review (exposure_withdraw)."""
+        return () if self.status == self.Status.DRAFT else ("unit", "case", "title", "public_text")
+
+    def delete_refusal(self) -> str | None:
+        if self.status == self.Status.PUBLISHED:
+            return str(_("已发布的典型案例不能删除；请先撤回。"))
+        return None

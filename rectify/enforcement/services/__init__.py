@@ -4,6 +4,7 @@ from .cases import (
     case_from_lead,
     case_transition,
     credit_record_for_decision,
+    may_follow_up,
     penalty_in_10k,
     supervision_create,
     supervision_follow_up,
@@ -20,7 +21,13 @@ from .complaints import (
 )
 from .ledger import problem_create, problem_record, problem_set_status
 from .personal import complaint_personal_data, mask_id_number, mask_name, mask_phone
-from .publicity import exposure_publish, exposure_review, joint_action_done, joint_punishment_decide
+from .publicity import (
+    exposure_publish,
+    exposure_review,
+    exposure_withdraw,
+    joint_action_done,
+    joint_punishment_decide,
+)
 from .transfers import (
     case_transfer,
     lead_transfer,
@@ -32,8 +39,9 @@ from .transfers import (
 __all__ = [
     "TRANSITIONS", "case_from_lead", "case_transfer", "case_transition", "complaint_create", "complaint_decide",
     "complaint_personal_data", "complaint_receive", "complaint_to_lead", "complaint_update", "complaint_verify",
-    "credit_record_for_decision", "exposure_publish", "exposure_review", "joint_action_done", "joint_punishment_decide",
-    "lead_transfer", "mask_id_number", "mask_name", "mask_phone", "match_enterprise", "penalty_in_10k",
+    "credit_record_for_decision", "exposure_publish", "exposure_review", "exposure_withdraw", "joint_action_done",
+    "joint_punishment_decide", "lead_transfer", "may_follow_up", "mask_id_number", "mask_name", "mask_phone", "match_enterprise",
+    "penalty_in_10k",
     "problem_create", "problem_record", "problem_set_status", "supervision_create", "supervision_follow_up",
     "supervision_list", "transfer_accept", "transfer_police_decision", "transfer_return",
 ]

@@ -5,10 +5,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rectify.core.scope import area_allows, can
 from rectify.core.services import ensure_in_scope
 
 from ..models import Case, CreditRecord, Lead, Supervision
@@ -152,10 +153,20 @@ def supervision_create(*, model, data: dict, actor) -> Supervision:
                             listed_on=data.get("listed_on"), actor=actor)
 
 
+def may_follow_up(user, supervision: Supervision) -> bool:
+    """The listing is the province's; its follow-ups come from the province or the case's owner side."""
+    unit = getattr(user, "unit", None)
+    if unit is not None and unit.is_provincial_office:
+        return area_allows(user, "records", "change")
+    return can(user, "change", supervision.case)
+
+
 @transaction.atomic
 def supervision_follow_up(*, supervision: Supervision, note: str, actor, done: bool = False) -> Supervision:
     """A follow-up note, from the province or the handling side; `done` closes the listing."""
-    supervision = lock_in_scope(supervision, actor)
+    supervision = lock_in_scope(supervision, actor, "view")
+    if not may_follow_up(actor, supervision):
+        raise PermissionDenied(_("只有省专项工作组办公室和案件承办方可以填写督办跟踪。"))
     if supervision.status != Supervision.Status.LISTED:
         raise ValidationError(_("该督办已结束。"))
     line = f"{today():%Y-%m-%d} {actor.unit}（{actor.get_username()}）：{note.strip()}"

@@ -77,6 +77,25 @@ def exposure_publish(*, exposure: Exposure, actor, published_on: datetime.date |
 
 
 @transaction.atomic
+def exposure_withdraw(*, exposure: Exposure, reason: str, actor) -> Exposure:
+    """Take a reviewed or published typical case back to draft (off the public pages) so that its
+    text can change; it is then reviewed again before it is published again."""
+    exposure = lock_in_scope(exposure, actor)
+    require_office(actor, _("撤回典型案例"), action="manage")
+    if exposure.status == Exposure.Status.DRAFT:
+        raise ValidationError(_("草稿无须撤回。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    previous = exposure.status
+    exposure.status = Exposure.Status.DRAFT
+    exposure.reviewed_by, exposure.reviewed_on, exposure.published_on = "", None, None
+    exposure.version += 1
+    exposure.save()
+    event(actor, "exposure.withdraw", exposure, detail={"from": previous, "reason": reason.strip()})
+    return exposure
+
+
+@transaction.atomic
 def joint_punishment_decide(*, unit, enterprise, basis: str, actions: list[tuple], actor, case=None,
                             decided_on: datetime.date | None = None) -> JointPunishment:
     """A joint decision with each department's measure: `actions` is [(acting unit, measure), ...].

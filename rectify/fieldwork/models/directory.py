@@ -52,7 +52,7 @@ class TestingInstitution(ScopedRecord):
     website = models.URLField(_("网址"), blank=True)
     notes = models.TextField(_("备注"), blank=True)
 
-    scope = ScopeSpec(region=None, county=None, line=None)
+    scope = ScopeSpec(region=None, county=None, line=None, province_owned=True)
 
     class Meta:
         verbose_name = _("检验检测认证机构")

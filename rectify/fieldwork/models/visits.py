@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
+from rectify.core.scope import ScopeSpec
 
 # Covert visits are working-group business: only offices (which see every line) see them.
 OFFICE_LINE = "office"
@@ -29,8 +29,9 @@ class CovertVisit(ScopedRecord):
     responded_on = models.DateField(_("反馈日期"), null=True, blank=True, editable=False)
     follow_up = models.TextField(_("跟踪督办情况"), blank=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
-    scope = RECORD_SCOPE
+    # Seen by the visited city; written by the provincial group only (the city answers through
+    # covert_visit_respond).
+    scope = ScopeSpec(province_owned=True)
 
     class Meta:
         verbose_name = _("明察暗访")

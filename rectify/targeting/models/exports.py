@@ -49,7 +49,7 @@ class ExportListEntry(ScopedRecord):
     listed_to = models.DateField(_("移出日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
 
-    scope = ScopeSpec(region=None, county=None, line=None)
+    scope = ScopeSpec(region=None, county=None, line=None, province_owned=True)
 
     class Meta:
         verbose_name = _("出口名单条目")
