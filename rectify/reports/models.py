@@ -164,6 +164,9 @@ class ReportVersion(SealGuard, BaseModel):
 
     scope = ScopeSpec(region="report__region", county="report__county", line="report__line", owner="report__unit")
     sealed_message = _("已报送的报表版本不可修改；更正请报送新版本。")
+    # The figures stay in the sealed row; the change log (read by whoever reads the version) keeps
+    # no copy, so a narrower reader never sees them through the history tab.
+    log_exclude = ("tables", "narrative", "explanations", "warnings")
 
     class Meta:
         verbose_name = _("报表版本")

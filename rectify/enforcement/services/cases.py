@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.scope import area_allows, can
@@ -88,7 +89,7 @@ def _transfer(case: Case, actor, to_unit, reason: str) -> Case:
     case.status = S.TRANSFERRED
     if hop.to_police:
         case.transferred_to_police = True
-        case.transferred_to_police_on = hop.sent_at.date()
+        case.transferred_to_police_on = timezone.localdate(hop.sent_at)  # the Beijing date, not UTC
     case.version += 1
     case.save()
     return case
