@@ -98,8 +98,10 @@ def owned_units(unit):
     return qs.filter(department__line=unit.department.line).filter(in_region)
 
 
-def owner_q(user, spec: ScopeSpec) -> Q | None:
-    """The rows under `spec` on `user`'s owner side: None for none, an empty Q for all."""
+def owner_q(user, spec: ScopeSpec, action: str = "change") -> Q | None:
+    """The rows under `spec` on `user`'s owner side: None for none, an empty Q for all. A deletion
+    is narrower: the owner unit's own line only (a city office does not delete the customs'
+    or the police's records of its city; the provincial office may)."""
     unit = getattr(user, "unit", None)
     if unit is None:
         return None
@@ -109,7 +111,10 @@ def owner_q(user, spec: ScopeSpec) -> Q | None:
         return Q()
     if spec.owner is None:
         return None if spec.province_owned else Q()
-    return Q(**{f"{spec.owner}__in": owned_units(unit).values("pk")})
+    units = owned_units(unit)
+    if action == "delete":
+        units = units.filter(department__line=unit.department.line)
+    return Q(**{f"{spec.owner}__in": units.values("pk")})
 
 
 def row_filter(user, model, action: str = "view") -> Q | None:
@@ -121,7 +126,7 @@ def row_filter(user, model, action: str = "view") -> Q | None:
         return Q()
     q = scope_q(user, spec, model)
     if action in WRITE_ACTIONS:
-        owner = owner_q(user, spec)
+        owner = owner_q(user, spec, action)
         if owner is None:
             return None
         q &= owner

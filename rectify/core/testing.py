@@ -89,11 +89,14 @@ class WorldTestCase(TestCase):
 WRITE_ROLES = frozenset({"clerk", "reviewer", "office_admin"})
 
 
-def owner_side(user_unit, owner_unit, *, province_owned: bool = False, has_owner: bool = True) -> bool:
+def owner_side(user_unit, owner_unit, *, province_owned: bool = False, has_owner: bool = True,
+               delete: bool = False) -> bool:
     """The domain's owner rule, written from the units' places rather than from core.scope, as
-    the tests' oracle: may a unit write a record owned by `owner_unit`?"""
+    the tests' oracle: may a unit write (or delete) a record owned by `owner_unit`?"""
     if user_unit.is_provincial_office:
         return True
+    if delete and has_owner and user_unit.department.line != owner_unit.department.line:
+        return False
     if province_owned and (not user_unit.is_provincial or not has_owner):
         return False
     if not has_owner:
@@ -329,7 +332,7 @@ class ModelScopeTests(WorldTestCase):
         response = api.patch(url, api_data, format="json", HTTP_IF_MATCH=etag)
         self.assertEqual(response.status_code, 200, response.content[:800])
 
-    def _owner_expected(self, key: str, obj) -> bool:
+    def _owner_expected(self, key: str, obj, delete: bool = False) -> bool:
         spec = getattr(self.model, "scope", None)
         user = self.users[key]
         if spec is None or not WRITE_ROLES & set(WORLD_USERS[key][1]):
@@ -339,7 +342,7 @@ class ModelScopeTests(WorldTestCase):
             owner = getattr(owner, part) if spec.owner else None
         visible = self.model.objects.restrict(user).filter(pk=obj.pk).exists()
         return visible and owner_side(user.unit, owner, province_owned=spec.province_owned,
-                                      has_owner=spec.owner is not None)
+                                      has_owner=spec.owner is not None, delete=delete)
 
     def test_only_the_owner_side_writes(self):
         """Every world user against the object: the owner side may change and delete it (as far
@@ -357,7 +360,8 @@ class ModelScopeTests(WorldTestCase):
             with self.subTest(user=key):
                 self.assertEqual(can(user, "change", obj), expected, f"{key} change")
                 if "office_admin" in WORLD_USERS[key][1]:
-                    self.assertEqual(can(user, "delete", obj), expected, f"{key} delete")
+                    self.assertEqual(can(user, "delete", obj), self._owner_expected(key, obj, delete=True),
+                                     f"{key} delete")
                 if expected:
                     continue
                 visible = self.model.objects.restrict(user).filter(pk=obj.pk).exists()

@@ -129,6 +129,7 @@ class RecallTests(ModelScopeTests):
     visible_to = ("province_office", "shenyang_office")
     hidden_from = ("shenyang_samr", "province_samr", "dalian_office", "shenyang_police", "customs_dl")
     writer = "shenyang_office"
+    deleter = "province_office"  # deleting is the commerce line's (or the province's), not the city office's
 
     @classmethod
     def make_object(cls, unit):

@@ -124,6 +124,22 @@ class NamedAttacksTests(WorldTestCase):
         self.login("shenyang_samr")
         self.assertEqual(self.client.get("/enforcement/jointpunishment/add/").status_code, 404)
 
+    def test_a_city_office_cannot_delete_a_customs_export_check(self):
+        from rectify.fieldwork.models import ExportCheck
+
+        exporter = enterprise("210200")
+        check = ExportCheck.objects.create(unit=unit("210200-customs_dl"), declaration_number="090120200009",
+                                           checked_on=d("2020-05-28"), exporter=exporter, enterprise=exporter,
+                                           category=f.category(), batches_checked=2, destination_country="意大利",
+                                           action_taken="released")
+        office = self.api("dalian_office")
+        self.assertEqual(office.get(f"/api/fieldwork/exportcheck/{check.pk}/").status_code, 200)
+        response = office.delete(f"/api/fieldwork/exportcheck/{check.pk}/")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("只能查看", response.json()["detail"])
+        self.assertTrue(ExportCheck.objects.filter(pk=check.pk).exists())
+        self.assertEqual(self.api("province_office").delete(f"/api/fieldwork/exportcheck/{check.pk}/").status_code, 204)
+
     def test_the_visited_city_answers_a_covert_visit_but_cannot_change_or_delete_it(self):
         visit = CovertVisit.objects.create(unit=unit("210000-office"), visited_city=Region.objects.get(code="210100"),
                                            start_date=d("2020-06-02"), end_date=d("2020-06-04"), team="省专项办",
