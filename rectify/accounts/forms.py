@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +48,17 @@ class RectifyPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("当前密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("确认新密码")
+        self._style()
+
+
+class AccountSetupForm(BootstrapFormMixin, SetPasswordForm):
+    """The one-time link's page: a new password twice, checked against the policy for this user
+    (AUTH_PASSWORD_VALIDATORS); saving goes through services.account_password_set."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = _("新密码")
         self.fields["new_password2"].label = _("确认新密码")
         self._style()

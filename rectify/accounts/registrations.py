@@ -1,8 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
 from rectify.core.registry import ModelConfig, registry
 
 from .forms import UserForm
 from .models import User
 from .services import user_create, user_update
+from .views import rollout_context
 
 registry.register(ModelConfig(
     model=User, menu="system", list_columns=["username", "full_name", "unit", "is_active", "last_login"],
@@ -11,4 +14,6 @@ registry.register(ModelConfig(
     detail_fields=["username", "full_name", "unit", "roles", "phone", "email", "is_enforcement_officer",
                    "officer_number", "is_active", "last_login", "date_joined"],
     api_fields=["username", "full_name", "unit", "roles", "phone", "email", "is_active", "is_enforcement_officer"],
+    detail_panels=["accounts/user_rollout_panel.html"], detail_context=rollout_context,
+    list_actions=[(_("批量开通账号"), "accounts:user_import")],
 ))

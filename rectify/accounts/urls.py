@@ -11,5 +11,10 @@ urlpatterns = [
     path("totp/", views.totp, name="totp"),
     path("totp/enrol/", views.totp_enrol, name="totp_enrol"),
     path("password/", views.password_change, name="password_change"),
+    path("setup/<str:uidb64>/<str:token>/", views.account_setup, name="account_setup"),
+    path("user/import/", views.UserImportView.as_view(kind="accounts"), name="user_import"),
+    path("user/import/roles/", views.UserImportView.as_view(kind="roles"), name="user_roles_import"),
+    path("user/<int:pk>/link/", views.user_issue_link, name="user_issue_link"),
+    path("user/<int:pk>/initial-password/", views.user_initial_password, name="user_initial_password"),
     *registry.urlpatterns("accounts"),
 ]

@@ -1,4 +1,5 @@
-"""Login, the TOTP second factor, password change and logout."""
+"""Login, the TOTP second factor, password change and logout; account rollout (one-time links,
+initial passwords, the account and role imports)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -6,15 +7,27 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import get_object_or_404, render, resolve_url
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import LoginForm, RectifyPasswordChangeForm, TotpForm
+from rectify.core.exports import file_response
+from rectify.core.importing import ImportFileError, read_upload, template_xlsx
+from rectify.core.scope import area_allows
+
+from . import importing, services
+from .forms import AccountSetupForm, LoginForm, RectifyPasswordChangeForm, TotpForm
 from .middleware import SESSION_2FA
+from .models import User
+from .tokens import account_link_tokens, link_hours, link_user
 
 
 class LoginView(auth_views.LoginView):
@@ -100,3 +113,118 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_next(request))
     return render(request, "accounts/password_change.html", {
         "form": form, "next": _next(request), "forced": services.password_expired(user)})
+
+
+# --- rollout: one-time links, initial passwords, import ------------------------------------------
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def account_setup(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The one-time link's page, reached without a login (core/public.py): the person sets a
+    password under the policy, then logs in and enrols the second factor."""
+    account = link_user(uidb64)
+    if account is None or not account_link_tokens.check_token(account, token):
+        return render(request, "accounts/account_setup.html", {"invalid": services.link_invalid_message()}, status=400)
+    form = AccountSetupForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_password_set(user=account, token=token, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "link_invalid":  # used meanwhile, e.g. from a second tab
+                return render(request, "accounts/account_setup.html", {"invalid": " ".join(exc.messages)}, status=400)
+            form.add_error("new_password2", exc)
+        else:
+            if request.user.is_authenticated:  # someone else's session in this browser
+                logout(request)
+            messages.success(request, _("密码已设置。请用新密码登录，登录后按提示绑定动态口令。"))
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+    return render(request, "accounts/account_setup.html", {"form": form, "account": account})
+
+
+def _require_account_admin(user) -> None:
+    if not (area_allows(user, "accounts", "add") or area_allows(user, "accounts", "manage")):
+        raise PermissionDenied(_("只有系统管理员或安全管理员可以办理账号开通。"))
+
+
+def _account(request: HttpRequest, pk: int) -> User:
+    _require_account_admin(request.user)
+    return get_object_or_404(User.objects.restrict(request.user, "view").select_related("unit"), pk=pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def user_issue_link(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    try:
+        issued = services.account_issue_link(user=account, actor=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(account.get_absolute_url())
+    return render(request, "accounts/credential_issued.html", {"account": issued.user, "issued": issued})
+
+
+@never_cache
+@login_required
+@require_POST
+def user_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    try:
+        password = services.account_issue_initial_password(user=account, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(account.get_absolute_url())
+    return render(request, "accounts/credential_issued.html", {"account": account, "password": password})
+
+
+def rollout_context(request: HttpRequest, account: User) -> dict:
+    """ModelConfig.detail_context of the user page: the password's state and whether this
+    administrator may issue a link or an initial password for the account."""
+    try:
+        services.ensure_may_issue_credentials(user=account, actor=request.user)
+        may_issue = True
+    except (PermissionDenied, ValidationError):
+        may_issue = False
+    return {"rollout": {"may_issue": may_issue, "has_password": account.has_usable_password(),
+                        "must_change": account.must_change_password, "has_totp": account.has_totp,
+                        "link_hours": link_hours()}}
+
+
+@method_decorator(never_cache, name="dispatch")
+class UserImportView(LoginRequiredMixin, View):
+    """The rollout page: the template, the system administrator's account import and the security
+    administrator's role import of the same file (accounts/importing.py)."""
+
+    template_name = "accounts/user_import.html"
+    kind = ""  # "accounts" or "roles" for the POST targets
+
+    def _context(self, request: HttpRequest, **extra) -> dict:
+        user = request.user
+        return {"columns": importing.COLUMNS, "may_create": area_allows(user, "accounts", "add"),
+                "may_grant": area_allows(user, "accounts", "manage"), "link_hours": link_hours(), **extra}
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require_account_admin(request.user)
+        if request.GET.get("template"):
+            return file_response(template_xlsx(importing.COLUMNS), "账号导入模板.xlsx", "xlsx")
+        return render(request, self.template_name, self._context(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        _require_account_admin(request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要导入的文件。"))
+            return render(request, self.template_name, self._context(request), status=400)
+        try:
+            if self.kind == "roles":
+                result = importing.roles_import(name=upload.name, data=read_upload(upload), actor=request.user)
+            else:
+                result = importing.accounts_import(name=upload.name, data=read_upload(upload), actor=request.user,
+                                                   base_url=request.build_absolute_uri("/"))
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            return render(request, self.template_name, self._context(request), status=400)
+        if result.errors:
+            messages.error(request, _("有%(n)d处错误，整个文件未导入。请改正后重新上传整个文件。")
+                           % {"n": len(result.errors)})
+            return render(request, self.template_name, self._context(request, errors=result.errors), status=400)
+        return render(request, self.template_name, self._context(request, result=result, kind=self.kind))

@@ -9,6 +9,7 @@ from __future__ import annotations
 PUBLIC_URL_PREFIXES: list[str] = [
     "/public/",  # portal: public pages, complaint form (rectify/portal)
     "/accounts/login/",
+    "/accounts/setup/",  # the one-time link that sets a new account's password (accounts.tokens)
     "/i18n/",  # language switch
     "/static/",
 ]
