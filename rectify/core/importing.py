@@ -6,41 +6,29 @@ Any app importing a list uses it in three steps:
     table = read_table(name, data, COLUMNS)           # hostile-file checks, parse, map headers
     for row in table.rows: ...                        # row.number (as in Excel), row.values by key
 
-Everything that makes a file unusable raises `ImportFileError` with a Chinese message, *before*
-anything is written: oversized, empty, not a spreadsheet, encrypted (an OLE/CFB container where an
-.xlsx zip is expected), zip bombs (judged on the central directory before decompressing), XML
-with a DOCTYPE/ENTITY declaration (entity-expansion attacks), missing or duplicated headers.
-Row-level problems are `RowError`s the app collects; `failed_rows_xlsx` writes the failed rows
-back with a 错误原因 column so users fix and re-upload them.
+Files are read by the guarded reader in `spreadsheets.py`: everything that makes a file unusable
+raises `ImportFileError` with a Chinese message, *before* anything is written — oversized, empty,
+not a spreadsheet, encrypted, zip bombs, DOCTYPE/ENTITY declarations, sheets beyond the row,
+column, cell or text limits, a parser that died — and so do missing or duplicated headers.
+Row-level problems are `RowError`s the app collects; `table.errors` already holds the rows the file
+itself could not give (a CSV line the csv module cannot read, an over-long cell).
+`failed_rows_xlsx` writes the failed rows back with a 错误原因 column so users fix and re-upload them.
 """
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .exports import write_xlsx
+from .sheetparse import cell_str  # noqa: F401 — importers use it from here
+from .spreadsheets import ImportFileError, max_bytes, read_sheets, sniff, too_large_message  # noqa: F401 — sniff too
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SIGNATURE = b"PK\x03\x04"
-# A real 100,000-row sheet inflates about 10× (shared strings can reach ~50×); bombs reach 1000×.
-ZIP_MAX_RATIO = 100
-ZIP_RATIO_MIN_BYTES = 1024 * 1024  # tiny parts compress extremely well and are harmless
-ZIP_MAX_MEMBERS = 10_000
-FORBIDDEN_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 SPLIT_MULTI = re.compile(r"[、,，;；/\n]+")
-
-
-class ImportFileError(Exception):
-    """The whole file is refused; the message is for the user (Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -81,17 +69,10 @@ class Table:
     mapping: dict[str, int]           # column key -> index in the file
     rows: list[Row] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # rows the file could not give (see read_table)
 
 
 # -- file level ------------------------------------------------------------------------------------
-def max_bytes() -> int:
-    return int(getattr(settings, "RECTIFY_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
-
-
-def max_uncompressed() -> int:
-    return int(getattr(settings, "RECTIFY_IMPORT_MAX_UNCOMPRESSED", 20 * max_bytes()))
-
-
 def read_upload(uploaded) -> bytes:
     """Read an UploadedFile, refusing it by its declared size before reading when too large."""
     limit = max_bytes()
@@ -103,159 +84,7 @@ def read_upload(uploaded) -> bytes:
     return data
 
 
-def too_large_message(size: int) -> str:
-    return _("文件过大（%(size).1f MB），单个文件不能超过 %(max).0f MB，请拆分后分批导入。") % {
-        "size": size / 1024 / 1024, "max": max_bytes() / 1024 / 1024}
-
-
-def sniff(name: str, data: bytes) -> str:
-    """Return "xlsx", "xls" or "csv" after the file-level safety checks; raise ImportFileError."""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if len(data) > max_bytes():
-        raise ImportFileError(too_large_message(len(data)))
-    if not data.strip():
-        raise ImportFileError(_("文件是空的，请填写数据后重新上传。"))
-    if data.startswith(OLE_SIGNATURE):
-        if ext in ("xlsx", "xlsm") or _ole_is_encrypted_package(data):
-            raise ImportFileError(_("文件已加密（设置了打开密码），系统无法读取。请在 Excel 中取消密码后另存为 .xlsx 再上传。"))
-        return "xls"
-    if data.startswith(ZIP_SIGNATURE):
-        check_xlsx_zip(data)
-        return "xlsx"
-    if ext in ("xlsx", "xls", "xlsm"):
-        raise ImportFileError(_("文件扩展名为 .%(ext)s，但内容不是 Excel 工作簿（可能已损坏或被改名）。") % {"ext": ext})
-    if ext in ("csv", "txt", ""):
-        if b"\x00" in data[:65536]:
-            raise ImportFileError(_("文件不是表格文件（含有二进制内容）。请上传 .xlsx、.xls 或 .csv 文件。"))
-        return "csv"
-    raise ImportFileError(_("不支持的文件类型“.%(ext)s”，请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext})
-
-
-def _ole_is_encrypted_package(data: bytes) -> bool:
-    # Encrypted OOXML is an OLE container holding "EncryptionInfo" and "EncryptedPackage" streams;
-    # the directory stores names in UTF-16LE.
-    return "EncryptedPackage".encode("utf-16-le") in data[:1024 * 1024] or \
-        "EncryptionInfo".encode("utf-16-le") in data[:1024 * 1024]
-
-
-def check_xlsx_zip(data: bytes) -> None:
-    """Judge a zip on its central directory (sizes, ratios, names) before inflating anything,
-    then scan the XML parts — inflated in bounded chunks — for DOCTYPE/ENTITY declarations."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFileError(_("文件已损坏，无法作为 Excel 工作簿打开。"))
-    if len(infos) > ZIP_MAX_MEMBERS:
-        raise ImportFileError(_("文件结构异常（包含 %(n)d 个部件），已拒绝。") % {"n": len(infos)})
-    total = sum(i.file_size for i in infos)
-    if total > max_uncompressed():
-        raise ImportFileError(_("文件解压后过大（%(size).0f MB），疑似“压缩炸弹”，已拒绝。") % {"size": total / 1024 / 1024})
-    for info in infos:
-        if info.file_size >= ZIP_RATIO_MIN_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
-            raise ImportFileError(_("文件压缩比异常（%(ratio)d 倍），疑似“压缩炸弹”，已拒绝。")
-                                  % {"ratio": info.file_size // max(info.compress_size, 1)})
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ImportFileError(_("文件不是 Excel 工作簿（.xlsx 结构不完整）。"))
-    try:
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                _scan_xml(archive, info)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
-        # RuntimeError: a member encrypted with a zip password
-        raise ImportFileError(_("文件已损坏或已加密，无法读取。"))
-
-
-def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    tail = b""
-    with archive.open(info) as part:  # ZipExtFile never returns more than the declared size
-        while chunk := part.read(256 * 1024):
-            if FORBIDDEN_XML.search(tail + chunk):
-                raise ImportFileError(_("文件含有不允许的 XML 声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。"))
-            tail = chunk[-32:]
-
-
 # -- parsing ---------------------------------------------------------------------------------------
-def cell_str(value: Any) -> str:
-    """A cell as the text a user typed: 1.0 -> "1", dates -> ISO, None -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def decode_csv(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")  # a superset of GBK/GB2312, what Chinese Excel saves
-    except UnicodeDecodeError:
-        raise ImportFileError(_("CSV 文件编码无法识别，请另存为“CSV UTF-8”或 GBK 编码后上传。"))
-
-
-def parse_grid(fmt: str, data: bytes) -> list[list[str]]:
-    """All rows of the first sheet as lists of strings."""
-    if fmt == "csv":
-        text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    try:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not book.sheet_names:
-            raise ImportFileError(_("工作簿中没有工作表。"))
-        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        return [[cell_str(v) for v in row] for row in grid]
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise ImportFileError(_("文件已加密（设置了打开密码），系统无法读取。请取消密码后重新上传。"))
-        if fmt == "xls":
-            return _parse_xls_xlrd(data)
-        raise ImportFileError(_("文件无法作为 Excel 工作簿读取（%(err)s）。") % {"err": type(exc).__name__})
-
-
-def _parse_xls_xlrd(data: bytes) -> list[list[str]]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-        sheet = book.sheet_by_index(0)
-        out = []
-        for r in range(sheet.nrows):
-            row = []
-            for cell in sheet.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(cell_str(xlrd.xldate_as_datetime(cell.value, book.datemode)))
-                else:
-                    row.append(cell_str(cell.value))
-            out.append(row)
-        return out
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise ImportFileError(_("文件已加密（设置了打开密码），系统无法读取。请取消密码后重新上传。"))
-        raise ImportFileError(_("文件无法作为 .xls 工作簿读取。"))
-    except Exception:
-        raise ImportFileError(_("文件无法作为 .xls 工作簿读取。"))
-
-
 def normalise_header(text: str) -> str:
     text = (text or "").strip().lower()
     text = text.replace("（", "(").replace("）", ")").replace("：", ":")
@@ -287,21 +116,29 @@ def map_headers(headers: Sequence[str], columns: Sequence[Column]) -> tuple[dict
 
 
 def read_table(name: str, data: bytes, columns: Sequence[Column]) -> Table:
-    """Check, parse and map a file. The header is the first non-empty row."""
-    fmt = sniff(name, data)
-    grid = parse_grid(fmt, data)
+    """Check, parse (first sheet) and map a file. The header is the first non-empty row. A row the
+    file cannot give (CSV only: unreadable line, over-long cell) goes to `table.errors`, not `rows`."""
+    fmt, (sheet, *_others) = read_sheets(name, data)
+    grid = sheet.rows
     start = next((i for i, row in enumerate(grid) if any(c for c in row)), None)
+    first_bad = min(sheet.unreadable, default=None)
+    if first_bad is not None and (start is None or first_bad <= start + 1):
+        raise ImportFileError(_("第%(row)d行（表头或表头之前）无法读取：%(reason)s")
+                              % {"row": first_bad, "reason": sheet.unreadable[first_bad]})
     if start is None:
         raise ImportFileError(_("文件是空的，请填写数据后重新上传。"))
     headers = grid[start]
     mapping, ignored = map_headers(headers, columns)
     table = Table(fmt=fmt, headers=headers, mapping=mapping, ignored_headers=ignored)
     for offset, raw in enumerate(grid[start + 1:], start=start + 2):
+        if offset in sheet.unreadable:
+            table.errors.append(RowError(offset, "", sheet.unreadable[offset]))
+            continue
         if not any(c for c in raw):
             continue
         values = {key: (raw[i] if i < len(raw) else "").strip() for key, i in mapping.items()}
         table.rows.append(Row(number=offset, values=values, raw=list(raw[:len(headers)])))
-    if not table.rows:
+    if not table.rows and not table.errors:
         raise ImportFileError(_("文件只有表头，没有数据行。"))
     return table
 

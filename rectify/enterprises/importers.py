@@ -256,7 +256,7 @@ def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: i
 def check_rows(table: Table, unit, progress: Callable[[int], None] | None = None) -> tuple[list[Candidate], list[RowError]]:
     """Validate every row of a mapped table, then classify against the database."""
     lk = Lookups()
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.errors)  # rows the file itself could not give
     candidates: list[Candidate] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(table.rows, start=1):

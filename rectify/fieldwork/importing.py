@@ -1,5 +1,5 @@
-"""A minimal Excel importer for purchase/sales ledgers. `rectify/core/importing.py` (the generic
-import module) did not exist when this was written; move to it once it does.
+"""The purchase/sales ledger import, through the guarded reader of `rectify/core/importing.py`
+(hostile-file checks, parse in a limited child process), like every other list import.
 
 Columns (first sheet, header row first): 销售方 | 购买方 | 产品名称 | 产品类别 | 批号 | 数量 | 交易日期 —
 an enterprise is given by its unified social credit code or its exact registered name; a buyer
@@ -12,56 +12,63 @@ from typing import Any, BinaryIO
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from rectify.core.importing import Column, ImportFileError, parse_date, read_table, read_upload
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import ProductCategory
 
 COLUMNS = ["销售方", "购买方", "产品名称", "产品类别", "批号", "数量", "交易日期"]
+TABLE_COLUMNS = [Column(key=label, label=label, required=True) for label in COLUMNS]
 MAX_ROWS = 100_000
 
 
-def _date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
+def _date(value: str) -> datetime.date:
+    try:
+        day = parse_date(value)
+    except ValueError:
+        raise ValueError(_("交易日期“%(v)s”不是日期") % {"v": value}) from None
+    if day is None:
+        raise ValueError(_("交易日期必须填写"))
+    return day
+
+
+def _quantity(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(_("数量“%(v)s”不是整数") % {"v": value}) from None
 
 
 def read_ledger(file: BinaryIO) -> list[dict[str, Any]]:
-    """Rows resolved to LedgerEntry field values; raises ValidationError listing bad rows."""
-    sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(c or "").strip() for c in next(rows, [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise ValidationError(_("缺少列：%(c)s") % {"c": "、".join(missing)})
-    index = {c: header.index(c) for c in COLUMNS}
-    raw = [r for r in rows if any(v not in (None, "") for v in r)]
-    if len(raw) > MAX_ROWS:
+    """Rows resolved to LedgerEntry field values; raises ValidationError for a refused file or
+    listing the bad rows."""
+    try:
+        table = read_table(getattr(file, "name", "") or "ledger.xlsx", read_upload(file), TABLE_COLUMNS)
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from None
+    if len(table.rows) > MAX_ROWS:
         raise ValidationError(_("一次最多导入%(n)s行。") % {"n": MAX_ROWS})
-    keys = {str(r[index[c]]).strip() for r in raw for c in ("销售方", "购买方") if r[index[c]]}
+    raw = [(row.number, row.values) for row in table.rows]
+    keys = {values[c] for _number, values in raw for c in ("销售方", "购买方") if values[c]}
     found = {}
     for e in Enterprise.objects.filter(Q(credit_code__in=keys) | Q(name__in=keys)).only("id", "name", "credit_code", "region_id", "county_id"):
         found[e.name] = e
         if e.credit_code:
             found[e.credit_code] = e
     categories = {c.name: c for c in ProductCategory.objects.all()} | {c.code: c for c in ProductCategory.objects.all()}
-    out, errors = [], []
-    for number, r in enumerate(raw, start=2):
-        cell = {c: r[index[c]] for c in COLUMNS}
-        seller = found.get(str(cell["销售方"] or "").strip())
-        buyer_key = str(cell["购买方"] or "").strip()
+    out, errors = [], [str(e) for e in table.errors]
+    for number, cell in raw:
+        seller = found.get(cell["销售方"])
+        buyer_key = cell["购买方"]
         try:
             if seller is None:
                 raise ValueError(_("销售方不在企业名录中"))
             out.append({
                 "seller": seller, "buyer": found.get(buyer_key), "buyer_name": "" if buyer_key in found else buyer_key,
-                "product_name": str(cell["产品名称"] or "").strip(), "category": categories.get(str(cell["产品类别"] or "").strip()),
-                "batch_number": str(cell["批号"] or "").strip(), "quantity": int(cell["数量"]), "traded_on": _date(cell["交易日期"]),
+                "product_name": cell["产品名称"], "category": categories.get(cell["产品类别"]),
+                "batch_number": cell["批号"], "quantity": _quantity(cell["数量"]), "traded_on": _date(cell["交易日期"]),
             })
-        except (TypeError, ValueError) as exc:
+        except ValueError as exc:
             errors.append(_("第%(n)s行：%(e)s") % {"n": number, "e": exc})
     if errors:
         raise ValidationError(errors[:50])

@@ -77,7 +77,8 @@ def observations_import(*, name: str, data: bytes, unit, actor) -> ImportResult:
     categories = {c.name: c for c in ProductCategory.objects.filter(campaign__is_active=True)}
     categories.update({c.code: c for c in categories.values()})
     labels = {c.key: c.label for c in COLUMNS}
-    result = ImportResult(headers=table.headers)
+    result = ImportResult(headers=table.headers, errors=list(table.errors),  # rows the file could not give
+                          failed=[(e.row, [], [str(e)]) for e in table.errors])
     prepared: list[PriceObservation] = []
     for row in table.rows:
         errors: list[RowError] = []

@@ -148,26 +148,26 @@ def _number(text: str):
 def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[str, dict]:
     """Figures from a filled official workbook (the layout `workbook()` writes, one sheet per table),
     as a snapshot like `ComputedTable.as_json()`. Sheets are found by their label (附件1...), rows by
-    category name, columns by position after the header rows. File-level safety checks first."""
-    from python_calamine import CalamineWorkbook
-
-    from rectify.core.importing import ImportFileError, cell_str, sniff
+    category name, columns by position after the header rows. Read by the guarded reader (hostile-file
+    checks, parse in a limited child process)."""
+    from rectify.core.spreadsheets import ImportFileError, read_sheets
 
     try:
-        if sniff(name, data) != "xlsx":
-            raise OfficialFileError(["请上传正式格式的 .xlsx 工作簿（由系统“下载正式报表”导出后填写）。"])
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        fmt, sheets = read_sheets(name, data, all_sheets=True)
     except ImportFileError as exc:
-        raise OfficialFileError([str(exc)])
+        raise OfficialFileError([str(exc)]) from None
+    if fmt != "xlsx":
+        raise OfficialFileError(["请上传正式格式的 .xlsx 工作簿（由系统“下载正式报表”导出后填写）。"])
+    grids = {sheet.name: sheet.rows for sheet in sheets}
     categories = list(campaign.categories.order_by("order"))
     by_name = {c.name: c for c in categories}
     tables, errors = {}, []
     for layout in layouts:
-        sheet_name = next((s for s in book.sheet_names if layout.label in s), None)
+        sheet_name = next((s for s in grids if layout.label in s), None)
         if sheet_name is None:
             errors.append(f"找不到工作表“{layout.label}”")
             continue
-        grid = [[cell_str(v) for v in row] for row in book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)]
+        grid = grids[sheet_name]
         columns = list(layout.columns.select_related("indicator").order_by("order"))
         rows, seen = [], set()
         for r, row in enumerate(grid, start=1):

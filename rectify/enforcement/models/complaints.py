@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.crypto import EncryptedTextField
 from rectify.core.models import ScopedRecord
+from rectify.core.validators import validate_file_content
 
 from .common import HandlerRegionMixin, validate_file_size
 
@@ -53,7 +54,8 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
     content = models.TextField(_("投诉举报内容"))
     attachment = models.FileField(
         _("附件"), upload_to="complaints/%Y/%m/", blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx", "xlsx"]), validate_file_size],
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx", "xlsx"]), validate_file_size,
+                    validate_file_content],  # the bytes, not only the name: no renamed executables
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True,
                               editable=False)

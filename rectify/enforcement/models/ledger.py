@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
+from rectify.core.validators import validate_file_content
 
 from .common import HandlerRegionMixin, validate_file_size
 
@@ -43,7 +44,8 @@ class Problem(HandlerRegionMixin, ScopedRecord):
                               editable=False)
     evidence = models.FileField(
         _("整改佐证材料"), upload_to="problems/%Y/%m/", blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx", "xlsx"]), validate_file_size],
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx", "xlsx"]), validate_file_size,
+                    validate_file_content],  # the bytes, not only the name: no renamed executables
     )
     rectification = models.TextField(_("整改情况"), blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True, editable=False)

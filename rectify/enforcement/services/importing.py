@@ -55,7 +55,7 @@ def complaints_import_12315(*, name: str, data: bytes, unit, actor, batch: int =
     categories = {c.name: c for c in ProductCategory.objects.all()}
     existing = set(Complaint.objects.filter(number__in=[r.values.get("number", "") for r in table.rows])
                    .values_list("number", flat=True))
-    result, objs = ImportResult(), []
+    result, objs = ImportResult(errors=list(table.errors)), []  # rows the file itself could not give
     for row in table.rows:
         v = row.values
         problems = []

@@ -58,7 +58,7 @@ def export_list_import(*, unit, name: str, data: bytes, actor) -> ImportResult:
     cats = {}
     for c in ProductCategory.objects.filter(campaign=campaign) if campaign else ProductCategory.objects.all():
         cats[c.name] = cats[c.code] = c
-    result, entries = ImportResult(), []
+    result, entries = ImportResult(errors=list(table.errors)), []  # rows the file itself could not give
     for row in table.rows:
         v = row.values
         kind = KIND_WORDS.get(v.get("list_kind", "").strip().lower()) or KIND_WORDS.get(v.get("list_kind", "").strip())
