@@ -280,7 +280,10 @@ def province_workbook(request):
 
 def services_province_workbook(campaign: Campaign, cutoff: datetime.date, viewer=None) -> bytes:
     """The province's tables, then every city's — the cities from one grouped pass per source;
-    within `viewer`'s rows when given (None: the system's own, e.g. the command line)."""
+    within `viewer`'s rows when given (None: the system's own, e.g. the command line). A provincial
+    unit's record about an enterprise lies in the enterprise's city; the few records that belong to
+    no city (a provincial unit's case without an enterprise) get 省本级 sheets, so that the
+    province's figures are always the sum of the sheets below them."""
     layouts = services.layouts_of(campaign)
     scope = ReportScope(viewer=viewer)
     unit = getattr(viewer, "unit", None)
@@ -291,12 +294,18 @@ def services_province_workbook(campaign: Campaign, cutoff: datetime.date, viewer
         sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
                        {"unit_name": province_name, "filled_by": "", "phone": "", "cutoff": cutoff}))
     cities = list(Region.objects.filter(level="city", parent=campaign.region).order_by("code"))
-    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities], cutoff=cutoff, scope=scope)
+    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities] + [campaign.region_id],
+                                         cutoff=cutoff, scope=scope)
     for city in cities:
         name = f"{city.name}{line}" if line else f"{city.name}专项工作组办公室"
         for table in by_region[city.pk].values():
             sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
                            {"unit_name": name, "filled_by": "", "phone": "", "cutoff": cutoff}))
+    own = by_region[campaign.region_id].values()
+    if any(cell.raw for table in own for _category, cells in table.rows for cell in cells):
+        for table in own:
+            sheets.append((f"省本级-{table.layout.label}", official.table_spec(table),
+                           {"unit_name": f"{province_name}（省本级）", "filled_by": "", "phone": "", "cutoff": cutoff}))
     return official.workbook(sheets)
 
 
