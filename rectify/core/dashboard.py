@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
 from rectify.organisations.models import Campaign
 
+from . import clock
 from .registry import registry
 from .scope import model_allows
 
@@ -21,7 +21,7 @@ def add_panel(template: str, context_fn) -> None:
 @login_required
 def dashboard(request):
     campaign = Campaign.current()
-    today = timezone.localdate()
+    today = clock.today()
     phase = campaign.phases.filter(start__lte=today, end__gte=today).first() if campaign else None
     counts = []
     for config in registry:

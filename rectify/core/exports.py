@@ -12,7 +12,8 @@ from typing import Any
 
 import xlsxwriter
 from django.http import HttpResponse
-from django.utils import timezone
+
+from .clock import format_moment
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,7 +25,7 @@ def cell_text(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+        return format_moment(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, int | float | decimal.Decimal):

@@ -8,6 +8,10 @@ registry.register(ModelConfig(
     filter_fields=["action", "content_type", "time"], search_fields=["username", "object_repr", "request_id", "object_id"],
     allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"], select_related=["content_type"],
     detail_template="core/objectchange_detail.html",
+    # The before/after snapshots are shown field by field (core/_objectchange_snapshot.html), with
+    # their date-time values in Beijing time; as raw JSON they would show the log's UTC text.
+    detail_fields=[f.name for f in ObjectChange._meta.concrete_fields if f.name not in {"id", "before", "after"}],
+    detail_panels=["core/_objectchange_snapshot.html"],
 ))
 registry.register(ModelConfig(
     model=Event, menu="system", list_columns=["time", "username", "ip", "event", "object_repr", "outcome", "request_id"],

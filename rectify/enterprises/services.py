@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.events import record_event
 from rectify.core.importing import ImportFileError, Table, errors_by_row, read_table, read_upload, sniff
 from rectify.core.scope import model_allows, restrict
@@ -154,7 +155,7 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
                             progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Write classified rows in bulk, in batches, inside one transaction (the caller's or ours).
     The RestrictedQuerySet bulk methods write the change log."""
-    today = timezone.localdate()
+    today = clock.today()
     new = [c for c in candidates if c.status == NEW]
     upd = [c for c in candidates if c.status == UPDATE]
     through = Enterprise.categories.through

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import today
 from rectify.core.events import record_event
 from rectify.core.scope import model_allows, restrict, units_for
 from rectify.core.services import ConflictError, ensure_in_scope
@@ -71,7 +71,7 @@ def lock(obj, actor, action: str = "change", expected_version: int | None = None
 
 
 def not_future(value: datetime.date | None, field: str) -> None:
-    if value is not None and value > timezone.localdate():
+    if value is not None and value > today():
         raise ValidationError({field: _("日期不能晚于今天。")})
 
 

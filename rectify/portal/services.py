@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.events import record_event
 from rectify.core.validators import normalise_uscc
 from rectify.enforcement.models import Complaint
@@ -135,7 +135,7 @@ def _hash_code(code: str) -> str:
 
 
 def _complaint_number(city: Region) -> str:
-    return f"WS{city.code}{timezone.localdate():%Y%m%d}{''.join(secrets.choice('0123456789') for _ in range(6))}"
+    return f"WS{city.code}{clock.today():%Y%m%d}{''.join(secrets.choice('0123456789') for _ in range(6))}"
 
 
 @transaction.atomic
@@ -151,7 +151,7 @@ def portal_complaint_file(*, city: Region, kind: str, content: str, subject_name
         raise ValidationError(_("投诉需要留下联系电话以便调解；不愿留下身份请选择匿名举报。"))
     fields: dict[str, Any] = {
         "number": _complaint_number(city), "kind": kind, "channel": Complaint.Channel.PORTAL,
-        "received_on": timezone.localdate(), "anonymous": anonymous, "subject_name": subject_name.strip(),
+        "received_on": clock.today(), "anonymous": anonymous, "subject_name": subject_name.strip(),
         "subject_credit_code": normalise_uscc(subject_credit_code) if subject_credit_code else "",
         "product_category": product_category, "content": content.strip(),
         "reporter_name": "" if anonymous else reporter_name.strip(),
@@ -233,7 +233,7 @@ def enterprise_check(query: str, limit: int = 10) -> list[dict[str, Any]]:
     matches = list(qs.filter(credit_code=code)[:1]) if code and len(code) == 18 else []
     if not matches:
         matches = list(qs.filter(name__icontains=query).order_by("name")[:limit])
-    today = timezone.localdate()
+    today = clock.today()
     out = []
     for e in matches:
         out.append({"name": e.name, "credit_code": e.credit_code or "", "region": e.region.name,

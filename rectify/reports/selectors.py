@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
+from rectify.core.clock import today
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
 
@@ -13,7 +13,7 @@ from .engine import ReportScope
 
 
 def default_cutoff(campaign: Campaign) -> datetime.date:
-    return min(timezone.localdate(), campaign.end)
+    return min(today(), campaign.end)
 
 
 def parse_cutoff(value: str | None, campaign: Campaign) -> datetime.date:

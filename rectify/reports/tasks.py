@@ -6,9 +6,9 @@ import datetime
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils import timezone
 
 from rectify.accounts.models import User
+from rectify.core import clock
 from rectify.core.current import acting_as
 from rectify.core.notifications import notify
 from rectify.organisations.models import Campaign
@@ -22,7 +22,7 @@ def open_weekly_reports(day: str | None = None) -> int:
     campaign = Campaign.current()
     if campaign is None:
         return 0
-    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    today = datetime.date.fromisoformat(day) if day else clock.today()
     if not (campaign.start <= today <= campaign.end):
         return 0
     with acting_as(None, request_id=f"task-open-{today}"):
@@ -35,7 +35,7 @@ def remind_unsubmitted(day: str | None = None) -> int:
     campaign = Campaign.current()
     if campaign is None:
         return 0
-    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    today = datetime.date.fromisoformat(day) if day else clock.today()
     _start, cutoff, deadline = services.week_of(campaign, today)
     sent = 0
     pending = WeeklyReport.objects.filter(campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY,
@@ -44,7 +44,7 @@ def remind_unsubmitted(day: str | None = None) -> int:
         recipients = User.objects.filter(unit=report.unit, is_active=True, roles__code__in=["reviewer", "office_admin"]).distinct()
         for user in recipients:
             sent += notify(
-                user=user, title=f"周报提醒：请于{timezone.localtime(deadline):%m月%d日 %H:%M}前报送",
+                user=user, title=f"周报提醒：请于{clock.beijing(deadline):%m月%d日 %H:%M}前报送",
                 body=f"{report.unit.name}截至{cutoff:%Y-%m-%d}的周报尚未报送。",
                 url=reverse("reports:weeklyreport_detail", args=[report.pk]), key=f"remind-{report.pk}-{today}",
             )

@@ -1,18 +1,12 @@
 """Helpers shared by the enforcement services: scope checks that answer in Chinese."""
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import today as today  # the Beijing date, for the services importing it from here
 from rectify.core.scope import area_allows, restrict, units_for
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def lock_in_scope(obj: models.Model, actor, action: str = "change") -> models.Model:

@@ -1,19 +1,13 @@
 """Helpers shared by the targeting services."""
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import today as today  # the Beijing date, for the services importing it from here
 from rectify.core.events import record_event
 from rectify.core.scope import area_allows, units_for
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def require_unit(actor, unit, action: str = "add") -> None:

@@ -6,6 +6,7 @@ them with the trigger disabled in one transaction (see docs/security.md)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from rectify.core.clock import format_moment
 from rectify.core.models import Event, ObjectChange
 
 MIN_RETENTION_DAYS = 180
@@ -23,5 +24,5 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timezone.timedelta(days=days)
         events = Event.objects.filter(time__lt=cutoff).count()
         changes = ObjectChange.objects.filter(time__lt=cutoff).count()
-        self.stdout.write(f"早于 {timezone.localtime(cutoff):%Y-%m-%d %H:%M} 的记录：审计事件 {events} 条，变更记录 {changes} 条。")
+        self.stdout.write(f"早于 {format_moment(cutoff)} 的记录：审计事件 {events} 条，变更记录 {changes} 条。")
         self.stdout.write("应用不删除审计记录；归档请由数据库管理员按 docs/security.md 的步骤进行。")
