@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -29,7 +28,5 @@ handler403 = "rectify.core.errors.permission_denied"
 handler404 = "rectify.core.errors.page_not_found"
 handler500 = "rectify.core.errors.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_URL is deliberately not served, not even with DEBUG: an upload is opened only through
+# core.files, which checks the record's scope (tests/security/test_file_access.py).

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from . import changelog, checks, registrations, tablespeed  # noqa: F401  (signal handlers; system checks; registry entries)
+        from . import changelog, checks, inputs, registrations, tablespeed  # noqa: F401  (signal handlers; system checks; registry entries)
 
         tablespeed.install()
+        inputs.install()

@@ -49,3 +49,21 @@ def acting_as(user=None, *, request_id: str | None = None, ip: str = "") -> Iter
         yield actor
     finally:
         _actor.reset(token)
+
+
+_reason: ContextVar[str] = ContextVar("rectify_change_reason", default="")
+
+
+def current_reason() -> str:
+    return _reason.get()
+
+
+@contextlib.contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Every change row written in the block records `reason`: a deletion or a 更正 keeps why it
+    was done next to who did it and what changed (cascaded rows included)."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)

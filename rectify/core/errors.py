@@ -13,7 +13,9 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _page(request, 403, _("无权访问"), _("您没有执行此操作的权限。"))
+    # The services' refusals say why in the user's language ("该记录属于…，您只能查看"); say it.
+    reason = str(exception or "").strip()
+    return _page(request, 403, _("无权访问"), reason or _("您没有执行此操作的权限。"))
 
 
 def page_not_found(request, exception=None):

@@ -66,7 +66,7 @@ class ModelConfig:
     viewset: type | None = None
     create: Callable[..., Any] | None = None   # service(*, model, data, actor) -> obj
     update: Callable[..., Any] | None = None   # service(*, obj, data, actor, expected_version) -> obj
-    delete: Callable[..., Any] | None = None   # service(*, obj, actor)
+    delete: Callable[..., Any] | None = None   # service(*, obj, actor, reason)
     allow_add: bool = True
     allow_edit: bool = True
     allow_delete: bool = True
@@ -76,6 +76,9 @@ class ModelConfig:
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
     sensitive: bool = False  # pages carry personal data: Cache-Control: no-store
+    # (user, obj, field name) -> may the user, who sees obj, open its uploaded file (core/files.py).
+    # None: whoever sees the record, except on a sensitive model, whose files then stay closed.
+    file_access: Callable[[Any, Any, str], bool] | None = None
 
     @property
     def app_label(self) -> str:

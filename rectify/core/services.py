@@ -5,13 +5,27 @@ saved row inside the same transaction, and raises rather than half-writing. Doma
 own `<entity>_<action>` services for workflow steps and call these for plain edits."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.deletion import Collector
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
+from .current import change_reason
 from .scope import model_allows, restrict, write_refusal
+
+# Sent inside the transaction of a change that must give its reason — a deletion (kind "deleted",
+# from object_delete) or a 更正 of a sealed document (kind "corrected") — once it is written:
+# `obj` is the record as it was, `objects` the rows the change took away or rewrote, as they were
+# (a deletion's cascade included), `current` the corrected record (None for a deletion), with the
+# `actor` and the `reason`. The reports app flags such changes of rows a submitted report counted
+# to that unit's next report (reports/corrections.py).
+changed_with_reason = Signal()
+
+REASON_MAX_LENGTH = 500
 
 
 class ConflictError(ValidationError):
@@ -99,13 +113,40 @@ def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_ve
     return locked
 
 
+def clean_reason(reason: str | None, *, missing: str, field: str = "reason") -> str:
+    """A required reason (deletions, corrections): stripped, not empty (else `missing`), and not
+    longer than REASON_MAX_LENGTH."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: missing}, code="required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({field: _("原因不能超过 %(n)s 个字。") % {"n": REASON_MAX_LENGTH}}, code="max_length")
+    return reason
+
+
+def _cascade(target: models.Model) -> tuple[models.Model, list[models.Model]]:
+    """A copy of the row and the rows its deletion will take with it, read before they go (the
+    deletion clears the primary key of the instances it deletes)."""
+    first = copy.copy(target)
+    collector = Collector(using=target._state.db or "default")
+    collector.collect([first])
+    return first, [row for rows in collector.data.values() for row in rows]
+
+
 @transaction.atomic
-def object_delete(*, obj: models.Model, actor) -> None:
+def object_delete(*, obj: models.Model, actor, reason: str) -> None:
+    """Delete `obj` on the actor's owner side, with the reason written into the change rows of
+    the deletion (and of what it cascades to)."""
     target = lock_for_write(type(obj), obj.pk, actor, "delete")
     refusal = getattr(target, "delete_refusal", lambda: None)()
     if refusal:
         raise ValidationError(str(refusal))
+    reason = clean_reason(reason, missing=_("删除记录须填写删除原因。"))
     try:
-        target.delete()
+        was, doomed = _cascade(target)
+        with change_reason(reason):
+            target.delete()
     except models.ProtectedError as exc:
         raise ValidationError(_("该记录仍被其他记录引用（%(n)s 条），不能删除。") % {"n": len(exc.protected_objects)})
+    changed_with_reason.send(sender=type(target), kind="deleted", obj=was, objects=doomed, current=None, actor=actor,
+                             reason=reason)

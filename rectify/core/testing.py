@@ -377,18 +377,25 @@ class ModelScopeTests(WorldTestCase):
                                                 HTTP_IF_MATCH=f'"{obj.pk}-{version}"')
                     self.assertEqual(patch.status_code, refused("change"), key)
                 if self.config.allow_delete:
-                    self.assertEqual(self.api(key).delete(_api_url(self.config, obj)).status_code, refused("delete"), key)
+                    url = f"{_api_url(self.config, obj)}?reason=owner-side"
+                    self.assertEqual(self.api(key).delete(url).status_code, refused("delete"), key)
         self.assertTrue(self.model.objects.filter(pk=obj.pk, version=version).exists())
 
     def test_delete_is_logged(self):
+        """A deletion asks for its reason (a form error without one, nothing deleted) and keeps it
+        in the change row of the deletion."""
         if not self.config.allow_delete or self.deleter is None:
             return
         obj = self.obj
         self.login(self.deleter)
-        response = self.client.post(_url(self.config, "delete", obj))
+        refused = self.client.post(_url(self.config, "delete", obj), {"reason": "  "})
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("reason", refused.context["form"].errors)
+        self.assertTrue(self.model.objects.filter(pk=obj.pk).exists())
+        response = self.client.post(_url(self.config, "delete", obj), {"reason": "重复录入"})
         self.assertEqual(response.status_code, 302)
         self.assertFalse(self.model.objects.filter(pk=obj.pk).exists())
-        self.assertTrue(self._changes(obj, ObjectChange.DELETE).exists())
+        self.assertEqual(self._changes(obj, ObjectChange.DELETE).get().reason, "重复录入")
 
 
 class ReferenceScopeTests(ModelScopeTests):

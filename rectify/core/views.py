@@ -4,23 +4,29 @@ detail, create/edit (through services, with optimistic locking), delete and hist
 Everything is narrowed by `restrict(user, action)`; an object out of scope answers 404."""
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
+from django.db.models import FileField
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
 from . import services
 from .auditlog import history_object, log_area
-from .builders import form_for, scoped_filterset, table_for
+from .builders import BootstrapFormMixin, form_for, scoped_filterset, table_for
 from .changelog import history_for
 from .events import events_for, record_event
 from .exports import file_response, table_rows, write_csv, write_xlsx
+from .files import file_detail_value
+from .inputs import parse_int
 from .registry import ModelConfig
-from .scope import can, model_allows
+from .scope import can, model_allows, write_refusal
 
 
 class ConfigView(LoginRequiredMixin, View):
@@ -41,7 +47,7 @@ class ConfigView(LoginRequiredMixin, View):
         if obj is None:
             raise Http404(_("记录不存在或不在您的数据范围内。"))
         if action != "view" and not can(self.request.user, action, obj):
-            raise PermissionDenied(_("您没有此操作的权限。"))
+            raise PermissionDenied(write_refusal(self.request.user, action, obj))
         return obj
 
     def context(self, **extra):
@@ -86,9 +92,14 @@ class ObjectListView(ConfigView):
             name = f"{self.config.verbose_name_plural}.{fmt}"
             content = write_xlsx(headers, rows, sheet=self.config.verbose_name_plural) if fmt == "xlsx" else write_csv(headers, rows)
             return file_response(content, name, fmt)
-        per_page = request.GET.get("per_page", "")
-        per_page = min(int(per_page), 200) if per_page.isdigit() and int(per_page) > 0 else self.paginate_by
-        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        # Pages are read here, not by RequestConfig: it passes ?per_page=-1 on to the paginator (a
+        # 500) and lets ?per_page= exceed the 200 cap. A page past the end shows the last one.
+        RequestConfig(request, paginate=False).configure(table)
+        per_page = parse_int(request.GET.get("per_page"), self.paginate_by, minimum=1, maximum=200)
+        try:
+            table.paginate(per_page=per_page, page=parse_int(request.GET.get("page"), 1, minimum=1))
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -187,14 +198,14 @@ class ObjectDetailView(ConfigView):
     def get(self, request, pk):
         obj = self.get_object()
         template = self.config.detail_template or "core/object_detail.html"
-        fields = detail_fields(obj, self.config.detail_fields)
+        fields = detail_fields(obj, self.config.detail_fields, request.user)
         extra = self.config.detail_context(request, obj) if self.config.detail_context else {}
         return render(request, template, self.context(object=obj, fields=fields, **extra,
                       can_change_obj=self.config.allow_edit and can(request.user, "change", obj),
                       can_delete_obj=self.config.allow_delete and can(request.user, "delete", obj)))
 
 
-def detail_fields(obj, names=None) -> list[tuple[str, object]]:
+def detail_fields(obj, names=None, user=None) -> list[tuple[str, object]]:
     rows = []
     meta = obj._meta
     if names is None:
@@ -208,6 +219,8 @@ def detail_fields(obj, names=None) -> list[tuple[str, object]]:
             value = "、".join(str(v) for v in getattr(obj, name).all())
         elif field.choices:
             value = getattr(obj, f"get_{name}_display")()
+        elif isinstance(field, FileField):  # a link to core.files' checked view, not the storage path
+            value = file_detail_value(obj, name, user)
         else:
             value = getattr(obj, name)
         rows.append((str(field.verbose_name), value))
@@ -264,18 +277,36 @@ def add_validation_errors(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+class DeleteForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("删除原因"), max_length=services.REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("删除记录须填写删除原因。")},
+                             help_text=gettext_lazy("必填，记入变更历史。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class ObjectDeleteView(ConfigView):
     template_name = "core/object_delete.html"
 
     def get(self, request, pk):
         obj = self.get_object("delete")
-        return render(request, self.template_name, self.context(object=obj))
+        return render(request, self.template_name, self.context(object=obj, form=DeleteForm()))
 
     def post(self, request, pk):
         obj = self.get_object("delete")
+        form = DeleteForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(object=obj, form=form), status=400)
         try:
-            (self.config.delete or services.object_delete)(obj=obj, actor=request.user)
+            (self.config.delete or services.object_delete)(obj=obj, actor=request.user,
+                                                           reason=form.cleaned_data["reason"])
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+                add_validation_errors(form, exc)
+                return render(request, self.template_name, self.context(object=obj, form=form), status=400)
             messages.error(request, "；".join(exc.messages))
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("已删除：%(obj)s") % {"obj": obj})

@@ -21,7 +21,8 @@ class ComplaintForm(ScopedModelForm):
         super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:
             if not can_see_personal_data(user, self.instance):
-                for name in Complaint.PERSONAL_FIELDS:
+                # The attachment too: the edit widget would print its name, which may be the reporter's.
+                for name in (*Complaint.PERSONAL_FIELDS, "attachment"):
                     self.fields.pop(name, None)
             else:
                 # Shown in the inputs: a full view, audited like the detail panel's.

@@ -21,6 +21,7 @@ from .models import (
     ViolationType,
 )
 from .serializers import ComplaintSerializer
+from .services.personal import can_see_personal_data
 from .workflow_views import workflow_context
 
 M = "enforcement"
@@ -29,6 +30,8 @@ WF = "enforcement/_workflow_panel.html"
 
 registry.register(ModelConfig(
     model=Complaint, menu=M, sensitive=True,
+    # The attachment is the reporter's own material: the personal-data rule (the handling unit only).
+    file_access=lambda user, obj, field: can_see_personal_data(user, obj),
     list_columns=["number", "kind", "channel", "received_on", "subject_name", "unit", "status", "accept_due", "verify_due"],
     filterset=ComplaintFilterSet, form=ComplaintForm, serializer=ComplaintSerializer,
     search_fields=["number", "subject_name", "subject_credit_code", "content"],

@@ -163,6 +163,20 @@ class CaseDecideForm(StepForm):
         return data
 
 
+class CaseDecisionCorrectForm(CaseDecideForm):
+    """更正: the corrected decision in full (prefilled with the one in force) and why."""
+
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+                             error_messages={"required": _("更正处罚决定须填写更正原因。")},
+                             help_text=_("原处罚决定及其校验码留存，更正后的决定重新签章。"))
+
+    def setup(self) -> None:
+        if self.obj is not None and not self.is_bound:
+            for name in ("decision_number", "decided_on", "fine", "confiscation", "goods_confiscated", "licence_revoked",
+                         "goods_value"):
+                self.fields[name].initial = getattr(self.obj, name)
+
+
 class CaseCloseForm(StepForm):
     closed_on = forms.DateField(label=_("结案日期"), required=False, widget=DATE)
 

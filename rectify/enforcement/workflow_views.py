@@ -185,6 +185,10 @@ CASE_STEPS = [
          run=_run_case_step(S.TRANSFERRED), offer=_case_step_offer(S.TRANSFERRED), done=gettext_lazy("已移送。")),
     Step("transfer_police", gettext_lazy("移送公安"), wf.PoliceTransferForm, style="outline-danger",
          run=_run_case_step(S.TRANSFERRED), offer=_case_step_offer(S.TRANSFERRED), done=gettext_lazy("已移送公安。")),
+    Step("correct_decision", gettext_lazy("更正处罚决定"), wf.CaseDecisionCorrectForm, style="outline-warning",
+         done=gettext_lazy("已更正处罚决定并重新签章，原决定已留存。"),
+         run=lambda case, u, v: services.case_decision_correct(case=case, actor=u, **v),
+         offer=lambda u, case: case.decision_issued and area_allows(u, "records", "review") and can(u, "change", case)),
     Step("supervise", gettext_lazy("挂牌督办"), wf.SupervisionListForm, style="outline-warning",
          done=gettext_lazy("已挂牌督办。"),
          run=lambda case, u, v: services.supervision_list(case=case, actor=u, **v).case,
@@ -296,7 +300,10 @@ def workflow_context(request: HttpRequest, obj: models.Model) -> dict[str, Any]:
     if isinstance(obj, JointPunishment):
         for item in JointPunishmentAction.objects.restrict(user).filter(punishment=obj):
             actions += _actions(user, item, target=str(item))
-    return {"workflow_actions": actions, "workflow_related": _related(user, obj)}
+    context = {"workflow_actions": actions, "workflow_related": _related(user, obj)}
+    if isinstance(obj, Case):  # the decisions a 更正 replaced, kept with their seals
+        context["decision_versions"] = list(obj.decision_versions.select_related("corrected_by").order_by("number"))
+    return context
 
 
 # -- the step page and its POST ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from rectify.core.inputs import parse_int
 from rectify.core.scope import model_allows
 from rectify.core.views import add_validation_errors
 from rectify.enterprises.models import Enterprise
@@ -85,15 +86,16 @@ class TraceView(LoginRequiredMixin, View):
     """/fieldwork/trace/?enterprise=<id>&batch=<batch number>"""
 
     def get(self, request):
-        enterprise_id, batch = request.GET.get("enterprise", ""), request.GET.get("batch", "").strip()
+        enterprise_id = parse_int(request.GET.get("enterprise"), minimum=1)
+        batch = request.GET.get("batch", "").strip()
         enterprises = Enterprise.objects.restrict(request.user, "view")
         trace = None
-        if enterprise_id.isdigit() and batch:
+        if enterprise_id is not None and batch:
             try:
-                trace = trace_batch(enterprise_id=int(enterprise_id), batch_number=batch, user=request.user)
+                trace = trace_batch(enterprise_id=enterprise_id, batch_number=batch, user=request.user)
             except Enterprise.DoesNotExist:
                 raise Http404(_("企业不存在或不在您的数据范围内。")) from None
-        selected = enterprises.filter(pk=enterprise_id).first() if enterprise_id.isdigit() else None
+        selected = enterprises.filter(pk=enterprise_id).first() if enterprise_id is not None else None
         return render(request, "fieldwork/trace.html", {"trace": trace, "batch": batch, "selected": selected})
 
 

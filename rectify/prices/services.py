@@ -14,9 +14,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import today
 from rectify.core.events import record_event
 from rectify.core.scope import area_allows, model_allows, units_for
 from rectify.core.services import ensure_in_scope, object_create, object_delete, object_update
@@ -192,7 +192,7 @@ def price_flag_to_lead(*, flag: PriceFlag, actor) -> Lead:
 
 
 def next_price_case_number(flag: PriceFlag) -> str:
-    return f"价格-{flag.region.code}-{timezone.localdate():%Y%m%d}-{flag.pk:06d}"
+    return f"价格-{flag.region.code}-{today():%Y%m%d}-{flag.pk:06d}"
 
 
 @transaction.atomic
@@ -268,9 +268,9 @@ def config_update(*, obj, data: dict, actor, expected_version: int | None = None
     return obj
 
 
-def config_delete(*, obj, actor) -> None:
+def config_delete(*, obj, actor, reason: str) -> None:
     _require_config_writer(actor, obj, {})
-    object_delete(obj=obj, actor=actor)
+    object_delete(obj=obj, actor=actor, reason=reason)
 
 
 # -- service to enterprises -----------------------------------------------------------------------
@@ -298,7 +298,7 @@ def service_request_create(*, model, data: dict, actor) -> ServiceRequest:
 def _apply_answer_status(obj: ServiceRequest) -> None:
     if (obj.answer or "").strip():
         obj.status = ServiceRequest.Status.ANSWERED
-        obj.answered_on = obj.answered_on or timezone.localdate()
+        obj.answered_on = obj.answered_on or today()
     else:
         obj.status = ServiceRequest.Status.OPEN
 
@@ -318,7 +318,7 @@ def service_request_update(*, obj: ServiceRequest, data: dict, actor, expected_v
 @transaction.atomic
 def service_request_answer(*, request_obj: ServiceRequest, answer: str, actor,
                            answered_on: datetime.date | None = None) -> ServiceRequest:
-    return service_request_update(obj=request_obj, data={"answer": answer, "answered_on": answered_on or timezone.localdate()},
+    return service_request_update(obj=request_obj, data={"answer": answer, "answered_on": answered_on or today()},
                                   actor=actor)
 
 

@@ -15,6 +15,7 @@ from django.views import View
 
 from rectify.core.exports import file_response
 from rectify.core.importing import ImportFileError, failed_rows_xlsx, read_upload, template_xlsx
+from rectify.core.inputs import parse_int
 from rectify.core.scope import model_allows, units_for
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import ProductCategory, Region
@@ -47,8 +48,8 @@ class PriceChartView(LoginRequiredMixin, View):
         visible = PriceObservation.objects.restrict(request.user)
         products = list(visible.values_list("product", flat=True).distinct().order_by("product")[:200])
         product = request.GET.get("product") or (products[0] if products else "")
-        category = ProductCategory.objects.filter(pk=request.GET.get("category") or None).first()
-        region = Region.objects.filter(pk=request.GET.get("region") or None, level="city").first()
+        category = ProductCategory.objects.filter(pk=parse_int(request.GET.get("category"))).first()
+        region = Region.objects.filter(pk=parse_int(request.GET.get("region")), level="city").first()
         series = price_series(request.user, category_id=category.pk if category else None, product=product,
                               region_id=region.pk if region else None, start=_date(request.GET.get("start")),
                               end=_date(request.GET.get("end")))
@@ -64,10 +65,7 @@ class PriceChartView(LoginRequiredMixin, View):
 class ComplaintsBySellerView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, Complaint)
-        try:
-            min_count = max(1, int(request.GET.get("min", "2")))
-        except ValueError:
-            min_count = 2
+        min_count = max(1, parse_int(request.GET.get("min"), 2))
         rows = complaints_by_seller(request.user, min_count=min_count)[:500]
         return render(request, "prices/complaints_by_seller.html", {"rows": rows, "min_count": min_count,
                                                                     "complaint_list": reverse("enforcement:complaint_list")})
@@ -87,7 +85,8 @@ class ObservationImportView(LoginRequiredMixin, View):
 
     def post(self, request):
         _require(request.user, PriceObservation, "add")
-        unit = units_for(request.user).filter(pk=request.POST.get("unit") or request.user.unit_id).first()
+        chosen = request.POST.get("unit")
+        unit = units_for(request.user).filter(pk=parse_int(chosen) if chosen else request.user.unit_id).first()
         upload = request.FILES.get("file")
         if unit is None or upload is None:
             messages.error(request, _("请选择单位和文件。"))

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计报表"
 
     def ready(self) -> None:
-        from . import registrations  # noqa: F401
+        from . import corrections, registrations  # noqa: F401  (signal receivers; registry entries)

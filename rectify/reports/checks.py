@@ -50,7 +50,10 @@ def _cells(snapshot: dict) -> dict[tuple[str, str], Decimal | None]:
 
 def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, before_previous: dict[str, dict] | None,
                  peers: list[dict[str, dict]], layouts: dict[str, TableLayout], indicators: dict[str, Indicator],
-                 category_names: dict[str, str]) -> list[Finding]:
+                 category_names: dict[str, str], decrease_explainable: bool = False) -> list[Finding]:
+    """`decrease_explainable`: counted records were deleted or corrected since the last report
+    (reports/corrections.py), so a cumulative figure below last week's is a warning to explain
+    rather than an error."""
     findings: list[Finding] = []
     for code, snapshot in tables.items():
         layout = layouts[code]
@@ -76,7 +79,11 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
             if ind.decimals == 0 and value != value.to_integral_value():
                 findings.append(Finding("error", rule="whole_number", message=f"应为整数（{value}）", **where))
             old = prev.get((cat, ind_code))
-            if old is not None and value < old:
+            if old is not None and value < old and decrease_explainable:
+                findings.append(Finding("warning", rule="cumulative",
+                                        message=f"累计数低于上周（上周 {old}，本周 {value}），已报送的记录有删除或更正，请说明",
+                                        **where))
+            elif old is not None and value < old:
                 findings.append(Finding("error", rule="cumulative", message=f"累计数不应低于上周（上周 {old}，本周 {value}）", **where))
             older = prev2.get((cat, ind_code))
             if old is not None and older is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -182,3 +183,41 @@ class ReportVersion(SealGuard, BaseModel):
         return {"report": self.report_id, "number": self.number, "mode": self.mode, "tables": self.tables,
                 "narrative": self.narrative, "explanations": self.explanations, "filled_by": self.filled_by,
                 "phone": self.phone, "submitted_at": self.submitted_at, "submitted_by": self.submitted_by_id}
+
+
+class CountedChange(BaseModel):
+    """A record a submitted (or accepted) report counted was deleted, or its sealed content
+    corrected (更正), afterwards: the figures of the report's unit change behind that report, and
+    the unit's next report explains why (a warning of the check step that needs a written
+    explanation, reports/corrections.py). Written in the transaction of the deletion or
+    correction; `explained_in` is the version that gave the explanation."""
+
+    class Kind(models.TextChoices):
+        DELETED = "deleted", _("删除")
+        CORRECTED = "corrected", _("更正")
+
+    kind = models.CharField(_("变动"), max_length=10, choices=Kind.choices)
+    report = models.ForeignKey(WeeklyReport, verbose_name=_("计入该记录的报告"), on_delete=models.PROTECT,
+                               related_name="counted_changes")
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("记录编号"), max_length=64)
+    object_repr = models.CharField(_("记录"), max_length=200)
+    record_date = models.DateField(_("记录日期"))
+    reason = models.TextField(_("原因"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    explained_in = models.ForeignKey(ReportVersion, verbose_name=_("说明所在版本"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    explanation = models.TextField(_("说明"), blank=True)
+
+    scope = ScopeSpec(region="report__region", county="report__county", line="report__line", owner="report__unit")
+
+    class Meta:
+        verbose_name = _("已报送数据的变动")
+        verbose_name_plural = _("已报送数据的变动")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["report", "explained_in"], name="reports_counted_change_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_repr}"

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import beijing_at, beijing_date
 from rectify.core.events import record_event
 from rectify.core.scope import area_allows
 from rectify.core.services import ensure_in_scope
 from rectify.organisations.models import Campaign, Unit
 
+from . import corrections
 from .checks import Finding, check_tables
 from .engine import ReportScope, compute_tables_for
 from .models import Indicator, ReportVersion, TableLayout, WeeklyReport
@@ -24,13 +26,13 @@ def deadline_for(campaign: Campaign, day: datetime.date) -> datetime.datetime:
     """The first weekly deadline (e.g. Thursday 14:00 Asia/Shanghai) on or after `day`."""
     offset = (campaign.weekly_deadline_weekday - day.weekday()) % 7
     date = day + datetime.timedelta(days=offset)
-    return timezone.make_aware(datetime.datetime.combine(date, campaign.weekly_deadline_time))
+    return beijing_at(date, campaign.weekly_deadline_time)
 
 
 def week_of(campaign: Campaign, day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.datetime]:
     """(week start, cut-off date, deadline) of the reporting week containing `day`."""
     deadline = deadline_for(campaign, day)
-    cutoff = timezone.localtime(deadline).date()
+    cutoff = beijing_date(deadline)
     return cutoff - datetime.timedelta(days=6), cutoff, deadline
 
 
@@ -61,7 +63,7 @@ def report_open(*, campaign: Campaign, unit: Unit, day: datetime.date, actor, ki
         raise PermissionDenied(_("只有审核员或办公室管理员可以建立报告。"))
     if kind == WeeklyReport.Kind.FINAL:
         start, cutoff = campaign.start, campaign.final_summary_due
-        deadline = timezone.make_aware(datetime.datetime.combine(campaign.final_summary_due, datetime.time(23, 59)))
+        deadline = beijing_at(campaign.final_summary_due, datetime.time(23, 59))
     else:
         start, cutoff, deadline = week_of(campaign, day)
     report, _created = WeeklyReport.objects.get_or_create(
@@ -112,12 +114,13 @@ def _peer_snapshots(report: WeeklyReport) -> list[dict]:
 def report_check(report: WeeklyReport, tables: dict[str, dict]) -> list[Finding]:
     campaign = report.campaign
     previous = _previous_snapshots(report)
+    changes = corrections.findings_for(report)
     return check_tables(
         tables, previous=previous[0] if previous else None, before_previous=previous[1] if len(previous) > 1 else None,
         peers=_peer_snapshots(report), layouts={lay.code: lay for lay in layouts_of(campaign)},
         indicators={i.code: i for i in Indicator.objects.filter(campaign=campaign)},
-        category_names=dict(campaign.categories.values_list("code", "name")),
-    )
+        category_names=dict(campaign.categories.values_list("code", "name")), decrease_explainable=bool(changes),
+    ) + changes
 
 
 # --- the workflow ------------------------------------------------------------------------------
@@ -161,6 +164,7 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
         correction_reason=correction_reason,
     )
     seal(version)
+    corrections.mark_explained(report, version, explanations)
     report.status = WeeklyReport.Status.SUBMITTED
     if report.submitted_at is None:  # timeliness is that of the first submission; corrections follow returns
         report.is_late = now > report.deadline

@@ -68,7 +68,7 @@ class NamedAttacksTests(WorldTestCase):
                              HTTP_IF_MATCH=_etag(api, url))
         self.assertEqual(response.status_code, 400)
         self.assertIn("撤回", str(response.json()))
-        self.assertEqual(api.delete(url).status_code, 400)
+        self.assertEqual(api.delete(f"{url}?reason=撤下").status_code, 400)
         self.assertEqual(Exposure.objects.get(pk=exposure.pk).public_text, "当事人哄抬口罩价格，被罚款5万元。")
         with self.assertRaises(ValidationError):
             s.exposure_withdraw(exposure=exposure, reason=" ", actor=office)
@@ -94,9 +94,11 @@ class NamedAttacksTests(WorldTestCase):
         response = api.patch(url, {"number": "改号-1"}, format="json", HTTP_IF_MATCH=_etag(api, url))
         self.assertEqual(response.status_code, 400, response.content[:300])
         self.assertIn("number", response.json())
-        self.assertEqual(api.delete(url).status_code, 403)  # a clerk has no delete role
+        self.assertEqual(api.delete(f"{url}?reason=录错").status_code, 403)  # a clerk has no delete role
         office = self.api("shenyang_office")
-        self.assertEqual(office.delete(url).status_code, 400)
+        response = office.delete(f"{url}?reason=录错")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("签章", str(response.json()))
         self.assertEqual(verify_all()["enforcement.Case"], [])
 
     def test_a_decision_stays_sealed_after_the_transfer_to_the_police(self):
@@ -134,11 +136,15 @@ class NamedAttacksTests(WorldTestCase):
                                            action_taken="released")
         office = self.api("dalian_office")
         self.assertEqual(office.get(f"/api/fieldwork/exportcheck/{check.pk}/").status_code, 200)
-        response = office.delete(f"/api/fieldwork/exportcheck/{check.pk}/")
+        response = office.delete(f"/api/fieldwork/exportcheck/{check.pk}/?reason=重复")
         self.assertEqual(response.status_code, 403)
         self.assertIn("只能查看", response.json()["detail"])
         self.assertTrue(ExportCheck.objects.filter(pk=check.pk).exists())
-        self.assertEqual(self.api("province_office").delete(f"/api/fieldwork/exportcheck/{check.pk}/").status_code, 204)
+        self.login("dalian_office")
+        page = self.client.get(f"/fieldwork/exportcheck/{check.pk}/delete/")
+        self.assertContains(page, "只能查看", status_code=403)
+        province = self.api("province_office")
+        self.assertEqual(province.delete(f"/api/fieldwork/exportcheck/{check.pk}/?reason=重复").status_code, 204)
 
     def test_the_visited_city_answers_a_covert_visit_but_cannot_change_or_delete_it(self):
         visit = CovertVisit.objects.create(unit=unit("210000-office"), visited_city=Region.objects.get(code="210100"),
@@ -147,7 +153,7 @@ class NamedAttacksTests(WorldTestCase):
                                            response_due=d("2020-06-10"))
         city = self.api("shenyang_office")
         url = f"/api/fieldwork/covertvisit/{visit.pk}/"
-        self.assertEqual(city.delete(url).status_code, 403)
+        self.assertEqual(city.delete(f"{url}?reason=已整改").status_code, 403)
         response = city.patch(url, {"findings": "无问题"}, format="json", HTTP_IF_MATCH=_etag(city, url))
         self.assertEqual(response.status_code, 403)
         from rectify.fieldwork import services as fw
@@ -165,7 +171,7 @@ class NamedAttacksTests(WorldTestCase):
         url = f"/api/enforcement/supervision/{listing.pk}/"
         response = city.patch(url, {"deadline": "2020-12-31"}, format="json", HTTP_IF_MATCH=_etag(city, url))
         self.assertEqual(response.status_code, 403)
-        self.assertEqual(city.delete(url).status_code, 403)
+        self.assertEqual(city.delete(f"{url}?reason=已办结").status_code, 403)
         s.supervision_follow_up(supervision=listing, note="已约谈当事人", actor=self.users["shenyang_samr"])
         with self.assertRaisesMessage(Exception, "只有"):
             s.supervision_follow_up(supervision=listing, note="越权", actor=self.users["shenyang_leader"])

@@ -1,9 +1,12 @@
 """The API base: one scoped ModelViewSet per registered model, writes through the same services as
-the pages, and optimistic locking with ETag / If-Match (412 on mismatch, 428 when missing)."""
+the pages, and optimistic locking with ETag / If-Match (412 on mismatch, 428 when missing). A
+DELETE names its reason in the `reason` query parameter (400 naming `reason` when it is missing)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
@@ -120,10 +123,17 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         response["ETag"] = etag_of(obj)
         return response
 
+    @extend_schema(
+        parameters=[OpenApiParameter(
+            "reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+            description="删除原因（必填，记入变更记录）。Why the record is deleted (required; kept in the change log).")],
+        responses={204: None, 400: OpenApiResponse(description="缺少删除原因（`reason`），或该记录不能删除。")},
+    )
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            (self.config.delete or services.object_delete)(obj=obj, actor=request.user)
+            (self.config.delete or services.object_delete)(obj=obj, actor=request.user,
+                                                           reason=request.query_params.get("reason", ""))
         except DjangoValidationError as exc:
             raise to_drf_error(exc)
         except DjangoPermissionDenied as exc:

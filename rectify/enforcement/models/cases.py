@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.integrity import SealGuard
+from rectify.core.integrity import SealGuard, matches
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import ScopeSpec
 
@@ -150,6 +151,45 @@ class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
             raise ValidationError({"police_kind": _("只有治安违法犯罪类案件填写治安案件类型。")})
         if code == "public_security" and not self.police_kind:
             raise ValidationError({"police_kind": _("治安违法犯罪类案件须注明行政治安案件或刑事案件。")})
+
+
+class DecisionVersion(SealGuard, BaseModel):
+    """A penalty decision as it stood sealed before a 更正 replaced it (enforcement services'
+    case_decision_correct): its content and the seal it was issued under, kept unchanged, with who
+    replaced it, when and why. The case carries the decision in force under a new seal. Sealed in
+    turn, so `rectify verify_integrity` also checks the decisions no longer in force."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="decision_versions")
+    number = models.PositiveIntegerField(_("版本号"), help_text=_("1 为原处罚决定，此后每次更正前的决定依次编号。"))
+    decision = models.JSONField(_("处罚决定内容"))
+    decision_seal = models.CharField(_("原决定书完整性校验码"), max_length=64)
+    reason = models.TextField(_("更正原因"))
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    corrected_at = models.DateTimeField(_("更正时间"))
+    integrity_code = models.CharField(_("完整性校验码"), max_length=64, blank=True, editable=False)
+
+    scope = ScopeSpec(region="case__region", county="case__county", line="case__line", owner="case__unit",
+                      shared="case__transfers__to_unit")
+    sealed_message = _("已更正的处罚决定原文不可修改。")
+
+    class Meta:
+        verbose_name = _("处罚决定历史版本")
+        verbose_name_plural = _("处罚决定历史版本")
+        ordering = ["case", "number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="decision_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case} 处罚决定 v{self.number}"
+
+    def integrity_fields(self) -> dict:
+        return {"case": self.case_id, "number": self.number, "decision": self.decision,
+                "decision_seal": self.decision_seal, "reason": self.reason, "corrected_by": self.corrected_by_id,
+                "corrected_at": self.corrected_at}
+
+    def decision_intact(self) -> bool:
+        """The kept content is still what its original seal covered."""
+        return matches(self.decision, self.decision_seal)
 
 
 class TransferThreshold(BaseModel):

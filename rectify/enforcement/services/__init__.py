@@ -1,6 +1,7 @@
 """Enforcement services (writes with rules). Import from here: `from rectify.enforcement.services import ...`."""
 from .cases import (
     TRANSITIONS,
+    case_decision_correct,
     case_from_lead,
     case_transition,
     credit_record_for_decision,
@@ -37,7 +38,8 @@ from .transfers import (
 )
 
 __all__ = [
-    "TRANSITIONS", "case_from_lead", "case_transfer", "case_transition", "complaint_create", "complaint_decide",
+    "TRANSITIONS", "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_create",
+    "complaint_decide",
     "complaint_personal_data", "complaint_receive", "complaint_to_lead", "complaint_update", "complaint_verify",
     "credit_record_for_decision", "exposure_publish", "exposure_review", "exposure_withdraw", "joint_action_done",
     "joint_punishment_decide", "lead_transfer", "may_follow_up", "mask_id_number", "mask_name", "mask_phone", "match_enterprise",

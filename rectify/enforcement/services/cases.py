@@ -1,19 +1,25 @@
-"""Cases: the state machine, the penalty decision and its credit record, 挂牌督办."""
+"""Cases: the state machine, the penalty decision (and its 更正) and its credit record, 挂牌督办."""
 from __future__ import annotations
 
+import copy
 import datetime
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.clock import beijing_date
+from rectify.core.current import change_reason
+from rectify.core.integrity import canonical, compute
 from rectify.core.scope import area_allows, can
-from rectify.core.services import ensure_in_scope
+from rectify.core.services import changed_with_reason, clean_reason, ensure_in_scope
 
-from ..models import Case, CreditRecord, Lead, Supervision
+from ..models import Case, CreditRecord, DecisionVersion, Lead, Supervision
 from .common import event, lock_in_scope, require_provincial_office, require_unit, today
 from .transfers import case_transfer
 
@@ -89,7 +95,7 @@ def _transfer(case: Case, actor, to_unit, reason: str) -> Case:
     case.status = S.TRANSFERRED
     if hop.to_police:
         case.transferred_to_police = True
-        case.transferred_to_police_on = timezone.localdate(hop.sent_at)  # the Beijing date, not UTC
+        case.transferred_to_police_on = beijing_date(hop.sent_at)
     case.version += 1
     case.save()
     return case
@@ -132,6 +138,73 @@ def case_from_lead(*, lead: Lead, number: str, title: str, case_category, produc
     lead.version += 1
     lead.save()
     return case_transition(case=case, to=S.FILED, actor=actor, filed_on=filed_on or today())
+
+
+# 更正: a documented correction of an issued penalty decision --------------------------------------
+CORRECTABLE = STEP_FIELDS[S.DECIDED][0]
+
+
+@transaction.atomic
+def case_decision_correct(*, case: Case, actor, reason: str, **fields: Any) -> Case:
+    """更正: replace an issued penalty decision by a corrected one. The decision in force is kept
+    unchanged as a sealed DecisionVersion (its content, the seal it was issued under, who replaced
+    it, when and why); the case carries the corrected decision under a new seal, and its penalty
+    credit record follows. Only the case's owner side, with the review role, corrects; the reason
+    is required and lands in the change log and the event. Fields not given keep their value."""
+    case = lock_in_scope(case, actor)
+    if not area_allows(actor, "records", "review"):
+        raise PermissionDenied(_("只有案件承办方的审核员或办公室管理员可以更正处罚决定。"))
+    if not case.decision_issued:
+        raise ValidationError(_("该案件尚未作出处罚决定，没有可更正的决定。"))
+    reason = clean_reason(reason, missing=_("更正处罚决定须填写更正原因。"))
+    unknown = set(fields) - CORRECTABLE
+    if unknown:
+        raise ValidationError(_("更正处罚决定不能修改：%(f)s。") % {"f": "、".join(sorted(unknown))})
+    missing = [name for name in ("decision_number", "decided_on") if name in fields and fields[name] in (None, "")]
+    if missing:
+        raise ValidationError({name: _("处罚决定须填写此项。") for name in missing})
+    changed = {name: value for name, value in fields.items() if value != getattr(case, name)}
+    if not changed:
+        raise ValidationError(_("更正内容与现行处罚决定相同，无需更正。"))
+    was = copy.copy(case)
+    number = (case.decision_versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    kept = DecisionVersion(
+        case=case, number=number, decision=json.loads(canonical(case.integrity_fields())),
+        decision_seal=case.integrity_code or compute(case.integrity_fields()), reason=reason, corrected_by=actor,
+        corrected_at=timezone.now())
+    kept.integrity_code = compute(kept.integrity_fields())
+    with change_reason(reason):
+        kept.save()
+        for name, value in changed.items():
+            setattr(case, name, value)
+        if case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
+            raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；不予处罚请直接结案。"))
+        case.version += 1
+        case.full_clean()
+        case.reseal()
+        case.save()
+        ensure_in_scope(case, actor)
+        _credit_record_follows(case)
+    event(actor, "case.decision_correct", case, detail={
+        "reason": reason, "kept_version": number, "from": {k: str(getattr(was, k)) for k in changed},
+        "to": {k: str(v) for k, v in changed.items()}})
+    changed_with_reason.send(sender=Case, kind="corrected", obj=was, objects=[was], current=case, actor=actor,
+                             reason=reason)
+    return case
+
+
+def _credit_record_follows(case: Case) -> None:
+    """The enterprise's public credit record shows the decision in force."""
+    record = CreditRecord.objects.filter(case=case, kind=CreditRecord.Kind.PENALTY).first()
+    if record is None:
+        return
+    record.recorded_on = case.decided_on
+    record.decision_number = case.decision_number
+    record.amount = case.penalty_total
+    record.summary = _("%(unit)s以%(no)s作出行政处罚（已更正）：%(title)s，罚没%(amount)s元。") % {
+        "unit": case.unit, "no": case.decision_number, "title": case.title, "amount": case.penalty_total}
+    record.version += 1
+    record.save()
 
 
 # 挂牌督办 -------------------------------------------------------------------------------------

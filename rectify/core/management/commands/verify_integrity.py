@@ -1,21 +1,30 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
-from rectify.core.integrity import verify_all
+from rectify.core.integrity import ChainReport, verify_all
 
 
 class Command(BaseCommand):
-    help = "校验所有带完整性校验码（HMAC-SM3）的记录，报告内容被改动的记录。"
+    help = "校验所有带完整性校验码（HMAC-SM3）的记录和审计日志的校验链，报告内容被改动或被删除的记录。"
 
     def handle(self, *args, **options):
-        report = verify_all()
+        chains: dict[str, ChainReport] = {}
+        report = verify_all(chains=chains)
         if not report:
             self.stdout.write("没有启用完整性校验的数据模型。")
             return
         bad = 0
         for label, pks in report.items():
+            chain = chains.get(label)
+            for note in chain.notes if chain else ():
+                self.stdout.write(self.style.WARNING(f"{label}: {note}"))
             if pks:
                 bad += len(pks)
                 self.stdout.write(self.style.ERROR(f"{label}: {len(pks)} 条记录校验失败：{', '.join(pks)}"))
+                for pk, reason in chain.broken if chain else ():
+                    self.stdout.write(self.style.ERROR(f"  #{pk}: {reason}"))
+                if chain and chain.broken:
+                    self.stdout.write(self.style.ERROR("  " + gettext("校验链自 #%(pk)s 起断开。") % {"pk": chain.broken[0][0]}))
             else:
                 self.stdout.write(f"{label}: 全部通过")
         if bad:
