@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 
 from rectify.core.clock import today
+from rectify.core.inputs import parse_int
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
 
@@ -32,7 +33,7 @@ def allowed_scope(user, region_id: str | None, line: str | None) -> ReportScope:
     if unit is None:
         raise PermissionDenied
     own = ReportScope.for_unit(unit)
-    region = int(region_id) if region_id and str(region_id).isdigit() else None
+    region = parse_int(region_id, None, minimum=1)
     line = line if line in Line.values else None
     if own.region_id is not None:
         if region not in (None, own.region_id) and region not in unit.covered_city_ids():

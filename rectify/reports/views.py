@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from rectify.core.builders import table_for
 from rectify.core.events import record_event
 from rectify.core.exports import XLSX_TYPE, file_response
+from rectify.core.inputs import parse_int
 from rectify.core.registry import registry
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
@@ -65,7 +66,7 @@ def drill(request, indicator_id: int):
         raise Http404
     cutoff = parse_cutoff(request.GET.get("cutoff"), indicator.campaign)
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
-    category = indicator.campaign.categories.filter(pk=request.GET.get("category") or 0).first()
+    category = indicator.campaign.categories.filter(pk=parse_int(request.GET.get("category"), 0)).first()
     if category is None:
         raise Http404
     qs = drill_queryset(indicator, scope=scope, cutoff=cutoff, category_id=category.pk, user=request.user)

@@ -2,6 +2,7 @@
 400 naming the parameter on the API, a form error or an ignored value on a page — never a 500."""
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from rectify.core.api.viewsets import etag_of
@@ -23,6 +24,16 @@ VIEWERS = ("province_office", "sysadmin", "secadmin", "auditadmin")
 
 
 class InputTests(WorldTestCase):
+    def test_odd_region_and_category_on_the_report_pages_are_not_server_errors(self):
+        from rectify.reports.models import Indicator
+
+        self.login("province_office")
+        indicator = Indicator.objects.exclude(aggregate=Indicator.Aggregate.RATIO).first()
+        for value in ("²", "abc", str(2**70)):
+            self.assertEqual(self.client.get("/reports/tables/", {"region": value}).status_code, 200, value)
+            drill = self.client.get(f"/reports/drill/{indicator.pk}/", {"category": value, "region": value})
+            self.assertEqual(drill.status_code, 404, value)
+
     def test_a_huge_id_in_a_multiple_choice_filter_is_a_400_naming_it_on_the_api(self):
         response = self.api("province_office").get("/api/enforcement/case/", {"violation_types": HUGE})
         self.assertEqual(response.status_code, 400)
@@ -110,6 +121,7 @@ class InputTests(WorldTestCase):
                 self.assertIn(self.client.get(url, params).status_code, (200, 404))
 
 
+@pytest.mark.exhaustive
 class EveryListAndFormTests(WorldTestCase):
     """Every registered list (page and API) with every one of its filters sent each hostile value,
     and every add form posted each hostile value in every field."""

@@ -101,6 +101,7 @@ def api(db) -> Iterator[Api]:
             signal.connect(close_old_connections)
 
 
+@pytest.mark.exhaustive
 def test_no_operation_answers_a_server_error(api: Api) -> None:
     started, cpu = time.monotonic(), time.process_time()
     headers = {"Authorization": f"Token {api.tokens['t_province_office']}"}
