@@ -225,8 +225,8 @@ def log_bulk_updated(model, objs, fields, before: dict) -> None:
     for obj in objs:
         old = before.get(obj.pk, {})
         old_values = {a: _json_value(old.get(a)) for a in attnames}
-        new_values = {a: _stored_json(json_fields[a], getattr(obj, a)) if a in json_fields else _json_value(getattr(obj, a))
-                      for a in attnames}
+        new_values = {a: _stored_json(json_fields[a], getattr(obj, a)) if a in json_fields
+                      else _json_value(getattr(obj, a)) for a in attnames}
         if old_values != new_values:
             rows.append((obj.pk, str(obj), old_values, new_values))
     _insert_many(model, ObjectChange.UPDATE, rows)

@@ -271,7 +271,8 @@ def ensure_sqlite_triggers(using: str = "default") -> None:
             if table not in present:
                 continue
             for kind in ("UPDATE", "DELETE"):
-                cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_{kind.lower()} BEFORE {kind} ON {table} "
+                cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_{kind.lower()} "
+                               f"BEFORE {kind} ON {table} "
                                f"BEGIN SELECT RAISE(ABORT, 'rectify: {table} is append-only'); END;")
 
 

@@ -173,7 +173,8 @@ class AppendOnlyQuerySet(RestrictMixin, models.QuerySet):
             for obj in objs:
                 for name in self.model.chain_json:
                     setattr(obj, name, chain_ready(getattr(obj, name)))
-            for obj, (prev, seal) in zip(objs, seal_chain(self.model, [row_body(o) for o in objs], self.db), strict=True):
+            seals = seal_chain(self.model, [row_body(o) for o in objs], self.db)
+            for obj, (prev, seal) in zip(objs, seals, strict=True):
                 setattr(obj, PREV_FIELD, prev)
                 setattr(obj, SEAL_FIELD, seal)
             return super().bulk_create(objs, *args, **kwargs)

@@ -85,7 +85,8 @@ class AppendOnlyOnBothDatabasesTests(TestCase):
         write_some_history()
         change, event = change_rows()[0], Event.objects.latest("id")
         for table, pk in (("core_objectchange", change.pk), ("core_event", event.pk)):
-            for sql in (f"UPDATE {table} SET object_repr = 'forged' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+            for sql in (f"UPDATE {table} SET object_repr = 'forged' WHERE id = %s",
+                        f"DELETE FROM {table} WHERE id = %s"):
                 with self.subTest(sql=sql), self.assertRaises(DatabaseError), transaction.atomic():
                     raw(sql, [pk])
         self.assertEqual(ObjectChange.objects.get(pk=change.pk).object_repr, change.object_repr)

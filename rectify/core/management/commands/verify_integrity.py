@@ -24,7 +24,8 @@ class Command(BaseCommand):
                 for pk, reason in chain.broken if chain else ():
                     self.stdout.write(self.style.ERROR(f"  #{pk}: {reason}"))
                 if chain and chain.broken:
-                    self.stdout.write(self.style.ERROR("  " + gettext("校验链自 #%(pk)s 起断开。") % {"pk": chain.broken[0][0]}))
+                    first = gettext("校验链自 #%(pk)s 起断开。") % {"pk": chain.broken[0][0]}
+                    self.stdout.write(self.style.ERROR(f"  {first}"))
             else:
                 self.stdout.write(f"{label}: 全部通过")
         if bad:
