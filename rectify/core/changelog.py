@@ -168,8 +168,8 @@ def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *
     before, after) for one model and action, sealed onto the change log's chain in one pass.
 
     A bulk import writes several change rows per imported row; building ObjectChange instances and
-    sending them through the ORM's bulk_create cost more than the import itself (measured with
-    cProfile on a 10,000-row enterprise file), so the rows go to the table directly. The JSON
+    sending them through the ORM's bulk_create outweighed the import itself (docs/performance.md,
+    figure b), so the rows go to the table directly. The JSON
     columns are written as the canonical text their seals cover, so each is serialised once."""
     if not entries:
         return
@@ -293,8 +293,8 @@ def data_version(using: str = "default") -> str:
     without moving the maximum. The token also counts the rows among the latest VERSION_WINDOW ids,
     which such a late commit does move. The window is read as "the latest ids, newest first, at
     most VERSION_WINDOW of them", which PostgreSQL always answers from the primary key's index: a
-    plain range condition was estimated from statistics and, with stale ones, answered by a scan
-    of the whole table (130 ms on the benchmark database after its import runs)."""
+    plain range condition was estimated from statistics and, with stale ones (after a bulk import
+    rolled back), answered by a scan of the whole table on every request (docs/performance.md)."""
     versions = _versions.get()
     if versions is not None and using in versions:
         return versions[using]

@@ -3,9 +3,9 @@ tests/test_list_plans.py).
 
 rectify.E001 — a record list must be readable from an index in its own order. A list page and its
 API read the newest 50 rows by the list's ordering (date, then id). Without an index in that
-order, PostgreSQL reads every row of the user's scope and sorts it: 460 ms for the province's
-1,000,000-row ledger and 20 ms for its 300,000 cases, whose latest filing day alone holds 8,000
-rows that an index on the date only has to sort again (docs/performance.md). The check covers
+order, PostgreSQL reads every row of the user's scope and sorts it for every page: the whole
+1,000,000-row ledger for the province; an index on the date alone leaves the rows of a day (8,000
+cases on the latest filing day) to sort again (docs/performance.md). The check covers
 the lists whose ordering ends with the primary key — the records, which grow with the campaign;
 reference tables, ordered by name or code, stay small.
 """

@@ -1,18 +1,17 @@
 """Exact row counts for paginated lists and API pages, and the options of a filter's select,
 remembered until the records change.
 
-A paginated list asks for the number of rows behind it on every page: 11–30 ms for a province user's
-300,000 cases on PostgreSQL (docs/performance.md, figure c), repeated for page 2, 3... of the same
-query and for every refresh. The count is kept in the cache under the query's SQL and parameters
+A paginated list asks for the number of rows behind it on every page — for a province user, a
+count of 300,000 cases (docs/performance.md, figure c) — again for page 2, 3... of the same query
+and for every refresh. The count is kept in the cache under the query's SQL and parameters
 (the user's scope and filters are part of them) and the change log's data version, which moves on
 every recorded write — so a count shown is always the count of the records as they are now.
 Only a query whose every table belongs to a change-logged model (or to one's many-to-many table)
 is kept; any other (risk scores, notifications...) is counted each time.
 
 A list's filter offers regions, categories, violation types...: each select read its options
-with a query on every page (4 of a case list's 13 queries; keeping them saved 2.3 ms of ~30 ms on the benchmark
-machine). They are kept the same way, under their query, when there are at most
-CHOICES_CACHE_ROWS of them.
+with a query on every page (4 of a case list's 13 queries; docs/performance.md). They are kept
+the same way, under their query, when there are at most CHOICES_CACHE_ROWS of them.
 """
 from __future__ import annotations
 

@@ -166,8 +166,8 @@ SEAL_FIELD, PREV_FIELD = "seal", "prev_seal"
 LOG_TABLES = ("core_event", "core_objectchange")
 
 
-# Encoders built once: json.dumps() with options builds a new one per call, a fifth of the cost of
-# sealing a bulk write's rows.
+# Encoders built once: json.dumps() with options builds a new encoder per call, and a bulk write
+# seals every one of its rows.
 _SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _SCALARS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
 

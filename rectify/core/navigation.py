@@ -48,8 +48,8 @@ _MENU_CACHE_SIZE = 2048
 
 
 def menu_for(user) -> list[Area]:
-    """The user's menu. Building it walks the registry and reverses every URL (~2 ms a page),
-    so it is kept per user, roles, unit and language for the life of the process."""
+    """The user's menu. Building it walks the registry and reverses every URL, the same for
+    every page, so it is kept per user, roles, unit and language for the life of the process."""
     from django.utils.translation import get_language
 
     key = (user.pk, frozenset(user.role_codes), user.unit_id, user.is_active, get_language())

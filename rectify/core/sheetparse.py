@@ -3,8 +3,8 @@
 Native readers trust the file they read; a hostile one can make python-calamine allocate
 hundreds of GiB and abort. Here that can only end this child: `main` lowers the address-space
 limit (RLIMIT_AS) before reading anything, and the parent refuses the upload when the child dies
-or overruns its time. Nothing from Django or the project is imported, so the child starts in
-about 50 ms. Protocol: argv = format, "first"|"all", the limits as JSON; the file on stdin; one
+or overruns its time. Nothing from Django or the project is imported, so the child starts
+without loading them. Protocol: argv = format, "first"|"all", the limits as JSON; the file on stdin; one
 pickled tuple on stdout — ("ok", [(sheet name, rows of strings), ...]) or ("refused", code, *details).
 """
 from __future__ import annotations
@@ -128,7 +128,7 @@ def main() -> None:
     gc.disable()  # a short life making a million strings and lists: collections would only cost time
     fmt, which, limits = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     if fmt == "xls":
-        import xlrd  # noqa: F401 — the fallback reader; its import is 15 ms of every start otherwise
+        import xlrd  # noqa: F401 — the fallback reader, imported only when an .xls needs it
     memory = int(limits["memory_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Backs up the parent's wall-time limit should the parent itself be gone.

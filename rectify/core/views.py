@@ -140,9 +140,9 @@ def list_fields(config: ModelConfig) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
-# PostgreSQL plans a query over n joined tables by trying their orders: planning one case with
-# 4 joins took 1.5 ms, with 6 5.7 ms, with 8 17 ms (docs/performance.md) — more than the one-row
-# queries the extra joins save. A detail page joins at most this many.
+# PostgreSQL plans a query over n joined tables by trying their orders, so planning grows fast
+# with each join; past four it cost more than the one-row queries the extra joins save
+# (docs/performance.md). A detail page joins at most this many.
 MAX_DETAIL_JOINS = 4
 
 

@@ -10,8 +10,8 @@ from rectify.core.builders import restrict_choice_filters
 class ScopedFilterBackend(DjangoFilterBackend):
     """Choice filters (regions, units, enterprises...) accept only what the user may see, as on the
     list pages — an id out of scope is refused as unknown rather than telling that it exists. A
-    request naming none of the filters is not filtered, and no filter form is built for it (the
-    form's fields and choices were a tenth of an API list request)."""
+    request naming none of the filters is not filtered, and no filter form is built for it: its
+    fields and choices would be built for nothing."""
 
     def get_filterset(self, request, queryset: QuerySet, view):
         filterset = super().get_filterset(request, queryset, view)
