@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -86,7 +85,7 @@ MIDDLEWARE = [
     "rectify.core.middleware.CurrentUserMiddleware",
     "rectify.core.middleware.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # issue 7: session limits, then the second factor, then a forced password change
+    # session limits, then the second factor, then a forced password change (see accounts/middleware.py)
     "rectify.accounts.middleware.SessionTimeoutMiddleware",
     "rectify.accounts.middleware.TwoFactorMiddleware",
     "rectify.accounts.middleware.PasswordChangeMiddleware",
@@ -309,6 +308,3 @@ LOGGING = {
 RECTIFY = {
     "DEMO_PASSWORD": os.environ.get("RECTIFY_DEMO_PASSWORD", "Rectify@2020"),
 }
-
-_ = _  # gettext_lazy kept importable for later settings labels
-

@@ -1,4 +1,4 @@
-"""Accounts are rolled out in the application (issue 17, point 6): the system administrator creates
+"""Accounts are rolled out in the application (docs/security.md, item 22): the system administrator creates
 an account (page or xlsx import), the person sets a password through a one-time link (or changes an
 initial password at first login), logs in and enrols the second factor; all of it audited."""
 from __future__ import annotations

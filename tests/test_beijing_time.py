@@ -220,7 +220,7 @@ class PricesDateTests(WorldTestCase):
                 req = ServiceRequest.objects.create(unit=unit("210100-samr"), enterprise=enterprise("210100"),
                                                     title="熔喷布供应紧张", content="原料短缺", received_on=d("2020-06-01"),
                                                     tracking_code=f"QYTEST{zone[:4].upper()}")
-                req = prices.service_request_answer(request_obj=req, answer="已协调对接原料供应企业。",
+                req = prices.service_request_update(obj=req, data={"answer": "已协调对接原料供应企业。"},
                                                     actor=self.users["shenyang_samr"])
                 self.assertEqual(req.answered_on, BEIJING_DAY)
 

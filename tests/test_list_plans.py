@@ -1,4 +1,4 @@
-"""Indexes fit the lists' access paths (issue 8): the record lists' order comes from an index.
+"""Indexes fit the lists' access paths: the record lists' order comes from an index.
 
 1. The system check rectify.E001 (core/checks.py) finds, for every registered record list, an
    index in the list's order; and it does report a list without one.

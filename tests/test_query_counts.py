@@ -1,4 +1,4 @@
-"""No query explosions (issue 8): for every registered model — iterating the registry, so models
+"""No query explosions: for every registered model — iterating the registry, so models
 added later are covered without touching this file — the list page and the API list issue the
 same number of queries for 2 rows as for 20, and a detail page stays under a fixed bound.
 

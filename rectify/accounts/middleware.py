@@ -1,4 +1,4 @@
-"""Session rules enforced on every request (issue 7, items 1, 3, 4).
+"""Session rules enforced on every request (docs/security.md, items 1, 3, 4).
 
 Order in MIDDLEWARE (after AuthenticationMiddleware and MessageMiddleware):
 1. `SessionTimeoutMiddleware` — 30 minutes idle / 12 hours in all, then logged out;

@@ -77,9 +77,6 @@ class User(RegistryURLMixin, AbstractUser):
             self._role_codes = cached
         return cached
 
-    def has_role(self, *codes: str) -> bool:
-        return bool(self.role_codes & set(codes))
-
     def set_password(self, raw_password: str | None) -> None:
         # Every way of setting a password (forms, services, createsuperuser, changepassword) starts
         # the 90-day clock; the history is written by PasswordHistoryValidator.password_changed.

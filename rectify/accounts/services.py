@@ -51,11 +51,6 @@ def user_set_roles(*, user: User, role_codes: set[str], actor) -> User:
     return user
 
 
-def ensure_roles() -> None:
-    for code, name in ROLE_NAMES.items():
-        Role.objects.update_or_create(code=code, defaults={"name": str(name)})
-
-
 def _split_roles(data: dict) -> tuple[dict, set[str] | None]:
     data = dict(data)
     roles = data.pop("roles", None)
@@ -105,7 +100,7 @@ def user_update(*, obj: User, data: dict, actor, expected_version=None) -> User:
 
 
 # ------------------------------------------------------------------------------------------------
-# Authentication: lockout, second factor, passwords, sessions (issue 7, items 1–4).
+# Authentication: lockout, second factor, passwords, sessions (docs/security.md, items 1–4).
 # Settings are read on each call so that override_settings works in tests.
 
 def _lockout() -> dict:

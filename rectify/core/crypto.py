@@ -54,11 +54,6 @@ def _keys() -> tuple[bytes, bytes]:
     return enc, mac
 
 
-def reset_keys() -> None:
-    """Forget the cached keys (tests that change RECTIFY_FIELD_KEY)."""
-    _keys.cache_clear()
-
-
 def encrypt(plaintext: str) -> str:
     enc_key, mac_key = _keys()
     iv = secrets.token_bytes(_BLOCK)

@@ -10,13 +10,6 @@ from . import clock
 from .registry import registry
 from .scope import model_allows
 
-# Apps contribute dashboard panels (template name, context function(request) -> dict).
-PANELS: list[tuple[str, object]] = []
-
-
-def add_panel(template: str, context_fn) -> None:
-    PANELS.append((template, context_fn))
-
 
 @login_required
 def dashboard(request):
@@ -28,9 +21,4 @@ def dashboard(request):
         if config.menu in {"", "system", "organisation"} or not model_allows(request.user, config.model, "view"):
             continue
         counts.append((config, config.model.objects.restrict(request.user).count()))
-    panels = []
-    for template, fn in PANELS:
-        extra = fn(request)
-        if extra is not None:
-            panels.append((template, extra))
-    return render(request, "core/dashboard.html", {"campaign": campaign, "phase": phase, "counts": counts, "panels": panels})
+    return render(request, "core/dashboard.html", {"campaign": campaign, "phase": phase, "counts": counts})

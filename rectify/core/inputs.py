@@ -1,5 +1,5 @@
 """Request input that the database cannot hold must be refused (400, a form error) or ignored, never
-reach a query and fail there with a 500 (issue 16.6).
+reach a query and fail there with a 500.
 
 Django already turns an integer no column can hold into "no match" for exact/gt/gte/lt/lte
 (IntegerFieldOverflow); `in` is the exception, and SQLite's driver then raises OverflowError. Every

@@ -1,9 +1,10 @@
-"""Integrity of issued documents (issue 7, item 9; GB/T 39786-2021 数据完整性): an HMAC-SM3 over a
+"""Integrity of issued documents (GB/T 39786-2021 数据完整性): an HMAC-SM3 over a
 canonical JSON of the fields that make up the document's content.
 
-A model adopts it by inheriting `IntegrityProtected` and defining `integrity_fields()` (a dict of
-the values that must not change once issued), then calling `obj.seal()` before saving when it is
-submitted / issued. `rectify verify_integrity` walks every such model and reports rows whose code
+A model adopts it with an `integrity_code` field and `integrity_fields()` (a dict of the values
+that must not change once issued); the service that submits / issues it stores
+`compute(obj.integrity_fields())` there, and `SealGuard` refuses any later save that changes what
+the code covers. `rectify verify_integrity` walks every such model and reports rows whose code
 no longer matches — a change made behind the application's back (raw SQL, a restored tampered
 backup). The key lives outside the database: env `RECTIFY_INTEGRITY_KEY`, else
 `<DATA_DIR>/integrity_key`, generated once with mode 0600.
@@ -68,26 +69,6 @@ def compute(fields: dict[str, Any], key: bytes | None = None) -> str:
 
 def matches(fields: dict[str, Any], code: str, key: bytes | None = None) -> bool:
     return bool(code) and hmac.compare_digest(compute(fields, key), code)
-
-
-class IntegrityProtected(models.Model):
-    """Abstract mixin: `integrity_code` + `seal()` + `verify()`. Subclasses define
-    `integrity_fields()`."""
-
-    integrity_code = models.CharField(_("完整性校验码"), max_length=64, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def integrity_fields(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def seal(self) -> str:
-        self.integrity_code = compute(self.integrity_fields())
-        return self.integrity_code
-
-    def verify(self) -> bool:
-        return matches(self.integrity_fields(), self.integrity_code)
 
 
 class SealGuard:

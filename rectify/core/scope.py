@@ -39,7 +39,6 @@ class ScopeSpec:
 
 
 RECORD_SCOPE = ScopeSpec()
-REGION_ONLY = ScopeSpec(line=None, owner=None)
 
 
 def area_allows(user, area: str, action: str) -> bool:

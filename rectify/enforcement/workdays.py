@@ -27,12 +27,3 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_workday(current):
             counted += 1
     return current
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count, current = 0, start
-    while current < end:
-        current += datetime.timedelta(days=1)
-        count += is_workday(current)
-    return count

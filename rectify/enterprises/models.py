@@ -222,10 +222,6 @@ class ImportJob(ScopedRecord):
         return reverse("enterprises:import_job", kwargs={"pk": self.pk})
 
     @property
-    def percent(self) -> int:
-        return int(100 * self.processed / self.total) if self.total else 0
-
-    @property
     def is_running(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.COMMITTING}
 

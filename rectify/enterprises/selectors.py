@@ -80,10 +80,7 @@ def coverage_counts(enterprise_ids: Iterable[int] | QuerySet | None = None, *, u
     result: dict[str, dict[int, set[int]]] = {}
     for key, (app_label, model_name) in sources.items():
         result[key] = {}
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:  # field work not installed: nothing covered yet
-            continue
+        model = apps.get_model(app_label, model_name)
         qs = model.objects.restrict(user, "view") if user is not None else model.objects.all()
         if enterprise_ids is not None:
             qs = qs.filter(enterprise_id__in=enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids))

@@ -2,18 +2,12 @@
 event and re-checks the actor's scope, in one transaction. The generic pages and API reach them
 through the ModelConfig create=/update= adapters in `adapters.py`.
 
-Problems found on an inspection go to the problem ledger, which the enforcement app owns. It is
-looked up lazily (`_problem_hook`) so this app works before and without it; the expected call is
-
-    rectify.enforcement.services.problem_record(*, source, source_object, unit, enterprise,
-                                                description, requirement, deadline, actor)
-
-Until that function exists the problems are kept in the `inspection.record` event's detail
-(`problems_pending`) so that nothing is lost and they can be loaded into the ledger later."""
+Problems found on an inspection go to the problem ledger, which the enforcement app owns
+(`rectify.enforcement.services.problem_record`)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +18,7 @@ from rectify.core.clock import today
 from rectify.core.events import record_event
 from rectify.core.scope import model_allows, restrict, units_for
 from rectify.core.services import ConflictError, ensure_in_scope
+from rectify.enforcement.services import problem_record
 
 from .models import (
     CovertVisit,
@@ -86,14 +81,6 @@ def save_checked(obj) -> None:
 
 
 # --- inspections -------------------------------------------------------------------------------
-def _problem_hook() -> Callable[..., Any] | None:
-    try:
-        from rectify.enforcement.services import problem_record  # owned by the enforcement app
-    except ImportError:
-        return None
-    return problem_record
-
-
 def validate_inspectors(inspectors: Iterable, staff_dispatched: int | None) -> tuple[list, int]:
     people = list({u.pk: u for u in inspectors}.values())
     if len(people) < MIN_INSPECTORS:
@@ -159,16 +146,15 @@ def inspection_record(
     _sync_outcomes(inspection, outcomes)
     for measure in measures or []:
         measure_add(inspection=inspection, actor=actor, **measure)
-    pending = _problems(inspection, problems or [], actor)
+    _problems(inspection, problems or [], actor)
     failed = list(inspection.outcomes.exclude(outcome=InspectionOutcome.Outcome.PASSED).values_list("category__code", "outcome"))
-    record_event("inspection.record", inspection, detail={"failed": failed, "problems": len(problems or []),
-                                                          "problems_pending": pending})
+    record_event("inspection.record", inspection, detail={"failed": failed, "problems": len(problems or [])})
     ensure_in_scope(inspection, actor)
     return inspection
 
 
-def _problems(inspection: Inspection, problems: list[dict[str, Any]], actor) -> list[dict[str, str]]:
-    """Hand the problems to the enforcement ledger; return those kept pending (no ledger yet)."""
+def _problems(inspection: Inspection, problems: list[dict[str, Any]], actor) -> None:
+    """Hand the problems to the enforcement ledger."""
     cleaned = []
     for problem in problems:
         description = (problem.get("description") or "").strip()
@@ -176,16 +162,12 @@ def _problems(inspection: Inspection, problems: list[dict[str, Any]], actor) -> 
             raise ValidationError(_("问题描述不能为空。"))
         cleaned.append({"description": description, "requirement": (problem.get("requirement") or "").strip(),
                         "deadline": problem.get("deadline")})
-    hook = _problem_hook()
-    if hook is None:
-        return [{**p, "deadline": p["deadline"].isoformat() if p["deadline"] else None} for p in cleaned]
     for p in cleaned:
         # The ledger requires 整改要求 while the inspection form leaves it optional: without this
         # default an inspection with a problem but no requirement could not be saved at all.
-        hook(source="inspection", source_object=inspection, unit=inspection.unit, enterprise=inspection.enterprise,
-             description=p["description"], requirement=p["requirement"] or _("按发现的问题限期整改到位。"),
-             deadline=p["deadline"], actor=actor)
-    return []
+        problem_record(source="inspection", source_object=inspection, unit=inspection.unit,
+                       enterprise=inspection.enterprise, description=p["description"],
+                       requirement=p["requirement"] or _("按发现的问题限期整改到位。"), deadline=p["deadline"], actor=actor)
 
 
 @transaction.atomic

@@ -45,12 +45,6 @@ class PriceSeries:
         }
 
 
-def chart_choices(user) -> dict[str, Any]:
-    qs = PriceObservation.objects.restrict(user)
-    products = list(qs.values("category_id", "product").annotate(n=Count("id")).order_by("-n")[:50])
-    return {"products": products}
-
-
 def price_series(user, *, category_id: int | None, product: str, region_id: int | None,
                  start: datetime.date | None = None, end: datetime.date | None = None) -> PriceSeries:
     qs = PriceObservation.objects.restrict(user).filter(product=product)

@@ -315,13 +315,6 @@ def service_request_update(*, obj: ServiceRequest, data: dict, actor, expected_v
     return obj
 
 
-@transaction.atomic
-def service_request_answer(*, request_obj: ServiceRequest, answer: str, actor,
-                           answered_on: datetime.date | None = None) -> ServiceRequest:
-    return service_request_update(obj=request_obj, data={"answer": answer, "answered_on": answered_on or today()},
-                                  actor=actor)
-
-
 def capacity_remaining(offer=None, request=None) -> int:
     """Quantity of an offer not yet allocated, or of a request not yet covered."""
     target = offer if offer is not None else request

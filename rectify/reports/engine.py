@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from rectify.organisations.models import Campaign, Region
+from rectify.organisations.models import Campaign
 
 from .models import Indicator, TableLayout
 
@@ -392,7 +392,3 @@ def drill_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, category
     if indicator.filters:
         qs = qs.filter(**indicator.filters)
     return qs.distinct()
-
-
-def province_region() -> Region:
-    return Region.objects.get(level=Region.Level.PROVINCE)

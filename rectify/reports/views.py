@@ -23,7 +23,7 @@ from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
 from .engine import ReportScope, compute_tables_by_region, drill_queryset, source_model
-from .models import Indicator, ReportVersion, WeeklyReport
+from .models import Indicator, WeeklyReport
 from .selectors import allowed_scope, covers, parse_cutoff, scope_label
 
 
@@ -374,11 +374,3 @@ def completeness_view(request):
         weeks.append(services.week_of(campaign, day)[1])
         day += datetime.timedelta(days=7)
     return render(request, "reports/completeness.html", {"rows": rows, "cutoff": cutoff, "weeks": weeks, "campaign": campaign})
-
-
-@login_required
-def version_detail_redirect(request, pk: int):
-    version = ReportVersion.objects.restrict(request.user).filter(pk=pk).first()
-    if version is None:
-        raise Http404
-    return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[version.report_id]))

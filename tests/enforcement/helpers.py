@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from rectify.core.validators import uscc_check_char
 from rectify.enforcement.models import Case
@@ -40,7 +39,3 @@ def case(owner: Unit, *, ent: Enterprise | None = None, cat: str = "quality", **
 
 def d(s: str) -> datetime.date:
     return datetime.date.fromisoformat(s)
-
-
-def yuan(v) -> Decimal:
-    return Decimal(str(v))

@@ -1,4 +1,4 @@
-"""Issue 5's story: a complaint about a mask seller becomes a lead, goes to Dalian, becomes a
+"""The enforcement story: a complaint about a mask seller becomes a lead, goes to Dalian, becomes a
 price case there, is penalised and exposed, and shows on the seller's credit record."""
 from decimal import Decimal
 

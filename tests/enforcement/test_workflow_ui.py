@@ -1,4 +1,4 @@
-"""The enforcement workflow through the pages: issue 5's story step by step, each step by the
+"""The enforcement workflow through the pages: test_story.py's story step by step, each step by the
 right world user; wrong users get 404 (out of scope) or the service's refusal as a message."""
 from decimal import Decimal
 

@@ -33,8 +33,7 @@ class ProblemLedgerTests(WorldTestCase):
         self.assertEqual((problem.requirement, str(problem.deadline), problem.county.code),
                          ("停止销售并召回", "2020-06-05", "210102"))
         self.assertEqual(events_for(problem).get().event, "problem.record")
-        pending = events_for(inspection).get(event="inspection.record").detail["problems_pending"]
-        self.assertEqual(pending, [], "handed to the ledger, not kept pending")
+        self.assertEqual(events_for(inspection).get(event="inspection.record").detail["problems"], 1)
 
         page = self.client.get(reverse("enforcement:problem_list"))
         self.assertContains(page, problem.get_absolute_url())

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 
 from rectify.core.models import Event
 from rectify.core.testing import WorldTestCase
+from rectify.enforcement.models import Problem
 from rectify.fieldwork import services
 from rectify.fieldwork.models import (
     CovertVisit,
@@ -44,37 +44,25 @@ class InspectionRuleTests(WorldTestCase):
         unit = actor.unit
         partner = f.officers(unit, 1)[0]
         ent = f.enterprise("210100", county="210102")
-        calls = []
-        with mock.patch.object(services, "_problem_hook", return_value=lambda **kw: calls.append(kw)):
-            response = self.client.post("/fieldwork/inspection/add/", {
-                "unit": unit.pk, "enterprise": ent.pk, "date": "2020-05-27", "inspectors": [actor.pk, partner.pk],
-                "staff_dispatched": 2, "check_licence": "on", "check_labels": "on", "outcome_mask": "failed_certification",
-                "outcome_meltblown": "passed", "problem_description": "口罩无CE认证却标注CE", "problem_requirement": "停止销售",
-                "problem_deadline": "2020-06-05"})
+        response = self.client.post("/fieldwork/inspection/add/", {
+            "unit": unit.pk, "enterprise": ent.pk, "date": "2020-05-27", "inspectors": [actor.pk, partner.pk],
+            "staff_dispatched": 2, "check_licence": "on", "check_labels": "on", "outcome_mask": "failed_certification",
+            "outcome_meltblown": "passed", "problem_description": "口罩无CE认证却标注CE", "problem_requirement": "停止销售",
+            "problem_deadline": "2020-06-05"})
         self.assertEqual(response.status_code, 302, response.content[:2000])
         inspection = Inspection.objects.get()
         self.assertEqual(inspection.county.code, "210102")
         failed = inspection.outcomes.get(category__code="mask")
         self.assertEqual(failed.outcome, "failed_certification")
         self.assertEqual((failed.enterprise_id, failed.date, failed.county_id), (ent.pk, inspection.date, inspection.county_id))
-        self.assertEqual(len(calls), 1)
-        self.assertEqual(calls[0]["source_object"], inspection)
-        self.assertEqual(calls[0]["deadline"], f.D(2020, 6, 5))
+        problem = Problem.objects.get()
+        self.assertEqual(problem.source_object, inspection)
+        self.assertEqual(problem.deadline, f.D(2020, 6, 5))
         self.assertTrue(Event.objects.filter(event="inspection.record", object_id=str(inspection.pk)).exists())
         page = self.client.get(inspection.get_absolute_url())
         self.assertContains(page, "认证等不合格")
         self.assertTrue(Inspection.objects.restrict(self.users["shenyang_office"]).filter(pk=inspection.pk).exists())
         self.assertFalse(Inspection.objects.restrict(self.users["dalian_office"]).filter(pk=inspection.pk).exists())
-
-    def test_problems_are_kept_when_the_ledger_is_missing(self):
-        actor = self.users["shenyang_samr"]
-        with mock.patch.object(services, "_problem_hook", return_value=None):
-            inspection = services.inspection_record(
-                unit=actor.unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20), inspectors=f.officers(actor.unit),
-                outcomes={f.category(): "failed_other"}, problems=[{"description": "台账缺失", "deadline": f.D(2020, 6, 1)}],
-                actor=actor)
-        event = Event.objects.get(event="inspection.record", object_id=str(inspection.pk))
-        self.assertEqual(event.detail["problems_pending"][0]["description"], "台账缺失")
 
     def test_annex1_counts_are_one_group_by(self):
         actor = self.users["shenyang_samr"]

@@ -148,8 +148,9 @@ class ServiceRequestFlowTests(WorldTestCase):
         req = ServiceRequest.objects.get()
         self.assertEqual(req.status, "open")
         self.assertTrue(req.tracking_code.startswith("QY"))
-        services.service_request_answer(request_obj=req, answer="已协调省工信厅对接原料供应企业。", actor=self.users["shenyang_samr"],
-                                        answered_on=h.D(2020, 5, 22))
+        services.service_request_update(obj=req, data={"answer": "已协调省工信厅对接原料供应企业。",
+                                                       "answered_on": h.D(2020, 5, 22)},
+                                        actor=self.users["shenyang_samr"])
         req.refresh_from_db()
         self.assertEqual(req.status, "answered")
         self.assertTrue(Event.objects.filter(event="service_request.answer").exists())

@@ -1,4 +1,4 @@
-"""Figures follow the scope (issue 16, point 4): every figure a user is shown — 附件1/附件2 on the
+"""Figures follow the scope (docs/security.md, item 17): every figure a user is shown — 附件1/附件2 on the
 tables page and in its official .xlsx, the dashboard's charts, the province workbook, a drill-down,
 a city office's submitted report and its files — equals a plain recomputation over the rows that
 user may list (`Model.objects.restrict(user)`), for every kind of user. The records lie in two

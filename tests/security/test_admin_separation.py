@@ -1,7 +1,7 @@
 """Item 6: three administrators on separate accounts; the system administrator cannot read the
 audit log, the audit administrator only reads it; no superuser needed nor privileged.
 
-Issue 16, point 5 (administrators stay apart): only the security administrator grants roles, and
+Item 18 (administrators stay apart): only the security administrator grants roles, and
 nobody changes their own; the accounts' history and login events are the audit administrator's
 alone; the province reviews a city's report but never submits it; two administrator roles on one
 account are a form error, not a 500."""

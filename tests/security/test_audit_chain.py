@@ -1,4 +1,4 @@
-"""Issue 17, point 10: the audit trail is tamper-evident on both databases.
+"""Item 25: the audit trail is tamper-evident on both databases.
 
 - A trigger refuses raw UPDATE and DELETE of change-log and event rows on SQLite as on PostgreSQL,
   and `flush` (the end of every TransactionTestCase) still empties the logs and keeps the triggers.

@@ -1,4 +1,4 @@
-"""Item 14 (this engineer's part): `check --deploy` clean with production settings, CSRF enforced,
+"""Item 14: `check --deploy` clean with production settings, CSRF enforced,
 Content-Security-Policy sent, generic error pages."""
 import os
 import secrets

@@ -1,4 +1,4 @@
-"""Issue 17, point 7: files can be opened by those who may, and by nobody else.
+"""Item 23: files can be opened by those who may, and by nobody else.
 
 Every upload (letter scans, complaint attachments, rectification evidence) is opened through one
 view, /files/<app>/<model>/<pk>/<field>/ (core/files.py): found through the record's scope, the

@@ -1,4 +1,4 @@
-"""Issue 16, point 1: hostile files are refused before they are read.
+"""Item 19: hostile files are refused before they are read.
 
 A one-cell .xlsx at XFD1048576 (1.5 KB) made python-calamine allocate 512 GiB and abort the whole
 process; these tests post it through every spreadsheet upload path and expect a message naming

@@ -1,4 +1,4 @@
-"""Inputs never crash (issue 16.6): a filter, page number, date or id the database cannot hold is a
+"""Item 20, inputs never crash: a filter, page number, date or id the database cannot hold is a
 400 naming the parameter on the API, a form error or an ignored value on a page — never a 500."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every operation of the OpenAPI schema the API serves (/api/schema/), sent requests generated from
-it — valid by the schema and deliberately invalid ones — never answers a server error (issue 16.6).
+it — valid by the schema and deliberately invalid ones — never answers a server error (item 20).
 
 Schemathesis builds the requests from drf-spectacular's schema; they reach the application
 in-process through its WSGI handler with a real user's API token, over the small demo data set.

@@ -1,4 +1,4 @@
-"""The rules of issue 9: risk from grouped queries, plans from risk, reproducible 双随机 draws with
+"""The targeting rules: risk from grouped queries, plans from risk, reproducible 双随机 draws with
 recusal, certificate checks flagged on the record, export lists flagged at entry, public pages."""
 import datetime
 

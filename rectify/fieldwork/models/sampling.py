@@ -117,10 +117,6 @@ class Sample(ScopedRecord):
         """The retest result stands when present."""
         return retest_result or result
 
-    @property
-    def is_nonconforming(self) -> bool:
-        return self.final_result == Result.NONCONFORMING
-
 
 class Disposal(ScopedRecord):
     """The disposal of one nonconforming sample, step by step. Created by the sample services
@@ -141,7 +137,6 @@ class Disposal(ScopedRecord):
     recall_completed_on = models.DateField(_("召回完成日期"), null=True, blank=True)
     flow_traced_on = models.DateField(_("流向排查完成日期"), null=True, blank=True)
     flow_trace_notes = models.TextField(_("流向排查情况"), blank=True)
-    # The enforcement Case model does not exist yet: the case is kept as number + date.
     case_number = models.CharField(_("立案编号"), max_length=100, blank=True)
     case_opened_on = models.DateField(_("立案日期"), null=True, blank=True)
     exposed_on = models.DateField(_("曝光日期"), null=True, blank=True)
@@ -173,5 +168,3 @@ class Disposal(ScopedRecord):
         if not self.quantity_to_recall or self.quantity_returned is None:
             return None
         return (Decimal(self.quantity_returned) * 100 / Decimal(self.quantity_to_recall)).quantize(Decimal("0.1"))
-
-    STEPS = ("cause_analysis", "recall_ordered", "recall_returned", "flow_traced", "case_opened", "exposed")

@@ -1,5 +1,5 @@
 """`rectify bench` (`make bench`): build the large data set on PostgreSQL once, then measure every
-figure of issue 8 against a baseline from the same run and write them to docs/performance.md.
+figure (a)–(e) against a baseline from the same run and write them to docs/performance.md.
 
     rectify bench                      # everything; seeds only when the database lacks the data set
     rectify bench --reseed             # drop the bench database's tables, migrate, seed again
