@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 VENDOR := rectify/static/vendor
 export DJANGO_SETTINGS_MODULE := rectify.settings
 
-.PHONY: run test install assets migrate seed serve bench lint check-node clean test-sqlite test-postgres worker beat
+.PHONY: run test install assets migrate migrations messages seed serve bench lint check-node clean test-sqlite \
+	test-postgres worker beat
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || PY=python3; $${PY:-$(PY)} -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -61,8 +62,25 @@ test-postgres:
 	@echo "== test suite on PostgreSQL ($$DATABASE_URL) =="
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# A model change without its migration fails lint. The check compares the models with the migration
+# files only, so it runs against an in-memory database rather than whatever DATABASE_URL names.
 lint: install
 	$(BIN)/ruff check rectify tests
+	DATABASE_URL=sqlite:// $(BIN)/rectify makemigrations --check
+
+# New migrations for every changed model (MIGRATIONS_ARGS, e.g. "enforcement --name case_reason").
+migrations: install
+	$(BIN)/rectify makemigrations $(MIGRATIONS_ARGS)
+
+# The English catalogue (Chinese is the source language, so en is the only locale): new and changed
+# messages from the Python code and templates into rectify/locale/en/LC_MESSAGES/django.po, then
+# compiled to django.mo, which is committed. Run from rectify/ so the file references stay relative
+# to it and nothing outside the package (tests, .venv, node_modules) is scanned. A message whose
+# text changed comes back marked fuzzy, which tests/test_i18n.py refuses until it is translated.
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext"; exit 1; }
+	cd rectify && ../$(BIN)/rectify makemessages -l en --no-obsolete
+	cd rectify && ../$(BIN)/rectify compilemessages -l en
 
 serve: install
 	$(BIN)/rectify collectstatic --noinput -v0
