@@ -15,10 +15,12 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from .clock import beijing_at
 from .counting import cached_choices
 from .files import ProtectedFileField, ProtectedImageField
 from .models import ScopedRecord
@@ -74,14 +76,31 @@ def list_choices(field: forms.Field) -> None:
 FIRST_DAY_OF_DATETIMES = datetime.date(1, 1, 2)
 
 
+class BeijingDayFilter(django_filters.DateFilter):
+    """A date bound on a date-time column, by the Beijing day: `gte` from the day's first moment,
+    `lte` to its last. Compared with the date's midnight, `≤ 2020-05-04` would leave out the whole
+    of that day."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.lookup_expr == "lte":
+            if value == datetime.date.max:  # no later day to stop before: nothing is left out
+                return qs
+            return qs.filter(**{f"{self.field_name}__lt": beijing_at(value + datetime.timedelta(days=1),
+                                                                     datetime.time.min)})
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": beijing_at(value, datetime.time.min)})
+
+
 def date_range_filters(name: str, label, on_datetime: bool = False) -> dict[str, django_filters.DateFilter]:
-    """From/to filters for a date field (`on_datetime`: a date-time field); the labels stay lazy so they
-    follow the user's language."""
+    """From/to filters for a date field (`on_datetime`: a date-time field, bounded by Beijing days);
+    the labels stay lazy so they follow the user's language."""
     widget = forms.DateInput(attrs={"type": "date"})
     bounds = {"validators": [MinValueValidator(FIRST_DAY_OF_DATETIMES)]} if on_datetime else {}
+    kind = BeijingDayFilter if on_datetime else django_filters.DateFilter
     return {
-        f"{name}__gte": django_filters.DateFilter(field_name=name, lookup_expr="gte", label=format_lazy("{}≥", label), widget=widget, **bounds),
-        f"{name}__lte": django_filters.DateFilter(field_name=name, lookup_expr="lte", label=format_lazy("{}≤", label), widget=widget, **bounds),
+        f"{name}__gte": kind(field_name=name, lookup_expr="gte", label=format_lazy("{}≥", label), widget=widget, **bounds),
+        f"{name}__lte": kind(field_name=name, lookup_expr="lte", label=format_lazy("{}≤", label), widget=widget, **bounds),
     }
 
 

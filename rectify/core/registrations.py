@@ -1,11 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from .filters import EventFilterSet, ObjectChangeFilterSet
 from .models import Event, ObjectChange
 from .registry import ModelConfig, registry
 
 registry.register(ModelConfig(
     model=ObjectChange, menu="system", list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
-    filter_fields=["action", "content_type", "time"], search_fields=["username", "object_repr", "request_id", "object_id"],
+    filterset=ObjectChangeFilterSet,
     allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"], select_related=["content_type"],
     detail_template="core/objectchange_detail.html",
     # The before/after snapshots are shown field by field (core/_objectchange_snapshot.html), with
@@ -15,7 +16,7 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=Event, menu="system", list_columns=["time", "username", "ip", "event", "object_repr", "outcome", "request_id"],
-    filter_fields=["event", "outcome", "time"], search_fields=["username", "event", "object_repr", "request_id", "ip"],
+    filterset=EventFilterSet,
     allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"],
 ))
 _ = _

@@ -1,6 +1,7 @@
 """The API base: one scoped ModelViewSet per registered model, writes through the same services as
 the pages, and optimistic locking with ETag / If-Match (412 on mismatch, 428 when missing). A
-DELETE names its reason in the `reason` query parameter (400 naming `reason` when it is missing)."""
+DELETE names its reason in the `reason` query parameter (400 naming `reason` when it is missing). A
+list refuses a query parameter it does not read (400 naming it: core.api.filtering)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,6 +16,8 @@ from rectify.core.builders import filterset_for, serializer_for
 from rectify.core.current import Actor, reset_actor, set_actor
 from rectify.core.middleware import client_ip
 from rectify.core.registry import ModelConfig
+
+from .filtering import refuse_unknown_parameters
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -77,6 +80,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if prefetch:
             qs = qs.prefetch_related(*prefetch)
         return qs.order_by(*(self.config.ordering or ["-pk"]))
+
+    def list(self, request, *args, **kwargs):
+        refuse_unknown_parameters(self)
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
