@@ -252,6 +252,12 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                                 models.FileField: ProtectedFileField, models.ImageField: ProtectedImageField,
                                 models.JSONField: JSONValueField, models.DateTimeField: LocalDateTimeField}
 
+    def build_standard_field(self, field_name, model_field):
+        # A model field may name its own API field (the credit code normalises what is sent before
+        # the length and uniqueness checks), as it names its own form field.
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        return getattr(model_field, "serializer_field_class", field_class), field_kwargs
+
     def to_representation(self, instance) -> dict:
         plan = self.__dict__.get("_read_plan")
         if plan is None:

@@ -68,7 +68,9 @@ def compute(fields: dict[str, Any], key: bytes | None = None) -> str:
 
 
 def matches(fields: dict[str, Any], code: str, key: bytes | None = None) -> bool:
-    return bool(code) and hmac.compare_digest(compute(fields, key), code)
+    # Compared as bytes: compare_digest refuses a str with non-ASCII characters (TypeError), and a
+    # stored code tampered with such characters must read as not matching, not stop the check.
+    return bool(code) and hmac.compare_digest(compute(fields, key).encode(), str(code).encode("utf-8"))
 
 
 class SealGuard:

@@ -1,12 +1,18 @@
-"""GB 32100-2015 unified social credit code (统一社会信用代码); attachment content types."""
+"""GB 32100-2015 unified social credit code (统一社会信用代码); dates of what has already happened;
+attachment content types."""
 from __future__ import annotations
 
+import datetime
+import re
+import unicodedata
 import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import clock
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -31,14 +37,43 @@ def uscc_error(code: str) -> str | None:
     return None
 
 
-def normalise_uscc(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+# Spaces of any kind (the ideographic space too) and the invisible characters a copy from a web page
+# or a spreadsheet brings along.
+_CODE_NOISE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+
+
+def normalise_uscc(value: str | None) -> str:
+    """A credit code as it is stored and compared: full-width characters made half-width (NFKC:
+    “９１２１ＡＢ” is “9121AB”), upper case, without spaces inside or around. The same firm typed
+    twice in different ways must meet as one code."""
+    return _CODE_NOISE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def uscc_division(code: str) -> str:
+    """The administrative-division code of the registering authority (positions 3-8), or "" when the
+    code is too short to hold one."""
+    division = normalise_uscc(code)[2:8]
+    return division if len(division) == 6 and division.isdigit() else ""
 
 
 def validate_uscc(value: str) -> None:
     error = uscc_error(normalise_uscc(value))
     if error:
         raise ValidationError(error, code="uscc")
+
+
+# -- dates -----------------------------------------------------------------------------------------
+def validate_not_future(value: datetime.date | None) -> None:
+    """The date of something that has already happened (an approval, a listing, an inspection, a
+    sample taken) cannot lie after today — today in Beijing, whatever the server's time zone."""
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        value = clock.beijing_date(value)
+    today = clock.today()
+    if value > today:
+        raise ValidationError(_("日期不能晚于今天（%(today)s），%(value)s 是将来的日期。")
+                              % {"value": value.isoformat(), "today": today.isoformat()}, code="future")
 
 
 # -- attachments -----------------------------------------------------------------------------------

@@ -260,6 +260,9 @@ class ObjectEditView(ConfigView):
                     obj = update(obj=obj, data=form.service_data(), actor=request.user,
                                  expected_version=form.cleaned_data.get("version"))
                     messages.success(request, _("已保存%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
+                # What deserves a second look but did not stop the save (a model's data_warnings()).
+                for note in getattr(obj, "data_warnings", list)():
+                    messages.warning(request, note)
                 return HttpResponseRedirect(obj.get_absolute_url())
             except ValidationError as exc:
                 add_validation_errors(form, exc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,9 @@ from django.utils.translation import gettext as _
 from rectify.core.importing import Column, RowError, Table, parse_bool, parse_date, split_multi
 from rectify.core.validators import normalise_uscc, uscc_error
 from rectify.organisations.models import Campaign, ProductCategory, Region
+from rectify.organisations.reference import PRODUCT_CATEGORY_ALIASES
 
+from .identity import division_warning
 from .models import Enterprise, EntityType, ListEntry, Qualification
 
 COLUMNS: list[Column] = [
@@ -51,6 +54,11 @@ def _strip_suffix(name: str) -> str:
     return name
 
 
+def category_key(text: str) -> str:
+    """A category word as compared: half-width (“（”→“(”), without spaces, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
 def qualification_kind(number: str) -> str:
     """Guess the certificate's kind from its number (械注准/械注进: registration; 备: filing)."""
     if "械注" in number:
@@ -67,6 +75,7 @@ class Lookups:
         self.cities: dict[str, Region] = {}
         self.counties: dict[tuple[int, str], Region] = {}
         self.county_codes: dict[str, Region] = {}
+        self.region_names: dict[str, str] = dict(Region.objects.values_list("code", "name"))
         for r in Region.objects.filter(level__in=["city", "county"]).select_related("parent"):
             if r.level == "city":
                 for key in (r.name, _strip_suffix(r.name), r.code):
@@ -79,9 +88,11 @@ class Lookups:
         cats = ProductCategory.objects.filter(campaign=campaign) if campaign else ProductCategory.objects.all()
         self.categories: dict[str, int] = {}
         for c in cats:
-            for key in (c.name, c.code, c.name_en, c.name.split("（")[0], *re.findall(r"（(.+?)）", c.name)):
+            words = (c.name, c.code, c.name_en, c.name.split("（")[0], *re.findall(r"（(.+?)）", c.name),
+                     *PRODUCT_CATEGORY_ALIASES.get(c.code, ()))
+            for key in words:
                 if key:
-                    self.categories.setdefault(key.strip().lower(), c.pk)
+                    self.categories.setdefault(category_key(key), c.pk)
         self.entity_types = {str(label): value for value, label in EntityType.choices}
         self.entity_types.update({value: value for value in EntityType.values})
         self.entity_types.update({"企业": EntityType.COMPANY, "公司": EntityType.COMPANY, "个体户": EntityType.INDIVIDUAL,
@@ -102,10 +113,17 @@ class Candidate:
     qualification: str = ""          # "create" / "update" / ""
     qualification_id: int | None = None
     list_kinds: list[str] = field(default_factory=list)  # list entries to add
+    warnings: list[RowError] = field(default_factory=list)  # shown in the preview, do not stop the import
 
     @property
-    def credit_code(self) -> str:
+    def credit_code(self) -> str | None:
+        """None for an individual business without a code (matched by name and city instead)."""
         return self.fields["credit_code"]
+
+    @property
+    def identity(self) -> str | tuple[int, str]:
+        """What identifies the row's enterprise: its code, else its city and name."""
+        return self.credit_code or (self.fields["region_id"], self.fields["name"])
 
 
 def allowed_regions(unit) -> tuple[set[int] | None, int | None]:
@@ -132,11 +150,6 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
     if not fields["name"]:
         err("name", _("企业名称不能为空"))
     code = normalise_uscc(values.get("credit_code", ""))
-    if not code:
-        err("credit_code", _("统一社会信用代码不能为空（导入以此代码识别企业）"))
-    elif (reason := uscc_error(code)) is not None:
-        err("credit_code", reason)
-    fields["credit_code"] = code
     raw_type = values.get("entity_type", "")
     if raw_type:
         etype = lk.entity_types.get(raw_type)
@@ -145,6 +158,12 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
         fields["entity_type"] = etype
     else:
         fields["entity_type"] = EntityType.INDIVIDUAL if code.startswith("92") else EntityType.COMPANY
+    # As on the form, an individual business may have no code; it is then found by name and city.
+    if not code and fields["entity_type"] != EntityType.INDIVIDUAL:
+        err("credit_code", _("统一社会信用代码不能为空（导入以此代码识别企业；没有代码的个体工商户请在“主体类型”填写“个体工商户”）"))
+    elif code and (reason := uscc_error(code)) is not None:
+        err("credit_code", reason)
+    fields["credit_code"] = code or None
     raw_city = values.get("city", "")
     city = lk.cities.get(raw_city) or lk.cities.get(_strip_suffix(raw_city))
     county = None
@@ -166,13 +185,16 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
         err("county", _("您的单位只能导入%(county)s的企业") % {"county": unit.county.name})
     fields["region_id"] = city.pk if city else None
     fields["county_id"] = county.pk if county else None
+    warnings = []
+    if code and city is not None and (note := division_warning(code, city, county, lk.region_names)):
+        warnings.append(RowError(number, LABELS["credit_code"], note))
     if fields["phone"] and not PHONE.match(fields["phone"]):
         err("phone", _("联系电话“%(v)s”格式不正确") % {"v": fields["phone"]})
     categories: set[int] | None = None
     if values.get("categories"):
         categories = set()
         for part in split_multi(values["categories"]):
-            pk = lk.categories.get(part.lower())
+            pk = lk.categories.get(category_key(part))
             if pk is None:
                 err("categories", _("产品类别“%(v)s”不在本次专项行动的类别中") % {"v": part})
             else:
@@ -192,18 +214,28 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
     if errors:
         return None, errors
     licence = fields.pop("licence_number")
-    return Candidate(number, fields, categories, is_exporter, licence, valid_to), []
+    return Candidate(number, fields, categories, is_exporter, licence, valid_to, warnings=warnings), []
 
 
 def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: int = 2000) -> list[Candidate]:
-    """Compare each candidate with the enterprise holding its credit code; drop (and report) rows
-    that clash with the database. Returns the candidates that may be applied."""
+    """Compare each candidate with the enterprise holding its credit code — or, for an individual
+    business without one, with the enterprise of the same name in the same city; drop (and report)
+    rows that clash with the database. Returns the candidates that may be applied."""
     cities, only_county = allowed_regions(unit)
     out: list[Candidate] = []
     for start in range(0, len(candidates), batch):
         chunk = candidates[start:start + batch]
-        existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=[c.credit_code for c in chunk])}
-        ids = [e.pk for e in existing.values()]
+        existing = {e.credit_code: e for e in Enterprise.objects.filter(
+            credit_code__in=[c.credit_code for c in chunk if c.credit_code])}
+        named: dict[tuple[int, str], list[Enterprise]] = {}
+        codeless = [c for c in chunk if not c.credit_code]
+        if codeless:
+            same_place = Enterprise.objects.filter(merged_into__isnull=True,
+                                                   region_id__in={c.fields["region_id"] for c in codeless},
+                                                   name__in={c.fields["name"] for c in codeless})
+            for e in same_place.order_by("pk"):
+                named.setdefault((e.region_id, e.name), []).append(e)
+        ids = [e.pk for e in existing.values()] + [e.pk for found in named.values() for e in found]
         cats: dict[int, set[int]] = {}
         for eid, cid in Enterprise.categories.through.objects.filter(enterprise_id__in=ids).values_list(
                 "enterprise_id", "productcategory_id"):
@@ -213,7 +245,16 @@ def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: i
             for q in Qualification.objects.filter(enterprise_id__in=ids).values("pk", "enterprise_id", "number", "valid_to")}
         lists = set(ListEntry.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "kind"))
         for c in chunk:
-            e = existing.get(c.credit_code)
+            if c.credit_code:
+                e = existing.get(c.credit_code)
+            else:
+                found = named.get(c.identity, [])
+                if len(found) > 1:
+                    errors.append(RowError(c.row, LABELS["name"], _(
+                        "%(city)s有 %(n)d 家名为“%(name)s”的企业，无法确定是哪一家，请填写统一社会信用代码")
+                        % {"city": found[0].region, "n": len(found), "name": c.fields["name"]}))
+                    continue
+                e = found[0] if found else None
             producer = bool(c.categories)
             exporter = bool(c.is_exporter)
             if e is None:
@@ -258,15 +299,20 @@ def check_rows(table: Table, unit, progress: Callable[[int], None] | None = None
     lk = Lookups()
     errors: list[RowError] = list(table.errors)  # rows the file itself could not give
     candidates: list[Candidate] = []
-    seen: dict[str, int] = {}
+    seen: dict[str | tuple[int, str], int] = {}
     for i, row in enumerate(table.rows, start=1):
         cand, row_errors = validate_row(row.values, row.number, lk, unit)
-        if cand is not None and cand.credit_code in seen:
-            row_errors.append(RowError(row.number, LABELS["credit_code"],
-                                       _("与第%(n)d行的统一社会信用代码重复") % {"n": seen[cand.credit_code]}))
+        if cand is not None and cand.identity in seen:
+            if cand.credit_code:
+                row_errors.append(RowError(row.number, LABELS["credit_code"],
+                                           _("与第%(n)d行的统一社会信用代码重复") % {"n": seen[cand.identity]}))
+            else:
+                row_errors.append(RowError(row.number, LABELS["name"], _(
+                    "与第%(n)d行是同一所在市的同名企业（没有统一社会信用代码的个体工商户以名称和所在市识别）")
+                    % {"n": seen[cand.identity]}))
             cand = None
         if cand is not None:
-            seen[cand.credit_code] = row.number
+            seen[cand.identity] = row.number
             candidates.append(cand)
         errors.extend(row_errors)
         if progress and i % 1000 == 0:
@@ -275,10 +321,13 @@ def check_rows(table: Table, unit, progress: Callable[[int], None] | None = None
 
 
 def preview_rows(candidates: Iterable[Candidate], errors: list[RowError], limit: int = 1000) -> list[dict[str, Any]]:
-    """The first rows for the preview table, errors included, in file order."""
-    rows = [{"row": c.row, "status": c.status, "name": c.fields["name"], "credit_code": c.credit_code,
-             "changes": "、".join(_change_label(n) for n in c.changes)} for c in candidates]
-    rows += [{"row": e.row, "status": ERROR, "name": "", "credit_code": "", "changes": str(e)} for e in errors]
+    """The first rows for the preview table, errors and warnings included, in file order."""
+    rows = [{"row": c.row, "status": c.status, "name": c.fields["name"], "credit_code": c.credit_code or "",
+             "changes": "、".join(_change_label(n) for n in c.changes),
+             "warnings": "；".join(w.reason for w in c.warnings)}
+            for c in candidates]
+    rows += [{"row": e.row, "status": ERROR, "name": "", "credit_code": "", "changes": str(e), "warnings": ""}
+             for e in errors]
     rows.sort(key=lambda r: r["row"])
     return rows[:limit]
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.validators import validate_uscc
+from rectify.core.validators import validate_not_future, validate_uscc
+
+from .identity import CreditCodeField, division_warning
 
 
 class EntityType(models.TextChoices):
@@ -25,9 +27,9 @@ class Enterprise(BaseModel):
     department of a city sees the city's enterprises; provincial units see all."""
 
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc],
-        help_text=_("18位，按 GB 32100-2015 校验；无代码的个体户可留空。"),
+        help_text=_("18位，按 GB 32100-2015 校验；全角字符、小写字母和空格自动规范；无代码的个体工商户可留空。"),
     )
     entity_type = models.CharField(_("主体类型"), max_length=20, choices=EntityType.choices, default=EntityType.COMPANY)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
@@ -41,7 +43,7 @@ class Enterprise(BaseModel):
                                         related_name="enterprises")
     is_producer = models.BooleanField(_("列入生产企业清单"), default=False, db_index=True)
     is_exporter = models.BooleanField(_("列入出口企业清单"), default=False, db_index=True)
-    approved_on = models.DateField(_("获批/成立日期"), null=True, blank=True)
+    approved_on = models.DateField(_("获批/成立日期"), null=True, blank=True, validators=[validate_not_future])
     credit_status = models.CharField(
         _("信用状态"), max_length=20, default="normal",
         choices=[("normal", _("正常")), ("abnormal", _("经营异常名录")), ("serious", _("严重违法失信名单"))],
@@ -63,6 +65,37 @@ class Enterprise(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        region = self.region if self.region_id else None
+        county = self.county if self.county_id else None
+        if region is not None and region.level != region.Level.CITY:
+            errors["region"] = _("所在市应选择市级行政区划，“%(name)s”不是市。") % {"name": region.name}
+        if county is not None and county.level != county.Level.COUNTY:
+            errors["county"] = _("所在区县应选择区县级行政区划，“%(name)s”不是区县。") % {"name": county.name}
+        elif county is not None and region is not None and county.parent_id != region.pk:
+            errors["county"] = _("所在区县“%(county)s”不属于所在市“%(city)s”，请重新选择。") % {
+                "county": county.name, "city": region.name}
+        if errors:
+            raise ValidationError(errors)
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("credit_code",):
+            holder = Enterprise._base_manager.filter(credit_code=self.credit_code).exclude(pk=self.pk).first()
+            if holder is not None:
+                return ValidationError(_("统一社会信用代码 %(code)s 已登记为企业“%(name)s”（%(region)s），同一企业不能重复登记。")
+                                       % {"code": holder.credit_code, "name": holder.name, "region": holder.region},
+                                       code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
+    def data_warnings(self) -> list[str]:
+        """What deserves a second look but does not stop a save (shown after saving and on the
+        detail page): the code's division against the chosen city and county."""
+        note = division_warning(self.credit_code, self.region if self.region_id else None,
+                                self.county if self.county_id else None)
+        return [note] if note else []
+
 
 class Qualification(BaseModel):
     """Medical-device registration certificate, production licence or filing."""
@@ -80,7 +113,7 @@ class Qualification(BaseModel):
     issuer = models.CharField(_("发证机关"), max_length=200, blank=True)
     scope_text = models.CharField(_("许可/注册范围"), max_length=300, blank=True)
     categories = models.ManyToManyField("organisations.ProductCategory", verbose_name=_("覆盖产品类别"), blank=True, related_name="+")
-    valid_from = models.DateField(_("有效期自"), null=True, blank=True)
+    valid_from = models.DateField(_("有效期自"), null=True, blank=True, validators=[validate_not_future])
     valid_to = models.DateField(_("有效期至"), null=True, blank=True)
 
     scope = ScopeSpec(region="enterprise__region", county="enterprise__county", line=None, owner=None)
@@ -108,7 +141,7 @@ class ListEntry(BaseModel):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="list_entries")
     kind = models.CharField(_("清单"), max_length=20, choices=Kind.choices)
-    listed_on = models.DateField(_("列入日期"))
+    listed_on = models.DateField(_("列入日期"), validators=[validate_not_future])
     source = models.CharField(_("来源"), max_length=200, blank=True)
     unit = models.ForeignKey("organisations.Unit", verbose_name=_("填报单位"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
@@ -154,7 +187,7 @@ class Letter(ScopedRecord):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[validate_not_future])
     number = models.CharField(_("文号"), max_length=100, blank=True)
     document = models.FileField(_("扫描件"), upload_to="letters/%Y/%m/", blank=True,
                                 validators=[FileExtensionValidator(LETTER_EXTENSIONS), validate_scan],
@@ -203,7 +236,9 @@ class ImportJob(ScopedRecord):
     errors = models.JSONField(_("错误明细"), default=list, blank=True)      # [{row, column, reason}]
     failed_rows = models.JSONField(_("失败行原始数据"), default=dict, blank=True)  # {row: [cells]}
     headers = models.JSONField(_("表头"), default=list, blank=True)
-    preview = models.JSONField(_("预览"), default=list, blank=True)  # [{row, status, name, credit_code, changes}]
+    # [{row, status, name, credit_code, changes, warnings}]
+    preview = models.JSONField(_("预览"), default=list, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)  # [{row, column, reason}]: shown, not blocking
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     scope = RECORD_SCOPE

@@ -16,6 +16,7 @@ from rectify.core import clock
 from rectify.core.events import record_event
 from rectify.core.importing import ImportFileError, Table, errors_by_row, read_table, read_upload, sniff
 from rectify.core.scope import model_allows, restrict
+from rectify.core.validators import normalise_uscc
 
 from .importers import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
 from .models import Enterprise, ImportJob, ListEntry, Qualification
@@ -90,6 +91,8 @@ def import_job_check(job: ImportJob) -> ImportJob:
     status = ImportJob.Status.INVALID if errors else ImportJob.Status.READY
     message = _("%(n)d 行有错误，请下载失败行修改后重新上传。") % {"n": job.count_error} if errors else \
         _("校验通过，确认后将一次性导入。")
+    if job.warnings:
+        message += _("另有 %(n)d 条提示，不影响导入，请核对。") % {"n": len(job.warnings)}
     return _finish(job, status, message, finished=False)
 
 
@@ -104,6 +107,7 @@ def _store_result(job: ImportJob, table: Table, candidates: list[Candidate], err
     job.failed_rows = {str(n): raw.get(n, []) for n in list(failed)[:20000]}
     job.headers = list(table.headers)
     job.preview = preview_rows(candidates, errors)
+    job.warnings = [w.as_dict() for c in candidates for w in c.warnings][:20000]
     job.processed = job.total
 
 
@@ -168,9 +172,11 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
             objs = [Enterprise(**c.fields, is_producer=bool(c.categories), is_exporter=bool(c.is_exporter)) for c in chunk]
             Enterprise.objects.bulk_create(objs)
             if any(o.pk is None for o in objs):  # databases that do not return ids
-                ids = dict(Enterprise.objects.filter(credit_code__in=[c.credit_code for c in chunk]).values_list("credit_code", "pk"))
+                ids = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs if o.credit_code])
+                           .values_list("credit_code", "pk"))
                 for o in objs:
-                    o.pk = ids[o.credit_code]
+                    o.pk = ids[o.credit_code] if o.credit_code else Enterprise.objects.filter(
+                        region_id=o.region_id, name=o.name, credit_code__isnull=True).latest("pk").pk
             for c, o in zip(chunk, objs, strict=True):
                 c.existing_id = o.pk
                 saved[o.pk] = o
@@ -274,8 +280,8 @@ def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor) -> Enterpris
         if getattr(keep, field.attname) in (None, "") and getattr(merge, field.attname) not in (None, ""):
             fill[field.attname] = getattr(merge, field.attname)
     merge.merged_into = keep
-    if "credit_code" in fill:
-        merge.credit_code = None  # unique: the code moves to the kept enterprise
+    if "credit_code" in fill or normalise_uscc(merge.credit_code) == normalise_uscc(keep.credit_code):
+        merge.credit_code = None  # unique: the code moves to (or already is) the kept enterprise's
     merge.version += 1
     merge.save()
     for attname, value in fill.items():

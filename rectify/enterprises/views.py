@@ -71,7 +71,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enterprises/import_job.html", {
         "job": job, "progress": services.get_progress(job), "status_labels": STATUS_LABELS,
         "can_commit": job.status == ImportJob.Status.READY and model_allows(request.user, Enterprise, "add"),
-        "errors": job.errors[:500], "preview": job.preview[:500],
+        "errors": job.errors[:500], "warnings": job.warnings[:500], "preview": job.preview[:500],
     })
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rectify.core.importing import Column, ImportFileError, parse_date, read_table, read_upload
+from rectify.core.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import ProductCategory
 
@@ -58,13 +59,15 @@ def read_ledger(file: BinaryIO) -> list[dict[str, Any]]:
     categories = {c.name: c for c in ProductCategory.objects.all()} | {c.code: c for c in ProductCategory.objects.all()}
     out, errors = [], [str(e) for e in table.errors]
     for number, cell in raw:
-        seller = found.get(cell["销售方"])
+        # A cell names an enterprise by name or by credit code, the code written in any form.
+        seller = found.get(cell["销售方"]) or found.get(normalise_uscc(cell["销售方"]))
         buyer_key = cell["购买方"]
+        buyer = found.get(buyer_key) or found.get(normalise_uscc(buyer_key)) if buyer_key else None
         try:
             if seller is None:
                 raise ValueError(_("销售方不在企业名录中"))
             out.append({
-                "seller": seller, "buyer": found.get(buyer_key), "buyer_name": "" if buyer_key in found else buyer_key,
+                "seller": seller, "buyer": buyer, "buyer_name": "" if buyer is not None else buyer_key,
                 "product_name": cell["产品名称"], "category": categories.get(cell["产品类别"]),
                 "batch_number": cell["批号"], "quantity": _quantity(cell["数量"]), "traded_on": _date(cell["交易日期"]),
             })

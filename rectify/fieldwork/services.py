@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.clock import today
 from rectify.core.events import record_event
 from rectify.core.scope import model_allows, restrict, units_for
 from rectify.core.services import ConflictError, ensure_in_scope
+from rectify.core.validators import validate_not_future
 from rectify.enforcement.services import problem_record
 
 from .models import (
@@ -66,8 +66,12 @@ def lock(obj, actor, action: str = "change", expected_version: int | None = None
 
 
 def not_future(value: datetime.date | None, field: str) -> None:
-    if value is not None and value > today():
-        raise ValidationError({field: _("日期不能晚于今天。")})
+    """The shared rule (core.validators.validate_not_future), reported on `field`: for dates a step
+    sets before the record's own validation runs."""
+    try:
+        validate_not_future(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def save_checked(obj) -> None:

@@ -75,6 +75,21 @@ PRODUCT_CATEGORIES = [
     ("nonwoven", "无纺布", "Non-woven fabric", True, False),
     ("ir_sensor", "红外传感器", "Infrared sensors", True, False),
 ]
+# Other words for each category, keyed by its code: the seed's own wording ("检测试剂" for the reagents,
+# "红外体温计（额温枪）" split in two) and what a list from a city calls the same products. An import
+# accepts them beside the name, the code and the English name (enterprises/importers.py); full-width
+# and half-width forms, case and spaces do not matter. A word names one category only.
+PRODUCT_CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
+    "mask": ("医用口罩", "医用外科口罩", "医用防护口罩", "防护口罩", "一次性口罩", "KN95口罩", "N95口罩"),
+    "ventilator": ("医用呼吸机", "无创呼吸机", "有创呼吸机"),
+    "protective_suit": ("医用防护服", "防护衣"),
+    "thermometer": ("红外体温计", "额温枪", "体温计", "体温枪", "测温仪", "红外测温仪", "测温枪", "耳温枪"),
+    "test_reagent": ("检测试剂", "试剂", "检测试剂盒", "试剂盒", "新冠检测试剂", "新型冠状病毒检测试剂盒", "核酸检测试剂",
+                     "抗体检测试剂", "抗原检测试剂"),
+    "meltblown": ("熔喷", "熔喷无纺布"),
+    "nonwoven": ("无纺织布", "纺粘无纺布", "纺粘布"),
+    "ir_sensor": ("红外测温传感器", "热电堆传感器"),
+}
 CASE_CATEGORIES = [
     ("quality", "质量违法类", "market"),
     ("certification", "认证检验类", "market"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import ScopeSpec
+from rectify.core.validators import validate_not_future
 from rectify.enforcement.models.common import HandlerRegionMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -51,7 +52,7 @@ class PriceObservation(HandlerRegionMixin, ScopedRecord):
     stock_quantity = models.PositiveIntegerField(_("库存数量"), null=True, blank=True)
     normal_daily_sales = models.PositiveIntegerField(_("正常日均销量"), null=True, blank=True,
                                                      help_text=_("用于判断囤积：库存 ÷ 正常日均销量。"))
-    observed_on = models.DateField(_("采集日期"))
+    observed_on = models.DateField(_("采集日期"), validators=[validate_not_future])
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
     notes = models.TextField(_("备注"), blank=True)
 
@@ -178,9 +179,9 @@ class ServiceRequest(HandlerRegionMixin, ScopedRecord):
     kind = models.CharField(_("诉求类型"), max_length=20, choices=Kind.choices, default=Kind.DIFFICULTY)
     title = models.CharField(_("诉求标题"), max_length=200)
     content = models.TextField(_("诉求内容"))
-    received_on = models.DateField(_("受理日期"))
+    received_on = models.DateField(_("受理日期"), validators=[validate_not_future])
     answer = models.TextField(_("答复意见"), blank=True)
-    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True, validators=[validate_not_future])
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False)
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True, editable=False)
 
@@ -244,7 +245,7 @@ class CapacityAllocation(ScopedRecord):
     request = models.ForeignKey(CapacityRequest, verbose_name=_("产能需求"), on_delete=models.PROTECT,
                                 related_name="allocations")
     quantity = models.PositiveIntegerField(_("调配数量"), validators=[MinValueValidator(1)])
-    allocated_on = models.DateField(_("调配日期"))
+    allocated_on = models.DateField(_("调配日期"), validators=[validate_not_future])
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:

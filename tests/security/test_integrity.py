@@ -44,6 +44,15 @@ class IntegrityFunctionTests(SimpleTestCase):
         self.assertFalse(integrity.matches(fields, code, b"x" * 32))
         self.assertFalse(integrity.matches(fields, "", self.KEY))
 
+    def test_a_code_tampered_with_non_ascii_characters_does_not_match(self):
+        """A stored code rewritten with Chinese or full-width characters is a mismatch to report,
+        not a TypeError that stops the check of every row after it."""
+        fields = {"decision": "沈市监罚〔2025〕1号"}
+        code = integrity.compute(fields, self.KEY)
+        for forged in ("篡改" + code[2:], "ａ" * 64, code[:-1] + "é"):
+            with self.subTest(forged=forged):
+                self.assertFalse(integrity.matches(fields, forged, self.KEY))
+
     def test_key_from_environment_or_generated_once_outside_the_database(self):
         with mock.patch.dict(os.environ, {"RECTIFY_INTEGRITY_KEY": "from-env"}):
             self.assertEqual(integrity.integrity_key(), b"from-env")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.integrity import SealGuard, matches
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import ScopeSpec
+from rectify.core.validators import validate_not_future
 
 from .common import HandlerRegionMixin
 
@@ -226,7 +227,7 @@ class Supervision(BaseModel):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="supervisions")
     listed_by = models.ForeignKey("organisations.Unit", verbose_name=_("督办单位"), on_delete=models.PROTECT,
                                   related_name="+", editable=False)
-    listed_on = models.DateField(_("挂牌日期"))
+    listed_on = models.DateField(_("挂牌日期"), validators=[validate_not_future])
     deadline = models.DateField(_("办结期限"))
     requirement = models.TextField(_("督办要求"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.LISTED, editable=False)

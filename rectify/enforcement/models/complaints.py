@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.crypto import EncryptedTextField
 from rectify.core.models import ScopedRecord
-from rectify.core.validators import validate_file_content
+from rectify.core.validators import validate_file_content, validate_not_future
 
 from .common import HandlerRegionMixin, validate_file_size
 
@@ -39,7 +39,7 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
     number = models.CharField(_("登记编号"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
-    received_on = models.DateField(_("登记日期"))
+    received_on = models.DateField(_("登记日期"), validators=[validate_not_future])
     anonymous = models.BooleanField(_("匿名"), default=False)
     # Personal data: SM4 ciphertext in the database, never in the change log or the API read side.
     reporter_name = EncryptedTextField(_("投诉举报人姓名"), blank=True)

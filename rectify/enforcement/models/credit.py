@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import ScopeSpec
+from rectify.core.validators import validate_not_future
 
 
 class CreditRecord(ScopedRecord):
@@ -26,7 +27,7 @@ class CreditRecord(ScopedRecord):
     case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="credit_records")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PENALTY)
-    recorded_on = models.DateField(_("记录日期"))
+    recorded_on = models.DateField(_("记录日期"), validators=[validate_not_future])
     decision_number = models.CharField(_("决定书文号"), max_length=80, blank=True)
     amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0"))
     summary = models.TextField(_("摘要"))
@@ -68,7 +69,7 @@ class JointPunishment(ScopedRecord):
                                    related_name="+")
     case = models.ForeignKey("enforcement.Case", verbose_name=_("关联案件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="joint_punishments")
-    decided_on = models.DateField(_("决定日期"))
+    decided_on = models.DateField(_("决定日期"), validators=[validate_not_future])
     basis = models.TextField(_("惩戒依据"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DECIDED)
 
@@ -91,7 +92,7 @@ class JointPunishmentAction(ScopedRecord):
                                    related_name="actions")
     measure = models.CharField(_("惩戒措施"), max_length=20, choices=Measure.choices)
     action = models.TextField(_("落实情况"), blank=True)
-    done_on = models.DateField(_("落实日期"), null=True, blank=True)
+    done_on = models.DateField(_("落实日期"), null=True, blank=True, validators=[validate_not_future])
 
     class Meta:
         verbose_name = _("联合惩戒措施")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
+from rectify.core.validators import validate_not_future
 
 
 class ExportCheck(ScopedRecord):
@@ -27,7 +28,7 @@ class ExportCheck(ScopedRecord):
         TRANSFERRED = "transferred", _("移交处理")
 
     declaration_number = models.CharField(_("报关单号"), max_length=40)
-    checked_on = models.DateField(_("查验日期"))
+    checked_on = models.DateField(_("查验日期"), validators=[validate_not_future])
     exporter = models.ForeignKey("enterprises.Enterprise", verbose_name=_("出口（经营）企业"), on_delete=models.PROTECT,
                                  related_name="export_checks")
     producer = models.ForeignKey("enterprises.Enterprise", verbose_name=_("生产企业"), null=True, blank=True,
@@ -86,7 +87,7 @@ class Recall(ScopedRecord):
     product_name = models.CharField(_("产品名称"), max_length=200)
     batch_number = models.CharField(_("批号"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("召回数量"))
-    recalled_on = models.DateField(_("召回日期"))
+    recalled_on = models.DateField(_("召回日期"), validators=[validate_not_future])
     reason = models.TextField(_("召回原因"), blank=True)
     sample = models.ForeignKey("fieldwork.Sample", verbose_name=_("关联不合格样品"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="recalls")

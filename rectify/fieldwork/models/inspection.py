@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import RECORD_SCOPE, ScopeSpec
+from rectify.core.validators import validate_not_future
 
 # (field name, label): the checks the plan asks for on every inspection.
 CHECKS: list[tuple[str, str]] = [
@@ -27,7 +28,7 @@ class Inspection(ScopedRecord):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被查企业"), on_delete=models.PROTECT,
                                    related_name="inspections")
-    date = models.DateField(_("排查日期"))
+    date = models.DateField(_("排查日期"), validators=[validate_not_future])
     inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("执法人员"), related_name="+",
                                         limit_choices_to={"is_enforcement_officer": True})
     staff_dispatched = models.PositiveIntegerField(_("出动执法人员（人次）"), default=2)
@@ -123,7 +124,7 @@ class Measure(BaseModel):
 
     inspection = models.ForeignKey(Inspection, verbose_name=_("排查"), on_delete=models.CASCADE, related_name="measures")
     kind = models.CharField(_("措施"), max_length=20, choices=Kind.choices)
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[validate_not_future])
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
     case_number = models.CharField(_("案件编号"), max_length=100, blank=True)
     notes = models.TextField(_("说明"), blank=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
+from rectify.core.validators import validate_not_future
 
 OBJECTION_DAYS = 15  # 产品质量监督抽查: the enterprise may object within 15 days of notification
 
@@ -65,8 +66,8 @@ class Sample(ScopedRecord):
                                  related_name="+")
     batch_number = models.CharField(_("批号"), max_length=100)
     quantity = models.PositiveIntegerField(_("抽样数量"), default=1)
-    production_date = models.DateField(_("生产日期"), null=True, blank=True)
-    sampled_on = models.DateField(_("抽样日期"))
+    production_date = models.DateField(_("生产日期"), null=True, blank=True, validators=[validate_not_future])
+    sampled_on = models.DateField(_("抽样日期"), validators=[validate_not_future])
     stage = models.CharField(_("抽样环节"), max_length=20, choices=Stage.choices, default=Stage.PRODUCTION)
     testing_institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("检验机构"), null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="samples")
@@ -75,11 +76,11 @@ class Sample(ScopedRecord):
     standard = models.CharField(_("检验依据（标准）"), max_length=300, blank=True)
     result = models.CharField(_("检验结论"), max_length=20, choices=Result.choices, default=Result.PENDING)
     failing_items = models.TextField(_("不合格项目"), blank=True)
-    notified_on = models.DateField(_("结果告知日期"), null=True, blank=True)
-    objection_filed_on = models.DateField(_("异议申请日期"), null=True, blank=True)
+    notified_on = models.DateField(_("结果告知日期"), null=True, blank=True, validators=[validate_not_future])
+    objection_filed_on = models.DateField(_("异议申请日期"), null=True, blank=True, validators=[validate_not_future])
     retest_result = models.CharField(_("复检结论"), max_length=20, choices=Result.choices, blank=True)
     retest_report_number = models.CharField(_("复检报告编号"), max_length=100, blank=True)
-    retested_on = models.DateField(_("复检日期"), null=True, blank=True)
+    retested_on = models.DateField(_("复检日期"), null=True, blank=True, validators=[validate_not_future])
     final_result = models.CharField(_("最终结论"), max_length=20, choices=Result.choices, default=Result.PENDING,
                                     editable=False, db_index=True)
 
@@ -129,17 +130,17 @@ class Disposal(ScopedRecord):
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), on_delete=models.PROTECT,
                                  related_name="+", editable=False)
     batch_number = models.CharField(_("批号"), max_length=100, editable=False)
-    cause_analysis_on = models.DateField(_("收到原因分析日期"), null=True, blank=True)
+    cause_analysis_on = models.DateField(_("收到原因分析日期"), null=True, blank=True, validators=[validate_not_future])
     cause_analysis = models.TextField(_("原因分析"), blank=True)
-    recall_ordered_on = models.DateField(_("责令召回日期"), null=True, blank=True)
+    recall_ordered_on = models.DateField(_("责令召回日期"), null=True, blank=True, validators=[validate_not_future])
     quantity_to_recall = models.PositiveIntegerField(_("应召回数量"), null=True, blank=True)
     quantity_returned = models.PositiveIntegerField(_("实际召回数量"), null=True, blank=True)
-    recall_completed_on = models.DateField(_("召回完成日期"), null=True, blank=True)
-    flow_traced_on = models.DateField(_("流向排查完成日期"), null=True, blank=True)
+    recall_completed_on = models.DateField(_("召回完成日期"), null=True, blank=True, validators=[validate_not_future])
+    flow_traced_on = models.DateField(_("流向排查完成日期"), null=True, blank=True, validators=[validate_not_future])
     flow_trace_notes = models.TextField(_("流向排查情况"), blank=True)
     case_number = models.CharField(_("立案编号"), max_length=100, blank=True)
-    case_opened_on = models.DateField(_("立案日期"), null=True, blank=True)
-    exposed_on = models.DateField(_("曝光日期"), null=True, blank=True)
+    case_opened_on = models.DateField(_("立案日期"), null=True, blank=True, validators=[validate_not_future])
+    exposed_on = models.DateField(_("曝光日期"), null=True, blank=True, validators=[validate_not_future])
     exposure_notes = models.TextField(_("曝光情况"), blank=True)
 
     # stated explicitly: region + county + line of work (see core.scope)

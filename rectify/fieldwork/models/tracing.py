@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
+from rectify.core.validators import validate_not_future
 
 
 class LedgerEntry(ScopedRecord):
@@ -23,7 +24,7 @@ class LedgerEntry(ScopedRecord):
                                  on_delete=models.PROTECT, related_name="+")
     batch_number = models.CharField(_("批号"), max_length=100)
     quantity = models.PositiveIntegerField(_("数量"))
-    traded_on = models.DateField(_("交易日期"))
+    traded_on = models.DateField(_("交易日期"), validators=[validate_not_future])
 
     # stated explicitly: region + county + line of work (see core.scope)
     scope = RECORD_SCOPE

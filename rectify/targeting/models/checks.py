@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
+from rectify.core.validators import validate_not_future
 from rectify.enterprises.models import Qualification
 
 TEST_REPORT = "test_report"
@@ -24,7 +25,7 @@ class CertificateCheck(ScopedRecord):
                                    on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-    on_date = models.DateField(_("核验日期"))
+    on_date = models.DateField(_("核验日期"), validators=[validate_not_future])
     institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("发证/检验机构"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     institution_name = models.CharField(_("单证所列机构名称"), max_length=200, blank=True)

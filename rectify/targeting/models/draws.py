@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
+from rectify.core.validators import validate_not_future
 
 
 class UnitPlacedMixin:
@@ -24,7 +25,7 @@ class ConflictOfInterest(UnitPlacedMixin, ScopedRecord):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("回避企业"), on_delete=models.PROTECT,
                                    related_name="+")
     reason = models.CharField(_("回避理由"), max_length=300)
-    declared_on = models.DateField(_("申报日期"))
+    declared_on = models.DateField(_("申报日期"), validators=[validate_not_future])
 
     scope = RECORD_SCOPE
 

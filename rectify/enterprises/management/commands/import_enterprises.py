@@ -51,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"行数 {len(table.rows)}：新增 {new}，更新 {upd}，无变化 {len(candidates) - new - upd}，错误 {failed}")
             for e in errors[:200]:
                 self.stdout.write(f"  {e}")
+            for w in [w for c in candidates for w in c.warnings][:200]:
+                self.stdout.write(f"  提示（不影响导入）：{w}")
             if errors:
                 raise CommandError(f"{failed} 行有错误，未导入任何数据。")
             if dry_run:
