@@ -28,12 +28,13 @@ from .models import (
 
 BATCH = 5000
 OUTCOMES = ["passed"] * 14 + ["failed_review", "failed_certification", "failed_other", "no_standard"]
+# (name, tests, certifies, jurisdiction): the international groups and CQC both test and certify.
 INSTITUTIONS = [
-    ("辽宁省产品质量监督检验院", "testing", "domestic"), ("沈阳市产品质量监督检验院", "testing", "domestic"),
-    ("大连市产品质量检验检测研究院", "testing", "domestic"), ("辽宁省医疗器械检验检测院", "testing", "domestic"),
-    ("中国质量认证中心", "certification", "domestic"), ("方圆标志认证集团", "certification", "domestic"),
-    ("TÜV SÜD", "certification", "eu"), ("SGS", "certification", "eu"), ("BSI", "certification", "uk"),
-    ("Intertek", "testing", "us"), ("UL", "certification", "us"), ("JQA", "certification", "jp"),
+    ("辽宁省产品质量监督检验院", True, False, "domestic"), ("沈阳市产品质量监督检验院", True, False, "domestic"),
+    ("大连市产品质量检验检测研究院", True, False, "domestic"), ("辽宁省医疗器械检验检测院", True, False, "domestic"),
+    ("中国质量认证中心", True, True, "domestic"), ("方圆标志认证集团", False, True, "domestic"),
+    ("TÜV SÜD", True, True, "eu"), ("SGS", True, True, "eu"), ("BSI", False, True, "uk"),
+    ("Intertek", True, True, "us"), ("UL", True, True, "us"), ("JQA", False, True, "jp"),
 ]
 COUNTRIES = ["意大利", "德国", "法国", "西班牙", "美国", "英国", "日本", "韩国", "澳大利亚", "加拿大"]
 
@@ -73,10 +74,11 @@ def seed(ctx) -> str:
     province_samr = units["210000-samr"]
 
     institutions = _bulk(TestingInstitution, [
-        TestingInstitution(unit=province_samr, name=name, kind=kind, jurisdiction=jur, accreditation_number=f"LN-{kind[:4].upper()}-{i:03d}",
+        TestingInstitution(unit=province_samr, name=name, is_testing_lab=tests, is_certification_body=certifies,
+                           jurisdiction=jur, accreditation_number=f"LN-{'CMA' if tests else 'CNCA'}-{i:03d}",
                            valid_from=datetime.date(2019, 1, 1), valid_to=datetime.date(2024, 12, 31))
-        for i, (name, kind, jur) in enumerate(INSTITUTIONS, start=1)])
-    testing = [i for i in institutions if i.kind == "testing"]
+        for i, (name, tests, certifies, jur) in enumerate(INSTITUTIONS, start=1)])
+    testing = [i for i in institutions if i.is_testing_lab]
 
     n_insp, n_sample, n_export, n_chains = ctx.n(10, 8000), ctx.n(6, 2500), ctx.n(3, 1000), ctx.n(1, 0)
     inspections, outcome_plan, samples, exports, recalls, visits = [], [], [], [], [], []

@@ -1,8 +1,13 @@
 """Forms beyond the derived ones: the inspection form (outcome per category, one problem for
-the ledger) and the small action forms (objection, retest, covert-visit response, ledger import)."""
+the ledger), the sample form (its lab from the testing labs of the directory) and the small action
+forms (objection, retest, covert-visit response, ledger import)."""
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import User
@@ -10,11 +15,14 @@ from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
 from rectify.core.scope import units_for
 from rectify.organisations.models import Campaign, ProductCategory
 
-from .models import Inspection, InspectionOutcome
+from .models import Inspection, InspectionOutcome, Sample, TestingInstitution
 from .models.inspection import CHECKS
 from .models.sampling import Result
 
 INSPECTION_FIELDS = ["unit", "enterprise", "date", "inspectors", "staff_dispatched", *[n for n, _l in CHECKS], "notes"]
+SAMPLE_FIELDS = ["unit", "task", "enterprise", "product_name", "category", "batch_number", "quantity",
+                 "production_date", "sampled_on", "stage", "testing_institution", "report_number", "items_tested",
+                 "standard", "result", "failing_items", "notified_on"]
 
 
 def officers_for(user):
@@ -72,6 +80,53 @@ class InspectionForm(ScopedModelForm):
                                  "requirement": self.cleaned_data.get("problem_requirement", ""),
                                  "deadline": self.cleaned_data.get("problem_deadline")}]
         return data
+
+
+def directory_body(value: Any) -> TestingInstitution | None:
+    """The directory body a submitted id names, if any (the directory is public: naming it leaks nothing)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return TestingInstitution.objects.filter(pk=pk).first()
+
+
+def directory_choices(queryset, kind: str, held: Any = None):
+    """The bodies offered for a use asking for `kind`, and the one the record already holds."""
+    wanted = Q(**{TestingInstitution.ROLE_FIELDS[kind]: True})
+    held = getattr(held, "pk", held)
+    return queryset.filter(wanted | Q(pk=held) if held else wanted)
+
+
+class TestingLabField(forms.ModelChoiceField):
+    """A sample's lab: only testing labs are offered (SampleForm narrows the choices); another body
+    submitted anyway is refused by name, with what it is, rather than as an unknown choice."""
+
+    def to_python(self, value: Any):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            body = directory_body(value) if exc.code == "invalid_choice" else None
+            refusal = body and body.role_refusal(TestingInstitution.Kind.TESTING, Sample.LAB_USE)
+            if refusal:
+                raise ValidationError(refusal, code="wrong_kind") from None
+            raise
+
+
+class SampleForm(ScopedModelForm):
+    class Meta:
+        model = Sample
+        fields = SAMPLE_FIELDS
+        field_classes = {"testing_institution": TestingLabField}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        field = self.fields["testing_institution"]
+        field.queryset = directory_choices(field.queryset, TestingInstitution.Kind.TESTING,
+                                           self.instance.testing_institution_id)
+        field.help_text = _("只列出名录中登记为检验检测机构的机构")
 
 
 class ObjectionForm(BootstrapFormMixin, forms.Form):

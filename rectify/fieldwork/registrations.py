@@ -7,7 +7,7 @@ from rectify.core.scope import model_allows
 
 from . import adapters
 from .filters import InspectionFilterSet
-from .forms import INSPECTION_FIELDS, InspectionForm
+from .forms import INSPECTION_FIELDS, SAMPLE_FIELDS, InspectionForm, SampleForm
 from .models import (
                      CovertVisit,
                      Disposal,
@@ -20,7 +20,7 @@ from .models import (
                      SamplingTask,
                      TestingInstitution,
 )
-from .serializers import InspectionSerializer
+from .serializers import InspectionSerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
 
@@ -51,9 +51,7 @@ registry.register(ModelConfig(
     list_columns=["sampled_on", "product_name", "batch_number", "enterprise", "category", "stage", "final_result", "unit"],
     filter_fields=[*SCOPE_FILTERS, "category", "stage", "result", "final_result", "sampled_on", "testing_institution"],
     search_fields=["product_name", "batch_number", "enterprise__name", "report_number"],
-    form_fields=["unit", "task", "enterprise", "product_name", "category", "batch_number", "quantity", "production_date",
-                 "sampled_on", "stage", "testing_institution", "report_number", "items_tested", "standard", "result",
-                 "failing_items", "notified_on"],
+    form_fields=SAMPLE_FIELDS, form=SampleForm, serializer=SampleSerializer,
     select_related=["enterprise", "category", "unit", "testing_institution"],
     create=adapters.sample_create, update=adapters.sample_update,
     detail_actions=[(_("登记异议"), "fieldwork:sample_objection"), (_("登记复检"), "fieldwork:sample_retest")],
@@ -100,8 +98,10 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=TestingInstitution, menu="fieldwork",
-    list_columns=["name", "kind", "jurisdiction", "accreditation_number", "status", "valid_to"],
-    filter_fields=["kind", "jurisdiction", "status", "valid_to"], search_fields=["name", "accreditation_number", "scope_text"],
+    list_columns=["name", "is_testing_lab", "is_certification_body", "jurisdiction", "accreditation_number", "status",
+                  "valid_to"],
+    filter_fields=["is_testing_lab", "is_certification_body", "jurisdiction", "status", "valid_to"],
+    search_fields=["name", "accreditation_number", "scope_text"],
     create=adapters.institution_create, update=adapters.institution_update,
 ))
 registry.register(ModelConfig(

@@ -1,13 +1,19 @@
-"""API serializers beyond the derived ones: the inspection takes its outcomes and problems."""
+"""API serializers beyond the derived ones: the inspection takes its outcomes and problems, the
+sample its lab from the testing labs of the directory."""
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from rectify.accounts.models import User
-from rectify.core.builders import ScopedModelSerializer
+from rectify.core.builders import PkListsListSerializer, ScopedModelSerializer
 from rectify.organisations.models import ProductCategory
 
-from .models import Inspection, InspectionOutcome
+from .forms import directory_body, directory_choices
+from .models import Inspection, InspectionOutcome, Sample, TestingInstitution
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -38,3 +44,34 @@ class InspectionSerializer(ScopedModelSerializer):
         # Officers are users (accounts area, which clerks cannot list): any active officer may be named.
         fields["inspectors"].child_relation.queryset = User.objects.filter(is_enforcement_officer=True, is_active=True)
         return fields
+
+
+class TestingLabRelatedField(serializers.PrimaryKeyRelatedField):
+    """A sample's lab (the API twin of forms.TestingLabField): testing labs only, and the lab the
+    sample already holds; another body is refused by name, with what it is."""
+
+    def get_queryset(self):
+        instance = getattr(self.parent, "instance", None)
+        held = instance.testing_institution_id if isinstance(instance, models.Model) else None
+        return directory_choices(super().get_queryset(), TestingInstitution.Kind.TESTING, held)
+
+    def to_internal_value(self, data: Any):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            body = directory_body(data)
+            refusal = body and body.role_refusal(TestingInstitution.Kind.TESTING, Sample.LAB_USE)
+            if refusal:
+                raise serializers.ValidationError(refusal, code="wrong_kind") from None
+            raise
+
+
+class SampleSerializer(ScopedModelSerializer):
+    testing_institution = TestingLabRelatedField(queryset=TestingInstitution.objects.all(), required=False,
+                                                 allow_null=True, label=_("检验机构"))
+
+    class Meta:
+        model = Sample
+        fields = ["id", "url", *[f.name for f in Sample._meta.concrete_fields if f.name != "id"]]
+        read_only_fields = ["region", "county", "line", "created_at", "updated_at", "version"]
+        list_serializer_class = PkListsListSerializer

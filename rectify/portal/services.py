@@ -205,15 +205,15 @@ INSTITUTION_PUBLIC_FIELDS = ("name", "kind", "accreditation_number", "scope_text
 def directory_search(query: str = "", kind: str = "", limit: int = 50) -> list[dict[str, Any]]:
     qs = TestingInstitution.objects.all()
     if kind in TestingInstitution.Kind.values:
-        qs = qs.filter(kind=kind)
+        qs = qs.doing(kind)
     query = (query or "").strip()
     if query:
         from django.db.models import Q
 
         qs = qs.filter(Q(name__icontains=query) | Q(accreditation_number__icontains=query) | Q(scope_text__icontains=query))
-    return [{"name": t.name, "kind": t.get_kind_display(), "accreditation_number": t.accreditation_number,
+    return [{"name": t.name, "kind": t.get_kinds_display(), "accreditation_number": t.accreditation_number,
              "scope_text": t.scope_text, "jurisdiction": t.get_jurisdiction_display(), "status": t.get_status_display(),
-             "valid_to": t.valid_to, "website": t.website} for t in qs.order_by("kind", "name")[:limit]]
+             "valid_to": t.valid_to, "website": t.website} for t in qs.order_by("name")[:limit]]
 
 
 def _qualification_row(q: Qualification, today) -> dict[str, Any]:
@@ -255,5 +255,5 @@ def certificate_check(number: str) -> dict[str, Any]:
               "valid": q["status"] == "有效", "status": q["status"], "enterprise": q["holder"]} for q in found]
     insts = TestingInstitution.objects.filter(accreditation_number__iexact=number)[:10]
     return {"number": number, "qualifications": quals,
-            "institutions": [{"name": t.name, "kind": t.get_kind_display(), "status": t.get_status_display(),
+            "institutions": [{"name": t.name, "kind": t.get_kinds_display(), "status": t.get_status_display(),
                               "valid_to": t.valid_to} for t in insts]}

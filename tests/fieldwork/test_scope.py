@@ -168,13 +168,13 @@ class TestingInstitutionTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return TestingInstitution.objects.create(unit=unit, name="辽宁省产品质量监督检验院", kind="testing",
+        return TestingInstitution.objects.create(unit=unit, name="辽宁省产品质量监督检验院", is_testing_lab=True,
                                                  accreditation_number="CMA-2020-001")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "name": "SGS 通标标准技术服务有限公司", "kind": "certification", "accreditation_number": "CNCA-R-1",
-                "scope_text": "口罩 CE", "jurisdiction": "eu", "status": "valid", "valid_from": "2020-01-01",
-                "valid_to": "2022-12-31", "website": "", "notes": ""}
+        return {"unit": unit.pk, "name": "SGS 通标标准技术服务有限公司", "is_testing_lab": "on", "is_certification_body": "on",
+                "accreditation_number": "CNCA-R-1", "scope_text": "口罩 CE", "jurisdiction": "eu", "status": "valid",
+                "valid_from": "2020-01-01", "valid_to": "2022-12-31", "website": "", "notes": ""}
 
     def test_city_clerk_cannot_add_to_the_directory(self):
         self.login("shenyang_samr")

@@ -43,7 +43,7 @@ class NoLeakTests(WorldTestCase):
                                         phone=SECRETS["enterprise phone"], contact=SECRETS["enterprise contact"],
                                         legal_representative=SECRETS["legal representative"], notes=SECRETS["enterprise notes"])
         Qualification.objects.create(enterprise=ent, kind="device_registration", number="辽械注准20202140001")
-        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", kind="testing",
+        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", is_testing_lab=True,
                                           accreditation_number="CMA-2020-001", notes=SECRETS["institution notes"])
         complaint, cls.code = services.portal_complaint_file(
             city=shenyang, kind="complaint", content=SECRETS["complaint content"], subject_name=ent.name,

@@ -133,7 +133,7 @@ class LookupTests(PortalTestCase):
                                      valid_to=datetime.date(2099, 1, 1))
         Qualification.objects.create(enterprise=cls.enterprise, kind="production_licence", number="辽XK-OLD-1",
                                      valid_to=datetime.date(2019, 1, 1))
-        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", kind="testing",
+        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", is_testing_lab=True,
                                           accreditation_number="CMA-2020-001", scope_text="口罩 防护服")
 
     def test_enterprise_and_certificate_check(self):

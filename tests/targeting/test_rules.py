@@ -207,12 +207,13 @@ class CertificateTests(WorldTestCase):
         super().setUpTestData()
         cls.samr, cls.province = cls.unit("210100-samr"), cls.unit("210000-samr")
         cls.ent = f.enterprise("210100")
-        cls.body = TestingInstitution.objects.create(unit=cls.province, name="辽宁省医疗器械检验检测院", kind="testing",
+        cls.body = TestingInstitution.objects.create(unit=cls.province, name="辽宁省医疗器械检验检测院", is_testing_lab=True,
                                                      accreditation_number="CMA-001", scope_text="口罩、防护服",
                                                      valid_from=D(2019, 1, 1), valid_to=D(2024, 12, 31))
-        cls.revoked = TestingInstitution.objects.create(unit=cls.province, name="某检测公司", kind="testing",
+        cls.revoked = TestingInstitution.objects.create(unit=cls.province, name="某检测公司", is_testing_lab=True,
                                                         accreditation_number="CMA-002", status="revoked")
-        cls.cert_body = TestingInstitution.objects.create(unit=cls.province, name="中国质量认证中心", kind="certification",
+        cls.cert_body = TestingInstitution.objects.create(unit=cls.province, name="中国质量认证中心",
+                                                          is_certification_body=True,
                                                           accreditation_number="CNCA-R-2002-001", scope_text="口罩 masks")
         cls.qual = Qualification.objects.create(enterprise=cls.ent, kind="certification", number="CQC-2020-0001",
                                                 issuer="中国质量认证中心", valid_from=D(2020, 1, 1), valid_to=D(2022, 12, 31))

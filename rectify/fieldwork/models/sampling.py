@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.models import ScopedRecord
 from rectify.core.scope import RECORD_SCOPE
 from rectify.core.validators import validate_not_future
+
+from .directory import TestingInstitution
 
 OBJECTION_DAYS = 15  # 产品质量监督抽查: the enterprise may object within 15 days of notification
 
@@ -112,6 +115,23 @@ class Sample(ScopedRecord):
 
     def __str__(self) -> str:
         return f"{self.product_name} 批号{self.batch_number}"
+
+    LAB_USE = _("样品的检验机构")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._stored_lab_id = obj.__dict__.get("testing_institution_id")
+        return obj
+
+    def clean(self) -> None:
+        super().clean()
+        # The lab must test when it is chosen. One already stored stays: the directory may have
+        # changed since (a lab that lost its accreditation), and the test-report check flags it.
+        if self.testing_institution_id and self.testing_institution_id != getattr(self, "_stored_lab_id", None):
+            refusal = self.testing_institution.role_refusal(TestingInstitution.Kind.TESTING, self.LAB_USE)
+            if refusal:
+                raise ValidationError({"testing_institution": refusal})
 
     @staticmethod
     def standing_result(result: str, retest_result: str) -> str:
