@@ -88,7 +88,11 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=JointPunishmentAction, menu="", list_columns=["punishment", "unit", "measure", "done_on"],
     filter_fields=["measure"], search_fields=["action", "punishment__enterprise__name"],
-    form_fields=["punishment", "unit", "measure", "action", "done_on"], select_related=["punishment", "unit"],
+    form_fields=["punishment", "unit", "measure", "action", "done_on"],
+    select_related=["punishment__enterprise", "unit"],
+    # By the column, not "punishment": that would sort by the punishment's own ordering, which the
+    # (punishment, id) index does not give.
+    ordering=["punishment_id", "id"],
     detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(

@@ -88,7 +88,8 @@ registry.register(ModelConfig(
     list_columns=["created_at", "export_check", "kind", "reason", "status", "unit", "region"],
     filter_fields=["kind", "status", "region", "unit"], search_fields=["reason", "export_check__declaration_number",
                                                                         "export_check__producer__name"],
-    form_fields=["status", "notes"], select_related=["export_check", "unit", "region"], allow_add=False, allow_delete=False,
+    form_fields=["status", "notes"], select_related=["export_check__category", "unit", "region"], allow_add=False,
+    allow_delete=False,
     ordering=["-created_at", "-id"],
 ))
 
