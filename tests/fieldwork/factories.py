@@ -1,4 +1,5 @@
-"""Small builders for field-work tests (plain ORM; the services are tested separately)."""
+"""Small builders for field-work tests (plain ORM; the services are tested separately), and the
+factory of each registered field-work model (tests/factories.py: `inspection`, `sample`, ...)."""
 from __future__ import annotations
 
 import datetime
@@ -6,15 +7,30 @@ import itertools
 
 from rectify.accounts.models import User
 from rectify.enterprises.models import Enterprise
-from rectify.fieldwork.models import Inspection, InspectionOutcome, Sample
+from rectify.fieldwork.models import (
+    CovertVisit,
+    Disposal,
+    ExportCheck,
+    Inspection,
+    InspectionOutcome,
+    LedgerEntry,
+    Measure,
+    Recall,
+    Sample,
+    SamplingTask,
+    TestingInstitution,
+)
 from rectify.organisations.models import ProductCategory, Region
+from tests.enterprises.factories import enterprise as placed_enterprise
+from tests.factories import number
+from tests.factories import unit as unit_of
 
 _seq = itertools.count(1)
 D = datetime.date
 
 
 def enterprise(city: str = "210100", name: str | None = None, county: str | None = None) -> Enterprise:
-    return Enterprise.objects.create(name=name or f"测试防护用品有限公司{next(_seq)}", region=Region.objects.get(code=city),
+    return Enterprise.objects.create(name=name or f"测试防护用品有限公司{next(_seq)}号", region=Region.objects.get(code=city),
                                      county=Region.objects.get(code=county) if county else None, is_producer=True)
 
 
@@ -27,7 +43,8 @@ def officers(unit, n: int = 2) -> list[User]:
                                      full_name=f"执法员{i}", is_enforcement_officer=True) for i in range(n)]
 
 
-def inspection(unit, ent=None, outcome: str = "passed") -> Inspection:
+def inspection(unit=None, ent=None, outcome: str = "passed") -> Inspection:
+    unit = unit or unit_of("210100-samr")
     ent = ent or enterprise(unit.city.code if unit.city.level == "city" else "210100")
     obj = Inspection.objects.create(unit=unit, enterprise=ent, date=D(2020, 5, 20), staff_dispatched=2)
     obj.inspectors.set(officers(unit))
@@ -36,8 +53,71 @@ def inspection(unit, ent=None, outcome: str = "passed") -> Inspection:
     return obj
 
 
-def sample(unit, ent=None, result: str = "conforming", batch: str = "B20200501") -> Sample:
+def sample(unit=None, ent=None, result: str = "conforming", batch: str = "B20200501") -> Sample:
+    unit = unit or unit_of("210100-samr")
     ent = ent or enterprise()
     return Sample.objects.create(unit=unit, enterprise=ent, product_name="一次性使用医用口罩", category=category(),
                                  batch_number=batch, sampled_on=D(2020, 5, 25), result=result, final_result=result,
                                  failing_items="细菌过滤效率" if result == "nonconforming" else "")
+
+
+# The factories of the registered field-work models (tests/factories.py). Their enterprises are
+# placed where the owner unit's users see them, their searched values numbered.
+
+def measure(unit=None) -> Measure:
+    n = number()
+    return Measure.objects.create(inspection=inspection(unit, placed_enterprise(unit)), kind="interview",
+                                  date=D(2020, 5, 21), case_number=f"责令{n}号", notes=f"约谈记录{n}号")
+
+
+def sampling_task(unit=None) -> SamplingTask:
+    n = number()
+    return SamplingTask.objects.create(unit=unit or unit_of("210100-samr"), name=f"监督抽查任务{n}号", category=category(),
+                                       period_start=D(2020, 5, 20), period_end=D(2020, 6, 20), planned_batches=30)
+
+
+def disposal(unit=None) -> Disposal:
+    s = sample(unit, placed_enterprise(unit), result="nonconforming", batch=f"FB{number()}号")
+    return Disposal.objects.create(sample=s, unit=s.unit, enterprise=s.enterprise, category=s.category,
+                                   batch_number=s.batch_number, case_number=f"处置{number()}号")
+
+
+def export_check(unit=None) -> ExportCheck:
+    n = number()
+    unit = unit or unit_of("210200-customs_dl")
+    producer = placed_enterprise(unit)
+    return ExportCheck.objects.create(unit=unit, declaration_number=f"0901{n:08d}", checked_on=D(2020, 5, 30),
+                                      exporter=producer, producer=producer, enterprise=producer, category=category(),
+                                      product_name=f"KN95口罩{n}号", batches_checked=3, batches_nonconforming=1,
+                                      destination_country="意大利", action_taken="returned")
+
+
+def recall(unit=None) -> Recall:
+    n = number()
+    unit = unit or unit_of("210100-commerce")
+    return Recall.objects.create(unit=unit, enterprise=placed_enterprise(unit), category=category(),
+                                 product_name=f"召回口罩{n}号", batch_number=f"RB{n}号", quantity=500,
+                                 recalled_on=D(2020, 6, 3), reason="抽检不合格")
+
+
+def ledger_entry(unit=None) -> LedgerEntry:
+    n = number()
+    unit = unit or unit_of("210100-samr")
+    return LedgerEntry.objects.create(unit=unit, seller=placed_enterprise(unit), buyer=placed_enterprise(unit),
+                                      product_name=f"口罩{n}号", batch_number=f"LB{n}号", quantity=100,
+                                      traded_on=D(2020, 5, 20))
+
+
+def testing_institution(unit=None) -> TestingInstitution:
+    n = number()
+    return TestingInstitution.objects.create(unit=unit or unit_of("210000-samr"), name=f"测试检验院{n}号",
+                                             is_testing_lab=True, accreditation_number=f"CMA-{n}号",
+                                             scope_text=f"口罩检验{n}号")
+
+
+def covert_visit(unit=None) -> CovertVisit:
+    n = number()
+    return CovertVisit.objects.create(unit=unit or unit_of("210000-office"),
+                                      visited_city=Region.objects.get(code="210100"),
+                                      start_date=D(2020, 6, 2), end_date=D(2020, 6, 4), team=f"暗访{n}组",
+                                      findings=f"暗访发现{n}号", requirements=f"整改要求{n}号", response_due=D(2020, 6, 10))

@@ -27,6 +27,7 @@ class WeeklyReportTests(ModelScopeTests):
     hidden_from = ("dalian_office", "dalian_samr", "customs_dl")
     writer = None
     deleter = None
+    search_other_unit = "210200-office"  # the list searches the unit's name
 
     @classmethod
     def make_object(cls, unit):
@@ -40,6 +41,7 @@ class ReportVersionTests(ModelScopeTests):
     hidden_from = ("dalian_office", "dalian_samr")
     writer = None
     deleter = None
+    search_other_unit = "210200-office"  # the list searches the unit's name and the filler's
 
     @classmethod
     def make_object(cls, unit):

@@ -36,7 +36,7 @@ class RiskWeightTests(ReferenceScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return RiskWeight.objects.create(factor="complaints", weight=15)
+        return RiskWeight.objects.create(factor="complaints", weight=15, description="投诉举报次数")
 
     def form_data(self, unit):
         return {"factor": "serious_list", "weight": 40, "max_count": 1, "window_days": 90, "is_active": "on",
@@ -109,7 +109,8 @@ class ExportListRuleTests(ReferenceScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return ExportListRule.objects.create(category=f.category("mask"), white_list_required=True)
+        return ExportListRule.objects.create(category=f.category("mask"), white_list_required=True,
+                                             notes="商务部白名单公告")
 
     def form_data(self, unit):
         return {"category": f.category("nonwoven").pk, "white_list_required": "on", "notes": "商务部公告"}
