@@ -9,15 +9,17 @@ import functools
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
 from rest_framework.fields import SkipField
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import PKOnlyObject
 
 from .clock import beijing_at
@@ -44,12 +46,21 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(query)
 
 
+def current_choices(queryset: QuerySet, held: list | tuple = ()) -> QuerySet:
+    """The rows a form, a filter or an API write offers. A model whose rows belong to a period (a
+    campaign's categories) declares `narrow_choices(queryset, held)` to offer only the current
+    period's rows and those in `held` (the values the edited record already has)."""
+    narrow = getattr(queryset.model, "narrow_choices", None)
+    return narrow(queryset, held) if narrow is not None else queryset
+
+
 def restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
-    """Filter choices (regions, units, enterprises...) are narrowed by the same scope."""
+    """Filter choices (regions, units, enterprises...) are narrowed by the same scope, and to the
+    current rows (current_choices)."""
     for f in filterset.filters.values():
         qs = getattr(f, "queryset", None)
         if qs is not None and hasattr(qs, "restrict"):
-            f.queryset = qs.restrict(user, "view")
+            f.queryset = current_choices(qs.restrict(user, "view"))
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -187,9 +198,17 @@ class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
                 if not self.instance.pk and getattr(user, "unit", None) and user.unit in field.queryset:
                     field.initial = user.unit.pk
             elif isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
-                field.queryset = restrict(field.queryset, user, "view")
+                field.queryset = current_choices(restrict(field.queryset, user, "view"), self._held(name))
             list_choices(field)
         self._style()
+
+    def _held(self, name: str) -> list:
+        """The ids the edited record holds in field `name` (none for a new record)."""
+        if not self.instance.pk:
+            return []
+        value = self.initial.get(name)
+        values = value if isinstance(value, list | tuple) else [value]
+        return [getattr(v, "pk", v) for v in values if v not in (None, "")]
 
     def _post_clean(self):
         # Model validation runs in the service (full_clean), after scope fields are derived.
@@ -308,8 +327,23 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             qs = getattr(target, "queryset", None)
             if qs is not None and hasattr(qs, "restrict") and user is not None:
                 owned = name == "unit" and issubclass(self.Meta.model, ScopedRecord)
-                target.queryset = units_for(user) if owned else restrict(qs, user, "view")
+                held = self._held(field.source or name, qs.model, request)
+                target.queryset = units_for(user) if owned else current_choices(restrict(qs, user, "view"), held)
         return fields
+
+    def _held(self, source: str, related, request) -> list:
+        """The ids the updated record holds in the field read from `source`, which an update may send
+        back unchanged (only asked on a write, and of a model that narrows its choices)."""
+        if (request is None or request.method in SAFE_METHODS or not hasattr(related, "narrow_choices")
+                or not isinstance(self.instance, models.Model) or source == "*" or "." in source):
+            return []
+        try:
+            model_field = self.instance._meta.get_field(source)
+        except FieldDoesNotExist:
+            return []
+        if model_field.many_to_many:
+            return list(getattr(self.instance, model_field.name).values_list("pk", flat=True))
+        return [getattr(self.instance, model_field.attname)] if model_field.many_to_one else []
 
 
 # Fields holding other fields or a queryset: copied deeply, so narrowing one never reaches another.

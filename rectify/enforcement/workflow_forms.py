@@ -108,9 +108,10 @@ class PoliceDecisionForm(StepForm):
 class CaseFromLeadForm(StepForm):
     number = forms.CharField(label=_("案件编号"), max_length=60)
     title = forms.CharField(label=_("案由"), max_length=200)
-    case_category = forms.ModelChoiceField(label=_("案件类别"), queryset=CaseCategory.objects.all())
-    product_category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.order_by("order"),
-                                              required=False)
+    # The current campaign's categories only: a second campaign's, named alike, would appear twice.
+    case_category = forms.ModelChoiceField(label=_("案件类别"), queryset=CaseCategory.objects.current())
+    product_category = forms.ModelChoiceField(label=_("产品类别"), required=False,
+                                              queryset=ProductCategory.objects.current().order_by("order"))
     police_kind = forms.ChoiceField(label=_("治安案件类型"), choices=[("", "—"), *Case.PoliceKind.choices], required=False,
                                     help_text=_("仅治安违法犯罪类案件填写。"))
     source = forms.ChoiceField(label=_("案件来源"), choices=Case.Source.choices, initial=Case.Source.LEAD)

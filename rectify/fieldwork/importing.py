@@ -56,7 +56,8 @@ def read_ledger(file: BinaryIO) -> list[dict[str, Any]]:
         found[e.name] = e
         if e.credit_code:
             found[e.credit_code] = e
-    categories = {c.name: c for c in ProductCategory.objects.all()} | {c.code: c for c in ProductCategory.objects.all()}
+    current = list(ProductCategory.objects.current())
+    categories = {c.name: c for c in current} | {c.code: c for c in current}
     out, errors = [], [str(e) for e in table.errors]
     for number, cell in raw:
         # A cell names an enterprise by name or by credit code, the code written in any form.

@@ -17,7 +17,7 @@ from .models import Inspection, InspectionOutcome, Sample, TestingInstitution
 
 
 class OutcomeSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=ProductCategory.objects.all())
+    category = serializers.PrimaryKeyRelatedField(queryset=ProductCategory.objects.current())
     outcome = serializers.ChoiceField(choices=InspectionOutcome.Outcome.choices)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import BaseModel
+from rectify.core.querysets import RestrictedQuerySet
 
 
 class Line(models.TextChoices):
@@ -155,7 +156,37 @@ class Campaign(BaseModel):
 
     @classmethod
     def current(cls) -> Campaign | None:
-        return cls.objects.filter(is_active=True).order_by("-start").first()
+        """The campaign users work in: the active one that started last."""
+        return cls.objects.filter(is_active=True).order_by("-start", "-pk").first()
+
+    @classmethod
+    def current_subquery(cls) -> models.Subquery:
+        """`current()`'s id inside another query: choices narrowed by it cost no query of their own
+        and are cached under their SQL (core/counting.py) like any other."""
+        return models.Subquery(cls.objects.filter(is_active=True).order_by("-start", "-pk").values("pk")[:1])
+
+
+class CampaignBoundQuerySet(RestrictedQuerySet):
+    def current(self) -> CampaignBoundQuerySet:
+        """The rows of the current campaign (Campaign.current())."""
+        return self.filter(campaign=Campaign.current_subquery())
+
+
+class CampaignBound(models.Model):
+    """A catalogue row that belongs to one campaign. Forms, filters and API writes offer only the
+    current campaign's rows (core.builders.current_choices): a second campaign's categories, often
+    named alike, never appear beside the first's. A record that already holds an earlier campaign's
+    row keeps it as a choice, so editing last year's case does not force this year's category on it."""
+
+    objects = CampaignBoundQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def narrow_choices(cls, queryset: models.QuerySet, held: list | tuple = ()) -> models.QuerySet:
+        current = models.Q(campaign=Campaign.current_subquery())
+        return queryset.filter(current | models.Q(pk__in=held) if held else current)
 
 
 class Phase(BaseModel):
@@ -178,7 +209,7 @@ class Phase(BaseModel):
         return f"{self.name}（{self.start:%m-%d}至{self.end:%m-%d}）"
 
 
-class ProductCategory(BaseModel):
+class ProductCategory(CampaignBound, BaseModel):
     campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(_("代码"), max_length=30)
     name = models.CharField(_("名称"), max_length=50)
@@ -201,7 +232,7 @@ class ProductCategory(BaseModel):
         return self.name
 
 
-class CaseCategory(BaseModel):
+class CaseCategory(CampaignBound, BaseModel):
     campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="case_categories")
     code = models.CharField(_("代码"), max_length=30)
     name = models.CharField(_("名称"), max_length=50)

@@ -39,7 +39,7 @@ class ComplaintForm(BootstrapFormMixin, CaptchaMixin, forms.Form):
                              widget=forms.RadioSelect)
     subject_name = forms.CharField(label=_("被投诉举报的商家或企业名称"), max_length=200)
     subject_credit_code = forms.CharField(label=_("统一社会信用代码（选填）"), max_length=18, required=False)
-    product_category = forms.ModelChoiceField(ProductCategory.objects.filter(campaign__is_active=True), label=_("涉及产品"),
+    product_category = forms.ModelChoiceField(ProductCategory.objects.current(), label=_("涉及产品"),
                                               required=False, empty_label=_("请选择"))
     content = forms.CharField(label=_("投诉举报内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text=_("请写明时间、地点、商品、价格或质量问题等。"))

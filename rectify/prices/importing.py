@@ -74,7 +74,7 @@ def observations_import(*, name: str, data: bytes, unit, actor) -> ImportResult:
     if not model_allows(actor, PriceObservation, "add") or not units_for(actor, "add").filter(pk=unit.pk).exists():
         raise PermissionDenied(_("您不能以“%(unit)s”的名义录入记录。") % {"unit": unit})
     table = read_table(name, data, COLUMNS)
-    categories = {c.name: c for c in ProductCategory.objects.filter(campaign__is_active=True)}
+    categories = {c.name: c for c in ProductCategory.objects.current()}
     categories.update({c.code: c for c in categories.values()})
     labels = {c.key: c.label for c in COLUMNS}
     result = ImportResult(headers=table.headers, errors=list(table.errors),  # rows the file could not give

@@ -203,8 +203,7 @@ def price_flag_to_case(*, flag: PriceFlag, actor, number: str = "", title: str =
     flag = _lock_flag(flag, actor)
     if flag.case_id:
         return flag.case
-    campaign_categories = CaseCategory.objects.filter(code="price")
-    category = campaign_categories.filter(campaign__is_active=True).first() or campaign_categories.first()
+    category = CaseCategory.objects.current().filter(code="price").first()
     if category is None:
         raise ValidationError(_("未配置“价格违法类”案件类别。"))
     obs = flag.observation

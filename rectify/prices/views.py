@@ -56,7 +56,7 @@ class PriceChartView(LoginRequiredMixin, View):
         title = f"{product} · {region.name if region else _('全部地区')}"
         return render(request, "prices/chart.html", {
             "products": products, "product": product, "category": category, "region": region, "series": series,
-            "categories": ProductCategory.objects.filter(campaign__is_active=True),
+            "categories": ProductCategory.objects.current(),
             "regions": Region.objects.filter(level="city", pk__in=visible.values("region")).order_by("code"),
             "option": series.echarts_option(title) if series.rows else None,
         })

@@ -96,8 +96,10 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
                 mid = Decimal(median(peer_values))
                 if value >= PEER_MINIMUM and value > PEER_FACTOR * mid:
                     findings.append(Finding("warning", rule="peers", message=f"明显高于其他地区（中位数 {mid}），请说明", **where))
-        for rule in layout.rules or []:
-            if rule.get("kind") != "lte":
+        for rule in layout.rules if isinstance(layout.rules, list) else []:
+            # a malformed rule (reports/configuration.py refuses it on save) is skipped, not a crash
+            if not isinstance(rule, dict) or rule.get("kind") != "lte" or not isinstance(rule.get("left"), str) \
+                    or not isinstance(rule.get("right"), str):
                 continue
             for cat in {c for c, _ in cells}:
                 left, right = cells.get((cat, rule["left"])), cells.get((cat, rule["right"]))

@@ -55,7 +55,8 @@ def _read_fields(indicator: Indicator) -> set[str]:
     """The fields of its source an indicator reads (the filters' by their first part)."""
     names = {indicator.date_field, indicator.category_field, indicator.region_field, indicator.line_field}
     names |= {part.strip() for part in (indicator.field or "").split("+")}
-    names |= {key.split("__")[0] for key in (indicator.filters or {})}
+    filters = indicator.filters if isinstance(indicator.filters, dict) else {}  # a broken one reads nothing more
+    names |= {str(key).split("__")[0] for key in filters}
     return {n for n in names if n}
 
 

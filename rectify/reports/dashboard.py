@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from rectify.core.changelog import cached_until_change
 from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign
 
 from . import services
+from .configuration import indicator_problem
 from .engine import compute_raw
 from .models import Indicator
 from .selectors import allowed_scope, parse_cutoff, scope_label
@@ -42,12 +44,16 @@ def _weeks(campaign: Campaign, cutoff: datetime.date) -> list[datetime.date]:
 
 
 def _weekly_totals(indicators: dict[str, Indicator], scope, weeks, campaign) -> list[dict[str, float]]:
-    """Per week, each indicator summed over categories — all weeks from one grouped query per source."""
-    raw = compute_raw(list(indicators.values()), scope=scope, campaign=campaign, cutoffs=weeks)
+    """Per week, each indicator summed over categories — all weeks from one grouped query per source;
+    an indicator that cannot be computed (reports/configuration.py) has no totals."""
+    problems: dict[int, str] = {}
+    raw = compute_raw(list(indicators.values()), scope=scope, campaign=campaign, cutoffs=weeks, problems=problems)
     out = []
     for n in range(len(weeks)):
         totals = {}
         for code, ind in indicators.items():
+            if ind.pk in problems:
+                continue
             amount = sum((v for (iid, _cat, k), v in raw.items() if iid == ind.pk and k == n), Decimal(0))
             totals[code] = float(round(amount * ind.scale, ind.decimals))
         out.append(totals)
@@ -63,7 +69,17 @@ def dashboard(request):
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
     charts, completeness = _figures(campaign, cutoff, scope)
     return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
-                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user)})
+                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user),
+                                                      "problems": _problems(campaign)})
+
+
+def _problems(campaign: Campaign) -> list[str]:
+    """The charted indicators that cannot be computed, and why (their series are left out)."""
+    wanted = {code for _t, series, _k in TRENDS for _l, code in series}
+    indicators = Indicator.objects.filter(campaign=campaign, code__in=wanted).order_by("code")
+    return [_("指标“%(name)s”（代码 %(code)s）配置有误，未能绘制：%(problem)s") % {
+        "name": ind.name, "code": ind.code, "problem": problem}
+        for ind in indicators if (problem := indicator_problem(ind))]
 
 
 def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
@@ -82,7 +98,7 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
     per_week = _weekly_totals(indicators, scope, weeks, campaign)
     charts = []
     for n, (title, series, kind) in enumerate(TRENDS):
-        present = [(label, code) for label, code in series if code in indicators]
+        present = [(label, code) for label, code in series if code in per_week[0]]
         if not present:
             continue
         data = [[week[code] for week in per_week] for _label, code in present]

@@ -2,26 +2,37 @@
 
 Indicators that read the same source (model, date field, category field) are computed together in
 one grouped query with filtered aggregates, so a table costs one query per source, whatever its
-number of columns. Ratios are computed from the sums of their parts, never averaged."""
+number of columns. Ratios are computed from the sums of their parts, never averaged.
+
+An indicator whose configuration cannot be computed (reports/configuration.py) is left out of the
+queries: its cells stay empty, carry the reason, and the table lists it in `problems`."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.db import DatabaseError, connections, models, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from rectify.organisations.models import Campaign
 
+from .configuration import column_problem, indicator_problems, layout_problems
 from .models import Indicator, TableLayout
 
 ZERO = Decimal(0)
+logger = logging.getLogger(__name__)
+# What building or running one source's grouped query may raise when its indicators' configuration
+# does not fit the database after all: that source's figures are then missing, not the page.
+QUERY_ERRORS = (DatabaseError, FieldError, ValidationError, LookupError, TypeError, ValueError, OverflowError)
 
 
 @dataclass(frozen=True)
@@ -125,10 +136,11 @@ class Cell:
     raw: Decimal
     indicator: Indicator
     category_id: int | None
+    problem: str | None = None  # why the cell could not be computed (its value is then "")
 
     @property
     def drillable(self) -> bool:
-        return self.indicator.aggregate != Indicator.Aggregate.RATIO and self.raw != 0
+        return self.indicator.aggregate != Indicator.Aggregate.RATIO and self.raw != 0 and not self.problem
 
 
 @dataclass
@@ -136,6 +148,12 @@ class ComputedTable:
     layout: TableLayout
     columns: list
     rows: list[tuple[Any, list[Cell]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # which columns could not be computed and why
+
+    @property
+    def incomplete(self) -> bool:
+        """Some column could not be computed (its cells are empty)."""
+        return any(cell.problem for _category, cells in self.rows for cell in cells)
 
     def as_json(self) -> dict:
         """The snapshot kept in a submitted version: plain numbers keyed by category and column."""
@@ -156,38 +174,38 @@ def _date_range(indicator: Indicator, campaign: Campaign, cutoff) -> Q:
 
 
 def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None, campaign: Campaign,
-                cutoffs: list | None = None, by_region: bool = False) -> dict[tuple, Decimal]:
+                cutoffs: list | None = None, by_region: bool = False,
+                problems: dict[int, str] | None = None) -> dict[tuple, Decimal]:
     """Unscaled values of the non-ratio indicators, one grouped query per source model.
 
     Each indicator's own date range and filters go into its aggregate's FILTER clause, so all the
     indicators of a source — whatever date they count by — and all the `cutoffs` asked for (the
     dashboard's weeks) come out of a single scan. Keys are (indicator id, category id) for one
     cut-off; with `cutoffs` (indicator id, category id, cut-off index); `by_region` appends the
-    region id (the province's workbook computes every city at once)."""
+    region id (the province's workbook computes every city at once).
+
+    Indicators that cannot be computed are left out, with the reason in `problems` (by id): those
+    the configuration checks find, and those of a source whose query fails after all."""
+    problems = {} if problems is None else problems
+    problems.update(indicator_problems(i for i in indicators if i.pk not in problems))
     points = list(cutoffs) if cutoffs is not None else [cutoff]
     groups: dict[tuple, list[Indicator]] = defaultdict(list)
     for ind in indicators:
-        if ind.aggregate != Indicator.Aggregate.RATIO:
+        if ind.aggregate != Indicator.Aggregate.RATIO and ind.pk not in problems:
             groups[(ind.source, ind.category_field, ind.region_field, ind.line_field)].append(ind)
     values: dict[tuple, Decimal] = {}
     latest = max(points)
     for (source, category_field, region_field, line_field), members in groups.items():
-        qs = _in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
-                       region_field, line_field)
-        where = Q()
-        for date_field in {m.date_field for m in members}:
-            if not date_field:
-                where = Q()
-                break
-            where |= Q(**{f"{date_field}__gte": campaign.start, f"{date_field}__lte": latest})
-        qs = qs.filter(where)
-        group_by = [category_field, region_field] if by_region else [category_field]
-        model = apps.get_model(source)
-        plan = _filter_plan(model, members)
-        if plan is None:
-            rows = _one_level(qs, members, points, campaign, group_by)
-        else:
-            rows = _by_filter_columns(qs, members, points, campaign, group_by, plan)
+        try:
+            with _savepoint():
+                rows = _source_rows(source, category_field, region_field, line_field, members, points, latest,
+                                    scope=scope, campaign=campaign, by_region=by_region)
+        except QUERY_ERRORS:
+            logger.exception("weekly tables: the query over %s failed", source)
+            for ind in members:
+                problems[ind.pk] = _("数据库无法执行该指标的统计查询（数据来源 %(source)s），请检查指标配置。") % {
+                    "source": source}
+            continue
         for row in rows:
             for ind in members:
                 for n in range(len(points)):
@@ -196,6 +214,33 @@ def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None,
                         key = (*key, row[1])
                     values[key] = _decimal(row[f"i{ind.pk}_{n}"])
     return values
+
+
+def _savepoint():
+    """A failed statement inside a transaction spoils it on PostgreSQL; outside one (the pages run
+    in autocommit) nothing needs undoing."""
+    return transaction.atomic(using=settings.REPORTS_DB_ALIAS) if connections[
+        settings.REPORTS_DB_ALIAS].in_atomic_block else nullcontext()
+
+
+def _source_rows(source, category_field, region_field, line_field, members, points, latest, *, scope, campaign,
+                 by_region) -> list:
+    """One source's grouped rows (see compute_raw)."""
+    qs = _in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
+                   region_field, line_field)
+    where = Q()
+    for date_field in {m.date_field for m in members}:
+        if not date_field:
+            where = Q()
+            break
+        where |= Q(**{f"{date_field}__gte": campaign.start, f"{date_field}__lte": latest})
+    qs = qs.filter(where)
+    group_by = [category_field, region_field] if by_region else [category_field]
+    model = apps.get_model(source)
+    plan = _filter_plan(model, members)
+    if plan is None:
+        return _one_level(qs, members, points, campaign, group_by)
+    return _by_filter_columns(qs, members, points, campaign, group_by, plan)
 
 
 def _condition(ind: Indicator, campaign: Campaign, point) -> Q:
@@ -328,14 +373,36 @@ def layout_indicators(layout: TableLayout) -> tuple[list, dict[int, Indicator]]:
 
 
 
-def build_table(layout: TableLayout, columns: list, categories: list, lookup) -> ComputedTable:
-    """Cells from raw values: `lookup(indicator id, category id)` gives the unscaled amount."""
+def column_problems(layout: TableLayout, columns: list, problems: dict[int, str]) -> dict[int, str]:
+    """{column id: why its cells cannot be computed}: its indicator (a ratio's parts included) is in
+    `problems` (compute_raw's), or belongs to another campaign than the layout."""
+    found = {}
+    for column in columns:
+        ind = column.indicator
+        reason = (column_problem(ind, layout) or problems.get(ind.pk) or problems.get(ind.numerator_id)
+                  or problems.get(ind.denominator_id))
+        if reason:
+            found[column.pk] = reason
+    return found
+
+
+def build_table(layout: TableLayout, columns: list, categories: list, lookup,
+                problems: dict[int, str] | None = None) -> ComputedTable:
+    """Cells from raw values: `lookup(indicator id, category id)` gives the unscaled amount;
+    `problems`: indicators that could not be computed (compute_raw's), whose cells stay empty."""
     table = ComputedTable(layout=layout, columns=columns)
+    broken = column_problems(layout, columns, problems or {})
+    table.problems = [_("“%(column)s”（指标“%(name)s”，代码 %(code)s）无法计算：%(reason)s") % {
+        "column": column, "name": column.indicator.name, "code": column.indicator.code, "reason": broken[column.pk]}
+        for column in columns if column.pk in broken] + layout_problems(layout)
     for category in categories:
         cells = []
         for column in columns:
             ind = column.indicator
-            if ind.aggregate == Indicator.Aggregate.RATIO:
+            if column.pk in broken:
+                cells.append(Cell(value="", raw=ZERO, indicator=ind, category_id=category.pk,
+                                  problem=broken[column.pk]))
+            elif ind.aggregate == Indicator.Aggregate.RATIO:
                 num, den = lookup(ind.numerator_id, category.pk), lookup(ind.denominator_id, category.pk)
                 value = _quantise(num / den * ind.scale, ind.decimals) if den else ""
                 cells.append(Cell(value=value, raw=num, indicator=ind, category_id=category.pk))
@@ -354,9 +421,10 @@ def compute_tables_for(layouts: list[TableLayout], *, scope: ReportScope, cutoff
     campaign = layouts[0].campaign
     prepared = [(layout, *layout_indicators(layout)) for layout in layouts]
     indicators = {pk: ind for _l, _c, inds in prepared for pk, ind in inds.items()}
-    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign)
+    problems: dict[int, str] = {}
+    raw = compute_raw(list(indicators.values()), scope=scope, cutoff=cutoff, campaign=campaign, problems=problems)
     categories = list(campaign.categories.order_by("order"))
-    return {layout.code: build_table(layout, columns, categories, lambda i, c: raw.get((i, c), ZERO))
+    return {layout.code: build_table(layout, columns, categories, lambda i, c: raw.get((i, c), ZERO), problems)
             for layout, columns, _inds in prepared}
 
 
@@ -369,12 +437,13 @@ def compute_tables_by_region(layouts: list[TableLayout], *, region_ids: list[int
     campaign = layouts[0].campaign
     prepared = [(layout, *layout_indicators(layout)) for layout in layouts]
     indicators = {pk: ind for _l, _c, inds in prepared for pk, ind in inds.items()}
+    problems: dict[int, str] = {}
     raw = compute_raw(list(indicators.values()), scope=scope or ReportScope(), cutoff=cutoff, campaign=campaign,
-                      by_region=True)
+                      by_region=True, problems=problems)
     categories = list(campaign.categories.order_by("order"))
     return {
         region_id: {layout.code: build_table(layout, columns, categories,
-                                             lambda i, c, r=region_id: raw.get((i, c, r), ZERO))
+                                             lambda i, c, r=region_id: raw.get((i, c, r), ZERO), problems)
                     for layout, columns, _inds in prepared}
         for region_id in region_ids
     }

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.integrity import SealGuard
 from rectify.core.models import BaseModel, ScopedRecord
 from rectify.core.scope import ScopeSpec
+
+from .configuration import column_errors, indicator_errors, layout_errors
 
 
 class Indicator(BaseModel):
@@ -50,6 +53,12 @@ class Indicator(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The source, its fields and filters exist and fit the aggregate (reports/configuration.py)."""
+        errors = indicator_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
 
 class TableLayout(BaseModel):
     """An official table (附件1, 附件2): title, header/footer fields, notes; rows are the campaign's
@@ -78,6 +87,11 @@ class TableLayout(BaseModel):
     def __str__(self) -> str:
         return f"{self.label} {self.title}"
 
+    def clean(self) -> None:
+        errors = layout_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
 
 class LayoutColumn(BaseModel):
     layout = models.ForeignKey(TableLayout, verbose_name=_("报表格式"), on_delete=models.CASCADE, related_name="columns")
@@ -96,6 +110,11 @@ class LayoutColumn(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.group}/{self.header}" if self.group else self.header
+
+    def clean(self) -> None:
+        errors = column_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class WeeklyReport(ScopedRecord):

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
+from .configuration import SHEET_NAME_FORBIDDEN
 from .engine import ComputedTable
 
 NARRATIVE_FIELDS = [
@@ -41,8 +43,11 @@ def _groups(columns) -> list[tuple[str, int, int]]:
 
 def table_spec(table: ComputedTable) -> dict:
     layout = table.layout
+    notes = layout.notes
+    if table.problems:  # the file says why some columns are empty, as the page does
+        notes = "\n".join([_("注意：本表的配置有误，下列各列未能计算（留空）："), *table.problems, notes or ""])
     return {
-        "label": layout.label, "title": layout.title, "row_header": layout.row_header, "notes": layout.notes,
+        "label": layout.label, "title": layout.title, "row_header": layout.row_header, "notes": notes,
         "columns": [{"group": c.group, "header": c.header} for c in table.columns],
         "rows": [(cat.name, [cell.value for cell in cells]) for cat, cells in table.rows],
     }
@@ -105,11 +110,26 @@ def workbook(sheets: Iterable[tuple[str, dict, dict]]) -> bytes:
     """sheets: (sheet name, table spec, footer info dict(unit_name, filled_by, phone, cutoff))."""
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
+    used: set[str] = set()
     for name, spec, info in sheets:
-        ws = book.add_worksheet(name[:31])
+        ws = book.add_worksheet(sheet_name(name, used))
         write_sheet(book, ws, spec, **info)
     book.close()
     return buf.getvalue()
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts, unlike the others in `used` (then added to it): a layout's
+    label that slipped in with a character a sheet name cannot hold, or the same label twice, would
+    otherwise stop the whole workbook."""
+    clean = "".join("_" if c in SHEET_NAME_FORBIDDEN else c for c in name).strip("'")[:31] or "Sheet"
+    candidate, n = clean, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = clean[:31 - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
 
 
 def narrative_docx(*, title: str, unit_name: str, cutoff, narrative: dict, fields=NARRATIVE_FIELDS) -> bytes:

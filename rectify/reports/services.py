@@ -17,7 +17,7 @@ from rectify.organisations.models import Campaign, Unit
 
 from . import corrections
 from .checks import Finding, check_tables
-from .engine import ReportScope, compute_tables_for
+from .engine import ComputedTable, ReportScope, compute_tables_for
 from .models import Indicator, ReportVersion, TableLayout, WeeklyReport
 
 
@@ -111,16 +111,39 @@ def _peer_snapshots(report: WeeklyReport) -> list[dict]:
     return list(latest.values())
 
 
-def report_check(report: WeeklyReport, tables: dict[str, dict]) -> list[Finding]:
+def configuration_findings(computed: dict[str, ComputedTable]) -> list[Finding]:
+    """The columns the configuration kept from being computed, as errors of the check step: a
+    computed report cannot be submitted without them (the manual mode can)."""
+    found = []
+    for table in computed.values():
+        first = table.rows[0][1] if table.rows else []
+        for cell in first:
+            if cell.problem:
+                found.append(Finding("error", table=table.layout.label, category=_("全部类别"), column=cell.indicator.name,
+                                     rule="configuration",
+                                     message=_("指标配置有误，无法计算：%(problem)s") % {"problem": cell.problem}))
+    return found
+
+
+def report_check(report: WeeklyReport, tables: dict[str, dict],
+                 computed: dict[str, ComputedTable] | None = None) -> list[Finding]:
+    """The findings of the check step for `tables` (a snapshot); `computed`: the tables it was
+    taken from, whose columns that could not be computed are reported once, with the reason,
+    instead of as empty cells."""
     campaign = report.campaign
     previous = _previous_snapshots(report)
     changes = corrections.findings_for(report)
-    return check_tables(
+    findings = check_tables(
         tables, previous=previous[0] if previous else None, before_previous=previous[1] if len(previous) > 1 else None,
         peers=_peer_snapshots(report), layouts={lay.code: lay for lay in layouts_of(campaign)},
         indicators={i.code: i for i in Indicator.objects.filter(campaign=campaign)},
         category_names=dict(campaign.categories.values_list("code", "name")), decrease_explainable=bool(changes),
     ) + changes
+    if computed:
+        broken = configuration_findings(computed)
+        columns = {(f.table, f.column) for f in broken}
+        findings = broken + [f for f in findings if (f.table, f.column) not in columns]
+    return findings
 
 
 # --- the workflow ------------------------------------------------------------------------------
@@ -145,9 +168,11 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
         raise ValidationError({"correction_reason": _("退回后重新报送须说明更正原因。")})
     if not filled_by.strip():
         raise ValidationError({"filled_by": _("请填写填报人。")})
-    tables = manual_tables if manual_tables is not None else snapshot_of(
-        compute_tables(report.campaign, report_scope(report), report.cutoff))
-    findings = report_check(report, tables)
+    computed = None
+    if manual_tables is None:
+        computed = compute_tables(report.campaign, report_scope(report), report.cutoff)
+    tables = manual_tables if manual_tables is not None else snapshot_of(computed)
+    findings = report_check(report, tables, computed)
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}" for f in errors])

@@ -22,6 +22,7 @@ from rectify.core.scope import area_allows
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
+from .configuration import indicator_problem
 from .engine import ReportScope, compute_tables_by_region, drill_queryset, source_model
 from .models import Indicator, WeeklyReport
 from .selectors import allowed_scope, covers, parse_cutoff, scope_label
@@ -65,6 +66,11 @@ def drill(request, indicator_id: int):
     if indicator is None or indicator.aggregate == Indicator.Aggregate.RATIO:
         raise Http404
     cutoff = parse_cutoff(request.GET.get("cutoff"), indicator.campaign)
+    problem = indicator_problem(indicator)
+    if problem:
+        messages.error(request, _("指标“%(name)s”配置有误，无法列出明细：%(problem)s") % {
+            "name": indicator.name, "problem": problem})
+        return HttpResponseRedirect(f"{reverse('reports:tables')}?cutoff={cutoff.isoformat()}")
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
     category = indicator.campaign.categories.filter(pk=parse_int(request.GET.get("category"), 0)).first()
     if category is None:
@@ -209,7 +215,7 @@ def report_context(request, report: WeeklyReport) -> dict:
     findings = []
     if report.status in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
         live = services.compute_tables(report.campaign, services.report_scope(report), report.cutoff)
-        findings = services.report_check(report, services.snapshot_of(live))
+        findings = services.report_check(report, services.snapshot_of(live), live)
     versions = list(report.versions.order_by("-number"))
     diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
     return {

@@ -52,7 +52,7 @@ def complaints_import_12315(*, name: str, data: bytes, unit, actor, batch: int =
     """Import rows as complaints of `unit`; duplicates (same 登记编号) are reported, not doubled."""
     require_unit(actor, unit)
     table = read_table(name, data, COLUMNS_12315)
-    categories = {c.name: c for c in ProductCategory.objects.all()}
+    categories = {c.name: c for c in ProductCategory.objects.current()}
     existing = set(Complaint.objects.filter(number__in=[r.values.get("number", "") for r in table.rows])
                    .values_list("number", flat=True))
     result, objs = ImportResult(errors=list(table.errors)), []  # rows the file itself could not give
