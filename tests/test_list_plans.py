@@ -31,7 +31,7 @@ from rectify.core.registry import registry
 from rectify.core.scope import model_allows
 from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
-from rectify.fieldwork.models import LedgerEntry
+from rectify.fieldwork.models import LedgerEntry, Measure
 from tests.factories import make_rows
 
 VIEWERS = ("province_office", "province_samr", "customs_dl", "shenyang_office", "heping_samr", "auditadmin")
@@ -48,6 +48,13 @@ def test_served_by_index_reads_indexes_forwards_and_backwards():
     assert not served_by_index(Case, ["filed_on", "-id"])  # mixed directions: no index has them
     assert not served_by_index(Case, ["-decided_on", "-id"])  # (decided_on, case_category) does not continue with id
     assert served_by_index(LedgerEntry, ["-traded_on", "-id"])
+
+
+def test_a_foreign_key_named_by_its_field_sorts_by_the_related_ordering():
+    """`inspection` in an ordering sorts by the inspection's own ordering (a join); the column
+    `inspection_id` is what the (inspection, date, id) index gives."""
+    assert not served_by_index(Measure, ["inspection", "date", "id"])
+    assert served_by_index(Measure, ["inspection_id", "date", "id"])
 
 
 def test_a_list_without_an_index_in_its_order_is_reported():

@@ -17,6 +17,11 @@ from django.core import checks
 from django.db import models
 
 
+class JoinedOrdering(Exception):
+    """An ordering naming a foreign key by its field name: Django sorts by the related model's
+    own ordering, through a join, and no index of this table gives that order."""
+
+
 def _names(model: type[models.Model], ordering: list[str]) -> list[tuple[str, bool]] | None:
     """`ordering` as (column field name, descending) pairs; None if it is not only local fields."""
     pairs = []
@@ -25,6 +30,8 @@ def _names(model: type[models.Model], ordering: list[str]) -> list[tuple[str, bo
             return None
         name = item.lstrip("-")
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        if field.is_relation and name == field.name and field.related_model._meta.ordering:
+            raise JoinedOrdering(name)
         pairs.append((field.name, item.startswith("-")))
     return pairs
 
@@ -40,7 +47,10 @@ def _index_orders(model: type[models.Model]) -> list[list[tuple[str, bool]]]:
 
 def served_by_index(model: type[models.Model], ordering: list[str]) -> bool:
     """Whether an index of `model` yields its rows in `ordering`, read forwards or backwards."""
-    wanted = _names(model, ordering)
+    try:
+        wanted = _names(model, ordering)
+    except JoinedOrdering:
+        return False
     if not wanted:
         return True  # no ordering, or one through a join: nothing an index of this table serves
     flipped = [(name, not desc) for name, desc in wanted]
@@ -65,7 +75,9 @@ def ordering_index_errors(configs: Any) -> list[checks.CheckMessage]:
         if is_record_list(config) and not served_by_index(model, ordering):
             errors.append(checks.Error(
                 f"the list of {model._meta.label} is ordered by {ordering}, which no index yields",
-                hint=f"add models.Index(fields={ordering!r}) to {model.__name__}.Meta.indexes",
+                hint=f"add models.Index(fields={ordering!r}) to {model.__name__}.Meta.indexes; a foreign key "
+                     "in the ordering is named by its column (enterprise_id), or Django sorts by the "
+                     "related model's ordering",
                 obj=model, id="rectify.E001"))
     return errors
 

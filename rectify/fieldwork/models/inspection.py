@@ -135,7 +135,7 @@ class Measure(BaseModel):
     class Meta:
         verbose_name = _("处置措施")
         verbose_name_plural = _("处置措施")
-        ordering = ["inspection", "date", "id"]
+        ordering = ["inspection_id", "date", "id"]
         indexes = [models.Index(fields=["inspection", "date", "id"])]  # the list's order (core.checks)
         constraints = [
             models.CheckConstraint(condition=~Q(kind="order_rectify") | Q(deadline__isnull=False), name="measure_order_needs_deadline"),
