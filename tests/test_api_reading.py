@@ -11,7 +11,8 @@ from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from rectify.core.api.viewsets import viewset_for
-from rectify.core.builders import ScopedModelSerializer, pk_list_fields, read_plan
+from rectify.core.builders import ScopedModelSerializer
+from rectify.core.drfspeed import pk_list_fields, read_plan
 from rectify.core.registry import registry
 from rectify.core.testing import make_world_user
 from tests.enterprises.factories import enterprise

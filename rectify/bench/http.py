@@ -73,21 +73,26 @@ class Server:
                 self.process.wait(10)
 
 
-def start_gunicorn(port: int, log: Path) -> Server:
+def spawn_gunicorn(port: int, log: Path, env: dict[str, str] | None = None) -> Server:
+    """gunicorn with deploy/gunicorn.conf.py and the bench settings, started; `env` adds to (or
+    overrides) its environment, e.g. WEB_CONCURRENCY or RECTIFY_SHORTCUTS_OFF."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rectify.bench.settings", "DEBUG": "0", "BIND": f"127.0.0.1:{port}",
-           "RECTIFY_REQUIRE_2FA": "1"}
+           "RECTIFY_REQUIRE_2FA": "1", **(env or {})}
     env.pop("PYTHONSTARTUP", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     handle = log.open("w")
     process = subprocess.Popen([str(gunicorn), "rectify.wsgi", "-c", str(ROOT / "deploy/gunicorn.conf.py")],
                                cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    server = Server(process, port)
-    deadline = time.monotonic() + 60
+    return Server(process, port)
+
+
+def wait_ready(server: Server, log: Path, seconds: float = 60) -> Server:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}); see {log}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({server.process.returncode}); see {log}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
             conn.request("GET", "/accounts/login/")
             conn.getresponse().read()
             conn.close()
@@ -95,7 +100,11 @@ def start_gunicorn(port: int, log: Path) -> Server:
         except OSError:
             time.sleep(0.3)
     server.stop()
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s; see {log}")
+
+
+def start_gunicorn(port: int, log: Path, env: dict[str, str] | None = None) -> Server:
+    return wait_ready(spawn_gunicorn(port, log, env), log)
 
 
 def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
@@ -141,7 +150,8 @@ def pages(user) -> list[Page]:
 
 
 def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, log,
-        rounds: int = 1) -> tuple[list[Figure], dict]:
+        rounds: int = 1, side_by_side: bool = True) -> tuple[list[Figure], dict]:
+    """(c), then (c′): every shortcut around a library turned off in turn (rectify/bench/shortcuts.py)."""
     user = bench_user()
     cookie = session_cookie(user)
     targets = pages(user)
@@ -172,4 +182,8 @@ def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, l
             "p95 < 150 ms and ≤ 3× bare", p95 < 0.150 and ratio <= 3,
             f"{len(real['latencies'])} requests, {rps:.0f} req/s, {errors} non-200"))
         log(f"  {page.path}: {figures[-1].line()}")
+    if side_by_side:
+        from . import shortcuts
+
+        figures += shortcuts.run(log, port=port + 100, log_dir=log_dir)
     return figures, info

@@ -207,6 +207,7 @@ def run(user, runs: int, die_rows: int, log, rows: int = ROWS) -> dict:
         seconds, rejected, _counts = project_import(part, user)
         project_part.values.append(seconds)
         out["project_part_rejected"] = rejected
+    copy_side_by_side(part, user, runs, log)
     for i in range(max(1, runs - 1)):
         seconds, rejected, counts = die_import(part, user)
         die.values.append(seconds)
@@ -215,3 +216,25 @@ def run(user, runs: int, die_rows: int, log, rows: int = ROWS) -> dict:
     out.update(project=project, project_part=project_part, die=die, expected_part=part.expected_rejected,
                expected_full=full.expected_rejected)
     return out
+
+
+def copy_side_by_side(file: ImportFile, user, runs: int, log) -> tuple[Sample, Sample]:
+    """The project's import of `file` with bulk inserts through COPY (core/bulkcopy.py, which reaches
+    into Django's bulk_create internals) and through Django's own bulk_create, in turn; logged as
+    the ratio of the medians with each side's range."""
+    from rectify.core import bulkcopy
+
+    with_copy, without = Sample(), Sample()
+    threshold = bulkcopy.COPY_MIN_ROWS
+    for _run in range(max(3, runs)):
+        with_copy.values.append(project_import(file, user)[0])
+        bulkcopy.COPY_MIN_ROWS = 10**12  # no batch qualifies: every insert is Django's bulk_create
+        try:
+            without.values.append(project_import(file, user)[0])
+        finally:
+            bulkcopy.COPY_MIN_ROWS = threshold
+    ratio = without.median / with_copy.median
+    log(f"  (b′) bulk inserts through COPY, {file.rows:,} rows side by side: with COPY {with_copy.median:.2f} s "
+        f"({with_copy.low:.2f}–{with_copy.high:.2f}), with bulk_create {without.median:.2f} s "
+        f"({without.low:.2f}–{without.high:.2f}): {ratio:.2f}× without it")
+    return with_copy, without

@@ -2,7 +2,6 @@
 not give its own. Cached per config so each class is built once."""
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 
@@ -18,12 +17,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
-from rest_framework.fields import SkipField
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.relations import PKOnlyObject
 
 from .clock import beijing_at
 from .counting import cached_choices
+from .drfspeed import PkListsListSerializer, PlannedReadingMixin, copied_fields
 from .files import ProtectedFileField, ProtectedImageField
 from .models import ScopedRecord
 from .registry import ModelConfig
@@ -256,14 +254,9 @@ class LocalDateTimeField(serializers.DateTimeField):
             self.fail("overflow")
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):
-    """Related-object fields accept only objects the requesting user may see.
-
-    Reading is planned once per serializer: a field that shows a model column as it is (text,
-    numbers, dates, choices) or a foreign key as its id is read straight from the column's
-    attribute and passed to the field's own to_representation; every other field (methods,
-    many-to-many, nested, dotted sources) goes DRF's general way. The output is DRF's, field for
-    field (tests/test_api_reading.py); the general way cost ~0.4 ms a row of 36 fields."""
+class ScopedModelSerializer(PlannedReadingMixin, serializers.ModelSerializer):
+    """Related-object fields accept only objects the requesting user may see. Reading and the
+    fields take core/drfspeed.py's shortcuts around DRF."""
 
     url = serializers.SerializerMethodField()
     # A file reads as the URL of core.files' checked view, never as its path under MEDIA_URL.
@@ -277,47 +270,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         return getattr(model_field, "serializer_field_class", field_class), field_kwargs
 
-    def to_representation(self, instance) -> dict:
-        plan = self.__dict__.get("_read_plan")
-        if plan is None:
-            plan = self._read_plan = read_plan(self)
-        ret = {}
-        pk_lists = instance.__dict__.get("_rectify_pk_lists", {})
-        for name, attname, pk_only, field in plan:
-            if name in pk_lists:
-                ret[name] = field.to_representation([PKOnlyObject(pk=pk) for pk in pk_lists[name]])
-                continue
-            if attname is None:
-                try:
-                    attribute = field.get_attribute(instance)
-                except SkipField:
-                    continue
-                empty = (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None
-                ret[name] = None if empty else field.to_representation(attribute)
-                continue
-            value = getattr(instance, attname)
-            if value is None:
-                ret[name] = None
-            else:
-                ret[name] = field.to_representation(PKOnlyObject(pk=value) if pk_only else value)
-        return ret
-
     def get_url(self, obj) -> str:
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
 
     def get_fields(self):
-        # ModelSerializer introspects the model anew for every serializer (3.6 ms for a 36-field
-        # model, on every API request); the fields it builds depend on the class alone, so they
-        # are built once and copied — as DRF itself copies declared fields. A deep copy builds
-        # each field again from its arguments (~0.9 ms of a 50-row API page); a plain field is
-        # only ever bound (attributes set on the copy), so a shallow copy serves. Relations and
-        # nested serializers, whose querysets are narrowed to the user below, are copied deeply.
-        prototype = type(self).__dict__.get("_prototype_fields")
-        if prototype is None:
-            prototype = super().get_fields()
-            type(self)._prototype_fields = prototype
-        fields = {name: copy.deepcopy(field) if isinstance(field, _DEEP_COPIED) else copy.copy(field)
-                  for name, field in prototype.items()}
+        fields = copied_fields(self, super().get_fields)
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for name, field in fields.items():
@@ -344,71 +301,6 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if model_field.many_to_many:
             return list(getattr(self.instance, model_field.name).values_list("pk", flat=True))
         return [getattr(self.instance, model_field.attname)] if model_field.many_to_one else []
-
-
-# Fields holding other fields or a queryset: copied deeply, so narrowing one never reaches another.
-_DEEP_COPIED = (serializers.RelatedField, serializers.ManyRelatedField, serializers.BaseSerializer,
-                serializers.ListField, serializers.DictField, serializers.HiddenField)
-
-
-def read_plan(serializer: serializers.ModelSerializer) -> list[tuple[str, str | None, bool, serializers.Field]]:
-    """(name, column attribute or None, foreign key as id, field) for each readable field."""
-    model = serializer.Meta.model
-    columns = {f.name: f for f in model._meta.concrete_fields}
-    plan = []
-    for field in serializer._readable_fields:
-        column = columns.get(field.source) if len(field.source_attrs) == 1 else None
-        attname, pk_only = None, False
-        if column is not None and not column.is_relation and not isinstance(
-                field, serializers.RelatedField | serializers.ManyRelatedField | serializers.BaseSerializer
-                | serializers.SerializerMethodField):
-            attname = column.attname
-        elif (column is not None and column.many_to_one and isinstance(field, serializers.PrimaryKeyRelatedField)
-              and field.use_pk_only_optimization()):
-            attname, pk_only = column.attname, True
-        plan.append((field.field_name, attname, pk_only, field))
-    return plan
-
-
-def pk_list_fields(serializer: serializers.ModelSerializer) -> dict[str, models.ManyToManyField]:
-    """The readable fields that show a forward many-to-many field as a list of ids."""
-    model = serializer.Meta.model
-    m2m = {f.name: f for f in model._meta.many_to_many}
-    return {field.field_name: m2m[field.source] for field in serializer._readable_fields
-            if isinstance(field, serializers.ManyRelatedField) and field.source in m2m
-            and isinstance(field.child_relation, serializers.PrimaryKeyRelatedField)
-            and field.child_relation.use_pk_only_optimization() and field.child_relation.pk_field is None}
-
-
-def load_pk_lists(serializer: serializers.ModelSerializer, instances: list) -> None:
-    """Read the id lists of `serializer`'s many-to-many fields for all `instances` with one query
-    on each through table, in the order the related manager gives (the target's Meta.ordering,
-    then id) — instead of prefetching and building a model object per related row."""
-    fields = pk_list_fields(serializer)
-    if not fields or not instances:
-        return
-    pks = [obj.pk for obj in instances]
-    for name, m2m in fields.items():
-        through = m2m.remote_field.through
-        source = m2m.m2m_field_name()
-        target = m2m.m2m_reverse_field_name()
-        ordering = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
-                    for o in m2m.related_model._meta.ordering if isinstance(o, str)]
-        lists: dict = {pk: [] for pk in pks}
-        rows = through._base_manager.filter(**{f"{source}__in": pks}).order_by(*ordering, target)
-        for owner, related in rows.values_list(f"{source}_id", f"{target}_id"):
-            lists[owner].append(related)
-        for obj in instances:
-            obj.__dict__.setdefault("_rectify_pk_lists", {})[name] = lists[obj.pk]
-
-
-class PkListsListSerializer(serializers.ListSerializer):
-    """A list of records whose many-to-many id lists are read in one query per field."""
-
-    def to_representation(self, data) -> list:
-        items = list(data.all() if hasattr(data, "all") else data)
-        load_pk_lists(self.child, items)
-        return [self.child.to_representation(item) for item in items]
 
 
 @functools.cache

@@ -1,33 +1,33 @@
-"""Two per-cell costs and one per-page cost of django-tables2, removed at start-up (install()).
+"""Shortcuts around django-tables2's internals, installed at start-up (install()). Each is kept
+because `make bench` shows the case list slower without it, beyond the noise, in repeated runs
+(figure c′; docs/performance.md has the runs, and the shortcuts that did not pay and went). Each
+can be turned off by name for that comparison (core.shortcuts).
 
-1. It works out, for every cell it renders, which arguments the column's render
-function accepts — with `inspect.signature`, anew each time (upstream: jieter/django-tables2
-#1044/#1045 on per-cell costs). On a 50-row list of 12 columns that was a quarter of the page's
-time (cProfile, docs/performance.md figure c). A function's parameters do not change, so the
-answer is remembered per function; bound methods share their function's entry.
+Relies on django-tables2 3.0.1 (pinned in pyproject.toml). On upgrade, compare the new version's
+code of what each shortcut replaces (kept in STOCK) with the code below, run
+tests/test_tablespeed.py (each shortcut against the library's own output, over every registered
+model's list) and `make bench` (c′), which says whether each still pays.
 
-2. Its DateColumn and DateTimeColumn are TemplateColumns that compile a new Template for every
-cell (two date columns on a 50-row page: 100 compilations, ~13 ms). The columns registered here
-format the value directly, the same way the `date` filter does, and take precedence for date
-and date-time model fields. A formatted date is remembered per format and language.
+- signature: `utils.signature`, which works out, for every cell, which arguments the column's
+  render function accepts — with `inspect.signature`, anew each time. A function's parameters do
+  not change, so the answer is remembered per function; bound methods share their function's entry.
+- cells: `BoundRow._get_and_render_with`, which builds an accessor for each cell, walks the
+  model's fields to choose between the value and get_FOO_display(), and resolves the path twice.
+  For a column showing a model's own field that choice is remembered per accessor and model and
+  the value read directly; any other column (dotted paths, methods, many-to-many, a failing read)
+  takes the library's path. The `table_rows` tag (templatetags/tablecells.py) then writes the
+  cells exactly as `{{ cell }}` would.
+- items: `BoundRow.items`, which derives the visible columns again for every row and looks each
+  column up by name for every cell; here they are listed once per table.
+- count: `TableQuerysetData.__len__` — a paginated table counts its queryset on every page; the
+  count comes through core.counting.cached_count, which reuses it until the records change.
+- dates: the library's DateColumn is a TemplateColumn, which compiles a template for every cell.
+  The DateColumn registered here (through `library.register`, the library's own extension point)
+  formats the value directly, as the `date` filter does. date_memo: a formatted date is remembered
+  per format and language, as a page's dates repeat (a few campaign weeks).
 
-3. A paginated table counts its queryset on every page; the count now comes through
-core.counting.cached_count, which reuses it until the records change.
-
-4. For each cell it builds an accessor, walks the model's fields to decide between the value and
-get_FOO_display(), and resolves the path twice. For a column showing a model's own field (the
-usual case) that decision is remembered per accessor and model and the value read directly; any
-other column (dotted paths, methods, many-to-many, a failing read) takes the stock path. Cells
-are then written by the `table_rows` tag (templatetags/tablecells.py), exactly as `{{ cell }}`.
-
-5. A BooleanColumn works out for every cell whether the model field has choices and builds its
-`<span>` anew; a linked column (linkify=True) resolves its accessor and builds an attribute
-dictionary for every `<a href>`. For a model's own field without choices the span depends only
-on the value's truth, and the link target is the record's own URL, so both are written directly
-(about 2 and 1 ms of a 50-row case list, measured side by side in one process); the URL's parts
-are looked up once per table.
-
-The stock functions stay in STOCK, for the tests that compare the two.
+The DateTimeColumn registered here is behaviour, not a shortcut: a moment in Beijing time to the
+minute, in lists and exports alike (core.clock).
 """
 from __future__ import annotations
 
@@ -43,22 +43,32 @@ from django.dispatch import receiver
 from django.utils import formats, translation
 
 from . import clock
+from .shortcuts import enabled
 
 STOCK: dict[str, Callable[..., Any]] = {}
 _bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _plain: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_installed = False
 
 
 def install() -> None:
+    """Install every shortcut that settings.RECTIFY_SHORTCUTS_OFF does not name (core.shortcuts)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    _register_date_columns(direct=enabled("dates"), memo=enabled("date_memo"))
+    if enabled("count"):
+        _count_through_cache()
+    _direct_cells(cells=enabled("cells"), items=enabled("items"))
+    if enabled("signature"):
+        _remember_signatures()
+
+
+def _remember_signatures() -> None:
     from django_tables2 import utils
 
-    if getattr(utils.signature, "_rectify_cached", False):
-        return
-    _register_date_columns()
-    _count_through_cache()
-    _direct_cells()
-    _fast_boolean_and_link_columns()
-    original: Callable[[Any], tuple] = utils.signature
+    original: Callable[[Any], tuple] = STOCK.setdefault("signature", utils.signature)
 
     def signature(fn: Any) -> tuple:
         func = getattr(fn, "__func__", None)
@@ -101,7 +111,7 @@ def _cell_plan(accessor: str, model: type[models.Model]) -> tuple[str, bool] | N
     return plan
 
 
-def _direct_cells() -> None:
+def _direct_cells(cells: bool = True, items: bool = True) -> None:
     from django_tables2.columns.base import Column
     from django_tables2.columns.manytomanycolumn import ManyToManyColumn
     from django_tables2.rows import BoundRow
@@ -130,9 +140,10 @@ def _direct_cells() -> None:
             return value  # Column.render returns the value as it is: no arguments to work out
         return render_func(bound_column, value)
 
-    BoundRow._get_and_render_with = _get_and_render_with
+    if cells:
+        BoundRow._get_and_render_with = _get_and_render_with
 
-    def items(self: BoundRow) -> Any:
+    def _items(self: BoundRow) -> Any:
         # Stock items() looks each column up again by name (a scan of the columns) for every cell,
         # and re-derives the visible columns for every row; both are the same for the whole table.
         table = self._table
@@ -145,72 +156,16 @@ def _direct_cells() -> None:
             yield (column, column.current_value)
 
     STOCK.setdefault("items", BoundRow.items)
-    BoundRow.items = items
-
-
-def _own_field(accessor: str, model: type[models.Model]) -> models.Field | None:
-    """The model's own concrete, non-relational field an accessor names, or None."""
-    plan = _cell_plan(accessor, model)
-    if plan is None:
-        return None
-    field = model._meta.get_field(accessor)
-    return None if field.is_relation else field
-
-
-def _fast_boolean_and_link_columns() -> None:
-    from django.utils.html import format_html
-    from django_tables2.columns.base import LinkTransform
-    from django_tables2.columns.booleancolumn import BooleanColumn
-
-    stock_render = STOCK.setdefault("boolean_render", BooleanColumn.render)
-    stock_link = STOCK.setdefault("link_call", LinkTransform.__call__)
-    spans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def render(self: BooleanColumn, value: Any, record: Any, bound_column: Any) -> Any:
-        field = _own_field(bound_column.accessor, type(record)) if isinstance(record, models.Model) else None
-        if field is None or field.choices:
-            return stock_render(self, value, record, bound_column)
-        truth = bool(value)
-        known = spans.setdefault(self, {})
-        if truth not in known:
-            known[truth] = stock_render(self, value, record, bound_column)
-        return known[truth]
-
-    def link(self: LinkTransform, content: Any, **kwargs: Any) -> Any:
-        record, bound_column = kwargs.get("record"), kwargs.get("bound_column")
-        if (self.url is not None or self.reverse_args or self.attrs or bound_column is None
-                or not isinstance(record, models.Model) or not hasattr(record, "get_absolute_url")
-                or _own_field(self.accessor if self.accessor is not None else bound_column.name, type(record)) is None):
-            return stock_link(self, content, **kwargs)
-        # the accessor names a plain value (text, number, date), which has no URL: the record's
-        href = _record_url(record, kwargs.get("table"))
-        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
-
-    BooleanColumn.render = render
-    LinkTransform.__call__ = link
-
-
-def _record_url(record: models.Model, table: Any) -> str | None:
-    """record.get_absolute_url(). For the registry's own detail URL, the URL's parts are looked up
-    once per table (the script prefix and URLconf they depend on are context-local lookups,
-    ~1 ms over a 50-row page) and the pk filled in."""
-    from .models import RegistryURLMixin
-    from .registry import fill_pk, pk_url_parts, registry
-
-    model = type(record)
-    if table is None or model.get_absolute_url is not RegistryURLMixin.get_absolute_url:
-        return record.get_absolute_url()
-    name = registry.get(model).url_name("detail")
-    known = table.__dict__.setdefault("_rectify_url_parts", {})
-    if name not in known:
-        known[name] = pk_url_parts(name)
-    return fill_pk(known[name], name, record.pk)
+    if items:
+        BoundRow.items = _items
 
 
 def _count_through_cache() -> None:
     from django_tables2.data import TableQuerysetData
 
     from .counting import cached_count
+
+    STOCK.setdefault("count", TableQuerysetData.__len__)
 
     def __len__(self: TableQuerysetData) -> int:
         if getattr(self, "_length", None) is None:
@@ -223,9 +178,8 @@ def _count_through_cache() -> None:
 
 @functools.lru_cache(maxsize=4096)
 def _formatted_date(value: datetime.date, format: str, language: str | None) -> str:
-    """formats.date_format(value, format) in `language` (the active one). A list's dates repeat —
-    a few campaign weeks over 50 rows — and formatting one (format lookup, then DateFormat, which
-    parses the format anew) cost ~20 µs a cell: ~2 ms of a 50-row case list."""
+    """formats.date_format(value, format) in `language` (the active one), remembered (date_memo):
+    a list's dates repeat, and formatting one looks the format up and parses it anew."""
     return formats.date_format(value, format)
 
 
@@ -234,9 +188,11 @@ def _forget_formatted_dates(**kwargs: Any) -> None:
     _formatted_date.cache_clear()  # a test changed a format or the language settings
 
 
-def _register_date_columns() -> None:
+def _register_date_columns(direct: bool = True, memo: bool = True) -> None:
     import django_tables2 as tables
     from django_tables2.columns import library
+
+    formatted = _formatted_date if memo else _formatted_date.__wrapped__
 
     class DateColumn(tables.Column):
         """A date as the `date` filter writes it (SHORT_DATE_FORMAT unless `format`); ISO in exports."""
@@ -252,7 +208,7 @@ def _register_date_columns() -> None:
             return None
 
         def render(self, value: Any) -> str:
-            return _formatted_date(value, self.format, translation.get_language())
+            return formatted(value, self.format, translation.get_language())
 
         def value(self, value: Any) -> Any:
             return value.isoformat() if isinstance(value, datetime.date) else value
@@ -271,10 +227,11 @@ def _register_date_columns() -> None:
         def render(self, value: Any) -> str:
             if isinstance(value, datetime.datetime):
                 value = clock.beijing(value)
-            return _formatted_date(value, self.format, translation.get_language())
+            return formatted(value, self.format, translation.get_language())
 
         def value(self, value: Any) -> Any:
             return clock.format_moment(value) if isinstance(value, datetime.datetime) else super().value(value)
 
-    library.register(DateColumn)
-    library.register(DateTimeColumn)
+    if direct:
+        library.register(DateColumn)
+    library.register(DateTimeColumn)  # Beijing time to the minute: behaviour, not a shortcut

@@ -71,7 +71,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             qs = qs.select_related(*self.config.select_related)
         # Many-to-many fields in the serializer are lists of ids: one query per row unless read
         # together. The generic list serializer reads them itself, one query per field
-        # (core.builders.PkListsListSerializer); otherwise they are prefetched.
+        # (core.drfspeed.PkListsListSerializer); otherwise they are prefetched.
         m2m = _serialized_m2m(self.get_serializer_class(), self.config.model)
         if self.config.serializer is None and self.action == "list":
             prefetch = [p for p in self.config.prefetch_related if p not in m2m]
