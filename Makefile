@@ -66,6 +66,7 @@ test-postgres:
 # files only, so it runs against an in-memory database rather than whatever DATABASE_URL names.
 lint: install
 	$(BIN)/ruff check rectify tests
+	$(BIN)/lint-imports
 	DATABASE_URL=sqlite:// $(BIN)/rectify makemigrations --check
 
 # New migrations for every changed model (MIGRATIONS_ARGS, e.g. "enforcement --name case_reason").

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rectify.targeting",
     "rectify.prices",
     "rectify.portal",
+    "rectify.bench",
 ]
 
 MIDDLEWARE = [
@@ -136,8 +137,10 @@ REPORTS_DB_ALIAS = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The unit every record and user belongs to; core reads it through core.access.scope.unit_model().
+RECTIFY_UNIT_MODEL = "organisations.Unit"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after failed logins, in the backend (rectify/accounts/backends.py).
@@ -230,11 +233,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rectify.core.api.permissions.ScopedModelPermission"],
-    "DEFAULT_PAGINATION_CLASS": "rectify.core.api.pagination.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["rectify.core.generic.api.permissions.ScopedModelPermission"],
+    "DEFAULT_PAGINATION_CLASS": "rectify.core.generic.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "rectify.core.api.filtering.ScopedFilterBackend",
+        "rectify.core.generic.api.filtering.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,7 +1,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from rectify.core.api.urls import build_router
+from rectify.core.generic.api.urls import build_router
+from rectify.reports.home import dashboard
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,13 +21,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include(build_router().urls)),
+    path("", dashboard, name="home"),
     path("", include("rectify.core.urls")),
 ]
 
-handler400 = "rectify.core.errors.bad_request"
-handler403 = "rectify.core.errors.permission_denied"
-handler404 = "rectify.core.errors.page_not_found"
-handler500 = "rectify.core.errors.server_error"
+handler400 = "rectify.core.generic.errors.bad_request"
+handler403 = "rectify.core.generic.errors.permission_denied"
+handler404 = "rectify.core.generic.errors.page_not_found"
+handler500 = "rectify.core.generic.errors.server_error"
 
 # MEDIA_URL is deliberately not served, not even with DEBUG: an upload is opened only through
-# core.files, which checks the record's scope (tests/security/test_file_access.py).
+# core.generic.files, which checks the record's scope (tests/security/test_file_access.py).

@@ -29,7 +29,7 @@ def _empty_cache():
 def _reload_reference_data(sender, **kwargs):
     if sender.label != "reports":  # post_migrate is sent once per app; reload once per flush
         return
-    from rectify.core.testing import reload_reference_data
+    from rectify.testing import reload_reference_data
 
     reload_reference_data()
 

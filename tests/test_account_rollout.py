@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from rectify.accounts.models import User
 from rectify.accounts.services import account_issue_link, user_create
-from rectify.core.exports import write_xlsx
-from rectify.core.models import Event, ObjectChange
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event, ObjectChange
+from rectify.core.generic.exports import write_xlsx
 from rectify.organisations.models import Unit
+from rectify.testing import WorldTestCase
 from tests.security.helpers import code_for, password_login
 
 NEW_PASSWORD = "Liaoning-2020!ok"

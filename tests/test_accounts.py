@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 
 from rectify.accounts.models import Role, User
 from rectify.accounts.services import user_set_roles, validate_role_combination
-from rectify.core.models import Event
-from rectify.core.testing import ModelScopeTests, WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.testing import ModelScopeTests, WorldTestCase
 
 
 class UserTests(ModelScopeTests):
@@ -61,7 +61,7 @@ class RoleSeparationTests(WorldTestCase):
 
 class LoginAuditTests(WorldTestCase):
     def test_login_success_and_failure_are_audited(self):
-        from rectify.core.testing import PASSWORD
+        from rectify.testing import PASSWORD
 
         self.client.post("/accounts/login/", {"username": "t_shenyang_samr", "password": "wrong"})
         self.assertTrue(Event.objects.filter(event="login.failed", outcome="failure").exists())

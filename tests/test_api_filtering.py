@@ -1,4 +1,4 @@
-"""core/api/filtering.py: the API's filters follow the pages' scope rules, and a request that names
+"""core/generic/api/filtering.py: the API's filters follow the pages' scope rules, and a request that names
 no filter is answered without building a filter form."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from rectify.core.api.filtering import ScopedFilterBackend
-from rectify.core.api.viewsets import viewset_for
+from rectify.core.generic.api.filtering import ScopedFilterBackend
+from rectify.core.generic.api.viewsets import viewset_for
 from rectify.core.registry import registry
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Enterprise, ListEntry
 from rectify.organisations.models import Region
+from rectify.testing import WorldTestCase
 from tests.enterprises.files import code
 
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from rectify.core.api.viewsets import viewset_for
-from rectify.core.builders import ScopedModelSerializer
-from rectify.core.drfspeed import pk_list_fields, read_plan
+from rectify.core.generic.api.viewsets import viewset_for
+from rectify.core.generic.builders import ScopedModelSerializer
 from rectify.core.registry import registry
-from rectify.core.testing import make_world_user
+from rectify.core.speed.drfspeed import pk_list_fields, read_plan
+from rectify.testing import make_world_user
 from tests.enterprises.factories import enterprise
 from tests.factories import make_rows
 from tests.factories import unit as unit_of

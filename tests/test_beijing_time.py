@@ -28,10 +28,9 @@ from django.utils import timezone
 
 import rectify
 from rectify.core import clock
-from rectify.core.changelog import history_for
-from rectify.core.events import events_for
+from rectify.core.audit.changelog import history_for
+from rectify.core.audit.events import events_for
 from rectify.core.notifications import notify
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Complaint, Exposure, Lead, Problem
 from rectify.fieldwork import services as fw
@@ -44,6 +43,7 @@ from rectify.reports import services as reports
 from rectify.reports.models import WeeklyReport
 from rectify.reports.selectors import parse_cutoff
 from rectify.reports.tasks import open_weekly_reports
+from rectify.testing import WorldTestCase
 from tests.enforcement.helpers import case, category, d, enterprise, unit
 
 UTC = datetime.UTC

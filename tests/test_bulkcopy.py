@@ -6,12 +6,12 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rectify.core.audit.models import ObjectChange
 from rectify.core.bulkcopy import COPY_MIN_ROWS
 from rectify.core.current import acting_as
-from rectify.core.models import ObjectChange
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Enterprise, ListEntry
 from rectify.organisations.models import Region
+from rectify.testing import WorldTestCase
 
 TRICKY = ["制表符\t在中间", "换行\n与回车\r", "反斜杠\\N 不是空值", "=SUM(A1)", "引号 \" ' 与 , 逗号", ""]
 

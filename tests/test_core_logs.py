@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.models import Event, ObjectChange
-from rectify.core.testing import ModelScopeTests, WorldTestCase
 from rectify.organisations.models import Department
+from rectify.testing import ModelScopeTests, WorldTestCase
 
 
 class ChangeLogTests(WorldTestCase):

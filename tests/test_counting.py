@@ -1,4 +1,4 @@
-"""core/counting.py and the data version it keys on: a list's row count and a filter's options are
+"""core/dataversion/counting.py and the data version it keys on: a list's row count and a filter's options are
 reused only while no record has changed, never cross users' scopes, and are never kept for tables
 whose writes are not change-logged. A page read reads the data version once."""
 from __future__ import annotations
@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rectify.core.changelog import cached_until_change, data_version, versions_read_once
-from rectify.core.counting import CHOICES_CACHE_ROWS, cached_choices, cached_count, count_key
-from rectify.core.models import ObjectChange
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.changelog import cached_until_change, data_version, versions_read_once
+from rectify.core.audit.models import ObjectChange
+from rectify.core.dataversion.counting import CHOICES_CACHE_ROWS, cached_choices, cached_count, count_key
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Region
 from rectify.targeting.models import RiskScore
+from rectify.testing import WorldTestCase
 from tests.enterprises.files import code
 
 

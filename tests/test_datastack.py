@@ -1,4 +1,4 @@
-"""rectify.wsgi runs each request through core/datastack.py's one-chunk trampoline (a workaround
+"""rectify.wsgi runs each request through core/speed/datastack.py's one-chunk trampoline (a workaround
 for CPython gh-142183 on 3.11/3.12): the application still answers as before, and the trampoline
 really reserves the stack it promises."""
 import io
@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.test import TestCase
 
-from rectify.core import datastack
+from rectify.core.speed import datastack
 
 
 class OneChunkTests(TestCase):

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Region
+from rectify.testing import WorldTestCase
 
 from .enterprises.files import code
 
@@ -53,7 +53,7 @@ class EnglishTests(WorldTestCase):
 
     def test_chinese_is_the_default(self):
         self.login("shenyang_office")
-        html = self.page(reverse("core:dashboard"))
+        html = self.page(reverse("home"))
         self.assert_english(html, ["退出", "工作台", "企业名录"], ["Log out", "Dashboard"])
         html = self.page("/enterprises/enterprise/")
         self.assert_english(html, ["导出 Excel", "查询", "筛选"], ["Export", "Search"])
@@ -62,7 +62,7 @@ class EnglishTests(WorldTestCase):
         self.login("shenyang_office")
         self.switch("en")
 
-        html = self.page(reverse("core:dashboard"))
+        html = self.page(reverse("home"))
         self.assert_english(html, ['lang="en"', "Log out", "Dashboard", "Enterprise directory", "Law enforcement cases"],
                             ["退出", "工作台", "企业名录", "执法办案", "数据范围"])
 
@@ -80,7 +80,7 @@ class EnglishTests(WorldTestCase):
 
         # and back to Chinese
         self.switch("zh-hans")
-        self.assertIn("退出", self.page(reverse("core:dashboard")))
+        self.assertIn("退出", self.page(reverse("home")))
 
     def test_login_and_public_portal_in_english(self):
         html = self.page(reverse("accounts:login"))

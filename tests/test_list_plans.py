@@ -1,6 +1,6 @@
 """Indexes fit the lists' access paths: the record lists' order comes from an index.
 
-1. The system check rectify.E001 (core/checks.py) finds, for every registered record list, an
+1. The system check rectify.E001 (core/generic/checks.py) finds, for every registered record list, an
    index in the list's order; and it does report a list without one.
 2. On PostgreSQL, the query behind each such list page and API list — as the province office, a
    province department, customs, a city office, a county bureau and the audit administrator send
@@ -21,17 +21,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rectify.core.checks import (
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.checks import (
     check_list_ordering_indexes,
     is_record_list,
     ordering_index_errors,
     served_by_index,
 )
 from rectify.core.registry import registry
-from rectify.core.scope import model_allows
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.fieldwork.models import LedgerEntry, Measure
+from rectify.testing import WorldTestCase
 from tests.factories import make_rows
 
 VIEWERS = ("province_office", "province_samr", "customs_dl", "shenyang_office", "heping_samr", "auditadmin")

@@ -3,7 +3,6 @@ import datetime
 
 from django.test import TestCase
 
-from rectify.core.testing import ReferenceScopeTests
 from rectify.organisations.models import (
     Campaign,
     CaseCategory,
@@ -13,6 +12,7 @@ from rectify.organisations.models import (
     Region,
     Unit,
 )
+from rectify.testing import ReferenceScopeTests
 
 
 class ReferenceDataTests(TestCase):

@@ -20,13 +20,13 @@ from django.db.migrations.loader import MigrationLoader
 
 from rectify.accounts.models import Role, User
 from rectify.core.models import ScopedRecord
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case, Complaint, CreditRecord, JointPunishment, Lead, Problem
 from rectify.enterprises.models import Enterprise, Letter
 from rectify.fieldwork.models import Disposal, ExportCheck, Recall
 from rectify.organisations.models import Department, Region, Unit
 from rectify.prices.models import CapacityOffer, PriceFlag, PriceObservation, PriceRule, ServiceRequest
 from rectify.targeting.models import CertificateCheck, ConflictOfInterest, ExportListEntry
+from rectify.testing import WorldTestCase
 from tests.enforcement.helpers import case, d
 from tests.fieldwork import factories as f
 

@@ -15,9 +15,9 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rectify.core.access.scope import model_allows
 from rectify.core.registry import ModelConfig, registry
-from rectify.core.scope import model_allows
-from rectify.core.testing import make_world_user
+from rectify.testing import make_world_user
 from tests.factories import make_rows
 
 # Who looks: the province office sees every business record; reference data is the system

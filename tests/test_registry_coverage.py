@@ -7,7 +7,7 @@ from django.test import TestCase
 
 import tests
 from rectify.core.registry import registry
-from rectify.core.testing import ModelScopeTests
+from rectify.testing import ModelScopeTests
 from tests.factories import factory_for
 
 
@@ -45,7 +45,7 @@ class FactoryTests(TestCase):
         self.assertEqual(missing, [], "registered models without a factory")
 
     def test_a_missing_factory_is_named(self):
-        from rectify.core.models import ObjectChange
+        from rectify.core.audit.models import ObjectChange
 
         with self.assertRaisesMessage(LookupError, "core.ObjectChange"):
             factory_for(type("Unregistered", (), {"_meta": ObjectChange._meta}))

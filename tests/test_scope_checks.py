@@ -1,4 +1,4 @@
-"""core/scope.py can(): a user whose rows nothing narrows is answered without a query; everyone
+"""core/access/scope.py can(): a user whose rows nothing narrows is answered without a query; everyone
 else is still checked against the database. The detail page joins the foreign keys it shows."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rectify.core.access.scope import can
 from rectify.core.registry import registry
-from rectify.core.scope import can
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Enterprise, Letter
 from rectify.organisations.models import Region
+from rectify.testing import WorldTestCase
 from tests.enterprises.files import code
 
 

@@ -1,5 +1,5 @@
 """`make bench` (c′) serves the same pages with and without each shortcut around a library: the
-switch (core.shortcuts, RECTIFY_SHORTCUTS_OFF under rectify.bench.settings) must really put the
+switch (core.speed.shortcuts, RECTIFY_SHORTCUTS_OFF under rectify.bench.settings) must really put the
 library's own code back, shortcut by shortcut, or the side-by-side ratios compare nothing."""
 import json
 import os
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.test import SimpleTestCase
 
 from rectify.bench.shortcuts import SHORTCUTS
-from rectify.core.datastack import NEEDED
+from rectify.core.speed.datastack import NEEDED
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,14 +25,18 @@ django.setup()
 from django_tables2 import data, rows, utils
 from django_tables2.columns import library
 
-from rectify.core import datastack, drfspeed, tablespeed
-from rectify.core.builders import serializer_for
+from rectify.core.speed import datastack
+
+from rectify.core.speed import drfspeed
+
+from rectify.core.speed import tablespeed
+from rectify.core.generic.builders import serializer_for
 from rectify.core.registry import registry
 from rectify.enforcement.models import Case
 
 
 def ours(function):
-    return getattr(function, "__module__", "") == "rectify.core.tablespeed"
+    return getattr(function, "__module__", "") == "rectify.core.speed.tablespeed"
 
 
 serializer = serializer_for(registry.get(Case))()
@@ -56,7 +60,7 @@ print(json.dumps({
     "cells": ours(rows.BoundRow._get_and_render_with),
     "items": ours(rows.BoundRow.items),
     "count": ours(data.TableQuerysetData.__len__),
-    "dates": type(library.column_for_field(Case._meta.get_field("filed_on"))).__module__ == "rectify.core.tablespeed",
+    "dates": type(library.column_for_field(Case._meta.get_field("filed_on"))).__module__ == "rectify.core.speed.tablespeed",
     "date_memo": tablespeed._formatted_date.cache_info().currsize == 1,
     "drf_read": any(attname for _name, attname, _pk, _field in drfspeed.read_plan(serializer)),
     "drf_fields": "_prototype_fields" in type(serializer).__dict__,

@@ -1,4 +1,4 @@
-"""core/tablespeed.py: django-tables2 with its shortcuts (remembered render signatures, direct
+"""core/speed/tablespeed.py: django-tables2 with its shortcuts (remembered render signatures, direct
 cells, rows and date columns, kept counts) must render exactly what the stock library would."""
 import dataclasses
 import datetime
@@ -10,15 +10,15 @@ from django.template import Context, Template
 from django.test import RequestFactory, SimpleTestCase, TestCase
 from django_tables2 import utils
 
-from rectify.core import tablespeed
-from rectify.core.builders import table_for
-from rectify.core.models import ObjectChange
+from rectify.core.access.scope import model_allows
+from rectify.core.audit.models import ObjectChange
+from rectify.core.generic.builders import table_for
+from rectify.core.generic.views import ObjectListView, label_paths, list_fields
 from rectify.core.registry import registry
-from rectify.core.scope import model_allows
+from rectify.core.speed import tablespeed
 from rectify.core.templatetags.tablecells import row_html
-from rectify.core.testing import make_world_user
-from rectify.core.views import ObjectListView, label_paths, list_fields
 from rectify.enforcement.models import Case
+from rectify.testing import make_world_user
 from tests.factories import make_rows
 
 ROWS = 15

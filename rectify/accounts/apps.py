@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self) -> None:
-        from . import registrations, signals  # noqa: F401
+        from rectify.accounts import registrations, signals  # noqa: F401

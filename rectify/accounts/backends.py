@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from . import services
-from .models import User
+from rectify.accounts import services
+from rectify.accounts.models import User
 
 
 class LockoutBackend(ModelBackend):

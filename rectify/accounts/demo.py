@@ -5,8 +5,9 @@ import pyotp
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Role, User
-from .services import _seal_secret
+from rectify.accounts.models import Role, User
+from rectify.accounts.services import _seal_secret
+from rectify.organisations.models import Unit
 
 # (username, unit code, roles, what to try with it)
 DEMO_USERS = [
@@ -30,8 +31,6 @@ DEMO_USERS = [
 
 def seed(ctx) -> str:
     from django.contrib.auth.hashers import make_password
-
-    from rectify.organisations.models import Unit
 
     password = make_password(settings.RECTIFY["DEMO_PASSWORD"])  # hashed once, shared by the demo users
     roles = {r.code: r for r in Role.objects.all()}

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
-
-from .models import Role, User
-from .services import ensure_may_set_roles, validate_role_combination
+from rectify.accounts.models import Role, User
+from rectify.accounts.services import ensure_may_set_roles, validate_role_combination
+from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm
+from rectify.organisations.models import Unit
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -74,7 +74,6 @@ class UserForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from rectify.organisations.models import Unit
 
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
         self.fields["roles"].widget.attrs["class"] = "form-check-input"

@@ -20,12 +20,18 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from rectify.core.importing import Column, RowError, read_table, split_multi
-from rectify.core.scope import area_allows
-
-from .models import Role, User
-from .roles import ROLE_NAMES
-from .services import IssuedLink, account_issue_link, user_create, user_set_roles, validate_role_combination
+from rectify.accounts.models import Role, User
+from rectify.accounts.services import (
+    IssuedLink,
+    account_issue_link,
+    user_create,
+    user_set_roles,
+    validate_role_combination,
+)
+from rectify.core.access.roles import ROLE_NAMES
+from rectify.core.access.scope import area_allows
+from rectify.core.generic.importing import Column, RowError, read_table, split_multi
+from rectify.organisations.models import Unit
 
 COLUMNS: tuple[Column, ...] = (
     Column("username", "用户名", ("账号", "登录名", "username"), required=True, example="shenyang_samr_zhangsan",
@@ -139,8 +145,6 @@ def _check_account_row(row, units: dict, lookup: dict[str, str]) -> tuple[dict |
 def accounts_import(*, name: str, data: bytes, actor, base_url: str = "") -> AccountImportResult:
     """Create an account per row (no roles: see the module docstring) and issue each its one-time
     link; all or nothing. Raises ImportFileError for a file that cannot be read at all."""
-    from rectify.organisations.models import Unit
-
     if not area_allows(actor, "accounts", "add"):
         raise PermissionDenied(_("只有系统管理员可以新建账号。"))
     table = read_table(name, data, COLUMNS)

@@ -21,9 +21,9 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rectify.core.public import AUTH_FLOW_PREFIXES, is_public
-
-from . import services
+from rectify.accounts import services
+from rectify.core.access.public import AUTH_FLOW_PREFIXES, is_public
+from rectify.core.audit.events import record_event
 
 SESSION_STARTED = "rectify_started"
 SESSION_SEEN = "rectify_seen"
@@ -73,7 +73,6 @@ class SessionTimeoutMiddleware:
                 request.session[SESSION_STARTED] = started = now
             if (seen is not None and now - seen > idle) or now - started > absolute:
                 reason = "idle" if seen is not None and now - seen > idle else "absolute"
-                from rectify.core.events import record_event
 
                 record_event("session.expired", user, user=user, detail={"reason": reason})
                 logout(request)

@@ -5,17 +5,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import RegistryURLMixin
+from rectify.core.access.roles import ACCOUNT_LOG, ROLE_NAMES
 from rectify.core.querysets import RestrictedQuerySet
-
-from .roles import ACCOUNT_LOG, ROLE_NAMES
+from rectify.core.registry import RegistryURLMixin
 
 
 class Role(models.Model):
     code = models.CharField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=50)
 
-    log_area = ACCOUNT_LOG  # its history is the audit administrator's (core/auditlog.py)
+    log_area = ACCOUNT_LOG  # its history is the audit administrator's (core/access/history.py)
 
     class Meta:
         verbose_name = _("角色")
@@ -45,7 +44,7 @@ class User(RegistryURLMixin, AbstractUser):
     # Lockout (等保: 登录失败处理). Counted by accounts.backends; see accounts.services.
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0, editable=False)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True, editable=False)
-    # TOTP second factor; the secret is SM4-encrypted (services._seal_secret, core/crypto.py).
+    # TOTP second factor; the secret is SM4-encrypted (services._seal_secret, core/security/crypto.py).
     totp_secret = models.CharField(_("动态口令密钥"), max_length=200, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(_("动态口令绑定时间"), null=True, blank=True, editable=False)
     # Last accepted TOTP time step: a code is accepted once only (no replay within its window).
@@ -56,7 +55,7 @@ class User(RegistryURLMixin, AbstractUser):
     change_logged = True
     log_exclude = ("password", "totp_secret")
     # 三员分立: the accounts' history and events are the audit administrator's to read, not the
-    # administrators' who keep the accounts (core/auditlog.py). Events so named belong to it even
+    # administrators' who keep the accounts (core/access/history.py). Events so named belong to it even
     # without an object: a failed login names no account.
     log_area = ACCOUNT_LOG
     log_events = ("login", "logout", "session.", "account.", "totp.", "password.", "user.")

@@ -1,11 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from rectify.accounts.forms import UserForm
+from rectify.accounts.models import User
+from rectify.accounts.services import user_create, user_update
+from rectify.accounts.views import rollout_context
 from rectify.core.registry import ModelConfig, registry
-
-from .forms import UserForm
-from .models import User
-from .services import user_create, user_update
-from .views import rollout_context
 
 registry.register(ModelConfig(
     model=User, menu="system", list_columns=["username", "full_name", "unit", "is_active", "last_login"],

@@ -10,11 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.events import record_event
-from rectify.core.scope import area_allows
-
-from .models import Role, User
-from .roles import ROLE_NAMES, SEPARATED_ADMIN_ROLES
+from rectify.accounts.models import Role, User
+from rectify.accounts.tokens import account_link_tokens, link_hours, link_path
+from rectify.accounts.validators import policy
+from rectify.core.access.roles import ROLE_NAMES, SEPARATED_ADMIN_ROLES
+from rectify.core.access.scope import area_allows
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event
+from rectify.core.generic import services
+from rectify.core.generic.services import ConflictError
+from rectify.core.security.crypto import PREFIX, decrypt, encrypt
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +64,6 @@ def _split_roles(data: dict) -> tuple[dict, set[str] | None]:
 
 @transaction.atomic
 def user_create(*, model=User, data: dict, actor, via: str = "single") -> User:
-    from rectify.core import services
-
     data, roles = _split_roles(data)
     if not area_allows(actor, "accounts", "add"):
         raise PermissionDenied(_("只有系统管理员可以新建账号。"))
@@ -80,8 +83,6 @@ def user_create(*, model=User, data: dict, actor, via: str = "single") -> User:
 
 @transaction.atomic
 def user_update(*, obj: User, data: dict, actor, expected_version=None) -> User:
-    from rectify.core.services import ConflictError
-
     data, roles = _split_roles(data)
     if not area_allows(actor, "accounts", "change"):
         raise PermissionDenied(_("您没有修改账号的权限。"))
@@ -113,8 +114,6 @@ def login_failed(user: User, *, reason: str = "password") -> User:
     """Count a failed password or TOTP attempt; the MAX_FAILURES-th in a row locks the account."""
     from django.utils import timezone
 
-    from rectify.core.models import Event
-
     policy = _lockout()
     with transaction.atomic():
         # Row lock: two concurrent wrong guesses must both be counted (no-op on SQLite, which
@@ -141,8 +140,6 @@ def login_succeeded(user: User) -> None:
 
 
 def login_refused_locked(user: User) -> None:
-    from rectify.core.models import Event
-
     record_event("login.locked", user, user=user, outcome=Event.FAILURE,
                  detail={"locked_until": user.locked_until.isoformat() if user.locked_until else None})
 
@@ -163,16 +160,13 @@ TOTP_ISSUER = "专项整治监管平台"
 
 
 def _seal_secret(secret: str) -> str:
-    # SM4 at rest (keys outside the database, core/crypto.py): a copy of the database alone does
+    # SM4 at rest (keys outside the database, core/security/crypto.py): a copy of the database alone does
     # not let anyone generate a user's codes.
-    from rectify.core.crypto import encrypt
 
     return encrypt(secret)
 
 
 def _open_secret(stored: str) -> str:
-    from rectify.core.crypto import PREFIX, decrypt
-
     return decrypt(stored) if stored.startswith(PREFIX) else stored
 
 
@@ -232,8 +226,6 @@ def totp_verify(user: User, code: str, *, enrolment: bool = False) -> bool:
     recorded."""
     from django.utils import timezone
 
-    from rectify.core.models import Event
-
     step = _totp_step(user, code)
     if step is None:
         record_event("login.2fa", user, user=user, outcome=Event.FAILURE, detail={"enrolment": enrolment})
@@ -268,8 +260,6 @@ def password_expired(user: User) -> bool:
     """True when the user must change the password now: first login, reset, or older than the
     policy's MAX_AGE_DAYS (measured from date_joined when the change time is unknown)."""
     from django.utils import timezone
-
-    from .validators import policy
 
     if user.must_change_password:
         return True
@@ -393,8 +383,6 @@ def account_issue_link(*, user: User, actor, base_url: str = "") -> IssuedLink:
     the account stops working (only the newest credential counts)."""
     from django.utils import timezone
 
-    from .tokens import link_hours, link_path
-
     user = User._base_manager.select_for_update().get(pk=user.pk)
     ensure_may_issue_credentials(user=user, actor=actor)
     reset = user.last_login is not None
@@ -455,8 +443,6 @@ def account_password_set(*, user: User, token: str, password: str) -> User:
     """The person sets their password through the link. The token is checked again on the locked
     row, so two submissions of one link cannot both succeed."""
     from django.contrib.auth.password_validation import validate_password
-
-    from .tokens import account_link_tokens
 
     locked = User._base_manager.select_for_update().get(pk=user.pk)
     if not locked.is_active or not account_link_tokens.check_token(locked, token):

@@ -7,11 +7,10 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from rectify.core.events import record_event
-from rectify.core.models import Event
-
-from .models import Role, User
-from .services import end_user_sessions, validate_role_combination
+from rectify.accounts.models import Role, User
+from rectify.accounts.services import end_user_sessions, validate_role_combination
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event
 
 
 @receiver(user_logged_in)

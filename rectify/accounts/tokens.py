@@ -16,6 +16,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from rectify.accounts.models import User
+
 DEFAULT_LINK_HOURS = 72
 
 
@@ -57,8 +59,6 @@ def link_path(user) -> str:
 
 def link_user(uidb64: str):
     """The active account a link names, or None (a malformed or unknown id is simply no account)."""
-    from .models import User
-
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from rectify.core.registry import registry
-
-from . import views
+from rectify.accounts import views
+from rectify.core.generic.urls import model_urlpatterns
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,5 +15,5 @@ urlpatterns = [
     path("user/import/roles/", views.UserImportView.as_view(kind="roles"), name="user_roles_import"),
     path("user/<int:pk>/link/", views.user_issue_link, name="user_issue_link"),
     path("user/<int:pk>/initial-password/", views.user_initial_password, name="user_initial_password"),
-    *registry.urlpatterns("accounts"),
+    *model_urlpatterns("accounts"),
 ]

@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from rectify.accounts.models import PasswordHistory
+
 DEFAULT_POLICY: dict[str, Any] = {
     "MIN_LENGTH": 8,
     "MIN_CLASSES": 3,  # of: lower case, upper case, digits, other characters
@@ -84,8 +86,6 @@ class PasswordHistoryValidator:
         return self._history if self._history is not None else policy()["HISTORY"]
 
     def _hashes(self, user) -> list[str]:
-        from .models import PasswordHistory
-
         if user is None or user.pk is None or self.history <= 0:
             return []
         hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.history])
@@ -99,8 +99,6 @@ class PasswordHistoryValidator:
                                   code="password_reused")
 
     def password_changed(self, password: str, user=None) -> None:
-        from .models import PasswordHistory
-
         if user is None or user.pk is None or not user.has_usable_password() or self.history <= 0:
             return
         PasswordHistory.objects.create(user=user, password=user.password)

@@ -19,15 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from rectify.core.exports import file_response
-from rectify.core.importing import ImportFileError, read_upload, template_xlsx
-from rectify.core.scope import area_allows
-
-from . import importing, services
-from .forms import AccountSetupForm, LoginForm, RectifyPasswordChangeForm, TotpForm
-from .middleware import SESSION_2FA
-from .models import User
-from .tokens import account_link_tokens, link_hours, link_user
+from rectify.accounts import importing, services
+from rectify.accounts.forms import AccountSetupForm, LoginForm, RectifyPasswordChangeForm, TotpForm
+from rectify.accounts.middleware import SESSION_2FA
+from rectify.accounts.models import User
+from rectify.accounts.tokens import account_link_tokens, link_hours, link_user
+from rectify.core.access.scope import area_allows
+from rectify.core.generic.exports import file_response
+from rectify.core.generic.importing import ImportFileError, read_upload, template_xlsx
 
 
 class LoginView(auth_views.LoginView):
@@ -119,7 +118,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("new_password1", "new_password2")
 def account_setup(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The one-time link's page, reached without a login (core/public.py): the person sets a
+    """The one-time link's page, reached without a login (core/access/public.py): the person sets a
     password under the policy, then logs in and enrols the second factor."""
     account = link_user(uidb64)
     if account is None or not account_link_tokens.check_token(account, token):

@@ -9,19 +9,23 @@ from collections.abc import Callable
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from rectify.fieldwork.models import LedgerEntry
+from rectify.fieldwork.selectors import trace_batch
+from rectify.organisations.models import Campaign, Region
+from rectify.reports import services
+from rectify.reports.engine import ReportScope
+from rectify.reports.services import compute_tables
+from rectify.reports.views import services_province_workbook
+
 from .stats import Figure, ms, timed
 
 
 def _campaign():
-    from rectify.organisations.models import Campaign
-
     return Campaign.objects.get(code="ln-2020-epidemic-supplies")
 
 
 def cutoff_date() -> datetime.date:
     """A late cut-off inside the campaign: nearly all rows are in range, the heaviest week."""
-    from rectify.reports import services
-
     campaign = _campaign()
     return services.week_of(campaign, campaign.end - datetime.timedelta(days=7))[1]
 
@@ -71,9 +75,6 @@ def _raw(cutoff: datetime.date, region_id: int | None = None) -> Callable[[], li
 
 def report_tables(runs: int) -> tuple[Figure, list[str], int]:
     """(a) Both weekly tables for the province vs the raw aggregate; also the plans."""
-    from rectify.reports.engine import ReportScope
-    from rectify.reports.services import compute_tables
-
     campaign, cutoff = _campaign(), cutoff_date()
 
     def tables() -> dict:
@@ -112,9 +113,6 @@ def trace(runs: int) -> Figure:
     sales (what a single level costs)."""
     from django.db.models import Count
 
-    from rectify.fieldwork.models import LedgerEntry
-    from rectify.fieldwork.selectors import trace_batch
-
     # The biggest tree of a nonconforming batch: the worst case the disposal page meets.
     top = (LedgerEntry.objects.exclude(batch_number__startswith="LD").values("batch_number")
            .annotate(n=Count("pk")).order_by("-n").first())
@@ -140,9 +138,6 @@ def trace(runs: int) -> Figure:
 def workbook(runs: int) -> Figure:
     """(e) The provincial workbook (province + 14 cities, two tables each), vs the raw aggregate
     for the province and each city (the reads alone)."""
-    from rectify.organisations.models import Region
-    from rectify.reports.views import services_province_workbook
-
     campaign, cutoff = _campaign(), cutoff_date()
     cities = list(Region.objects.filter(level="city", parent=campaign.region).values_list("pk", flat=True))
     raws = [_raw(cutoff)] + [_raw(cutoff, pk) for pk in cities]

@@ -14,6 +14,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from rectify.accounts.middleware import SESSION_2FA, SESSION_SEEN, SESSION_STARTED
+from rectify.accounts.models import Role, User
+from rectify.enforcement.models import Case
+from rectify.organisations.models import ProductCategory, Region, Unit
+
+from . import shortcuts
 from .stats import Figure, Sample, ms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,9 +29,6 @@ BENCH_USER = "bench_province"
 def bench_user():
     """A province-office user who sees everything (office admin, reviewer, clerk)."""
     from django.utils import timezone
-
-    from rectify.accounts.models import Role, User
-    from rectify.organisations.models import Unit
 
     user, _created = User.objects.get_or_create(username=BENCH_USER, defaults={
         "unit": Unit.objects.get(code="210000-office"), "full_name": "基准测试", "password": "!"})
@@ -43,8 +46,6 @@ def session_cookie(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-
-    from rectify.accounts.middleware import SESSION_2FA, SESSION_SEEN, SESSION_STARTED
 
     store: SessionStore = import_module(settings.SESSION_ENGINE).SessionStore()
     now = int(time.time())
@@ -134,9 +135,6 @@ class Page:
 
 
 def pages(user) -> list[Page]:
-    from rectify.enforcement.models import Case
-    from rectify.organisations.models import ProductCategory, Region
-
     shenyang = Region.objects.get(code="210100")
     mask = ProductCategory.objects.filter(code="mask").order_by("pk").first()
     case_pk = Case.objects.filter(region=shenyang).order_by("-pk").values_list("pk", flat=True).first()
@@ -183,7 +181,5 @@ def run(threads: int, requests: int, seconds: float, port: int, log_dir: Path, l
             f"{len(real['latencies'])} requests, {rps:.0f} req/s, {errors} non-200"))
         log(f"  {page.path}: {figures[-1].line()}")
     if side_by_side:
-        from . import shortcuts
-
         figures += shortcuts.run(log, port=port + 100, log_dir=log_dir)
     return figures, info

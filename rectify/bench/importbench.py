@@ -13,6 +13,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from rectify.core import bulkcopy
+from rectify.core.audit.events import record_event
+from rectify.core.current import acting_as
+from rectify.core.generic.importing import errors_by_row, read_table
+from rectify.core.security.validators import USCC_ALPHABET, uscc_check_char
+from rectify.enterprises.importers import COLUMNS, check_rows
+from rectify.enterprises.models import Enterprise, EntityType
+from rectify.enterprises.services import enterprise_import_apply
+from rectify.organisations.demo import DemoContext
+from rectify.organisations.models import ProductCategory, Region
+
 from .stats import Sample
 
 ROWS = 100_000
@@ -35,12 +46,6 @@ def make_file(rows: int = ROWS, seed: int = 8) -> ImportFile:
     """A realistic list: the template's Chinese headers, cities and counties by name, several
     categories, licences; a few wrong rows. Credit codes are new to the database."""
     import xlsxwriter
-
-    from rectify.core.demo import DemoContext
-    from rectify.core.validators import USCC_ALPHABET, uscc_check_char
-    from rectify.enterprises.importers import COLUMNS
-    from rectify.enterprises.models import Enterprise
-    from rectify.organisations.models import ProductCategory, Region
 
     rng = random.Random(seed)
     ctx = DemoContext(scale="small", seed=seed)
@@ -101,12 +106,6 @@ def project_import(file: ImportFile, user) -> tuple[float, set[int], dict]:
     """Parse, validate, write, audit — the functions the import job services call — timed;
     returns (seconds, rejected row numbers, counts). The enterprise import is all-or-nothing per
     file in the UI; here the valid rows are written as the corrected re-upload would be."""
-    from rectify.core.current import acting_as
-    from rectify.core.events import record_event
-    from rectify.core.importing import errors_by_row, read_table
-    from rectify.enterprises.importers import COLUMNS, check_rows
-    from rectify.enterprises.services import enterprise_import_apply
-
     result: dict = {}
     started = time.perf_counter()
     try:
@@ -130,9 +129,6 @@ def _resource_class():
     which a ForeignKeyWidget cannot resolve — no qualifications and no list entries: it does less
     than the project's import, which only favours it.)"""
     from import_export import fields, resources, widgets
-
-    from rectify.enterprises.models import Enterprise, EntityType
-    from rectify.organisations.models import ProductCategory, Region
 
     class ChoiceLabelWidget(widgets.Widget):
         labels = {str(label): value for value, label in EntityType.choices}
@@ -169,8 +165,6 @@ def _resource_class():
 
 def die_import(file: ImportFile, user) -> tuple[float, set[int], dict]:
     import tablib
-
-    from rectify.core.current import acting_as
 
     resource = _resource_class()()
     started = time.perf_counter()
@@ -222,8 +216,6 @@ def copy_side_by_side(file: ImportFile, user, runs: int, log) -> tuple[Sample, S
     """The project's import of `file` with bulk inserts through COPY (core/bulkcopy.py, which reaches
     into Django's bulk_create internals) and through Django's own bulk_create, in turn; logged as
     the ratio of the medians with each side's range."""
-    from rectify.core import bulkcopy
-
     with_copy, without = Sample(), Sample()
     threshold = bulkcopy.COPY_MIN_ROWS
     for _run in range(max(3, runs)):

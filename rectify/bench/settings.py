@@ -1,6 +1,6 @@
 """Settings for the gunicorn started by `rectify bench`: the production settings plus the bench's
 own URLconf, which adds the bare baseline views, and the shortcuts to turn off for a side-by-side
-run (RECTIFY_SHORTCUTS_OFF, comma-separated names; core.shortcuts). Nothing else differs, so the
+run (RECTIFY_SHORTCUTS_OFF, comma-separated names; core.speed.shortcuts). Nothing else differs, so the
 pages measured are the pages users get."""
 import os
 

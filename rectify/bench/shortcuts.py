@@ -1,5 +1,5 @@
 """(c′) Every shortcut around a library, side by side in one run: the pages of (c) served by
-gunicorns that differ only in the shortcuts turned off (core.shortcuts, RECTIFY_SHORTCUTS_OFF),
+gunicorns that differ only in the shortcuts turned off (core.speed.shortcuts, RECTIFY_SHORTCUTS_OFF),
 so that each shortcut's worth is a ratio measured in the same minutes on the same machine.
 
 One server has every shortcut on; a second, identical one measures the noise. Each server runs one
@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import http as web
 from .stats import Figure, ms
 
 # name -> (library, what it replaces, pages of (c) it concerns)
@@ -38,7 +39,7 @@ SHORTCUTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                    ("api",)),
     "drf_pk_lists": ("djangorestframework", "many-to-many ids read in one query per field, not prefetched",
                      ("api",)),
-    "datastack": ("CPython 3.11", "the request run in one 256 KiB frame-stack chunk (core/datastack.py)",
+    "datastack": ("CPython 3.11", "the request run in one 256 KiB frame-stack chunk (core/speed/datastack.py)",
                   ("list", "detail", "dashboard", "api")),
 }
 TABLES2 = tuple(k for k, v in SHORTCUTS.items() if v[0] == "django-tables2")
@@ -83,8 +84,6 @@ def variants(shortcuts: dict = SHORTCUTS, also: tuple[tuple[str, ...], ...] = ()
 
 def run(log, rounds: int = 80, groups: int = 8, port: int = 8800, log_dir: Path = Path("/tmp"),
         seed: int = 18, also: tuple[tuple[str, ...], ...] = (), each: bool = True) -> list[Figure]:
-    from . import http as web
-
     user = web.bench_user()
     cookie = web.session_cookie(user)
     pages = {page.key: page for page in web.pages(user)}

@@ -7,7 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from . import changelog, checks, inputs, registrations, tablespeed  # noqa: F401  (signal handlers; system checks; registry entries)
+        # Imported once the models are loaded: the change log's signal handlers, the system checks
+        # and the logs' registry entries.
+        from rectify.core import registrations  # noqa: F401
+        from rectify.core.audit import changelog  # noqa: F401
+        from rectify.core.generic import checks  # noqa: F401
+        from rectify.core.security import inputs
+        from rectify.core.speed import tablespeed
 
         tablespeed.install()
         inputs.install()

@@ -1,4 +1,5 @@
-from .navigation import menu_for
+from rectify.core.generic.navigation import menu_for
+from rectify.core.models import Notification
 
 
 def navigation(request):
@@ -10,8 +11,6 @@ def navigation(request):
         return {}
     cached = getattr(request, "_rectify_navigation", None)
     if cached is None:
-        from .models import Notification
-
         cached = request._rectify_navigation = {
             "menu": menu_for(user), "unread_notifications": Notification.objects.filter(user=user, read_at=None).count()}
     return cached

@@ -5,9 +5,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .builders import SearchFilterSet, date_range_filters
-from .inputs import INT64_MAX
-from .models import Event, ObjectChange
+from rectify.core.audit.models import Event, ObjectChange
+from rectify.core.generic.builders import SearchFilterSet, date_range_filters
+from rectify.core.security.inputs import INT64_MAX
 
 
 class IdFilter(django_filters.Filter):

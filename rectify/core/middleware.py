@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import uuid
 
-from .changelog import versions_read_once
-from .current import Actor, reset_actor, set_actor
+from rectify.core.audit.changelog import versions_read_once
+from rectify.core.current import Actor, reset_actor, set_actor
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -70,7 +70,7 @@ class ChineseFirstLocaleMiddleware:
 
 class DataVersionMiddleware:
     """A page read (GET, HEAD) reads the change log's data version once, however many cached
-    figures it shows (core.changelog.versions_read_once). Writes read it afresh every time."""
+    figures it shows (core.audit.changelog.versions_read_once). Writes read it afresh every time."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.shortcuts import render
 from django.utils import timezone
 
-from .models import Notification
+from rectify.core.models import Notification
 
 
 def notify(*, user, title: str, body: str = "", url: str = "", key: str = "", email: bool = True) -> bool:

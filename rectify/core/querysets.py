@@ -1,4 +1,4 @@
-"""QuerySets: scoping (`restrict`) and change logging of bulk writes.
+"""The QuerySet of every BaseModel: scoping (`restrict`) and change logging of bulk writes.
 
 Single saves and deletes (including cascades) are logged by signal handlers in changelog.py;
 the bulk paths Django does not signal — `bulk_create`, `bulk_update`, `update` — are logged here.
@@ -9,20 +9,13 @@ from typing import Any
 
 from django.db import models, transaction
 
-
-class RestrictMixin:
-    def restrict(self, user, action: str = "view"):
-        """Only the rows `user` may `action` (view/add/change/delete): see core/scope.py."""
-        from .scope import restrict
-
-        return restrict(self, user, action)
+from rectify.core.access.querysets import RestrictMixin
+from rectify.core.audit.changelog import log_bulk_created, log_bulk_updated, log_queryset_update
+from rectify.core.bulkcopy import copy_create, copy_supported
 
 
 class RestrictedQuerySet(RestrictMixin, models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        from .bulkcopy import copy_create, copy_supported
-        from .changelog import log_bulk_created
-
         objs = list(objs)
         for obj in objs:
             if hasattr(obj, "fill_scope") and obj.unit_id:
@@ -36,8 +29,6 @@ class RestrictedQuerySet(RestrictMixin, models.QuerySet):
         return created
 
     def bulk_update(self, objs, fields, *args: Any, **kwargs: Any) -> int:
-        from .changelog import log_bulk_updated
-
         objs = list(objs)
         with transaction.atomic(using=self.db):
             before = {
@@ -49,7 +40,5 @@ class RestrictedQuerySet(RestrictMixin, models.QuerySet):
         return count
 
     def update(self, **kwargs: Any) -> int:
-        from .changelog import log_queryset_update
-
         with transaction.atomic(using=self.db):
             return log_queryset_update(self, kwargs, lambda: super(RestrictedQuerySet, self).update(**kwargs))

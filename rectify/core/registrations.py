@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from .filters import EventFilterSet, ObjectChangeFilterSet
-from .models import Event, ObjectChange
-from .registry import ModelConfig, registry
+from rectify.core.audit.models import Event, ObjectChange
+from rectify.core.filters import EventFilterSet, ObjectChangeFilterSet
+from rectify.core.registry import ModelConfig, registry
 
 registry.register(ModelConfig(
     model=ObjectChange, menu="system", list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],

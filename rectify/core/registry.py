@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, path, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # A pk no real record has, to find where a record's pk goes in its reversed URL.
 _PROBE_PK = 987654321987
@@ -77,7 +77,7 @@ class ModelConfig:
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
     sensitive: bool = False  # pages carry personal data: Cache-Control: no-store
-    # (user, obj, field name) -> may the user, who sees obj, open its uploaded file (core/files.py).
+    # (user, obj, field name) -> may the user, who sees obj, open its uploaded file (core/generic/files.py).
     # None: whoever sees the record, except on a sensitive model, whose files then stay closed.
     file_access: Callable[[Any, Any, str], bool] | None = None
 
@@ -127,25 +127,12 @@ class Registry:
             return reverse(config.url_name(action))
         return _pk_url(config.url_name(action), obj_or_model.pk)
 
-    def urlpatterns(self, app_label: str) -> list:
-        from . import views
-
-        patterns = []
-        for config in self.for_app(app_label):
-            base = config.model._meta.model_name
-            kw = {"config": config}
-            patterns += [
-                path(f"{base}/", views.ObjectListView.as_view(**kw), name=f"{base}_list"),
-                path(f"{base}/<int:pk>/", views.ObjectDetailView.as_view(**kw), name=f"{base}_detail"),
-                path(f"{base}/<int:pk>/history/", views.ObjectHistoryView.as_view(**kw), name=f"{base}_history"),
-            ]
-            if config.allow_add:
-                patterns.append(path(f"{base}/add/", views.ObjectEditView.as_view(**kw), name=f"{base}_add"))
-            if config.allow_edit:
-                patterns.append(path(f"{base}/<int:pk>/edit/", views.ObjectEditView.as_view(**kw), name=f"{base}_edit"))
-            if config.allow_delete:
-                patterns.append(path(f"{base}/<int:pk>/delete/", views.ObjectDeleteView.as_view(**kw), name=f"{base}_delete"))
-        return patterns
-
 
 registry = Registry()
+
+
+class RegistryURLMixin:
+    """A registered model's `get_absolute_url`: its detail page."""
+
+    def get_absolute_url(self) -> str:
+        return registry.url_for(self, "detail")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import SearchFilterSet, date_range_filters
+from rectify.core.generic.builders import SearchFilterSet, date_range_filters
 
 from .models import Complaint, Problem
 from .selectors import overdue_complaints_q, overdue_problems_q

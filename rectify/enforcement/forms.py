@@ -2,7 +2,8 @@
 users outside the handling unit (an edit page would otherwise print it in the inputs)."""
 from __future__ import annotations
 
-from rectify.core.builders import ScopedModelForm
+from rectify.core.audit.events import record_event
+from rectify.core.generic.builders import ScopedModelForm
 
 from .models import Complaint
 from .services.personal import can_see_personal_data
@@ -26,7 +27,6 @@ class ComplaintForm(ScopedModelForm):
                     self.fields.pop(name, None)
             else:
                 # Shown in the inputs: a full view, audited like the detail panel's.
-                from rectify.core.events import record_event
 
                 record_event("personal_data.view", self.instance, user=user, detail={"page": "edit"})
         for name in Complaint.PERSONAL_FIELDS:

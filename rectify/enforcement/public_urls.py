@@ -1,4 +1,4 @@
-"""Mount at /public/cases/ (public prefix; see core/public.py):
+"""Mount at /public/cases/ (public prefix; see core/access/public.py):
     path("public/cases/", include("rectify.enforcement.public_urls")),  # before "public/"
 """
 from django.urls import path

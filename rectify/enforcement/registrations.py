@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.navigation import add_link
+from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
 from . import services

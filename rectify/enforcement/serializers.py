@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from rectify.core.builders import ScopedModelSerializer
+from rectify.core.generic.builders import ScopedModelSerializer
 
 from .forms import COMPLAINT_FIELDS
 from .models import Complaint

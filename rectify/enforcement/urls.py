@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import views, workflow_views
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("complaints/import-12315/", views.Complaint12315ImportView.as_view(), name="complaint_import_12315"),
     # Workflow steps (受理, 移送, 立案, 处罚决定...): <model>/<pk>/step/<step>/, POST runs the service.
     *workflow_views.urlpatterns(),
-    *registry.urlpatterns("enforcement"),
+    *model_urlpatterns("enforcement"),
 ]

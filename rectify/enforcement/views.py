@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rectify.core.importing import ImportFileError, read_upload
-from rectify.core.scope import model_allows, units_for
+from rectify.core.access.scope import model_allows, units_for
+from rectify.core.generic.importing import ImportFileError, read_upload
 
 from .models import Case, Complaint, Problem
 from .selectors import criminal_transfer_candidates, overdue_by_city, overdue_complaints_q, overdue_problems_q

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import BootstrapFormMixin
+from rectify.core.generic.builders import BootstrapFormMixin
 from rectify.organisations.models import CaseCategory, Line, ProductCategory, Unit
 
 from .models import Case, Problem

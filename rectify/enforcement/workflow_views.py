@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from rectify.core.scope import area_allows, can, units_for
-from rectify.core.views import add_validation_errors
+from rectify.core.access.scope import area_allows, can, units_for
+from rectify.core.generic.views import add_validation_errors
 
 from . import services
 from . import workflow_forms as wf

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from rectify.core.demo import DemoContext
+from rectify.organisations.demo import DemoContext
 
 from .models import Enterprise, EntityType, ListEntry, Qualification
 

@@ -15,7 +15,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from rectify.core.validators import normalise_uscc, uscc_division
+from rectify.core.security.validators import normalise_uscc, uscc_division
+from rectify.organisations.models import Region
 
 
 class CreditCodeFormField(forms.CharField):
@@ -40,7 +41,7 @@ class CreditCodeSerializerField(serializers.CharField):
 
 
 class CreditCodeField(models.CharField):
-    """A unified social credit code, stored and looked up normalised (core.validators.normalise_uscc);
+    """A unified social credit code, stored and looked up normalised (core.security.validators.normalise_uscc);
     an empty code is stored as NULL where the column allows it, so codeless enterprises do not collide
     on "" (a lookup of "" stays a lookup of "", which matches nothing)."""
 
@@ -76,8 +77,6 @@ def division_warning(code: str | None, city, county=None, names: Mapping[str, st
     if division[:4] == city.code[:4] and (county is None or division[4:] == "00" or division == county.code):
         return None
     if names is None:
-        from rectify.organisations.models import Region
-
         names = dict(Region.objects.filter(code__in=[division, f"{division[:4]}00"]).values_list("code", "name"))
     where = names.get(division) or names.get(f"{division[:4]}00") or _("本省以外或未登记的地区")
     chosen = f"{city.name}{county.name}" if county is not None and division[:4] == city.code[:4] else city.name

@@ -1,7 +1,7 @@
 """The enterprise list import: columns, row validation and classification (new / update /
 unchanged / error). Reads only; `services.enterprise_import_apply` writes the plan.
 
-The generic file handling (safe reading, header mapping, failed-rows file) is core/importing.py.
+The generic file handling (safe reading, header mapping, failed-rows file) is core/generic/importing.py.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rectify.core.importing import Column, RowError, Table, parse_bool, parse_date, split_multi
-from rectify.core.validators import normalise_uscc, uscc_error
+from rectify.core.generic.importing import Column, RowError, Table, parse_bool, parse_date, split_multi
+from rectify.core.security.validators import normalise_uscc, uscc_error
 from rectify.organisations.models import Campaign, ProductCategory, Region
 from rectify.organisations.reference import PRODUCT_CATEGORY_ALIASES
 

@@ -7,9 +7,9 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
 from rectify.core.models import BaseModel, ScopedRecord
-from rectify.core.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.validators import validate_not_future, validate_uscc
+from rectify.core.security.validators import validate_not_future, validate_uscc
 
 from .identity import CreditCodeField, division_warning
 
@@ -152,7 +152,7 @@ class ListEntry(BaseModel):
         verbose_name = _("清单条目")
         verbose_name_plural = _("清单条目")
         ordering = ["-listed_on", "-id"]
-        indexes = [models.Index(fields=["-listed_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-listed_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="list_entry_unique")]
 
     def __str__(self) -> str:
@@ -201,7 +201,7 @@ class Letter(ScopedRecord):
         verbose_name = _("告诫函/承诺书")
         verbose_name_plural = _("告诫函与承诺书")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["-date", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-date", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.enterprise}"

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from rectify.core.validators import normalise_uscc
+from rectify.core.security.validators import normalise_uscc
 from rectify.organisations.models import Campaign, ProductCategory, Region
 
 from .models import Enterprise
@@ -43,7 +43,7 @@ def duplicate_groups(user, limit: int = 200) -> list[DuplicateGroup]:
       were normalised, or written behind the application's back);
     - near-identical names in the same city where at least one has no credit code;
     - the same (normalised) name carrying different credit codes.
-    Codes are compared normalised (core.validators.normalise_uscc)."""
+    Codes are compared normalised (core.security.validators.normalise_uscc)."""
     qs = Enterprise.objects.restrict(user, "change").filter(merged_into__isnull=True)
     rows = list(qs.values("pk", "name", "credit_code", "region_id"))
     by_region_name: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)

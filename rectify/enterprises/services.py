@@ -13,10 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core import clock
-from rectify.core.events import record_event
-from rectify.core.importing import ImportFileError, Table, errors_by_row, read_table, read_upload, sniff
-from rectify.core.scope import model_allows, restrict
-from rectify.core.validators import normalise_uscc
+from rectify.core.access.scope import model_allows, restrict
+from rectify.core.audit.events import record_event
+from rectify.core.generic.importing import (
+    ImportFileError,
+    Table,
+    errors_by_row,
+    read_table,
+    read_upload,
+    sniff,
+)
+from rectify.core.security.validators import normalise_uscc
 
 from .importers import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
 from .models import Enterprise, ImportJob, ListEntry, Qualification

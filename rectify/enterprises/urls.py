@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import views
 
@@ -14,5 +14,5 @@ urlpatterns = [
     path("import/<int:pk>/failed-rows/", views.import_failed_rows, name="import_failed_rows"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("coverage/", views.coverage, name="coverage"),
-    *registry.urlpatterns("enterprises"),
+    *model_urlpatterns("enterprises"),
 ]

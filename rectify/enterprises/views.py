@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rectify.core.events import record_event
-from rectify.core.exports import file_response
-from rectify.core.importing import ImportFileError, failed_rows_xlsx, template_xlsx
-from rectify.core.scope import model_allows
+from rectify.core.access.scope import model_allows
+from rectify.core.audit.events import record_event
+from rectify.core.generic.exports import file_response
+from rectify.core.generic.importing import ImportFileError, failed_rows_xlsx, template_xlsx
 
 from . import selectors, services
 from .importers import COLUMNS, STATUS_LABELS

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from rectify.core.events import record_event
-from rectify.core.services import ensure_in_scope, object_create
+from rectify.core.audit.events import record_event
+from rectify.core.generic.services import ensure_in_scope, object_create
 
 from . import services
 from .models.sampling import Result

@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import SearchFilterSet
+from rectify.core.generic.builders import SearchFilterSet
 from rectify.organisations.models import ProductCategory
 
 from .models import Inspection, InspectionOutcome

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import User
-from rectify.core.builders import BootstrapFormMixin, ScopedModelForm
-from rectify.core.scope import units_for
+from rectify.core.access.scope import units_for
+from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm
 from rectify.organisations.models import Campaign, ProductCategory
 
 from .models import Inspection, InspectionOutcome, Sample, TestingInstitution

@@ -1,4 +1,4 @@
-"""The purchase/sales ledger import, through the guarded reader of `rectify/core/importing.py`
+"""The purchase/sales ledger import, through the guarded reader of `rectify/core/generic/importing.py`
 (hostile-file checks, parse in a limited child process), like every other list import.
 
 Columns (first sheet, header row first): 销售方 | 购买方 | 产品名称 | 产品类别 | 批号 | 数量 | 交易日期 —
@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.importing import Column, ImportFileError, parse_date, read_table, read_upload
-from rectify.core.validators import normalise_uscc
+from rectify.core.generic.importing import Column, ImportFileError, parse_date, read_table, read_upload
+from rectify.core.security.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import ProductCategory
 

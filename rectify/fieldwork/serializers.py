@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from rectify.accounts.models import User
-from rectify.core.builders import PkListsListSerializer, ScopedModelSerializer
+from rectify.core.generic.builders import PkListsListSerializer, ScopedModelSerializer
 from rectify.organisations.models import ProductCategory
 
 from .forms import directory_body, directory_choices

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.events import record_event
-from rectify.core.scope import model_allows, restrict, units_for
-from rectify.core.services import ConflictError, ensure_in_scope
-from rectify.core.validators import validate_not_future
+from rectify.core.access.scope import model_allows, restrict, units_for
+from rectify.core.audit.events import record_event
+from rectify.core.generic.services import ConflictError, ensure_in_scope
+from rectify.core.security.validators import validate_not_future
 from rectify.enforcement.services import problem_record
 
 from .models import (
@@ -66,7 +66,7 @@ def lock(obj, actor, action: str = "change", expected_version: int | None = None
 
 
 def not_future(value: datetime.date | None, field: str) -> None:
-    """The shared rule (core.validators.validate_not_future), reported on `field`: for dates a step
+    """The shared rule (core.security.validators.validate_not_future), reported on `field`: for dates a step
     sets before the record's own validation runs."""
     try:
         validate_not_future(value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import views
 
@@ -11,5 +11,5 @@ urlpatterns = [
     path("sample/<int:pk>/objection/", views.SampleObjectionView.as_view(), name="sample_objection"),
     path("sample/<int:pk>/retest/", views.SampleRetestView.as_view(), name="sample_retest"),
     path("covertvisit/<int:pk>/respond/", views.CovertVisitRespondView.as_view(), name="covertvisit_respond"),
-    *registry.urlpatterns("fieldwork"),
+    *model_urlpatterns("fieldwork"),
 ]

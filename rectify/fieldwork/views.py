@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rectify.core.inputs import parse_int
-from rectify.core.scope import model_allows
-from rectify.core.views import add_validation_errors
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.views import add_validation_errors
+from rectify.core.security.inputs import parse_int
 from rectify.enterprises.models import Enterprise
 
 from . import importing, services

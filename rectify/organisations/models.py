@@ -162,7 +162,7 @@ class Campaign(BaseModel):
     @classmethod
     def current_subquery(cls) -> models.Subquery:
         """`current()`'s id inside another query: choices narrowed by it cost no query of their own
-        and are cached under their SQL (core/counting.py) like any other."""
+        and are cached under their SQL (core/dataversion/counting.py) like any other."""
         return models.Subquery(cls.objects.filter(is_active=True).order_by("-start", "-pk").values("pk")[:1])
 
 
@@ -174,7 +174,7 @@ class CampaignBoundQuerySet(RestrictedQuerySet):
 
 class CampaignBound(models.Model):
     """A catalogue row that belongs to one campaign. Forms, filters and API writes offer only the
-    current campaign's rows (core.builders.current_choices): a second campaign's categories, often
+    current campaign's rows (core.generic.builders.current_choices): a second campaign's categories, often
     named alike, never appear beside the first's. A record that already holds an earlier campaign's
     row keeps it as a choice, so editing last year's case does not force this year's category on it."""
 

@@ -1,4 +1,4 @@
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 app_name = "organisations"
-urlpatterns = registry.urlpatterns("organisations")
+urlpatterns = model_urlpatterns("organisations")

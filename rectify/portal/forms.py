@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import BootstrapFormMixin
+from rectify.core.generic.builders import BootstrapFormMixin
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import ProductCategory, Region
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import BaseModel
-from rectify.core.scope import ScopeSpec
 
 
 class ComplaintTracking(BaseModel):

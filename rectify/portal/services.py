@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectify.core import clock
-from rectify.core.events import record_event
-from rectify.core.validators import normalise_uscc
+from rectify.core.audit.events import record_event
+from rectify.core.security.validators import normalise_uscc
 from rectify.enforcement.models import Complaint
 from rectify.enforcement.services import complaint_receive
 from rectify.enterprises.models import Enterprise, Qualification
@@ -25,6 +25,7 @@ from rectify.fieldwork.models import TestingInstitution
 from rectify.organisations.models import Region, Unit
 from rectify.prices.models import ServiceRequest
 from rectify.prices.services import TRACKING_ALPHABET
+from rectify.targeting.services import public_certificate_lookup
 
 from .models import ComplaintTracking
 
@@ -245,8 +246,6 @@ def enterprise_check(query: str, limit: int = 10) -> list[dict[str, Any]]:
 def certificate_check(number: str) -> dict[str, Any]:
     """A certificate or test-report number: the targeting app's public look-up (holder, issuer,
     validity on the day) plus the directory's accreditation numbers."""
-    from rectify.targeting.services import public_certificate_lookup
-
     number = (number or "").strip()
     if len(number) < 4:
         return {"number": number, "qualifications": [], "institutions": []}

@@ -1,4 +1,4 @@
-"""Everything here is public (prefix /public/, see core/public.py)."""
+"""Everything here is public (prefix /public/, see core/access/public.py)."""
 from django.urls import path
 
 from . import views

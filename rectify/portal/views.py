@@ -1,5 +1,5 @@
 """Public pages: no login, nothing internal. Every view is under the public prefix /public/ (see
-core/public.py) and hands the templates plain dicts from `services` (allow-listed fields), never
+core/access/public.py) and hands the templates plain dicts from `services` (allow-listed fields), never
 model instances with internal attributes. POSTs are rate-limited per IP and need the captcha."""
 from __future__ import annotations
 

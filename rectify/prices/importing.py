@@ -1,4 +1,4 @@
-"""Excel/CSV import of price observations through `rectify.core.importing` (the hostile-file
+"""Excel/CSV import of price observations through `rectify.core.generic.importing` (the hostile-file
 checks live there). All rows are checked first; nothing is written when any row fails, and the
 failed rows come back as a workbook with the reasons."""
 from __future__ import annotations
@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.events import record_event
-from rectify.core.importing import Column, RowError, parse_date, read_table
-from rectify.core.scope import model_allows, units_for
-from rectify.core.services import ensure_in_scope
+from rectify.core.access.scope import model_allows, units_for
+from rectify.core.audit.events import record_event
+from rectify.core.generic.importing import Column, RowError, parse_date, read_table
+from rectify.core.generic.services import ensure_in_scope
 from rectify.enforcement.services import match_enterprise
 from rectify.organisations.models import ProductCategory
 

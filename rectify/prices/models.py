@@ -18,16 +18,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import ScopeSpec
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 from rectify.enforcement.models.common import HandlerRegionMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0"))]
 # Configuration read by every unit (cities evaluate against provincial rules and baselines).
 # A baseline belongs to the unit that set it (a city may set its own city's); the rules are the
-# provincial units' (core.scope: province_owned).
+# provincial units' (core.access.scope: province_owned).
 SHARED_CONFIG = ScopeSpec(region=None, county=None, line=None)
 PROVINCIAL_CONFIG = ScopeSpec(region=None, county=None, line=None, province_owned=True)
 
@@ -60,7 +60,7 @@ class PriceObservation(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("价格监测记录")
         verbose_name_plural = _("价格监测记录")
         ordering = ["-observed_on", "-id"]
-        indexes = [models.Index(fields=["-observed_on", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-observed_on", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["category", "region", "observed_on"]),
                    models.Index(fields=["outlet_name", "product", "observed_on"])]
         constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="price_observation_price_nonneg")]
@@ -152,7 +152,7 @@ class PriceFlag(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("价格预警")
         verbose_name_plural = _("价格预警")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.UniqueConstraint(fields=["rule", "observation"], name="price_flag_once_per_rule")]
 
     def __str__(self) -> str:
@@ -189,7 +189,7 @@ class ServiceRequest(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("企业诉求")
         verbose_name_plural = _("企业诉求")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["-received_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-received_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.CheckConstraint(condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
                                               name="service_request_answer_after_receipt")]
 
@@ -215,7 +215,7 @@ class CapacityOffer(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("产能供给")
         verbose_name_plural = _("产能供给")
         ordering = ["-available_from", "-id"]
-        indexes = [models.Index(fields=["-available_from", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-available_from", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.category} {self.quantity}{self.unit_of_measure}"
@@ -234,7 +234,7 @@ class CapacityRequest(ScopedRecord):
         verbose_name = _("产能需求")
         verbose_name_plural = _("产能需求")
         ordering = ["needed_by", "-id"]
-        indexes = [models.Index(fields=["needed_by", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["needed_by", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"{self.requester} {self.category} {self.quantity}{self.unit_of_measure}"
@@ -252,7 +252,7 @@ class CapacityAllocation(ScopedRecord):
         verbose_name = _("产能调配")
         verbose_name_plural = _("产能调配")
         ordering = ["-allocated_on", "-id"]
-        indexes = [models.Index(fields=["-allocated_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-allocated_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="capacity_allocation_positive")]
 
     def __str__(self) -> str:
@@ -278,7 +278,7 @@ class GuidanceDocument(ScopedRecord):
         verbose_name = _("标准指导文件")
         verbose_name_plural = _("标准指导文件")
         ordering = ["-published_on", "-id"]
-        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.CheckConstraint(condition=Q(published=False) | Q(published_on__isnull=False),
                                               name="guidance_published_has_date")]
 
@@ -305,7 +305,7 @@ class Notice(ScopedRecord):
         verbose_name = _("公告")
         verbose_name_plural = _("公告与举报渠道")
         ordering = ["-published_on", "-id"]
-        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.CheckConstraint(condition=models.Q(published=False) | models.Q(published_on__isnull=False),
                                               name="notice_published_has_date")]
 

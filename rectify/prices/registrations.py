@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.navigation import add_link
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
-from rectify.core.scope import model_allows
 
 from . import services
 from .models import (

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from rectify.core.access.scope import area_allows, model_allows, units_for
+from rectify.core.audit.events import record_event
 from rectify.core.clock import today
-from rectify.core.events import record_event
-from rectify.core.scope import area_allows, model_allows, units_for
-from rectify.core.services import ensure_in_scope, object_create, object_delete, object_update
+from rectify.core.generic.services import ensure_in_scope, object_create, object_delete, object_update
 from rectify.enforcement.models import Case, Lead
 from rectify.enforcement.services import case_from_lead
 from rectify.organisations.models import CaseCategory

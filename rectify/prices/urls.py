@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import views
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path("complaints-by-seller/", views.ComplaintsBySellerView.as_view(), name="complaints_by_seller"),
     path("priceobservation/import/", views.ObservationImportView.as_view(), name="observation_import"),
     path("priceflag/<int:pk>/act/<str:action>/", views.FlagActionView.as_view(), name="flag_action"),
-    *registry.urlpatterns("prices"),
+    *model_urlpatterns("prices"),
 ]

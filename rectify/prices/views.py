@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rectify.core.exports import file_response
-from rectify.core.importing import ImportFileError, failed_rows_xlsx, read_upload, template_xlsx
-from rectify.core.inputs import parse_int
-from rectify.core.scope import model_allows, units_for
+from rectify.core.access.scope import model_allows, units_for
+from rectify.core.generic.exports import file_response
+from rectify.core.generic.importing import ImportFileError, failed_rows_xlsx, read_upload, template_xlsx
+from rectify.core.security.inputs import parse_int
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import ProductCategory, Region
 

@@ -30,7 +30,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rectify.core.inputs import INT64_MAX, INT64_MIN
+from rectify.core.security.inputs import INT64_MAX, INT64_MIN
 
 if TYPE_CHECKING:
     from .models import Indicator, LayoutColumn, TableLayout

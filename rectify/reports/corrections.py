@@ -25,9 +25,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.audit.events import record_event
 from rectify.core.clock import beijing_date, format_moment
-from rectify.core.events import record_event
-from rectify.core.services import changed_with_reason
+from rectify.core.generic.services import changed_with_reason
 
 from .checks import Finding
 from .engine import ReportScope
@@ -73,7 +73,7 @@ def _changed(was: models.Model, current: models.Model, fields: set[str]) -> bool
 @receiver(changed_with_reason)
 def flag_changes_behind_reports(sender, *, kind: str, obj: models.Model, objects: list[models.Model],
                                 current: models.Model | None, actor, reason: str, **kwargs: Any) -> list[CountedChange]:
-    """core.services.changed_with_reason: one CountedChange (and a `report.counted_change` event)
+    """core.generic.services.changed_with_reason: one CountedChange (and a `report.counted_change` event)
     per unit whose latest standing report counted one of the rows."""
     sources: dict[str, list[Indicator]] = defaultdict(list)
     labels = {row._meta.label for row in objects}

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rectify.core.changelog import cached_until_change
-from rectify.core.scope import area_allows
+from rectify.core.access.scope import area_allows
+from rectify.core.audit.changelog import cached_until_change
 from rectify.organisations.models import Campaign
 
 from . import services
@@ -69,7 +69,7 @@ def dashboard(request):
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
     charts, completeness = _figures(campaign, cutoff, scope)
     return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
-                                                      "completeness": completeness, "extra_panels": overdue_panels(request.user),
+                                                      "completeness": completeness,
                                                       "problems": _problems(campaign)})
 
 
@@ -84,7 +84,7 @@ def _problems(campaign: Campaign) -> list[str]:
 
 def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
     """The charts and the completeness rows, kept in the cache until the next recorded change
-    (core.changelog.cached_until_change): a cached figure is never older than the records, and a
+    (core.audit.changelog.cached_until_change): a cached figure is never older than the records, and a
     busy hour of writes simply recomputes."""
     key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.cache_key(), get_language()))
     return cached_until_change(key, lambda: _compute_figures(campaign, cutoff, scope), DASHBOARD_CACHE_SECONDS,
@@ -118,17 +118,3 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
             completeness.append((w, sum(r["state"] == "on_time" for r in rows), sum(r["state"] == "late" for r in rows),
                                  sum(r["state"] == "missing" for r in rows)))
     return charts, completeness
-
-
-def overdue_panels(user) -> list[tuple[str, int, str]]:
-    """(label, count, url) of overdue problems and complaints in the user's scope, when those apps exist."""
-    panels = []
-    try:
-        from rectify.enforcement import selectors as enforcement_selectors
-    except ImportError:
-        return panels
-    for name in ("overdue_summary",):
-        fn = getattr(enforcement_selectors, name, None)
-        if fn is not None:
-            panels.extend(fn(user))
-    return panels

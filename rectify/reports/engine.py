@@ -41,7 +41,7 @@ class ReportScope:
     — always within the rows `viewer` may list.
 
     `viewer` is the user the figures are shown to: every query of the engine narrows its rows with
-    `restrict(viewer, "view")` (core/scope.py), so a page never shows a figure computed from a row
+    `restrict(viewer, "view")` (core/access/scope.py), so a page never shows a figure computed from a row
     its reader could not list. Only the system's own computations leave it empty: a unit's weekly
     report (frozen for that unit, shown to others under `selectors.covers`), the command line."""
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.integrity import SealGuard
+from rectify.core.access.scope import ScopeSpec
+from rectify.core.audit.integrity import SealGuard
 from rectify.core.models import BaseModel, ScopedRecord
-from rectify.core.scope import ScopeSpec
 
 from .configuration import column_errors, indicator_errors, layout_errors
 
@@ -198,7 +198,7 @@ class ReportVersion(SealGuard, BaseModel):
         return f"{self.report} v{self.number}"
 
     def integrity_fields(self) -> dict:
-        """What a submitted version freezes (HMAC-SM3, core/integrity.py; `rectify verify_integrity`)."""
+        """What a submitted version freezes (HMAC-SM3, core/audit/integrity.py; `rectify verify_integrity`)."""
         return {"report": self.report_id, "number": self.number, "mode": self.mode, "tables": self.tables,
                 "narrative": self.narrative, "explanations": self.explanations, "filled_by": self.filled_by,
                 "phone": self.phone, "submitted_at": self.submitted_at, "submitted_by": self.submitted_by_id}

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
+from rectify.core.security.spreadsheets import ImportFileError, read_sheets
+
 from .configuration import SHEET_NAME_FORBIDDEN
 from .engine import ComputedTable
 
@@ -170,8 +172,6 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
     as a snapshot like `ComputedTable.as_json()`. Sheets are found by their label (附件1...), rows by
     category name, columns by position after the header rows. Read by the guarded reader (hostile-file
     checks, parse in a limited child process)."""
-    from rectify.core.spreadsheets import ImportFileError, read_sheets
-
     try:
         fmt, sheets = read_sheets(name, data, all_sheets=True)
     except ImportFileError as exc:

@@ -1,16 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.navigation import add_link
+from rectify.core.access.scope import area_allows
+from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
-from rectify.core.scope import area_allows
 
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 from .serializers import ReportVersionSerializer
+from .views import report_context
 
 
 def _report_context(request, obj):
-    from .views import report_context  # views import the registry; resolve at request time
-
     return report_context(request, obj)
 
 

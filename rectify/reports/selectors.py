@@ -5,9 +5,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 
+from rectify.core.access.scope import area_allows
 from rectify.core.clock import today
-from rectify.core.inputs import parse_int
-from rectify.core.scope import area_allows
+from rectify.core.security.inputs import parse_int
 from rectify.organisations.models import Campaign, Line, Region
 
 from .engine import ReportScope
@@ -55,7 +55,7 @@ def allowed_scope(user, region_id: str | None, line: str | None) -> ReportScope:
 def covers(user, scope: ReportScope) -> bool:
     """May `user` list every row counted in `scope`? Only then may they read figures computed over
     it without them (a unit's submitted report is frozen: it cannot be recomputed within their
-    view). This mirrors core/scope.py's region and line rules for the unit."""
+    view). This mirrors core/access/scope.py's region and line rules for the unit."""
     unit = getattr(user, "unit", None)
     if unit is None or not area_allows(user, "records", "view"):
         return False

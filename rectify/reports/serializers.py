@@ -1,7 +1,7 @@
 """The API's reading of report versions: a version's figures follow the same rule as its page."""
 from __future__ import annotations
 
-from rectify.core.builders import ScopedModelSerializer
+from rectify.core.generic.builders import ScopedModelSerializer
 
 from .engine import ReportScope
 from .models import ReportVersion

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.access.scope import area_allows
+from rectify.core.audit.events import record_event
+from rectify.core.audit.integrity import compute
 from rectify.core.clock import beijing_at, beijing_date
-from rectify.core.events import record_event
-from rectify.core.scope import area_allows
-from rectify.core.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope
 from rectify.organisations.models import Campaign, Unit
 
 from . import corrections
@@ -276,8 +277,6 @@ def versions_compare(a: ReportVersion, b: ReportVersion) -> list[dict[str, Any]]
 def seal(version: ReportVersion) -> None:
     """HMAC-SM3 over the frozen content; `rectify verify_integrity` finds a version changed behind
     the application's back."""
-    from rectify.core.integrity import compute
-
     version.refresh_from_db()  # the stored (JSON round-tripped) values are what is verified later
     version.integrity_code = compute(version.integrity_fields())
     ReportVersion.objects.filter(pk=version.pk).update(integrity_code=version.integrity_code)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import dashboard, views
 
@@ -15,5 +15,5 @@ urlpatterns = [
     path("weeklyreport/open/", views.report_open_view, name="report_open"),
     path("final-package.zip", views.final_package, name="final_package"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    *registry.urlpatterns("reports"),
+    *model_urlpatterns("reports"),
 ]

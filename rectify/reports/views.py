@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from rectify.core.builders import table_for
-from rectify.core.events import record_event
-from rectify.core.exports import XLSX_TYPE, file_response
-from rectify.core.inputs import parse_int
+from rectify.core.access.scope import area_allows
+from rectify.core.audit.events import record_event
+from rectify.core.generic.builders import table_for
+from rectify.core.generic.exports import XLSX_TYPE, file_response
+from rectify.core.generic.importing import ImportFileError, read_upload
 from rectify.core.registry import registry
-from rectify.core.scope import area_allows
+from rectify.core.security.inputs import parse_int
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
@@ -135,7 +136,6 @@ def report_action(request, pk: int):
                 upload = request.FILES.get("file")
                 if upload is None:
                     raise ValidationError("请选择要上传的正式报表 .xlsx 文件。")
-                from rectify.core.importing import read_upload
 
                 tables = official.read_official_workbook(upload.name, read_upload(upload), report.campaign,
                                                          services.layouts_of(report.campaign))
@@ -162,7 +162,6 @@ def report_action(request, pk: int):
         # The user sees the report (else 404 above): say on it why this step is not theirs.
         messages.error(request, str(exc) or _("您没有此操作的权限。"))
     except Exception as exc:  # noqa: BLE001 — an unreadable upload must not become a 500
-        from rectify.core.importing import ImportFileError
 
         if not isinstance(exc, ImportFileError):
             raise

@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import User
-from rectify.core.builders import BootstrapFormMixin, ScopedModelForm, ScopedModelSerializer
-from rectify.core.scope import units_for
+from rectify.core.access.scope import units_for
+from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm, ScopedModelSerializer
 from rectify.enterprises.models import Enterprise
 
 from .models import ConflictOfInterest, Draw
 from .models.checks import KIND_CHOICES
+from .services.common import enterprises_of_unit
 
 
 def officers_for(user):
@@ -50,7 +51,6 @@ class PlanAcceptForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, plan=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services.common import enterprises_of_unit
 
         self.fields["targets"].choices = [(p["enterprise_id"], f"{p['name']}（{p['why']}）") for p in plan.proposed]
         self.fields["targets"].initial = [p["enterprise_id"] for p in plan.proposed]

@@ -5,7 +5,7 @@ import django_filters
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.builders import SearchFilterSet
+from rectify.core.generic.builders import SearchFilterSet
 from rectify.organisations.models import ProductCategory, Region
 
 from .models import RiskScore

@@ -4,36 +4,30 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from rectify.accounts.models import User
 from rectify.core.current import acting_as
+from rectify.fieldwork.models import ExportCheck, Sample
+
+from .services import check_export, check_sample, export_check_screen, risk_recompute, risk_recompute_all
 
 
 def _user(user_id: int | None):
-    from rectify.accounts.models import User
-
     return User.objects.filter(pk=user_id).first() if user_id else None
 
 
 @shared_task(acks_late=True)
 def risk_recompute_task(enterprise_ids: list[int]) -> int:
-    from .services import risk_recompute
-
     return risk_recompute(enterprise_ids=enterprise_ids)
 
 
 @shared_task(acks_late=True)
 def risk_recompute_all_task() -> int:
     """Nightly (beat) safety net for inputs written in bulk without signals."""
-    from .services import risk_recompute_all
-
     return risk_recompute_all()
 
 
 @shared_task(acks_late=True)
 def sample_check_task(sample_id: int, user_id: int | None = None) -> int | None:
-    from rectify.fieldwork.models import Sample
-
-    from .services import check_sample
-
     sample = Sample.objects.select_related("unit__region", "unit__department", "testing_institution", "enterprise",
                                            "category").filter(pk=sample_id).first()
     if sample is None:
@@ -45,10 +39,6 @@ def sample_check_task(sample_id: int, user_id: int | None = None) -> int | None:
 
 @shared_task(acks_late=True)
 def export_check_task(check_id: int, user_id: int | None = None) -> list[int]:
-    from rectify.fieldwork.models import ExportCheck
-
-    from .services import check_export, export_check_screen
-
     check = ExportCheck.objects.select_related("unit__region", "unit__department", "producer", "exporter", "enterprise",
                                                "category", "certification_body").filter(pk=check_id).first()
     if check is None:

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from rectify.core.registry import registry
+from rectify.core.generic.urls import model_urlpatterns
 
 from . import views
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("certificatecheck/flags/", login_required(views.check_flags), name="check_flags"),
     path("check-at/<str:label>/<int:pk>/", views.CheckAtView.as_view(), name="check_at"),
     path("exportlistentry/import/", views.ExportListImportView.as_view(), name="export_list_import"),
-    *registry.urlpatterns("targeting"),
+    *model_urlpatterns("targeting"),
 ]

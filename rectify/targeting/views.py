@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rectify.core.importing import ImportFileError, errors_by_row, read_upload
-from rectify.core.scope import model_allows
-from rectify.core.views import add_validation_errors
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.importing import ImportFileError, errors_by_row, read_upload
+from rectify.core.generic.views import add_validation_errors
 
 from . import services
 from .forms import CheckAtForm, ListImportForm, PlanAcceptForm

@@ -1,9 +1,9 @@
 """Login, then one list → detail → edit flow in a real browser, and nothing loaded from elsewhere."""
 import pytest
 
-from rectify.core.testing import PASSWORD, make_world_user
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Region
+from rectify.testing import PASSWORD, make_world_user
 
 pytestmark = pytest.mark.browser
 

@@ -1,9 +1,9 @@
 """Factories for the core models (the change log and the event log); see tests/factories.py."""
 from __future__ import annotations
 
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.models import Event, ObjectChange
 from rectify.organisations.models import Department
 from tests.factories import number
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-from rectify.core.validators import uscc_check_char
+from rectify.core.security.validators import uscc_check_char
 from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import CaseCategory, ProductCategory, Region, Unit

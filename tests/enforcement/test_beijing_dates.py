@@ -7,8 +7,8 @@ from unittest import mock
 
 from django.utils import timezone
 
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement import services as s
+from rectify.testing import WorldTestCase
 from tests.enforcement.helpers import case, d, enterprise, unit
 
 MORNING_IN_BEIJING = datetime.datetime(2020, 6, 3, 21, 46, tzinfo=datetime.UTC)  # 2020-06-04 05:46 +08:00

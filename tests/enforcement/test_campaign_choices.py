@@ -8,10 +8,10 @@ import datetime
 
 from django.urls import reverse
 
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.enforcement.workflow_forms import CaseFromLeadForm
 from rectify.organisations.models import Campaign, CaseCategory, ProductCategory
+from rectify.testing import WorldTestCase
 
 from .helpers import case, enterprise, unit
 

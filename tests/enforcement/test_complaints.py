@@ -5,9 +5,8 @@ import io
 from django.db import connection
 from django.test import SimpleTestCase
 
-from rectify.core import crypto
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.core.security import crypto
 from rectify.enforcement.models import Complaint
 from rectify.enforcement.services import (
     complaint_decide,
@@ -18,6 +17,7 @@ from rectify.enforcement.services import (
 )
 from rectify.enforcement.services.importing import complaints_import_12315
 from rectify.enforcement.workdays import add_working_days
+from rectify.testing import WorldTestCase
 
 from .helpers import d, enterprise, unit
 
@@ -67,7 +67,7 @@ class ComplaintTests(WorldTestCase):
             self.assertTrue(value.startswith("sm4:"))
             self.assertNotIn(plain, value)
         self.assertEqual(Complaint.objects.get(pk=c.pk).reporter_phone, "13812341234")
-        from rectify.core.models import ObjectChange
+        from rectify.core.audit.models import ObjectChange
 
         for change in ObjectChange.objects.filter(object_id=str(c.pk), content_type__model="complaint"):
             self.assertNotIn("13812341234", str(change.after))

@@ -11,15 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from rectify.accounts.models import Role, User
-from rectify.core.events import events_for
-from rectify.core.integrity import compute, matches, verify_all
-from rectify.core.models import ObjectChange
-from rectify.core.testing import PASSWORD, WorldTestCase
+from rectify.core.audit.events import events_for
+from rectify.core.audit.integrity import compute, matches, verify_all
+from rectify.core.audit.models import ObjectChange
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, CreditRecord, DecisionVersion
 from rectify.organisations.models import Campaign
 from rectify.reports import services as reports
 from rectify.reports.models import CountedChange, WeeklyReport
+from rectify.testing import PASSWORD, WorldTestCase
 
 from .helpers import case, d, enterprise, unit
 

@@ -1,5 +1,4 @@
 """Generic page/API/scope tests for every registered enforcement model."""
-from rectify.core.testing import ModelScopeTests, ReferenceScopeTests
 from rectify.enforcement.models import Case as CaseModel
 from rectify.enforcement.models import (
     Complaint,
@@ -15,6 +14,7 @@ from rectify.enforcement.models import (
     ViolationType,
 )
 from rectify.organisations.models import Unit
+from rectify.testing import ModelScopeTests, ReferenceScopeTests
 
 from .helpers import case, case_category, category, d, enterprise, unit
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 
-from rectify.core.events import events_for
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.events import events_for
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, Complaint, CreditRecord, Exposure, Lead
+from rectify.testing import WorldTestCase
 
 from .helpers import case_category, category, d, enterprise, unit
 

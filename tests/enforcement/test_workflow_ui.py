@@ -5,8 +5,7 @@ from decimal import Decimal
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from rectify.core.events import events_for
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.events import events_for
 from rectify.enforcement import services as s
 from rectify.enforcement.models import (
     Case,
@@ -19,6 +18,7 @@ from rectify.enforcement.models import (
     Supervision,
     Transfer,
 )
+from rectify.testing import WorldTestCase
 
 from .helpers import case, case_category, category, d, enterprise, unit
 

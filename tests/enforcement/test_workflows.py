@@ -4,11 +4,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from rectify.core.events import events_for
-from rectify.core.services import object_update
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.events import events_for
+from rectify.core.generic.services import object_update
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, CreditRecord, Exposure, Lead, Problem, Transfer
+from rectify.testing import WorldTestCase
 
 from .helpers import case, d, enterprise, unit
 

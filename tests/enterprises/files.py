@@ -7,8 +7,8 @@ import io
 import struct
 import zipfile
 
-from rectify.core.exports import write_xlsx
-from rectify.core.validators import uscc_check_char
+from rectify.core.generic.exports import write_xlsx
+from rectify.core.security.validators import uscc_check_char
 from rectify.enterprises.importers import COLUMNS
 
 HEADERS = [c.label for c in COLUMNS]

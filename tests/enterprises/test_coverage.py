@@ -2,10 +2,10 @@
 samples, scoped by the user, and the not-yet-inspected producers listed on the page."""
 from django.urls import reverse
 
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.selectors import coverage_counts, coverage_table
 from rectify.fieldwork.models import InspectionOutcome
 from rectify.organisations.models import Unit
+from rectify.testing import WorldTestCase
 from tests.fieldwork import factories as f
 
 

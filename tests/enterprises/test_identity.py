@@ -13,13 +13,13 @@ from django.db import connection
 from django.test import SimpleTestCase
 
 from rectify.core import clock
-from rectify.core.services import object_create
-from rectify.core.testing import WorldTestCase
-from rectify.core.validators import uscc_check_char
+from rectify.core.generic.services import object_create
+from rectify.core.security.validators import uscc_check_char
 from rectify.enterprises import selectors
 from rectify.enterprises.models import Enterprise, ImportJob
 from rectify.enterprises.services import enterprise_merge
 from rectify.organisations.models import ProductCategory, Region
+from rectify.testing import WorldTestCase
 
 from .files import code, row, xlsx
 

@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from openpyxl import load_workbook
 
-from rectify.core.models import ObjectChange
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import ObjectChange
 from rectify.enterprises.models import Enterprise, ImportJob, ListEntry, Qualification
 from rectify.enterprises.tasks import import_check_task, import_commit_task
+from rectify.testing import WorldTestCase
 
 from . import files
 from .files import HEADERS, code, row, rows, xlsx

@@ -5,14 +5,14 @@ import zipfile
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import SimpleTestCase
 
-from rectify.core.events import events_for
-from rectify.core.models import ObjectChange
-from rectify.core.testing import WorldTestCase
-from rectify.core.validators import uscc_error, validate_uscc
+from rectify.core.audit.events import events_for
+from rectify.core.audit.models import ObjectChange
+from rectify.core.security.validators import uscc_error, validate_uscc
 from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
 from rectify.enterprises.selectors import coverage_counts, name_key
 from rectify.enterprises.services import enterprise_merge
 from rectify.organisations.models import ProductCategory
+from rectify.testing import WorldTestCase
 
 from .files import code
 
@@ -101,8 +101,8 @@ class RegistryTests(WorldTestCase):
         self.assertNotContains(self.client.get("/enterprises/coverage/"), "沈阳市</th>")
 
     def test_demo_seed_small(self):
-        from rectify.core.demo import DemoContext
         from rectify.enterprises import demo
+        from rectify.organisations.demo import DemoContext
 
         ctx = DemoContext()
         demo.seed(ctx)

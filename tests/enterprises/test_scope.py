@@ -3,9 +3,9 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rectify.core.testing import ModelScopeTests
 from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
 from rectify.organisations.models import Region
+from rectify.testing import ModelScopeTests
 
 from .files import code
 

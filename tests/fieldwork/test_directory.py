@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from rectify.core.testing import WorldTestCase
 from rectify.enterprises.models import Qualification
 from rectify.fieldwork import services
 from rectify.fieldwork.models import Sample, TestingInstitution
 from rectify.targeting.models import CertificateCheck
 from rectify.targeting.services import certificate_check
+from rectify.testing import WorldTestCase
 
 from . import factories as f
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from rectify.core.events import events_for
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.events import events_for
 from rectify.enforcement.models import Problem
 from rectify.fieldwork.models import Inspection
+from rectify.testing import WorldTestCase
 
 from . import factories as f
 

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from openpyxl import Workbook
 
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
 from rectify.enforcement.models import Problem
 from rectify.fieldwork import services
 from rectify.fieldwork.models import (
@@ -22,6 +21,7 @@ from rectify.fieldwork.models import (
 )
 from rectify.fieldwork.selectors import trace_batch
 from rectify.organisations.models import Region
+from rectify.testing import WorldTestCase
 
 from . import factories as f
 

@@ -1,5 +1,4 @@
 """The generic scope tests for every registered field-work model."""
-from rectify.core.testing import ModelScopeTests
 from rectify.fieldwork.models import (
     CovertVisit,
     Disposal,
@@ -13,6 +12,7 @@ from rectify.fieldwork.models import (
     TestingInstitution,
 )
 from rectify.organisations.models import Region
+from rectify.testing import ModelScopeTests
 
 from . import factories as f
 

@@ -10,13 +10,13 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Complaint, Exposure
 from rectify.enterprises.models import Enterprise, Qualification
 from rectify.fieldwork.models import TestingInstitution
 from rectify.organisations.models import Region
 from rectify.portal import services
 from rectify.prices.models import GuidanceDocument, Notice, ServiceRequest
+from rectify.testing import WorldTestCase
 from tests.prices import helpers as h
 
 SECRETS = {

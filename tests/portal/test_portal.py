@@ -8,14 +8,14 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
 from rectify.enforcement.models import Complaint
 from rectify.enforcement.services import complaint_verify
 from rectify.enterprises.models import Enterprise, Qualification
 from rectify.fieldwork.models import TestingInstitution
 from rectify.organisations.models import Region
 from rectify.portal.models import ComplaintTracking
+from rectify.testing import WorldTestCase
 
 from .helpers import PHONE_UA, solve
 

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rectify.core.exports import write_xlsx
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.core.generic.exports import write_xlsx
 from rectify.enforcement.models import Case, Complaint, Lead
 from rectify.prices import services
 from rectify.prices.importing import COLUMNS
 from rectify.prices.models import PriceFlag, PriceObservation, PriceRule, ServiceRequest
+from rectify.testing import WorldTestCase
 
 from . import helpers as h
 

@@ -1,7 +1,6 @@
 """Generic scope tests for every model the prices app registers."""
 from decimal import Decimal
 
-from rectify.core.testing import ModelScopeTests
 from rectify.prices.models import (
     CapacityAllocation,
     CapacityOffer,
@@ -14,6 +13,7 @@ from rectify.prices.models import (
     PriceRule,
     ServiceRequest,
 )
+from rectify.testing import ModelScopeTests
 
 from . import helpers as h
 

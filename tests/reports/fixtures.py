@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rectify.accounts.models import User
 from rectify.core.current import acting_as
-from rectify.core.validators import uscc_check_char
+from rectify.core.security.validators import uscc_check_char
 from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork import services as fw

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.urls import reverse
 
-from rectify.core.services import object_create, object_update
-from rectify.core.testing import WorldTestCase
+from rectify.core.generic.services import object_create, object_update
 from rectify.organisations.models import Campaign, Region
 from rectify.reports import engine, official, services
 from rectify.reports.models import Indicator, LayoutColumn, TableLayout, WeeklyReport
+from rectify.testing import WorldTestCase
 
 from .fixtures import build
 from .test_tables import CUTOFF, independent_annex2

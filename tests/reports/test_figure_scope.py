@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from rectify.accounts.models import Role, User
 from rectify.core.current import acting_as
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.enforcement.services.transfers import case_transfer
 from rectify.enterprises.models import Enterprise
@@ -24,6 +23,7 @@ from rectify.organisations.models import Campaign, CaseCategory, Department, Pro
 from rectify.reports import services
 from rectify.reports.dashboard import TRENDS
 from rectify.reports.models import Indicator, TableLayout, WeeklyReport
+from rectify.testing import WorldTestCase
 
 from .fixtures import D, build, cat, enterprise, officers, unit
 

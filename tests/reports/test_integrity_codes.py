@@ -6,14 +6,14 @@ from decimal import Decimal
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from rectify.core import integrity
+from rectify.core.audit import integrity
 from rectify.core.current import acting_as
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.enforcement.services.cases import case_transition
 from rectify.organisations.models import Campaign, CaseCategory, ProductCategory, Unit
 from rectify.reports import services
 from rectify.reports.models import ReportVersion
+from rectify.testing import WorldTestCase
 
 
 class IntegrityCodeTests(WorldTestCase):

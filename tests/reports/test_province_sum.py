@@ -11,7 +11,6 @@ import openpyxl
 
 from rectify.accounts.models import Role, User
 from rectify.core.current import acting_as
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.fieldwork import services as fw
 from rectify.fieldwork.models import Recall
@@ -19,6 +18,7 @@ from rectify.organisations.models import Campaign, CaseCategory, Region
 from rectify.reports.engine import ReportScope, compute_tables_by_region, compute_tables_for
 from rectify.reports.models import TableLayout
 from rectify.reports.views import services_province_workbook
+from rectify.testing import WorldTestCase
 
 from .fixtures import D, cat, enterprise, officers, unit
 from .test_figure_scope import as_number, sheet_tables

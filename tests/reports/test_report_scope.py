@@ -3,9 +3,9 @@ import datetime
 
 from django.utils import timezone
 
-from rectify.core.testing import ModelScopeTests, ReferenceScopeTests
 from rectify.organisations.models import Campaign
 from rectify.reports.models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
+from rectify.testing import ModelScopeTests, ReferenceScopeTests
 
 
 def campaign():

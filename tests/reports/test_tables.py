@@ -3,12 +3,12 @@ every non-zero cell drills down to its records, and the scope of who may ask."""
 import datetime
 from decimal import Decimal
 
-from rectify.core.testing import WorldTestCase
 from rectify.enforcement.models import Case
 from rectify.fieldwork.models import ExportCheck, InspectionOutcome, Recall
 from rectify.organisations.models import ProductCategory, Region
 from rectify.reports.engine import ReportScope, compute_table
 from rectify.reports.models import Indicator, TableLayout
+from rectify.testing import WorldTestCase
 
 from .fixtures import build
 

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from rectify.core.models import Event, Notification
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.core.models import Notification
 from rectify.organisations.models import Campaign, Unit
 from rectify.reports import services
 from rectify.reports.models import WeeklyReport
 from rectify.reports.tasks import open_weekly_reports, remind_unsubmitted
+from rectify.testing import WorldTestCase
 
 from .fixtures import build
 

@@ -6,7 +6,7 @@ import time
 import pyotp
 
 from rectify.accounts.services import totp_secret
-from rectify.core.testing import PASSWORD
+from rectify.testing import PASSWORD
 
 
 def password_login(client, user, password: str = PASSWORD):

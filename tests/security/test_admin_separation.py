@@ -14,14 +14,14 @@ from django.db import transaction
 
 from rectify.accounts.models import Role, User
 from rectify.accounts.services import user_set_roles
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.models import Event, ObjectChange
-from rectify.core.testing import WorldTestCase
 from rectify.organisations.models import Department
 from rectify.reports import services as reports
 from rectify.reports.models import WeeklyReport
 from rectify.reports.tasks import open_weekly_reports
+from rectify.testing import WorldTestCase
 
 ROOT = Path(__file__).resolve().parents[2] / "rectify"
 
@@ -88,7 +88,7 @@ class NoSuperuserTests(WorldTestCase):
     def test_no_code_path_looks_at_is_superuser(self):
         offenders = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
                      if "migrations" not in p.parts and ("is_superuser" in p.read_text() or "has_perm(" in p.read_text())]
-        self.assertEqual(offenders, [], "roles (accounts/roles.py) decide; Django's superuser flag must not")
+        self.assertEqual(offenders, [], "roles (core/access/roles.py) decide; Django's superuser flag must not")
 
 
 def role_pks(*codes: str) -> list[int]:

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from rectify.accounts.services import user_set_roles
-from rectify.core.models import Event, ObjectChange
-from rectify.core.testing import PASSWORD, WorldTestCase
+from rectify.core.audit.models import Event, ObjectChange
+from rectify.testing import PASSWORD, WorldTestCase
 
 from .helpers import code_for, full_login, password_login
 
@@ -100,8 +100,8 @@ class AuditCompletenessTests(WorldTestCase):
 
 class RetentionTests(WorldTestCase):
     def test_purge_refuses_less_than_180_days_and_deletes_nothing(self):
+        from rectify.core.audit.events import record_event
         from rectify.core.current import acting_as
-        from rectify.core.events import record_event
 
         with acting_as(None):
             record_event("test.event")

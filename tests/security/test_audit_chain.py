@@ -2,7 +2,7 @@
 
 - A trigger refuses raw UPDATE and DELETE of change-log and event rows on SQLite as on PostgreSQL,
   and `flush` (the end of every TransactionTestCase) still empties the logs and keeps the triggers.
-- Each log is a hash chain (core/integrity.py): with the triggers disabled, an edited row, a
+- Each log is a hash chain (core/audit/integrity.py): with the triggers disabled, an edited row, a
   deleted row and a rewritten link are all found by `verify_integrity`, which names the row; an
   untouched log verifies clean, the bulk paths and awkward JSON values included.
 - Two transactions appending at once on PostgreSQL leave one unbroken chain.
@@ -23,10 +23,10 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
-from rectify.core import integrity
+from rectify.core.audit import integrity
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.models import Event, ObjectChange
 from rectify.organisations.models import Campaign, Department
 from rectify.reports.models import Indicator
 

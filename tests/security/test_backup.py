@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase
 
-from rectify.core import integrity
+from rectify.core.audit import integrity
+from rectify.core.audit.events import record_event
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.testing import make_world_user
+from rectify.testing import make_world_user
 
 
 def snapshot() -> dict[str, list]:

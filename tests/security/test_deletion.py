@@ -8,15 +8,15 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from rectify.core.models import Event, ObjectChange
+from rectify.core.audit.models import Event, ObjectChange
+from rectify.core.generic.services import object_delete
 from rectify.core.registry import registry
-from rectify.core.services import object_delete
-from rectify.core.testing import WorldTestCase
 from rectify.fieldwork.models import Inspection, InspectionOutcome
 from rectify.organisations.models import Campaign
 from rectify.reports import services as reports
 from rectify.reports.corrections import pending_for
 from rectify.reports.models import CountedChange, WeeklyReport
+from rectify.testing import WorldTestCase
 from tests.fieldwork import factories as f
 from tests.reports.fixtures import build
 

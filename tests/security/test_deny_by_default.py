@@ -1,7 +1,7 @@
 """Item 5: deny by default. Every URL pattern of the project — pages, the API router, anything
 added later — is opened as an anonymous user; each must send to the login page or answer
 401/403 (404/405 for object URLs and methods), unless it is on the public allow-list in
-rectify/core/public.py."""
+rectify/core/access/public.py."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import UUIDConverter
 from django.utils.regex_helper import normalize
 
-from rectify.core.public import PUBLIC_URL_PREFIXES, is_public
+from rectify.core.access.public import PUBLIC_URL_PREFIXES, is_public
 
 SAMPLE = {"format": "json"}
 
@@ -80,7 +80,7 @@ class DenyByDefaultTests(TestCase):
                 if status == 405 or (status == 404 and has_params):
                     continue
                 problems.append(f"{method.upper()} {url} -> {status} {response.get('Location', '')}")
-        self.assertEqual(problems, [], "reachable without login and not on rectify.core.public.PUBLIC_URL_PREFIXES")
+        self.assertEqual(problems, [], "reachable without login and not on rectify.core.access.public.PUBLIC_URL_PREFIXES")
 
     def test_public_pages_are_reachable(self):
         self.assertEqual(self.client.get("/public/").status_code, 200)

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import Client, TestCase, override_settings
 from django.urls import include, path
 
-from rectify.core.testing import WorldTestCase
+from rectify.testing import WorldTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,8 +24,8 @@ def _ok(request):
 
 
 urlpatterns = [path("boom/", _boom), path("ok/", _ok), path("", include("rectify.urls"))]
-handler404 = "rectify.core.errors.page_not_found"
-handler500 = "rectify.core.errors.server_error"
+handler404 = "rectify.core.generic.errors.page_not_found"
+handler500 = "rectify.core.generic.errors.server_error"
 
 
 class DeployCheckTests(TestCase):

@@ -1,7 +1,7 @@
 """Item 23: files can be opened by those who may, and by nobody else.
 
 Every upload (letter scans, complaint attachments, rectification evidence) is opened through one
-view, /files/<app>/<model>/<pk>/<field>/ (core/files.py): found through the record's scope, the
+view, /files/<app>/<model>/<pk>/<field>/ (core/generic/files.py): found through the record's scope, the
 complaint's attachment only by its handling unit (as the reporter's personal data), every opening
 an audit event, sent as an attachment under headers that keep a browser from running it. Nothing
 under MEDIA_URL is served; a stored name cannot lead out of MEDIA_ROOT."""
@@ -22,11 +22,11 @@ from django.urls import URLResolver, clear_url_caches, get_resolver
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern
 
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
 from rectify.enforcement.models import Problem
 from rectify.enforcement.services import complaint_receive, problem_record, problem_set_status
 from rectify.enterprises.models import Letter
+from rectify.testing import WorldTestCase
 from tests.enforcement.helpers import d, enterprise, unit
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

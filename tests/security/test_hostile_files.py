@@ -17,13 +17,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
-from rectify.core.exports import write_xlsx
-from rectify.core.importing import ImportFileError, read_table
-from rectify.core.testing import WorldTestCase
+from rectify.core.generic.exports import write_xlsx
+from rectify.core.generic.importing import ImportFileError, read_table
 from rectify.enforcement.models import Complaint
 from rectify.enterprises.models import Enterprise, ImportJob
 from rectify.fieldwork.models import LedgerEntry
 from rectify.prices.models import PriceObservation
+from rectify.testing import WorldTestCase
 from tests.enterprises import files
 
 REFUSAL = "工作表“Sheet1”声明的范围 A1:XFD1048576 超过上限（最多 200 列、200000 行）"
@@ -111,11 +111,11 @@ class GuardedReaderTests(SimpleTestCase):
     def test_a_crash_of_the_native_reader_is_a_refusal_not_a_dead_process(self):
         # With the inspection switched off, calamine asks for 512 GiB for the grid A1:XFD1048576 and
         # aborts — inside the child, under its address-space limit; this process answers.
-        from rectify.core import spreadsheets
+        from rectify.core.security import spreadsheets
 
         corners = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
         with override_settings(RECTIFY_SPREADSHEET_LIMITS={"MEMORY_MB": 512}), \
-                mock.patch.object(spreadsheets, "inspect_xlsx"), self.assertLogs("rectify.core.spreadsheets", "WARNING"):
+                mock.patch.object(spreadsheets, "inspect_xlsx"), self.assertLogs("rectify.core.security.spreadsheets", "WARNING"):
             message = self.refusal(xlsx_with_sheet(corners))
         self.assertIn("解析进程异常终止", message)
         self.assertIn("512 MB", message)
@@ -123,7 +123,7 @@ class GuardedReaderTests(SimpleTestCase):
 
     def test_a_child_over_its_memory_limit_is_a_refusal(self):
         with override_settings(RECTIFY_SPREADSHEET_LIMITS={"MEMORY_MB": 1}), \
-                self.assertLogs("rectify.core.spreadsheets", "WARNING"):
+                self.assertLogs("rectify.core.security.spreadsheets", "WARNING"):
             self.assertIn("解析进程异常终止", self.refusal(files.xlsx(files.rows(50))))
 
     def test_a_child_over_its_time_is_a_refusal(self):

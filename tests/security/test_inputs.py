@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rectify.core.api.viewsets import etag_of
-from rectify.core.builders import filterset_for, form_for
-from rectify.core.inputs import INT64_MAX, parse_int
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.api.viewsets import etag_of
+from rectify.core.generic.builders import filterset_for, form_for
 from rectify.core.registry import registry
-from rectify.core.scope import model_allows
-from rectify.core.testing import WorldTestCase
+from rectify.core.security.inputs import INT64_MAX, parse_int
 from rectify.enforcement.models import Case, Lead, Transfer, ViolationType
 from rectify.organisations.models import Region
 from rectify.reports.models import TableLayout
+from rectify.testing import WorldTestCase
 
 HUGE = "1180591620717411303424"  # 2**70: no integer column holds it
 # Values each filter of every list is sent at once: too large for any integer column, a digit

@@ -1,4 +1,4 @@
-"""Item 9: HMAC-SM3 integrity codes (core/integrity.py) and `rectify verify_integrity`."""
+"""Item 9: HMAC-SM3 integrity codes (core/audit/integrity.py) and `rectify verify_integrity`."""
 import decimal
 import hashlib
 import hmac
@@ -10,7 +10,7 @@ from unittest import mock
 from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from rectify.core import integrity
+from rectify.core.audit import integrity
 
 
 class Sm3Tests(SimpleTestCase):

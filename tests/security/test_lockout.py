@@ -1,8 +1,8 @@
 """Item 2: five failed logins lock the account for 30 minutes; attempts and locks are audited."""
 from django.utils import timezone
 
-from rectify.core.models import Event
-from rectify.core.testing import PASSWORD, WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.testing import PASSWORD, WorldTestCase
 
 from .helpers import password_login
 

@@ -1,4 +1,4 @@
-"""The owner side of every record (core.scope): seeing a row is not owning it.
+"""The owner side of every record (core.access.scope): seeing a row is not owning it.
 
 The generic kit (`ModelScopeTests.test_only_the_owner_side_writes`) tries every world user on
 every registered record model; these tests add every pair of units on one model, and the named
@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from rectify.core.integrity import verify_all
-from rectify.core.scope import can
-from rectify.core.testing import WORLD_USERS, WorldTestCase, owner_side
+from rectify.core.access.scope import can
+from rectify.core.audit.integrity import verify_all
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, Exposure, Lead, Supervision
 from rectify.fieldwork.models import CovertVisit
 from rectify.organisations.models import Region, Unit
+from rectify.testing import WORLD_USERS, WorldTestCase, owner_side
 from tests.enforcement.helpers import case, d, enterprise, unit
 from tests.fieldwork import factories as f
 

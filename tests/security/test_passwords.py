@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from rectify.accounts.models import PasswordHistory
-from rectify.core.testing import PASSWORD, WorldTestCase
+from rectify.testing import PASSWORD, WorldTestCase
 
 
 def _codes(password: str, user=None) -> set[str]:

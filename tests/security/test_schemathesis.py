@@ -33,11 +33,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
-from rectify.core.api.permissions import ACTION_FOR_METHOD
-from rectify.core.api.viewsets import etag_of
+from rectify.core.access.scope import model_allows
+from rectify.core.generic.api.permissions import ACTION_FOR_METHOD
+from rectify.core.generic.api.viewsets import etag_of
 from rectify.core.registry import ModelConfig, registry
-from rectify.core.scope import model_allows
-from rectify.core.testing import make_world_user
+from rectify.testing import make_world_user
 
 # Tried in this order for each operation; the first the operation's model allows runs it.
 READERS = ("province_office", "shenyang_samr", "sysadmin", "secadmin", "auditadmin")

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from rectify.accounts.models import User
 from rectify.accounts.services import user_update
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.testing import WorldTestCase
 
 from .helpers import password_login
 

@@ -5,8 +5,8 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.audit.models import Event
+from rectify.testing import WorldTestCase
 
 from .helpers import code_for, full_login, password_login
 

@@ -7,10 +7,9 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
+from rectify.core.audit.models import Event
 from rectify.core.current import acting_as
-from rectify.core.importing import ImportFileError
-from rectify.core.models import Event
-from rectify.core.testing import WorldTestCase
+from rectify.core.generic.importing import ImportFileError
 from rectify.enforcement.models import Complaint, Lead
 from rectify.enterprises.models import Qualification
 from rectify.fieldwork.models import ExportCheck, Sample, SamplingTask, TestingInstitution
@@ -24,6 +23,7 @@ from rectify.targeting.models import (
     ExportListRule,
     RiskScore,
 )
+from rectify.testing import WorldTestCase
 from tests.fieldwork import factories as f
 
 D = datetime.date

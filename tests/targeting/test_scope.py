@@ -1,7 +1,6 @@
 """The generic scope tests for every registered targeting model."""
 from django.utils import timezone
 
-from rectify.core.testing import ModelScopeTests, ReferenceScopeTests
 from rectify.fieldwork.models import ExportCheck
 from rectify.targeting.models import (
     CertificateCheck,
@@ -14,6 +13,7 @@ from rectify.targeting.models import (
     RiskWeight,
     SamplingPlan,
 )
+from rectify.testing import ModelScopeTests, ReferenceScopeTests
 from tests.fieldwork import factories as f
 
 EVERYONE = ("province_office", "province_samr", "shenyang_office", "shenyang_samr", "dalian_office", "customs_dl",

@@ -1,8 +1,8 @@
-"""Loaders shared by the data migration and the test kit (core.testing.reload_reference_data)."""
+"""Loaders shared by the data migration and the test kit (rectify.testing.reload_reference_data)."""
 
 
 def load_roles(apps) -> None:
-    from rectify.accounts.roles import ROLE_NAMES
+    from rectify.core.access.roles import ROLE_NAMES
 
     Role = apps.get_model("accounts", "Role")
     for code, name in ROLE_NAMES.items():

@@ -1,4 +1,4 @@
-"""The change log and the audit events become hash chains (core/integrity.py): every row gets its
+"""The change log and the audit events become hash chains (core/audit/integrity.py): every row gets its
 seal and the seal of the row before it, the rows already there included, sealed in id order. On
 SQLite the logs get the append-only triggers PostgreSQL has had since 0002.
 
@@ -20,7 +20,7 @@ BATCH = 2000
 
 
 def seal_existing_rows(apps, schema_editor):
-    from rectify.core import integrity
+    from rectify.core.audit import integrity
 
     connection = schema_editor.connection
     for name, (scalars, jsons) in CHAINS.items():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django import template
 
-from rectify.core.files import FileLink, field_file_link
+from rectify.core.generic.files import FileLink, field_file_link
 
 register = template.Library()
 

@@ -1,10 +1,10 @@
 """`{% if config.model|history_readable:user %}`: whether to offer a record's history tab (a
-model may keep its history to an audit role: core/auditlog.py)."""
+model may keep its history to an audit role: core/access/history.py)."""
 from __future__ import annotations
 
 from django import template
 
-from rectify.core.auditlog import may_read_history
+from rectify.core.access.history import may_read_history
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import rectify.core.crypto
+import rectify.core.security.crypto
 import rectify.core.models
 import rectify.enforcement.models.common
 from decimal import Decimal
@@ -51,9 +51,9 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(choices=[('hotline', '12315热线'), ('web', '全国12315平台'), ('letter', '来信'), ('visit', '来访'), ('transferred', '转办'), ('portal', '公众门户')], default='hotline', max_length=20, verbose_name='渠道')),
                 ('received_on', models.DateField(db_index=True, verbose_name='登记日期')),
                 ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('reporter_name', rectify.core.crypto.EncryptedTextField(blank=True, verbose_name='投诉举报人姓名')),
-                ('reporter_phone', rectify.core.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
-                ('reporter_id_number', rectify.core.crypto.EncryptedTextField(blank=True, verbose_name='身份证号码')),
+                ('reporter_name', rectify.core.security.crypto.EncryptedTextField(blank=True, verbose_name='投诉举报人姓名')),
+                ('reporter_phone', rectify.core.security.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
+                ('reporter_id_number', rectify.core.security.crypto.EncryptedTextField(blank=True, verbose_name='身份证号码')),
                 ('subject_name', models.CharField(blank=True, max_length=200, verbose_name='被投诉举报主体名称')),
                 ('subject_credit_code', models.CharField(blank=True, max_length=18, verbose_name='被投诉举报主体信用代码')),
                 ('content', models.TextField(verbose_name='投诉举报内容')),

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.integrity import SealGuard, matches
+from rectify.core.access.scope import ScopeSpec
+from rectify.core.audit.integrity import SealGuard, matches
 from rectify.core.models import BaseModel, ScopedRecord
-from rectify.core.scope import ScopeSpec
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 from .common import HandlerRegionMixin
 
@@ -110,7 +110,7 @@ class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
                 | models.Q(decided_on__gte=models.F("filed_on")), name="case_decided_after_filed"),
         ]
         # a city's cases in list order (scope + date), and the decisions of a period by type
-        indexes = [models.Index(fields=["-filed_on", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-filed_on", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["decided_on", "case_category"]),
                    models.Index(fields=["region", "-filed_on", "-id"], name="enf_case_region_filed")]
 
@@ -240,7 +240,7 @@ class Supervision(BaseModel):
         verbose_name = _("挂牌督办")
         verbose_name_plural = _("挂牌督办")
         ordering = ["deadline", "-id"]
-        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.CheckConstraint(condition=models.Q(deadline__gte=models.F("listed_on")),
                                               name="supervision_deadline_after_listing")]
 

@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from rectify.enterprises.models import Enterprise
+
 if TYPE_CHECKING:
-    from rectify.enterprises.models import Enterprise
     from rectify.organisations.models import Unit
 
 MAX_UPLOAD = 10 * 1024 * 1024

@@ -5,9 +5,9 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.crypto import EncryptedTextField
 from rectify.core.models import ScopedRecord
-from rectify.core.validators import validate_file_content, validate_not_future
+from rectify.core.security.crypto import EncryptedTextField
+from rectify.core.security.validators import validate_file_content, validate_not_future
 
 from .common import HandlerRegionMixin, validate_file_size
 
@@ -80,7 +80,7 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
                 condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("received_on")),
                 name="complaint_decided_after_received"),
         ]
-        indexes = [models.Index(fields=["-received_on", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-received_on", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["region", "-received_on", "-id"], name="enf_complaint_region_received")]
 
     def __str__(self) -> str:

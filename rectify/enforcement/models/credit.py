@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import ScopeSpec
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 
 class CreditRecord(ScopedRecord):
@@ -41,7 +41,7 @@ class CreditRecord(ScopedRecord):
         ordering = ["-recorded_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(case__isnull=False),
                                                name="credit_record_once_per_case")]
-        indexes = [models.Index(fields=["-recorded_on", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-recorded_on", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["region", "-recorded_on", "-id"], name="enf_credit_region_recorded")]
 
     def __str__(self) -> str:
@@ -79,7 +79,7 @@ class JointPunishment(ScopedRecord):
         verbose_name = _("联合惩戒")
         verbose_name_plural = _("联合惩戒")
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["-decided_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-decided_on", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"联合惩戒：{self.enterprise}（{self.decided_on:%Y-%m-%d}）"
@@ -98,7 +98,7 @@ class JointPunishmentAction(ScopedRecord):
         verbose_name = _("联合惩戒措施")
         verbose_name_plural = _("联合惩戒措施")
         ordering = ["punishment", "id"]
-        indexes = [models.Index(fields=["punishment", "id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["punishment", "id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_measure_display()}"
@@ -132,7 +132,7 @@ class Exposure(ScopedRecord):
         verbose_name = _("典型案例曝光")
         verbose_name_plural = _("典型案例曝光")
         ordering = ["-published_on", "-id"]
-        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-published_on", "-id"])]  # the list's order (core.generic.checks)
 
     frozen_message = _("已审核或已发布的典型案例不能直接修改；请先撤回重审。")
 

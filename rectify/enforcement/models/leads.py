@@ -4,8 +4,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import ScopeSpec
 
 from .common import HandlerRegionMixin
 
@@ -49,7 +49,7 @@ class Lead(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("线索")
         verbose_name_plural = _("线索")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"线索{self.pk or ''}：{self.description[:30]}"
@@ -93,7 +93,7 @@ class Transfer(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("移送记录")
         verbose_name_plural = _("移送记录")
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["-sent_at", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-sent_at", "-id"])]  # the list's order (core.generic.checks)
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(lead__isnull=False) & models.Q(case__isnull=True))

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import ScopedRecord
-from rectify.core.validators import validate_file_content
+from rectify.core.security.validators import validate_file_content
 
 from .common import HandlerRegionMixin, validate_file_size
 
@@ -54,7 +54,7 @@ class Problem(HandlerRegionMixin, ScopedRecord):
         verbose_name = _("问题清单")
         verbose_name_plural = _("问题清单台账")
         ordering = ["deadline", "-id"]
-        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["deadline", "-id"])]  # the list's order (core.generic.checks)
 
     def __str__(self) -> str:
         return f"问题{self.pk or ''}：{self.description[:30]}"

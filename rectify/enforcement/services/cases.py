@@ -13,11 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core.access.scope import area_allows, can
+from rectify.core.audit.integrity import canonical, compute
 from rectify.core.clock import beijing_date
 from rectify.core.current import change_reason
-from rectify.core.integrity import canonical, compute
-from rectify.core.scope import area_allows, can
-from rectify.core.services import changed_with_reason, clean_reason, ensure_in_scope
+from rectify.core.generic.services import changed_with_reason, clean_reason, ensure_in_scope
 
 from ..models import Case, CreditRecord, DecisionVersion, Lead, Supervision
 from .common import event, lock_in_scope, require_provincial_office, require_unit, today
@@ -81,8 +81,6 @@ def case_transition(*, case: Case, to: str, actor, **fields: Any) -> Case:
     ensure_in_scope(case, actor)
     event(actor, f"case.{to}", case, detail={"from": previous, **{k: str(v) for k, v in fields.items()}})
     if to == S.DECIDED:
-        from rectify.core.integrity import compute
-
         case.refresh_from_db()
         case.integrity_code = compute(case.integrity_fields())
         Case.objects.filter(pk=case.pk).update(integrity_code=case.integrity_code)

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+from rectify.core.access.scope import area_allows, restrict, units_for
+from rectify.core.audit.events import record_event
 from rectify.core.clock import today as today  # the Beijing date, for the services importing it from here
-from rectify.core.scope import area_allows, restrict, units_for
 
 
 def lock_in_scope(obj: models.Model, actor, action: str = "change") -> models.Model:
@@ -44,6 +45,4 @@ def require_office(actor, what: str, action: str = "review") -> None:
 
 def event(actor, name: str, obj=None, **kwargs):
     """record_event attributed to the acting user also outside a request (commands, tasks, tests)."""
-    from rectify.core.events import record_event
-
     return record_event(name, obj, user=actor, **kwargs)

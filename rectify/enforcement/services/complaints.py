@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.services import ensure_in_scope
-from rectify.core.validators import normalise_uscc
+from rectify.core.generic.services import ensure_in_scope, object_update
+from rectify.core.security.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
 
 from ..models import Complaint, Lead
@@ -79,8 +79,6 @@ def complaint_create(*, model, data: dict, actor) -> Complaint:
 
 @transaction.atomic
 def complaint_update(*, obj: Complaint, data: dict, actor, expected_version: int | None = None) -> Complaint:
-    from rectify.core.services import object_update
-
     # Personal fields left empty on the form mean "unchanged": the form never shows them to
     # users outside the handling unit, so an empty value must not wipe them.
     data = {k: v for k, v in data.items() if not (k in Complaint.PERSONAL_FIELDS and v in ("", None))}

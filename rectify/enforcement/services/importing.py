@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.importing import Column, RowError, parse_date, read_table
+from rectify.core.generic.importing import Column, RowError, parse_date, read_table
 from rectify.organisations.models import ProductCategory
 
 from ..models import Complaint

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope
 
 from ..models import Problem
 from .common import event, lock_in_scope, require_office, require_unit, today

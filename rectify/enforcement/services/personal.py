@@ -1,7 +1,7 @@
 """The reporter's personal data: full only for the handling unit (audited), masked elsewhere."""
 from __future__ import annotations
 
-from rectify.core.events import record_event
+from rectify.core.audit.events import record_event
 
 from ..models import Complaint
 

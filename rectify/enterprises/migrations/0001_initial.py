@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import rectify.core.models
-import rectify.core.validators
+import rectify.core.security.validators
 from django.db import migrations, models
 
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
                 ('name', models.CharField(db_index=True, max_length=200, verbose_name='企业名称')),
-                ('credit_code', models.CharField(blank=True, help_text='18位，按 GB 32100-2015 校验；无代码的个体户可留空。', max_length=18, null=True, unique=True, validators=[rectify.core.validators.validate_uscc], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(blank=True, help_text='18位，按 GB 32100-2015 校验；无代码的个体户可留空。', max_length=18, null=True, unique=True, validators=[rectify.core.security.validators.validate_uscc], verbose_name='统一社会信用代码')),
                 ('entity_type', models.CharField(choices=[('company', '企业法人'), ('branch', '分支机构'), ('individual', '个体工商户'), ('cooperative', '农民专业合作社'), ('other', '其他')], default='company', max_length=20, verbose_name='主体类型')),
                 ('legal_representative', models.CharField(blank=True, max_length=50, verbose_name='法定代表人')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='地址')),

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import ScopedRecord
 from rectify.core.querysets import RestrictedQuerySet
-from rectify.core.scope import ScopeSpec
 
 
 class InstitutionQuerySet(RestrictedQuerySet):

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 
 class ExportCheck(ScopedRecord):
@@ -47,7 +47,7 @@ class ExportCheck(ScopedRecord):
     action_taken = models.CharField(_("处置措施"), max_length=20, choices=Action.choices, default=Action.RELEASED)
     notes = models.TextField(_("说明"), blank=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -60,7 +60,7 @@ class ExportCheck(ScopedRecord):
             models.UniqueConstraint(fields=["declaration_number", "category"], name="export_check_declaration_category"),
         ]
         indexes = [
-            models.Index(fields=["-checked_on", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["-checked_on", "-id"]),  # the list's order (core.generic.checks)
             models.Index(fields=["category", "checked_on", "region"], name="fw_export_cat_date_region"),
             models.Index(fields=["region", "-checked_on", "-id"], name="fw_export_region_date"),
         ]
@@ -92,7 +92,7 @@ class Recall(ScopedRecord):
     sample = models.ForeignKey("fieldwork.Sample", verbose_name=_("关联不合格样品"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="recalls")
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -101,7 +101,7 @@ class Recall(ScopedRecord):
         ordering = ["-recalled_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="recall_quantity_positive")]
         indexes = [
-            models.Index(fields=["-recalled_on", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["-recalled_on", "-id"]),  # the list's order (core.generic.checks)
             models.Index(fields=["category", "recalled_on", "region"], name="fw_recall_cat_date_region"),
             models.Index(fields=["enterprise", "batch_number"], name="fw_recall_enterprise_batch"),
         ]

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
 from rectify.core.models import BaseModel, ScopedRecord
-from rectify.core.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 # (field name, label): the checks the plan asks for on every inspection.
 CHECKS: list[tuple[str, str]] = [
@@ -42,7 +42,7 @@ class Inspection(ScopedRecord):
     check_quality_standard = models.BooleanField(CHECKS[7][1], default=False)
     notes = models.TextField(_("情况说明"), blank=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -54,7 +54,7 @@ class Inspection(ScopedRecord):
             models.CheckConstraint(condition=Q(staff_dispatched__gte=2), name="inspection_staff_at_least_two"),
         ]
         indexes = [
-            models.Index(fields=["-date", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["-date", "-id"]),  # the list's order (core.generic.checks)
             models.Index(fields=["region", "-date", "-id"], name="fw_insp_region_date"),
             models.Index(fields=["line", "region", "date"], name="fw_insp_line_region_date"),
             models.Index(fields=["enterprise", "date"], name="fw_insp_enterprise_date"),
@@ -136,7 +136,7 @@ class Measure(BaseModel):
         verbose_name = _("处置措施")
         verbose_name_plural = _("处置措施")
         ordering = ["inspection_id", "date", "id"]
-        indexes = [models.Index(fields=["inspection", "date", "id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["inspection", "date", "id"])]  # the list's order (core.generic.checks)
         constraints = [
             models.CheckConstraint(condition=~Q(kind="order_rectify") | Q(deadline__isnull=False), name="measure_order_needs_deadline"),
             models.CheckConstraint(condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("date")), name="measure_deadline_after_date"),

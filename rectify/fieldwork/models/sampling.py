@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 from .directory import TestingInstitution
 
@@ -41,7 +41,7 @@ class SamplingTask(ScopedRecord):
     targets = models.ManyToManyField("enterprises.Enterprise", verbose_name=_("抽检对象"), blank=True, related_name="+")
     notes = models.TextField(_("说明"), blank=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -87,7 +87,7 @@ class Sample(ScopedRecord):
     final_result = models.CharField(_("最终结论"), max_length=20, choices=Result.choices, default=Result.PENDING,
                                     editable=False, db_index=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -107,7 +107,7 @@ class Sample(ScopedRecord):
                                    name="sample_produced_before_sampled"),
         ]
         indexes = [
-            models.Index(fields=["-sampled_on", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["-sampled_on", "-id"]),  # the list's order (core.generic.checks)
             models.Index(fields=["region", "-sampled_on", "-id"], name="fw_sample_region_date"),
             models.Index(fields=["category", "sampled_on", "region"], name="fw_sample_cat_date_region"),
             models.Index(fields=["enterprise", "batch_number"], name="fw_sample_enterprise_batch"),
@@ -163,7 +163,7 @@ class Disposal(ScopedRecord):
     exposed_on = models.DateField(_("曝光日期"), null=True, blank=True, validators=[validate_not_future])
     exposure_notes = models.TextField(_("曝光情况"), blank=True)
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:

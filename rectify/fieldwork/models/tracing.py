@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 
 class LedgerEntry(ScopedRecord):
@@ -26,7 +26,7 @@ class LedgerEntry(ScopedRecord):
     quantity = models.PositiveIntegerField(_("数量"))
     traded_on = models.DateField(_("交易日期"), validators=[validate_not_future])
 
-    # stated explicitly: region + county + line of work (see core.scope)
+    # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
 
     class Meta:
@@ -38,7 +38,7 @@ class LedgerEntry(ScopedRecord):
             models.CheckConstraint(condition=Q(buyer__isnull=True) | ~Q(buyer=F("seller")), name="ledger_entry_not_to_self"),
         ]
         indexes = [
-            models.Index(fields=["-traded_on", "-id"]),  # the list's order (core.checks)
+            models.Index(fields=["-traded_on", "-id"]),  # the list's order (core.generic.checks)
             # the recursive step of the trace: entries sold by a holder for the batch
             models.Index(fields=["batch_number", "seller", "buyer"], name="fw_ledger_batch_seller"),
             models.Index(fields=["region", "-traded_on", "-id"], name="fw_ledger_region_date"),

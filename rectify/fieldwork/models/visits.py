@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import ScopeSpec
 
 # Covert visits are working-group business: only offices (which see every line) see them.
 OFFICE_LINE = "office"
@@ -41,7 +41,7 @@ class CovertVisit(ScopedRecord):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="covert_visit_dates"),
             models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""), name="covert_visit_response_text"),
         ]
-        indexes = [models.Index(fields=["-start_date", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-start_date", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["region", "-start_date", "-id"], name="fw_visit_region_date")]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from rectify.reports.views import snapshot_specs as specs
+
 register = template.Library()
 
 
@@ -40,6 +42,4 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def snapshot_specs(campaign, tables):
-    from rectify.reports.views import snapshot_specs as specs
-
     return specs(campaign, tables)

@@ -6,9 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 from rectify.enterprises.models import Qualification
 
 TEST_REPORT = "test_report"
@@ -45,7 +45,7 @@ class CertificateCheck(ScopedRecord):
         verbose_name = _("证书报告核验")
         verbose_name_plural = _("证书报告核验")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"]),  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-created_at", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["content_type", "object_id"], name="tgt_check_source")]
 
     def __str__(self) -> str:

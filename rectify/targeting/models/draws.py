@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
-from rectify.core.validators import validate_not_future
+from rectify.core.security.validators import validate_not_future
 
 
 class UnitPlacedMixin:
@@ -33,7 +33,7 @@ class ConflictOfInterest(UnitPlacedMixin, ScopedRecord):
         verbose_name = _("利益冲突回避申报")
         verbose_name_plural = _("利益冲突回避申报")
         ordering = ["-declared_on", "-id"]
-        indexes = [models.Index(fields=["-declared_on", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-declared_on", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="conflict_officer_enterprise")]
 
     def __str__(self) -> str:
@@ -74,7 +74,7 @@ class Draw(UnitPlacedMixin, ScopedRecord):
         verbose_name = _("双随机抽取")
         verbose_name_plural = _("双随机抽取")
         ordering = ["-drawn_at", "-id"]
-        indexes = [models.Index(fields=["-drawn_at", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-drawn_at", "-id"])]  # the list's order (core.generic.checks)
         constraints = [
             models.CheckConstraint(condition=Q(inspectors_per_target__gte=2), name="draw_two_inspectors"),
             models.CheckConstraint(condition=Q(flagged_percent__lte=100), name="draw_flagged_percent"),

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
 from rectify.core.models import BaseModel, ScopedRecord
-from rectify.core.scope import RECORD_SCOPE, ScopeSpec
 
 
 class ExportListRule(BaseModel):
@@ -92,7 +92,7 @@ class ExportFlag(ScopedRecord):
         verbose_name = _("出口名单预警")
         verbose_name_plural = _("出口名单预警")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-created_at", "-id"])]  # the list's order (core.generic.checks)
         constraints = [models.UniqueConstraint(fields=["export_check", "kind"], name="export_flag_once_per_kind")]
 
     def __str__(self) -> str:

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.models import ScopedRecord
-from rectify.core.scope import RECORD_SCOPE
 
 
 class SamplingPlan(ScopedRecord):
@@ -36,7 +36,7 @@ class SamplingPlan(ScopedRecord):
         verbose_name = _("风险抽检计划")
         verbose_name_plural = _("风险抽检计划")
         ordering = ["-period_start", "-id"]
-        indexes = [models.Index(fields=["-period_start", "-id"])]  # the list's order (core.checks)
+        indexes = [models.Index(fields=["-period_start", "-id"])]  # the list's order (core.generic.checks)
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="sampling_plan_period"),
             models.CheckConstraint(condition=Q(random_percent__lte=100), name="sampling_plan_random_percent"),

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import ScopeSpec
 from rectify.core.models import BaseModel
-from rectify.core.scope import ScopeSpec
 
 
 class Factor(models.TextChoices):

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.events import record_event
-from rectify.core.models import Event
-from rectify.core.scope import restrict
-from rectify.core.services import ensure_in_scope
+from rectify.core.access.scope import restrict
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event
+from rectify.core.generic.services import ensure_in_scope
+from rectify.enforcement.models import Lead
 from rectify.enterprises.models import Qualification
+from rectify.fieldwork.models import TestingInstitution
 
 from ..models import CertificateCheck
 from ..models.checks import TEST_REPORT
@@ -38,8 +40,6 @@ class Finding:
 
 
 def _institution(institution, name: str):
-    from rectify.fieldwork.models import TestingInstitution
-
     if institution is not None:
         return institution
     name = (name or "").strip()
@@ -210,8 +210,6 @@ LEAD_SOURCE = {"inspection": "inspection", "sample": "sample", "exportcheck": "e
 @transaction.atomic
 def certificate_check_to_lead(*, check: CertificateCheck, actor):
     """One click: a flagged check becomes a lead of the check's unit (idempotent)."""
-    from rectify.enforcement.models import Lead
-
     locked = restrict(CertificateCheck.objects.select_for_update().filter(pk=check.pk), actor, "change").first()
     if locked is None:
         raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from rectify.accounts.models import User
+from rectify.core.access.scope import area_allows, units_for
+from rectify.core.audit.events import record_event
 from rectify.core.clock import today as today  # the Beijing date, for the services importing it from here
-from rectify.core.events import record_event
-from rectify.core.scope import area_allows, units_for
+from rectify.enterprises.models import Enterprise
 
 
 def require_unit(actor, unit, action: str = "add") -> None:
@@ -30,8 +32,6 @@ def event(actor, name: str, obj=None, **kwargs):
 def enterprises_of_unit(unit) -> QuerySet:
     """The enterprises in a unit's jurisdiction (its target register before filters): a county
     unit its county, a city unit (or customs) the cities it covers, a provincial unit all."""
-    from rectify.enterprises.models import Enterprise
-
     qs = Enterprise.objects.filter(merged_into__isnull=True)
     if unit.is_provincial:
         return qs
@@ -42,8 +42,6 @@ def enterprises_of_unit(unit) -> QuerySet:
 
 def officers_of_unit(unit) -> QuerySet:
     """Enforcement officers of the unit's line in its jurisdiction (the inspector register)."""
-    from rectify.accounts.models import User
-
     qs = User.objects.filter(is_enforcement_officer=True, is_active=True, unit__department__line=unit.department.line,
                              unit__is_active=True)
     if unit.is_provincial:

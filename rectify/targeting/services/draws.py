@@ -18,7 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectify.core.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope
+from rectify.enforcement.models import Complaint
+from rectify.organisations.models import Unit
 
 from ..models import ConflictOfInterest, Draw
 from .common import enterprises_of_unit, event, officers_of_unit, require_unit
@@ -66,8 +68,6 @@ def compute_draw(inputs: dict, seed: int) -> list[dict]:
 def snapshot(*, unit, category=None, target_region=None, target_count: int, flagged_percent: int,
              inspectors_per_target: int) -> dict:
     """The registers as they are now, as plain sorted lists (stored with the draw)."""
-    from rectify.enforcement.models import Complaint
-
     register = enterprises_of_unit(unit)
     if category is not None:
         register = register.filter(categories=category)
@@ -95,7 +95,6 @@ def draw_run(*, unit, name: str, period_start: datetime.date, period_end: dateti
     require_unit(actor, unit)
     if inspectors_per_target < 2:
         raise ValidationError({"inspectors_per_target": _("每户至少两名执法人员。")})
-    from rectify.organisations.models import Unit
 
     Unit.objects.select_for_update().filter(pk=unit.pk).first()  # serialise numbering per unit
     earlier = list(Draw.objects.filter(unit=unit, period_start=period_start, period_end=period_end)

@@ -1,4 +1,4 @@
-"""Export white/negative lists: import from Excel (core.importing) and screening of export checks."""
+"""Export white/negative lists: import from Excel (core.generic.importing) and screening of export checks."""
 from __future__ import annotations
 
 import datetime
@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.events import record_event
-from rectify.core.importing import Column, RowError, parse_date, read_table
-from rectify.core.models import Event
-from rectify.core.services import object_create, object_update
+from rectify.core.audit.events import record_event
+from rectify.core.audit.models import Event
+from rectify.core.generic.importing import Column, RowError, parse_date, read_table
+from rectify.core.generic.services import object_create, object_update
 from rectify.enterprises.models import Enterprise
+from rectify.organisations.models import Campaign, ProductCategory
 
 from ..models import ExportFlag, ExportListEntry, ExportListRule
 from .common import event, require_provincial
@@ -51,7 +52,6 @@ def _match(credit_code: str, name: str) -> Enterprise | None:
 def export_list_import(*, unit, name: str, data: bytes, actor) -> ImportResult:
     """All or nothing: any row error and nothing is written (the errors say which row and why)."""
     require_provincial(actor, _("导入出口白名单/负面清单"))
-    from rectify.organisations.models import Campaign, ProductCategory
 
     table = read_table(name, data, COLUMNS)
     campaign = Campaign.current()

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.scope import restrict
-from rectify.core.services import ensure_in_scope, object_create
+from rectify.core.access.scope import restrict
+from rectify.core.generic.services import ensure_in_scope, object_create
+from rectify.enterprises.models import Enterprise
+from rectify.fieldwork.models import SamplingTask
 
 from ..models import RiskScore, SamplingPlan
 from .common import enterprises_of_unit, event, require_unit
@@ -85,7 +87,6 @@ def sampling_plan_accept(*, plan: SamplingPlan, actor, enterprise_ids: Iterable[
     allowed = set(enterprises_of_unit(locked.unit).filter(pk__in=ids).values_list("pk", flat=True))
     if set(ids) - allowed:
         raise ValidationError(_("所选企业不在本单位辖区内。"))
-    from rectify.fieldwork.models import SamplingTask
 
     task = object_create(model=SamplingTask, actor=actor, data={
         "unit": locked.unit, "name": task_name or locked.name, "category": locked.category,
@@ -94,7 +95,6 @@ def sampling_plan_accept(*, plan: SamplingPlan, actor, enterprise_ids: Iterable[
     for p in locked.proposed:
         p["accepted"] = p["enterprise_id"] in ids
     added = sorted(set(ids) - set(proposed_ids))
-    from rectify.enterprises.models import Enterprise
 
     for pk, name in Enterprise.objects.filter(pk__in=added).order_by("pk").values_list("pk", "name"):
         locked.proposed.append({"enterprise_id": pk, "name": name, "score": None, "by": "manual", "accepted": True,

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from rectify.enforcement.models import Complaint
 from rectify.enterprises.models import Enterprise, Qualification
+from rectify.fieldwork.models import ExportCheck, InspectionOutcome, Sample
 
 from ..models import Factor, RiskScore, RiskWeight
 from .common import today
@@ -63,9 +65,6 @@ def _counts(rows: Iterable[tuple[int, int | None, int]]) -> dict[int, dict[int |
 
 def _gather(ids: list[int], w: dict[str, Weight], on: datetime.date) -> dict[str, dict[int, dict[int | None, int]]]:
     """factor -> enterprise -> category (None = all categories) -> count, one query per factor."""
-    from rectify.enforcement.models import Complaint
-    from rectify.fieldwork.models import ExportCheck, InspectionOutcome, Sample
-
     data: dict[str, dict] = {}
     if Factor.NEW_PRODUCT in w:
         since = on - datetime.timedelta(days=w[Factor.NEW_PRODUCT].window_days)

@@ -6,8 +6,8 @@ them with the trigger disabled in one transaction (see docs/security.md)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.clock import format_moment
-from rectify.core.models import Event, ObjectChange
 
 MIN_RETENTION_DAYS = 180
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from ._dbtools import PG_MAGIC, SQLITE_MAGIC, pg_env_args, run, vendor
+from rectify.core.management.commands._dbtools import PG_MAGIC, SQLITE_MAGIC, pg_env_args, run, vendor
 
 
 class Command(BaseCommand):

@@ -10,11 +10,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from rectify.accounts.models import User
+from rectify.core.audit.events import record_event
 from rectify.core.current import acting_as
-from rectify.core.events import record_event
-from rectify.core.importing import ImportFileError, read_table
+from rectify.core.generic.importing import ImportFileError, read_table
 from rectify.enterprises.importers import COLUMNS, check_rows
 from rectify.enterprises.services import enterprise_import_apply
+from rectify.organisations.models import Unit
 
 
 class Command(BaseCommand):
@@ -27,9 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="记入变更日志的用户名（可选）")
 
     def handle(self, *args, file, dry_run, unit, user, **options):
-        from rectify.accounts.models import User
-        from rectify.organisations.models import Unit
-
         unit_obj = Unit.objects.select_related("region", "department").filter(code=unit).first()
         if unit_obj is None:
             raise CommandError(f"单位代码不存在：{unit}")

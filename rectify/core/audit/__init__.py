@@ -1,0 +1,1 @@
+"""What happened: the append-only change log and events, and their tamper-evident chain."""

@@ -1,0 +1,1 @@
+"""Counts and choices remembered until the change log says the records changed."""

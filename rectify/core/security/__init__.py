@@ -1,0 +1,1 @@
+"""Keys, field encryption, input and upload validation, the guarded spreadsheet reader."""

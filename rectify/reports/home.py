@@ -1,0 +1,23 @@
+"""The landing page: the campaign's phase and, per area, what the user's scope holds."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from rectify.core import clock
+from rectify.core.access.scope import model_allows
+from rectify.core.registry import registry
+from rectify.organisations.models import Campaign
+
+
+@login_required
+def dashboard(request):
+    campaign = Campaign.current()
+    today = clock.today()
+    phase = campaign.phases.filter(start__lte=today, end__gte=today).first() if campaign else None
+    counts = []
+    for config in registry:
+        if config.menu in {"", "system", "organisation"} or not model_allows(request.user, config.model, "view"):
+            continue
+        counts.append((config, config.model.objects.restrict(request.user).count()))
+    return render(request, "reports/home.html", {"campaign": campaign, "phase": phase, "counts": counts})
