@@ -117,7 +117,8 @@ def trace(runs: int) -> Figure:
     top = (LedgerEntry.objects.exclude(batch_number__startswith="LD").values("batch_number")
            .annotate(n=Count("pk")).order_by("-n").first())
     batch = top["batch_number"]
-    root = (LedgerEntry.objects.filter(batch_number=batch).order_by("traded_on", "pk").values_list("seller_id", flat=True).first())
+    root = (LedgerEntry.objects.filter(batch_number=batch).order_by("traded_on", "pk")
+            .values_list("seller_id", flat=True).first())
     table = LedgerEntry._meta.db_table
 
     def level_one() -> list:

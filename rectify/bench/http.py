@@ -117,7 +117,8 @@ def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
     return response.status, body
 
 
-def load(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float, rounds: int = 1) -> dict:
+def load(port: int, cookie: str, paths: list[str], threads: int, requests: int, seconds: float,
+         rounds: int = 1) -> dict:
     """The load generator in its own interpreter (no GIL shared with anything measured)."""
     out = subprocess.run([sys.executable, "-m", "rectify.bench.load", "--port", str(port), "--cookie", cookie,
                           "--threads", str(threads), "--requests", str(requests), "--seconds", str(seconds),

@@ -63,7 +63,8 @@ def make_file(rows: int = ROWS, seed: int = 8) -> ImportFile:
         city = cities[i % len(cities)]
         county = rng.choice(counties[city.pk]) if counties[city.pk] else None
         while True:
-            first17 = ("92" if rng.random() < .1 else "91") + city.code + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+            first17 = (("92" if rng.random() < .1 else "91") + city.code
+                       + "".join(rng.choice(USCC_ALPHABET) for _ in range(9)))
             code = first17 + uscc_check_char(first17)
             if code not in existing and code not in used:
                 used.add(code)
@@ -79,8 +80,9 @@ def make_file(rows: int = ROWS, seed: int = 8) -> ImportFile:
         licence = f"辽械注准2020214{rng.randint(1000, 9999)}" if rng.random() < .4 else ""
         sheet.write_row(i, 0, [
             ctx.company(city.name, "mask"), code, "个体工商户" if code.startswith("92") else "企业法人", city_name,
-            county.name if county else "", f"{city.name}{county.name if county else ''}{rng.randint(1, 300)}号", ctx.person(),
-            ctx.phone(), "、".join(cats), "是" if rng.random() < .15 else "否", licence, "2025-05-14" if licence else "",
+            county.name if county else "", f"{city.name}{county.name if county else ''}{rng.randint(1, 300)}号",
+            ctx.person(), ctx.phone(), "、".join(cats), "是" if rng.random() < .15 else "否", licence,
+            "2025-05-14" if licence else "",
         ])
     book.close()
     return ImportFile(out.getvalue(), rows, expected)
@@ -190,7 +192,8 @@ def run(user, runs: int, die_rows: int, log, rows: int = ROWS) -> dict:
     log(f"  generating a {rows:,}-row enterprise file…")
     full = make_file(rows)
     part = slice_file(full, die_rows)
-    out: dict = {"rows": full.rows, "die_rows": part.rows, "bytes": len(full.data), "expected": len(full.expected_rejected)}
+    out: dict = {"rows": full.rows, "die_rows": part.rows, "bytes": len(full.data),
+                 "expected": len(full.expected_rejected)}
     project, project_part, die = Sample(), Sample(), Sample()
     for i in range(runs):
         seconds, rejected, counts = project_import(full, user)
@@ -206,7 +209,8 @@ def run(user, runs: int, die_rows: int, log, rows: int = ROWS) -> dict:
         seconds, rejected, counts = die_import(part, user)
         die.values.append(seconds)
         out["die_rejected"], out["die_counts"] = rejected, counts
-        log(f"  django-import-export, {part.rows:,} rows, run {i + 1}: {seconds:.1f} s, {len(rejected)} rejected, {counts}")
+        log(f"  django-import-export, {part.rows:,} rows, run {i + 1}: {seconds:.1f} s, "
+            f"{len(rejected)} rejected, {counts}")
     out.update(project=project, project_part=project_part, die=die, expected_part=part.expected_rejected,
                expected_full=full.expected_rejected)
     return out

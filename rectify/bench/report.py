@@ -17,17 +17,20 @@ def render(*, machine: dict[str, str], data: dict[str, int], seed: str, figures:
              "unless stated; median, range min–max, ratio to a baseline measured in the same run).", "",
              "### Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
-    lines += ["", "### Data set (`rectify seed_demo --scale large`)", "", f"Seed: {seed}", "", "| model | rows |", "|---|---:|"]
+    lines += ["", "### Data set (`rectify seed_demo --scale large`)", "", f"Seed: {seed}", "",
+              "| model | rows |", "|---|---:|"]
     lines += [f"| {k} | {v:,} |" for k, v in data.items()]
-    fw_enf = sum(v for k, v in data.items() if k.startswith(("fieldwork.", "enforcement.")) and k != "fieldwork.LedgerEntry")
+    fw_enf = sum(v for k, v in data.items()
+                 if k.startswith(("fieldwork.", "enforcement.")) and k != "fieldwork.LedgerEntry")
     lines += ["", f"Field-work and enforcement records (ledger not counted): **{fw_enf:,}**; ledger entries: "
               f"**{data.get('fieldwork.LedgerEntry', 0):,}**.", "",
-              "### Figures", "", "| figure | median | range | baseline | ratio | goal | holds |", "|---|---|---|---|---|---|---|"]
+              "### Figures", "", "| figure | median | range | baseline | ratio | goal | holds |",
+              "|---|---|---|---|---|---|---|"]
     for f in figures:
         verdict = "—" if f.holds is None else ("**yes**" if f.holds else "**no**")
         note = f" ({f.note})" if f.note else ""
-        lines.append(f"| {f.label}{note} | {f.value} | {f.spread} | {f.baseline_label}: {f.baseline} | {f.ratio_text} | "
-                     f"{f.goal} | {verdict} |")
+        lines.append(f"| {f.label}{note} | {f.value} | {f.spread} | {f.baseline_label}: {f.baseline} "
+                     f"| {f.ratio_text} | {f.goal} | {verdict} |")
     if notes:
         lines += ["", "Notes from the run:", ""] + [f"- {n}" for n in notes]
     if plans:

@@ -87,9 +87,9 @@ class Command(BaseCommand):
                 emit(figure)
             notes.append(f"(c) gunicorn with deploy/gunicorn.conf.py (WEB_CONCURRENCY={_workers()}), DEBUG off; the "
                          f"load generator ({options['threads']} threads, ≤ {options['requests']} requests and ≤ "
-                         f"{options['seconds']:.0f} s per URL, in {options['rounds']} blocks taken in turn by each page "
-                         "and its bare view) runs in a second process on the same 2 cores, so it competes with the "
-                         "server for CPU.")
+                         f"{options['seconds']:.0f} s per URL, in {options['rounds']} blocks taken in turn by "
+                         "each page and its bare view) runs in a second process on the same 2 cores, so it "
+                         "competes with the server for CPU.")
         if "b" in only:
             user = web.bench_user()
             out = importbench.run(user, options["import_runs"], options["die_rows"], self.stdout.write,
@@ -113,12 +113,14 @@ class Command(BaseCommand):
                 f"django-import-export on the first {out['die_rows']:,} rows (ModelResource)",
                 f"{die_rate:,.0f} rows/s ({die.median:.1f} s)", ratio, f"{ratio:.1f}× django-import-export",
                 "≥ 20× django-import-export", ratio >= 20,
-                f"rejected: project {len(out['project_rejected'])} of {out['rows']:,} (expected {len(out['expected_full'])}, "
+                f"rejected: project {len(out['project_rejected'])} of {out['rows']:,} "
+                f"(expected {len(out['expected_full'])}, "
                 f"{'same rows' if same_full else 'DIFFERENT rows'}); on the {out['die_rows']:,}-row slice project "
                 f"{len(out['project_part_rejected'])}, django-import-export {len(out['die_rejected'])} — "
                 f"{'the same rows' if same else 'NOT the same rows'}; project on the slice {part_rate:,.0f} rows/s"))
             notes.append(f"(b) django-import-export was measured on a {out['die_rows']:,}-row slice of the same file "
-                         f"(at ~{die_rate:,.0f} rows/s the full file would take ~{out['rows'] / die_rate / 60:.0f} min a run); "
+                         f"(at ~{die_rate:,.0f} rows/s the full file would take "
+                         f"~{out['rows'] / die_rate / 60:.0f} min a run); "
                          "both tools' runs are rolled back at the end so every run writes the same rows.")
         partial = only != set(ALL_FIGURES)
         if partial and not options["write"] and not options["no_write"]:
@@ -171,8 +173,8 @@ def create_database_if_missing() -> None:
     import psycopg
 
     params = connection.settings_dict
-    conninfo = {"host": params.get("HOST") or None, "port": params.get("PORT") or None, "user": params.get("USER") or None,
-                "password": params.get("PASSWORD") or None, "dbname": "postgres"}
+    conninfo = {"host": params.get("HOST") or None, "port": params.get("PORT") or None,
+                "user": params.get("USER") or None, "password": params.get("PASSWORD") or None, "dbname": "postgres"}
     with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]]).fetchone()
         if not exists:
