@@ -1,8 +1,8 @@
 """Audit retention. The Cybersecurity Law (art. 21) requires network logs for at least six months;
 this platform keeps at least 180 days. The application never deletes audit rows itself (they are
-append-only; on PostgreSQL a trigger refuses DELETE even from raw SQL), so this command only
-reports what is eligible. Archiving and removal are done by the DBA: export the rows, then delete
-them with the trigger disabled in one transaction (see docs/security.md)."""
+append-only; a trigger refuses DELETE even from raw SQL, on PostgreSQL and on SQLite), so this
+command only reports what is eligible. Archiving and removal are done by the DBA: export the rows,
+then delete them with the trigger set aside in one transaction (docs/security.md, section 7)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
