@@ -77,7 +77,7 @@ migrations: install
 # messages from the Python code and templates into rectify/locale/en/LC_MESSAGES/django.po, then
 # compiled to django.mo, which is committed. Run from rectify/ so the file references stay relative
 # to it and nothing outside the package (tests, .venv, node_modules) is scanned. A message whose
-# text changed comes back marked fuzzy, which tests/test_i18n.py refuses until it is translated.
+# text changed comes back marked fuzzy, which tests/registry/test_i18n.py refuses until it is translated.
 messages: install
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext"; exit 1; }
 	cd rectify && ../$(BIN)/rectify makemessages -l en --no-obsolete

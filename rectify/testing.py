@@ -18,13 +18,19 @@ model declares it read-only for that action — its registry config has no such 
 its test class names no writer or gives no form data. The search test makes a second row with the
 model's factory (`tests/factories.py`) to show that a search finds its row and not the other.
 
-`tests/test_registry_coverage.py` fails when a registered model has no such test class or factory.
+`tests/registry/test_coverage.py` fails when a registered model has no such test class or factory.
+
+The kit sits above every app in the layers (it makes the world's users and reloads every app's
+reference data) and only the tests import it: that is why it may import `tests.factories`.
 """
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.test import TestCase
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -39,6 +45,7 @@ from rectify.enforcement.reference import load as load_enforcement
 from rectify.organisations import reference
 from rectify.organisations.models import Unit
 from rectify.reports import definitions
+from tests.factories import factory_for
 
 PASSWORD = "Test-pass-2020!"
 
@@ -64,7 +71,7 @@ WORLD_USERS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def make_world_user(key: str):
+def make_world_user(key: str) -> User:
     unit_code, roles = WORLD_USERS[key]
     user = User.objects.create_user(username=f"t_{key}", password=PASSWORD, unit=Unit.objects.get(code=unit_code),
                                     full_name=key, is_enforcement_officer=True)
@@ -82,10 +89,10 @@ class WorldTestCase(TestCase):
         cls.users = {key: make_world_user(key) for key in WORLD_USERS}
 
     @staticmethod
-    def unit(code: str):
+    def unit(code: str) -> Unit:
         return Unit.objects.select_related("region", "department").get(code=code)
 
-    def login(self, key: str):
+    def login(self, key: str) -> User:
         self.client.force_login(self.users[key])
         return self.users[key]
 
@@ -170,7 +177,8 @@ class ModelScopeTests(WorldTestCase):
     # Who sees an object owned by `owner_unit`. The defaults are the rules of the domain for a
     # record of Shenyang's market-regulation line; subclasses state their own when different.
     visible_to: ClassVar[tuple[str, ...]] = ("province_office", "province_samr", "shenyang_office", "shenyang_samr")
-    hidden_from: ClassVar[tuple[str, ...]] = ("dalian_office", "dalian_samr", "shenyang_police", "province_police", "customs_dl")
+    hidden_from: ClassVar[tuple[str, ...]] = ("dalian_office", "dalian_samr", "shenyang_police", "province_police",
+                                              "customs_dl")
     region_only: ClassVar[bool] = False  # no line of work: all departments of the region see it
     # Who creates and edits, and who deletes, in the tests. None only where the registry config
     # offers no such page: a model with an add or edit page that names no writer fails its tests.
@@ -185,7 +193,8 @@ class ModelScopeTests(WorldTestCase):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.__test__ = cls.__dict__.get("model") is not None or (cls.model is not None and "__test__" not in cls.__dict__)
+        names_a_model = cls.__dict__.get("model") is not None
+        cls.__test__ = names_a_model or (cls.model is not None and "__test__" not in cls.__dict__)
 
     @classmethod
     def make_object(cls, unit):
@@ -212,29 +221,23 @@ class ModelScopeTests(WorldTestCase):
         """Form data as the API takes it: booleans as booleans, empty optional values as null."""
         if data is None:
             return None
-        from django.db import models as m
-
         out = {}
         for key, value in data.items():
             if key == "version":
                 continue
             try:
                 field = self.model._meta.get_field(key)
-            except Exception:
+            except FieldDoesNotExist:
                 out[key] = value
                 continue
-            if isinstance(field, m.BooleanField):
+            if isinstance(field, models.BooleanField):
                 value = value in (True, "on", "true", "1", 1)
-            elif value == "" and (field.null or isinstance(field, m.ForeignKey)):
+            elif value == "" and (field.null or isinstance(field, models.ForeignKey)):
                 value = None
             out[key] = value
         return out
 
     # ------------------------------------------------------------------------------------------
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -257,7 +260,8 @@ class ModelScopeTests(WorldTestCase):
         return visible, hidden
 
     def test_anonymous_is_sent_to_login(self):
-        urls = [_url(self.config, "list"), _url(self.config, "detail", self.obj), _url(self.config, "history", self.obj)]
+        urls = [_url(self.config, "list"), _url(self.config, "detail", self.obj),
+                _url(self.config, "history", self.obj)]
         if self.config.allow_add:
             urls.append(_url(self.config, "add"))
         if self.config.allow_edit:
@@ -328,8 +332,6 @@ class ModelScopeTests(WorldTestCase):
     def test_search_finds_its_row_and_not_another(self):
         """A search by one of the object's search-field values lists the object, on the page and in
         the API, and not a second row (made by the model's factory) that does not hold that value."""
-        from tests.factories import factory_for  # the factories live with the tests that run this kit
-
         key = self._visible()[0][0]
         user = self.login(key)
         search_fields = filterset_for(self.config).search_fields  # the config's, or its own filterset's
@@ -513,8 +515,6 @@ def reload_reference_data() -> None:
     """Re-run the data migrations' loaders (idempotent). A transactional test ends with a flush
     that empties every table, including the organisation loaded by migrations; tests that run after
     it in the same process need it back."""
-    from django.apps import apps
-
     reference.load(apps)
     account_loaders.load_roles(apps)
     load_enforcement(apps)

@@ -8,7 +8,8 @@ def pytest_report_header(config):
     db = os.environ.get("DATABASE_URL", "") or "sqlite (default)"
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     lines = [f"rectify database: {db.split('@')[-1]}"]
-    lines.append(f"browser tests: {'chromium at ' + browser if browser else 'SKIPPED — Debian chromium not installed (apt-get install chromium)'}")
+    missing = "SKIPPED — Debian chromium not installed (apt-get install chromium)"
+    lines.append(f"browser tests: {'chromium at ' + browser if browser else missing}")
     return lines
 
 
@@ -50,7 +51,7 @@ def pytest_configure(config):
     # with override_settings(RECTIFY_REQUIRE_2FA=True).
     settings.RECTIFY_REQUIRE_2FA = False
     # Tasks run in-process in the suite; the one test against the real Redis broker starts a
-    # worker of its own (tests/test_celery_redis.py). Caches are per process so that parallel
+    # worker of its own (tests/core/test_celery_redis.py). Caches are per process so that parallel
     # workers do not share rate-limit counters.
     from rectify.celery import app
 

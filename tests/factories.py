@@ -12,7 +12,7 @@ of another), owned by `unit` — or, without one, by the unit that keeps such ro
 where that unit's users see it. Reference data ignores `unit`. The factory of a model that can
 hold only so many rows (one weight per risk factor) raises `Exhausted` when none is left to make.
 
-`tests/test_registry_coverage.py` fails for a registered model without its factory. The
+`tests/registry/test_coverage.py` fails for a registered model without its factory. The
 registry-wide tests (query counts, the table and API shortcuts, list plans) make their rows with
 `make_rows`; the generic kit's search test makes its second row with `factory_for`.
 """
@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rectify.core.registry import registry
+from rectify.organisations.models import Region, Unit
 
 _numbers = itertools.count(1000)
 
@@ -72,17 +73,13 @@ def make_rows(count: int, owners: tuple[str | None, ...] = (None,)) -> dict[str,
     return {config.model._meta.label: config.model._base_manager.count() for config in registry}
 
 
-def unit(code: str):
-    from rectify.organisations.models import Unit
-
+def unit(code: str) -> Unit:
     return Unit.objects.select_related("region", "department").get(code=code)
 
 
 def place(owner) -> tuple[Any, Any]:
     """(city, county) where records of `owner` are seen by its own users: its county for a county
     bureau, the first city it covers for a city or customs unit, Shenyang for a provincial one."""
-    from rectify.organisations.models import Region
-
     if owner.is_provincial:
         return Region.objects.get(code="210100"), None
     if owner.county is not None:

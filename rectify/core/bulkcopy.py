@@ -28,7 +28,8 @@ def copy_supported(model: type[models.Model], objs: Sequence[models.Model], usin
     meta = model._meta
     if meta.parents or not isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
         return False
-    return not any(getattr(f, "generated", False) or f.db_default is not models.NOT_PROVIDED for f in meta.concrete_fields)
+    return not any(getattr(f, "generated", False) or f.db_default is not models.NOT_PROVIDED
+                   for f in meta.concrete_fields)
 
 
 def copy_create(model: type[models.Model], objs: Sequence[models.Model], using: str) -> list[models.Model]:

@@ -12,5 +12,7 @@ def navigation(request):
     cached = getattr(request, "_rectify_navigation", None)
     if cached is None:
         cached = request._rectify_navigation = {
-            "menu": menu_for(user), "unread_notifications": Notification.objects.filter(user=user, read_at=None).count()}
+            "menu": menu_for(user),
+            "unread_notifications": Notification.objects.filter(user=user, read_at=None).count(),
+        }
     return cached

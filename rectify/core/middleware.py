@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 import uuid
 
-from rectify.core.audit.changelog import versions_read_once
+from django.conf import settings
+from django.utils import translation
+
 from rectify.core.current import Actor, reset_actor, set_actor
+from rectify.core.dataversion.version import versions_read_once
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -56,9 +59,6 @@ class ChineseFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
@@ -70,7 +70,7 @@ class ChineseFirstLocaleMiddleware:
 
 class DataVersionMiddleware:
     """A page read (GET, HEAD) reads the change log's data version once, however many cached
-    figures it shows (core.audit.changelog.versions_read_once). Writes read it afresh every time."""
+    figures it shows (core.dataversion.version.versions_read_once). Writes read it afresh every time."""
 
     def __init__(self, get_response):
         self.get_response = get_response

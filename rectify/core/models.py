@@ -105,7 +105,8 @@ class ScopedRecord(BaseModel):
 class Notification(models.Model):
     """An in-app message to one user (reminders, returns). Seen only by its recipient."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="notifications")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -117,7 +118,9 @@ class Notification(models.Model):
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_once"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -31,9 +31,10 @@ class RestrictedQuerySet(RestrictMixin, models.QuerySet):
     def bulk_update(self, objs, fields, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
         with transaction.atomic(using=self.db):
+            attnames = [self.model._meta.get_field(f).attname for f in fields]
             before = {
                 row["pk"]: row for row in self.model._base_manager.using(self.db)
-                .filter(pk__in=[o.pk for o in objs]).values("pk", *[self.model._meta.get_field(f).attname for f in fields])
+                .filter(pk__in=[o.pk for o in objs]).values("pk", *attnames)
             }
             count = super().bulk_update(objs, fields, *args, **kwargs)
             log_bulk_updated(self.model, objs, fields, before)

@@ -5,7 +5,8 @@ from rectify.core.filters import EventFilterSet, ObjectChangeFilterSet
 from rectify.core.registry import ModelConfig, registry
 
 registry.register(ModelConfig(
-    model=ObjectChange, menu="system", list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
+    model=ObjectChange, menu="system",
+    list_columns=["time", "username", "action", "content_type", "object_repr", "request_id"],
     filterset=ObjectChangeFilterSet,
     allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"], select_related=["content_type"],
     detail_template="core/objectchange_detail.html",
@@ -15,7 +16,8 @@ registry.register(ModelConfig(
     detail_panels=["core/_objectchange_snapshot.html"],
 ))
 registry.register(ModelConfig(
-    model=Event, menu="system", list_columns=["time", "username", "ip", "event", "object_repr", "outcome", "request_id"],
+    model=Event, menu="system",
+    list_columns=["time", "username", "ip", "event", "object_repr", "outcome", "request_id"],
     filterset=EventFilterSet,
     allow_add=False, allow_edit=False, allow_delete=False, ordering=["-time", "-id"],
 ))

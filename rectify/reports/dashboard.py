@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rectify.core.access.scope import area_allows
-from rectify.core.audit.changelog import cached_until_change
+from rectify.core.dataversion.version import cached_until_change
 from rectify.organisations.models import Campaign
 
 from . import services
@@ -84,7 +84,7 @@ def _problems(campaign: Campaign) -> list[str]:
 
 def _figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[list, list]:
     """The charts and the completeness rows, kept in the cache until the next recorded change
-    (core.audit.changelog.cached_until_change): a cached figure is never older than the records, and a
+    (core.dataversion.version.cached_until_change): a cached figure is never older than the records, and a
     busy hour of writes simply recomputes."""
     key = ":".join(str(part) for part in ("dashboard", campaign.pk, cutoff, scope.cache_key(), get_language()))
     return cached_until_change(key, lambda: _compute_figures(campaign, cutoff, scope), DASHBOARD_CACHE_SECONDS,

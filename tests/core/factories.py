@@ -12,7 +12,8 @@ def object_change(unit=None) -> ObjectChange:
     """The change row of a logged write (a department created), as the change log writes it."""
     n = number()
     with acting_as(None):
-        department = Department.objects.create(code=f"f{n}", name=f"变更测试部门{n}号", short_name=f"变{n}", line="market")
+        department = Department.objects.create(code=f"f{n}", name=f"变更测试部门{n}号", short_name=f"变{n}",
+                                               line="market")
     return ObjectChange.objects.filter(content_type__model="department", object_id=str(department.pk)).get()
 
 

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from rectify.accounts.models import Role, User
+from rectify.core.audit.chain import verify_all
 from rectify.core.audit.events import events_for
-from rectify.core.audit.integrity import compute, matches, verify_all
+from rectify.core.audit.integrity import compute, matches
 from rectify.core.audit.models import ObjectChange
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, CreditRecord, DecisionVersion

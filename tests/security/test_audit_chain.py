@@ -2,7 +2,7 @@
 
 - A trigger refuses raw UPDATE and DELETE of change-log and event rows on SQLite as on PostgreSQL,
   and `flush` (the end of every TransactionTestCase) still empties the logs and keeps the triggers.
-- Each log is a hash chain (core/audit/integrity.py): with the triggers disabled, an edited row, a
+- Each log is a hash chain (core/audit/chain.py): with the triggers disabled, an edited row, a
   deleted row and a rewritten link are all found by `verify_integrity`, which names the row; an
   untouched log verifies clean, the bulk paths and awkward JSON values included.
 - Two transactions appending at once on PostgreSQL leave one unbroken chain.
@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
-from rectify.core.audit import integrity
+from rectify.core.audit import chain
 from rectify.core.audit.events import record_event
 from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.current import acting_as
@@ -111,15 +111,15 @@ class ChainTests(TestCase):
     def setUp(self):
         write_some_history()
 
-    def assert_clean(self) -> dict[str, integrity.ChainReport]:
-        chains: dict[str, integrity.ChainReport] = {}
-        report = integrity.verify_all(chains=chains)
+    def assert_clean(self) -> dict[str, chain.ChainReport]:
+        chains: dict[str, chain.ChainReport] = {}
+        report = chain.verify_all(chains=chains)
         self.assertEqual((report["core.ObjectChange"], report["core.Event"]), ([], []))
         return chains
 
     def broken(self, label: str) -> list[tuple[str, str]]:
-        chains: dict[str, integrity.ChainReport] = {}
-        integrity.verify_all(chains=chains)
+        chains: dict[str, chain.ChainReport] = {}
+        chain.verify_all(chains=chains)
         return chains[label].broken
 
     def test_untouched_log_verifies_clean_and_every_row_is_sealed(self):
@@ -222,7 +222,7 @@ class FlushKeepsTheTriggersTests(TransactionTestCase):
             for sql in ("UPDATE core_event SET event = 'forged' WHERE id = %s", "DELETE FROM core_event WHERE id = %s"):
                 with self.subTest(sql=sql, inhibit=inhibit), self.assertRaises(DatabaseError), transaction.atomic():
                     raw(sql, [event.pk])
-            self.assertEqual(integrity.verify_all()["core.Event"], [])
+            self.assertEqual(chain.verify_all()["core.Event"], [])
 
 
 class ConcurrentAppendTests(TransactionTestCase):
@@ -279,7 +279,7 @@ class ConcurrentAppendTests(TransactionTestCase):
         for t in threads:
             t.join(60)
         self.assertEqual(errors, [])
-        report = integrity.verify_all()
+        report = chain.verify_all()
         self.assertEqual((report["core.ObjectChange"], report["core.Event"]), ([], []))
         events = list(Event.objects.order_by("id").values_list("event", flat=True))
         self.assertLess(events.index("chain.first.more"), events.index("chain.second"))

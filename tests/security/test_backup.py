@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase
 
-from rectify.core.audit import integrity
+from rectify.core.audit import chain
 from rectify.core.audit.events import record_event
 from rectify.core.current import acting_as
 from rectify.testing import make_world_user
@@ -48,7 +48,7 @@ class BackupRestoreTests(TransactionTestCase):
             call_command("restore", str(path), interactive=False, stdout=io.StringIO())
         connection.close()  # a fresh connection after the database was replaced underneath
         self.assertEqual(snapshot(), before)
-        self.assertFalse(any(integrity.verify_all().values()), "every integrity code verifies")
+        self.assertFalse(any(chain.verify_all().values()), "every integrity code verifies")
 
     def test_restore_refuses_a_foreign_file(self):
         from django.core.management import CommandError

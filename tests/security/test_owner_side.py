@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from rectify.core.access.scope import can
-from rectify.core.audit.integrity import verify_all
+from rectify.core.audit.chain import verify_all
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, Exposure, Lead, Supervision
 from rectify.fieldwork.models import CovertVisit

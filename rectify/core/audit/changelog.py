@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 from django.utils import timezone
 
-from rectify.core.audit.integrity import (
+from rectify.core.audit.chain import (
     chain_body,
     ensure_sqlite_triggers,
     json_text,
@@ -36,6 +36,20 @@ MASK = "******"
 # Only `rectify seed_demo --scale large` turns this off: a million synthetic benchmark rows are not
 # anyone's change, and logging them would double the seed. The seeding itself is one audit event.
 _enabled: ContextVar[bool] = ContextVar("rectify_changelog_enabled", default=True)
+
+
+# How many times this context has written change rows: a count that only grows. A data version read
+# earlier in the same context is stale once it moves (core/dataversion/version.py).
+_writes: ContextVar[int] = ContextVar("rectify_change_writes", default=0)
+
+
+def _count_write() -> None:
+    _writes.set(_writes.get() + 1)
+
+
+def writes_seen() -> int:
+    """How many times this context has written change rows so far."""
+    return _writes.get()
 
 
 @contextlib.contextmanager
@@ -82,7 +96,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def _row(model, action: str, pk: Any, repr_: str, before, after) -> ObjectChange:
-    _forget_versions()  # the row is about to be written
+    _count_write()  # the row is about to be written
     actor = current_actor()
     return ObjectChange(
         user_id=actor.user_id, username=actor.username, request_id=actor.request_id, action=action,
@@ -92,7 +106,8 @@ def _row(model, action: str, pk: Any, repr_: str, before, after) -> ObjectChange
 
 
 def _is_logged(sender) -> bool:
-    return _enabled.get() and isinstance(sender, type) and getattr(sender, "change_logged", False) and not sender._meta.abstract
+    return (_enabled.get() and isinstance(sender, type) and getattr(sender, "change_logged", False)
+            and not sender._meta.abstract)
 
 
 @receiver(pre_save)
@@ -119,7 +134,8 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance)
     if before is not None and _unchanged(before, after):
         return
-    _row(sender, ObjectChange.CREATE if created else ObjectChange.UPDATE, instance.pk, str(instance), before, after).save()
+    action = ObjectChange.CREATE if created else ObjectChange.UPDATE
+    _row(sender, action, instance.pk, str(instance), before, after).save()
     instance._changelog_before = after
 
 
@@ -150,7 +166,8 @@ def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
         before = sorted(set(now) | set(changed))
     else:
         before = None
-    _row(type(instance), ObjectChange.UPDATE, instance.pk, str(instance), {field.name: before}, {field.name: now}).save()
+    _row(type(instance), ObjectChange.UPDATE, instance.pk, str(instance), {field.name: before},
+         {field.name: now}).save()
 
 
 def _prime_foreign_keys(model, objs: list[models.Model]) -> None:
@@ -159,7 +176,8 @@ def _prime_foreign_keys(model, objs: list[models.Model]) -> None:
     for field in model._meta.concrete_fields:
         if not field.many_to_one:
             continue
-        wanted = {getattr(o, field.attname) for o in objs if getattr(o, field.attname) is not None and not field.is_cached(o)}
+        wanted = {getattr(o, field.attname) for o in objs
+                  if getattr(o, field.attname) is not None and not field.is_cached(o)}
         if not wanted:
             continue
         targets = field.related_model._base_manager.in_bulk(list(wanted))
@@ -179,7 +197,7 @@ def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *
     columns are written as the canonical text their seals cover, so each is serialised once."""
     if not entries:
         return
-    _forget_versions()
+    _count_write()
     connection = connections[using]
     actor = current_actor()
     ct_id = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False).pk
@@ -205,8 +223,8 @@ def _insert_many(model, action: str, entries: list[tuple[Any, str, Any, Any]], *
                 for row in params:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-                               params)
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", params)
 
 
 def log_bulk_created(model, objs: Iterable[models.Model]) -> None:
@@ -260,77 +278,6 @@ def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]
             rows.append((pk, reprs.get(pk, str(pk)), old, new))
     _insert_many(model, ObjectChange.UPDATE, rows, using=qs.db)
     return count
-
-
-# How many of the latest change rows data_version() counts (see there).
-VERSION_WINDOW = 5000
-
-# Inside versions_read_once(): the data version already read, per database.
-_versions: ContextVar[dict[str, str] | None] = ContextVar("rectify_data_versions", default=None)
-
-
-@contextlib.contextmanager
-def versions_read_once() -> Iterator[None]:
-    """Within the block, data_version() reads each database's version once and then reuses it, until
-    this process writes a change row. A page that keeps several figures until the records change
-    (a list's count and its filter's choices, say) thus pays for one reading, not one per figure;
-    a write by another process during the block is seen from the next block (request) on."""
-    token = _versions.set({})
-    try:
-        yield
-    finally:
-        _versions.reset(token)
-
-
-def _forget_versions() -> None:
-    versions = _versions.get()
-    if versions:
-        versions.clear()
-
-
-def data_version(using: str = "default") -> str:
-    """A token that moves whenever a change row becomes visible: every create, update and delete of
-    a logged model — single, bulk or cascaded — writes one, in the same transaction, so a figure
-    computed at one token stays right while the token stays the same. Caches of computed figures
-    key on it (reports/dashboard.py, core/dataversion/counting.py).
-
-    The latest id alone is not enough: ids are handed out when rows are written, not when their
-    transaction commits, so a transaction holding id 101 may commit after one holding 102 has,
-    without moving the maximum. The token also counts the rows among the latest VERSION_WINDOW ids,
-    which such a late commit does move. The window is read as "the latest ids, newest first, at
-    most VERSION_WINDOW of them", which PostgreSQL always answers from the primary key's index: a
-    plain range condition was estimated from statistics and, with stale ones (after a bulk import
-    rolled back), answered by a scan of the whole table on every request (docs/performance.md)."""
-    versions = _versions.get()
-    if versions is not None and using in versions:
-        return versions[using]
-    table = connections[using].ops.quote_name(ObjectChange._meta.db_table)
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 (a quoted model table name)
-        latest = cursor.fetchone()[0] or 0
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT id FROM {table} WHERE id > %s "  # noqa: S608
-                       f"ORDER BY id DESC LIMIT %s) recent", [latest - VERSION_WINDOW, VERSION_WINDOW])
-        recent = cursor.fetchone()[0]
-    version = f"{latest}.{recent}"
-    if versions is not None:
-        versions[using] = version
-    return version
-
-
-def cached_until_change(key: str, compute: Callable[[], Any], seconds: int, using: str = "default",
-                        keep: Callable[[Any], bool] | None = None) -> Any:
-    """`compute()`, kept in the cache under `key` and the data version of `using`: reused while no
-    recorded write has happened, recomputed after one. `seconds` only bounds how long an entry
-    nobody asks for again is kept; a value `keep` refuses is returned but not kept."""
-    from django.core.cache import cache
-
-    versioned = f"{key}:{data_version(using)}"
-    value = cache.get(versioned)
-    if value is None:
-        value = compute()
-        if keep is None or keep(value):
-            cache.set(versioned, value, seconds)
-    return value
 
 
 def history_for(obj: models.Model):

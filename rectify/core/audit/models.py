@@ -1,7 +1,7 @@
 """The two append-only logs: `ObjectChange` (before/after values of every create, update and
 delete, bulk ones included) and `Event` (audit and domain events: logins, exports, submissions,
 transfers, views of personal data...). Both refuse updates and deletes; a trigger enforces it too,
-on PostgreSQL and on SQLite, and each log is a hash chain of HMAC-SM3 seals (integrity.py), so a
+on PostgreSQL and on SQLite, and each log is a hash chain of HMAC-SM3 seals (chain.py), so a
 row changed or removed with the triggers disabled is found by `rectify verify_integrity`."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.history import closed_log_q
 from rectify.core.access.querysets import RestrictMixin
-from rectify.core.audit.integrity import PREV_FIELD, SEAL_FIELD, chain_ready, row_body, seal_chain
+from rectify.core.audit.chain import PREV_FIELD, SEAL_FIELD, chain_ready, row_body, seal_chain
 from rectify.core.registry import RegistryURLMixin
 
 
@@ -37,7 +37,7 @@ class AppendOnlyModel(RegistryURLMixin, models.Model):
 
 class ChainedLog(AppendOnlyModel):
     """A log kept as a hash chain: each row is sealed, with the seal of the row before it, as it is
-    appended (core/audit/integrity.py). Subclasses name the columns the seal covers: `chain_scalars`
+    appended (core/audit/chain.py). Subclasses name the columns the seal covers: `chain_scalars`
     (plain values) and `chain_json` (JSON columns)."""
 
     prev_seal = models.CharField(_("前一条校验码"), max_length=64, blank=True, default="", editable=False)

@@ -1,1 +1,2 @@
-"""Counts and choices remembered until the change log says the records changed."""
+"""The data version, and the figures (list counts, filter choices...) remembered under it until the
+change log says the records changed."""

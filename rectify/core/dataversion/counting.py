@@ -25,7 +25,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from rectify.core.audit.changelog import cached_until_change
+from rectify.core.dataversion.version import cached_until_change
 
 COUNT_CACHE_SECONDS = 600
 CHOICES_CACHE_ROWS = 500

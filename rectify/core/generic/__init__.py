@@ -1,1 +1,2 @@
-"""The generic machinery per registered model: filtersets, tables, forms, serializers, pages, API, exports, imports and the write services behind them."""
+"""The generic machinery per registered model: filtersets, tables, forms, serializers, pages, API,
+exports, imports and the write services behind them."""

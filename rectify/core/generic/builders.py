@@ -108,8 +108,10 @@ def date_range_filters(name: str, label, on_datetime: bool = False) -> dict[str,
     bounds = {"validators": [MinValueValidator(FIRST_DAY_OF_DATETIMES)]} if on_datetime else {}
     kind = BeijingDayFilter if on_datetime else django_filters.DateFilter
     return {
-        f"{name}__gte": kind(field_name=name, lookup_expr="gte", label=format_lazy("{}≥", label), widget=widget, **bounds),
-        f"{name}__lte": kind(field_name=name, lookup_expr="lte", label=format_lazy("{}≤", label), widget=widget, **bounds),
+        f"{name}__gte": kind(field_name=name, lookup_expr="gte", label=format_lazy("{}≥", label), widget=widget,
+                             **bounds),
+        f"{name}__lte": kind(field_name=name, lookup_expr="lte", label=format_lazy("{}≤", label), widget=widget,
+                             **bounds),
     }
 
 
@@ -134,7 +136,8 @@ def scoped_filterset(config: ModelConfig, data, queryset, user, request=None):
     for field in fs.form.fields.values():
         list_choices(field)
         widget = field.widget
-        css = "form-select form-select-sm" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control form-control-sm"
+        is_select = isinstance(widget, forms.Select | forms.SelectMultiple)
+        css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
         widget.attrs.setdefault("class", css)
     return fs
 
@@ -191,7 +194,8 @@ class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk and "version" in self.fields and hasattr(self.instance, "version"):
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
-            if name == "unit" and isinstance(field, forms.ModelChoiceField) and issubclass(self._meta.model, ScopedRecord):
+            if (name == "unit" and isinstance(field, forms.ModelChoiceField)
+                    and issubclass(self._meta.model, ScopedRecord)):
                 field.queryset = units_for(user)
                 if not self.instance.pk and getattr(user, "unit", None) and user.unit in field.queryset:
                     field.initial = user.unit.pk

@@ -1,5 +1,5 @@
 """System checks of the registry's list pages (`manage.py check`, `migrate`, `runserver`; and
-tests/test_list_plans.py).
+tests/registry/test_list_plans.py).
 
 rectify.E001 — a record list must be readable from an index in its own order. A list page and its
 API read the newest 50 rows by the list's ordering (date, then id). Without an index in that

@@ -9,6 +9,7 @@ import decimal
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -76,8 +77,6 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: 
 
 
 def file_response(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    from urllib.parse import quote
-
     ctype = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=ctype)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

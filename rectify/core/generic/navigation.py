@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import model_allows
@@ -53,8 +54,6 @@ _MENU_CACHE_SIZE = 2048
 def menu_for(user) -> list[Area]:
     """The user's menu. Building it walks the registry and reverses every URL, the same for
     every page, so it is kept per user, roles, unit and language for the life of the process."""
-    from django.utils.translation import get_language
-
     key = (user.pk, frozenset(user.role_codes), user.unit_id, user.is_active, get_language())
     menu = _menus.get(key)
     if menu is None:

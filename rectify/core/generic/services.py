@@ -85,7 +85,8 @@ def object_create(*, model: type[models.Model], data: dict[str, Any], actor) -> 
 
 
 @transaction.atomic
-def object_update(*, obj: models.Model, data: dict[str, Any], actor, expected_version: int | None = None) -> models.Model:
+def object_update(*, obj: models.Model, data: dict[str, Any], actor,
+                  expected_version: int | None = None) -> models.Model:
     model = type(obj)
     locked = lock_for_write(model, obj.pk, actor, "change")
     if expected_version is not None and hasattr(locked, "version") and locked.version != expected_version:

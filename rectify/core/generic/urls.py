@@ -23,5 +23,6 @@ def model_urlpatterns(app_label: str) -> list:
         if config.allow_edit:
             patterns.append(path(f"{base}/<int:pk>/edit/", views.ObjectEditView.as_view(**kw), name=f"{base}_edit"))
         if config.allow_delete:
-            patterns.append(path(f"{base}/<int:pk>/delete/", views.ObjectDeleteView.as_view(**kw), name=f"{base}_delete"))
+            patterns.append(path(f"{base}/<int:pk>/delete/", views.ObjectDeleteView.as_view(**kw),
+                                 name=f"{base}_delete"))
     return patterns

@@ -90,7 +90,10 @@ class ObjectListView(ConfigView):
             record_event("export", detail={"model": self.config.model._meta.label, "format": fmt, "rows": len(rows),
                                            "filters": {k: v for k, v in request.GET.items() if k != "export"}})
             name = f"{self.config.verbose_name_plural}.{fmt}"
-            content = write_xlsx(headers, rows, sheet=self.config.verbose_name_plural) if fmt == "xlsx" else write_csv(headers, rows)
+            if fmt == "xlsx":
+                content = write_xlsx(headers, rows, sheet=self.config.verbose_name_plural)
+            else:
+                content = write_csv(headers, rows)
             return file_response(content, name, fmt)
         # Pages are read here, not by RequestConfig: it passes ?per_page=-1 on to the paginator (a
         # 500) and lets ?per_page= exceed the 200 cap. A page past the end shows the last one.
@@ -103,7 +106,8 @@ class ObjectListView(ConfigView):
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
-        return render(request, self.template_name, self.context(table=table, filterset=filterset, querystring=query.urlencode()))
+        return render(request, self.template_name,
+                      self.context(table=table, filterset=filterset, querystring=query.urlencode()))
 
     def list_queryset(self):
         """The rows of the list. With the generic table it reads only the columns shown (and joins
@@ -152,7 +156,8 @@ def label_paths(config: ModelConfig) -> list[str]:
     paths = []
     for column in config.list_columns:
         field = _field(config.model, column)
-        label = getattr(field.related_model, "label_fields", None) if field and field.many_to_one and field.concrete else None
+        to_one = field and field.many_to_one and field.concrete
+        label = getattr(field.related_model, "label_fields", None) if to_one else None
         if label and not any(p.startswith(f"{column}__") for p in config.select_related):
             paths += [f"{column}__{name}" for name in label]
     return paths
@@ -254,12 +259,14 @@ class ObjectEditView(ConfigView):
                 if obj is None:
                     create = self.config.create or services.object_create
                     obj = create(model=self.config.model, data=form.service_data(), actor=request.user)
-                    messages.success(request, _("已新增%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
+                    messages.success(request,
+                                     _("已新增%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
                 else:
                     update = self.config.update or services.object_update
                     obj = update(obj=obj, data=form.service_data(), actor=request.user,
                                  expected_version=form.cleaned_data.get("version"))
-                    messages.success(request, _("已保存%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
+                    messages.success(request,
+                                     _("已保存%(name)s：%(obj)s") % {"name": self.config.verbose_name, "obj": obj})
                 # What deserves a second look but did not stop the save (a model's data_warnings()).
                 for note in getattr(obj, "data_warnings", list)():
                     messages.warning(request, note)

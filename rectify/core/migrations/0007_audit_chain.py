@@ -1,4 +1,4 @@
-"""The change log and the audit events become hash chains (core/audit/integrity.py): every row gets its
+"""The change log and the audit events become hash chains (core/audit/chain.py): every row gets its
 seal and the seal of the row before it, the rows already there included, sealed in id order. On
 SQLite the logs get the append-only triggers PostgreSQL has had since 0002.
 
@@ -6,6 +6,8 @@ SQLite the logs get the append-only triggers PostgreSQL has had since 0002.
 covers it."""
 import django.utils.timezone
 from django.db import migrations, models
+
+from rectify.core.audit import chain
 
 TABLES = ["core_event", "core_objectchange"]
 
@@ -20,8 +22,6 @@ BATCH = 2000
 
 
 def seal_existing_rows(apps, schema_editor):
-    from rectify.core.audit import integrity
-
     connection = schema_editor.connection
     for name, (scalars, jsons) in CHAINS.items():
         model = apps.get_model("core", name)
@@ -29,7 +29,7 @@ def seal_existing_rows(apps, schema_editor):
         rows = model._base_manager.using(connection.alias).order_by("pk")
         if not rows.exists():
             continue
-        sealer = integrity.Sealer()
+        sealer = chain.Sealer()
         n = len(scalars)
         if connection.vendor == "postgresql":
             # The append-only trigger (0002) refuses the UPDATE; the table is locked for the
@@ -44,7 +44,7 @@ def seal_existing_rows(apps, schema_editor):
                 break
             updates = []
             for row in batch:
-                seal = sealer(prev, integrity.chain_body(row[1:1 + n], [integrity.json_text(v) for v in row[1 + n:]]))
+                seal = sealer(prev, chain.chain_body(row[1:1 + n], [chain.json_text(v) for v in row[1 + n:]]))
                 updates.append((prev, seal, row[0]))
                 prev = seal
             with connection.cursor() as cursor:
@@ -57,7 +57,7 @@ def seal_existing_rows(apps, schema_editor):
 def sqlite_triggers(apps, schema_editor):
     """SQLite has no trigger for two events and no DISABLE TRIGGER: one trigger per statement kind.
     `rectify flush` (core/management/commands/flush.py) drops and recreates them around its
-    DELETEs, in its own transaction; integrity.ensure_sqlite_triggers() makes them again after a
+    DELETEs, in its own transaction; chain.ensure_sqlite_triggers() makes them again after a
     later migration rebuilds a log's table."""
     if schema_editor.connection.vendor != "sqlite":
         return

@@ -103,13 +103,15 @@ def sniff(name: str, data: bytes) -> str:
         raise ImportFileError(_("文件是空的，请填写数据后重新上传。"))
     if data.startswith(OLE_SIGNATURE):
         if ext in ("xlsx", "xlsm") or _ole_is_encrypted_package(data):
-            raise ImportFileError(_("文件已加密（设置了打开密码），系统无法读取。请在 Excel 中取消密码后另存为 .xlsx 再上传。"))
+            raise ImportFileError(_("文件已加密（设置了打开密码），系统无法读取。"
+                                    "请在 Excel 中取消密码后另存为 .xlsx 再上传。"))
         return "xls"
     if data.startswith(ZIP_SIGNATURE):
         inspect_xlsx(data)
         return "xlsx"
     if ext in ("xlsx", "xls", "xlsm"):
-        raise ImportFileError(_("文件扩展名为 .%(ext)s，但内容不是 Excel 工作簿（可能已损坏或被改名）。") % {"ext": ext})
+        raise ImportFileError(
+            _("文件扩展名为 .%(ext)s，但内容不是 Excel 工作簿（可能已损坏或被改名）。") % {"ext": ext})
     if ext in ("csv", "txt", ""):
         if b"\x00" in data[:65536]:
             raise ImportFileError(_("文件不是表格文件（含有二进制内容）。请上传 .xlsx、.xls 或 .csv 文件。"))
@@ -184,7 +186,8 @@ def _cells_message(lim: Limits) -> str:
 
 
 def _long_cell_message(where: str, chars: int, lim: Limits) -> str:
-    return _("%(where)s的内容过长（%(n)d 个字符，最多 %(max)d 个）") % {"where": where, "n": chars, "max": lim.cell_chars}
+    return (_("%(where)s的内容过长（%(n)d 个字符，最多 %(max)d 个）")
+            % {"where": where, "n": chars, "max": lim.cell_chars})
 
 
 class _Budget:
@@ -317,7 +320,8 @@ def inspect_xlsx(data: bytes, lim: Limits | None = None) -> None:
         raise ImportFileError(_("文件结构异常（包含 %(n)d 个部件），已拒绝。") % {"n": len(infos)})
     total = sum(i.file_size for i in infos)
     if total > max_uncompressed():
-        raise ImportFileError(_("文件解压后过大（%(size).0f MB），疑似“压缩炸弹”，已拒绝。") % {"size": total / 1024 / 1024})
+        raise ImportFileError(
+            _("文件解压后过大（%(size).0f MB），疑似“压缩炸弹”，已拒绝。") % {"size": total / 1024 / 1024})
     for info in infos:
         if info.file_size >= ZIP_RATIO_MIN_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
             raise ImportFileError(_("文件压缩比异常（%(ratio)d 倍），疑似“压缩炸弹”，已拒绝。")
@@ -352,9 +356,11 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str], budget: _Budget, lim
         budget.spend(len(text))
         return text
 
-    sheets = [(_attr(m[1], "name"), _attr(m[1], "r:id") or _attr(m[1], "id")) for m in _SHEET.finditer(head("xl/workbook.xml"))]
+    sheets = [(_attr(m[1], "name"), _attr(m[1], "r:id") or _attr(m[1], "id"))
+              for m in _SHEET.finditer(head("xl/workbook.xml"))]
     if len(sheets) > lim.sheets:
-        raise ImportFileError(_("工作簿有 %(n)d 个工作表，超过上限（最多 %(max)d 个）。") % {"n": len(sheets), "max": lim.sheets})
+        raise ImportFileError(
+            _("工作簿有 %(n)d 个工作表，超过上限（最多 %(max)d 个）。") % {"n": len(sheets), "max": lim.sheets})
     targets = {}
     for m in _RELATIONSHIP.finditer(head("xl/_rels/workbook.xml.rels")):
         target = _attr(m[1], "Target")
@@ -464,7 +470,8 @@ def _child_message(code: str, *details) -> str:
         return _("工作簿有 %(n)d 个工作表，超过上限（最多 %(max)d 个）。") % {"n": details[0], "max": lim.sheets}
     if code == "extent":
         sheet, rows, cols = details
-        return _extent_message(sheet_label(sheet), _("的数据范围为 %(rows)d 行 × %(cols)d 列，") % {"rows": rows, "cols": cols}, lim)
+        extent = _("的数据范围为 %(rows)d 行 × %(cols)d 列，") % {"rows": rows, "cols": cols}
+        return _extent_message(sheet_label(sheet), extent, lim)
     if code == "area":
         sheet, rows, cols = details
         return _area_message(sheet_label(sheet), rows, cols, lim)

@@ -122,5 +122,5 @@ def validate_file_content(file: File | None) -> None:
         finally:
             stream.seek(0)
         if not any(m.startswith(ZIP_MARKERS[ext]) for m in members):
-            raise ValidationError(_("附件内容与文件类型 .%(ext)s 不符（压缩包中没有该类文档），已拒绝。") % {"ext": ext},
-                                  code="type")
+            raise ValidationError(
+                _("附件内容与文件类型 .%(ext)s 不符（压缩包中没有该类文档），已拒绝。") % {"ext": ext}, code="type")

@@ -7,7 +7,7 @@ Relies on djangorestframework 3.18.3 (pinned in pyproject.toml): `Serializer._re
 `Field.source_attrs`, `RelatedField.use_pk_only_optimization()`, `PKOnlyObject`, `SkipField`, the
 fields ModelSerializer.get_fields() builds and how Serializer.fields binds them. On upgrade, compare
 Serializer.to_representation, ModelSerializer.get_fields, Field.bind and ManyRelatedField with the
-code below, run tests/test_api_reading.py (each shortcut against DRF's own output, for every
+code below, run tests/registry/test_api_reading.py (each shortcut against DRF's own output, for every
 registered serializer) and `make bench` (c′: drf_read, drf_fields, drf_pk_lists).
 
 - drf_read: reading is planned once per serializer. A field that shows a model column as it is

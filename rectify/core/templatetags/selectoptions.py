@@ -25,7 +25,10 @@ def _attrs(attrs: dict) -> str:
     parts = []
     for name, value in attrs.items():
         if value is not False:
-            parts.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_formatted(value)}"')
+            if value is True:
+                parts.append(f" {conditional_escape(name)}")
+            else:
+                parts.append(f' {conditional_escape(name)}="{_formatted(value)}"')
     return "".join(parts)
 
 

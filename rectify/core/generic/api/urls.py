@@ -8,5 +8,6 @@ from rectify.core.registry import registry
 def build_router() -> DefaultRouter:
     router = DefaultRouter()
     for config in registry:
-        router.register(f"{config.app_label}/{config.model_name}", viewset_for(config), basename=f"api-{config.app_label}-{config.model_name}")
+        router.register(f"{config.app_label}/{config.model_name}", viewset_for(config),
+                        basename=f"api-{config.app_label}-{config.model_name}")
     return router

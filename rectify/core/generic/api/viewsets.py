@@ -35,7 +35,8 @@ def etag_of(obj) -> str:
 
 def to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+        return exceptions.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 
 
@@ -97,7 +98,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            obj = (self.config.create or services.object_create)(model=self.config.model, data=self._data(serializer), actor=request.user)
+            obj = (self.config.create or services.object_create)(
+                model=self.config.model, data=self._data(serializer), actor=request.user)
         except DjangoValidationError as exc:
             raise to_drf_error(exc)
         except DjangoPermissionDenied as exc:
@@ -118,7 +120,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             obj = (self.config.update or services.object_update)(
-                obj=obj, data=self._data(serializer), actor=request.user, expected_version=getattr(obj, "version", None))
+                obj=obj, data=self._data(serializer), actor=request.user,
+                expected_version=getattr(obj, "version", None))
         except services.ConflictError:
             raise PreconditionFailed()
         except DjangoValidationError as exc:
@@ -132,7 +135,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[OpenApiParameter(
             "reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
-            description="删除原因（必填，记入变更记录）。Why the record is deleted (required; kept in the change log).")],
+            description="删除原因（必填，记入变更记录）。"
+                        "Why the record is deleted (required; kept in the change log).")],
         responses={204: None, 400: OpenApiResponse(description="缺少删除原因（`reason`），或该记录不能删除。")},
     )
     def destroy(self, request, *args, **kwargs):

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
-from rectify.core.audit.integrity import LOG_TABLES
+from rectify.core.audit.chain import LOG_TABLES
 
 
 class Command(flush.Command):

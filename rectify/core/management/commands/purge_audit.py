@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options):
         if days < MIN_RETENTION_DAYS:
-            raise CommandError(f"审计记录至少保存 {MIN_RETENTION_DAYS} 天（网络安全法第二十一条），拒绝处理 {days} 天。")
+            raise CommandError(f"审计记录至少保存 {MIN_RETENTION_DAYS} 天（网络安全法第二十一条），"
+                               f"拒绝处理 {days} 天。")
         cutoff = timezone.now() - timezone.timedelta(days=days)
         events = Event.objects.filter(time__lt=cutoff).count()
         changes = ObjectChange.objects.filter(time__lt=cutoff).count()

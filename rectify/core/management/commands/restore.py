@@ -26,7 +26,8 @@ class Command(BaseCommand):
         if kind == "sqlite" and not head.startswith(SQLITE_MAGIC):
             raise CommandError("这不是 SQLite 数据库备份。")
         conn = connections[database]
-        if interactive and input(f"将用 {path} 覆盖数据库 {conn.settings_dict['NAME']} 的全部数据，输入 yes 继续：") != "yes":
+        question = f"将用 {path} 覆盖数据库 {conn.settings_dict['NAME']} 的全部数据，输入 yes 继续："
+        if interactive and input(question) != "yes":
             raise CommandError("已取消。")
         if kind == "postgresql":
             conn.close()  # pg_restore --clean drops tables: no open transaction of ours may hold them

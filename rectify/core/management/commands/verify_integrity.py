@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
-from rectify.core.audit.integrity import ChainReport, verify_all
+from rectify.core.audit.chain import ChainReport, verify_all
 
 
 class Command(BaseCommand):

@@ -121,8 +121,8 @@ class EnforcementDateTests(WorldTestCase):
         for zone in ZONES:
             with self.subTest(zone=zone), clock_at(EVENING_UTC, zone):
                 for answer in ("accept", "return"):
-                    lead = Lead.objects.create(unit=unit("210100-samr"), source="complaint", description="大连某店高价售口罩",
-                                               enterprise=enterprise("210200"))
+                    lead = Lead.objects.create(unit=unit("210100-samr"), source="complaint",
+                                               description="大连某店高价售口罩", enterprise=enterprise("210200"))
                     hop = s.lead_transfer(lead=lead, to_unit=unit("210200-samr"), reason="属地管辖", actor=sender)
                     if answer == "accept":
                         hop = s.transfer_accept(transfer=hop, actor=receiver)
@@ -174,8 +174,10 @@ class EnforcementDateTests(WorldTestCase):
         for zone in ZONES:
             with self.subTest(zone=zone), clock_at(EVENING_UTC, zone):
                 p = s.problem_record(unit=unit("210100-samr"), source="inspection", description="未建购销台账",
-                                     requirement="建立台账", deadline=d("2020-06-30"), actor=self.users["shenyang_samr"])
-                s.problem_set_status(problem=p, status="done", rectification="已建立台账", actor=self.users["shenyang_samr"])
+                                     requirement="建立台账", deadline=d("2020-06-30"),
+                                     actor=self.users["shenyang_samr"])
+                s.problem_set_status(problem=p, status="done", rectification="已建立台账",
+                                     actor=self.users["shenyang_samr"])
                 p = s.problem_set_status(problem=p, status="verified", actor=self.users["shenyang_office"])
                 self.assertEqual((p.status, p.closed_on), (Problem.Status.VERIFIED, BEIJING_DAY))
                 listed = case(unit("210100-samr"), ent=enterprise("210100"))
@@ -204,7 +206,8 @@ class FieldworkDateTests(WorldTestCase):
         for zone in ZONES:
             with self.subTest(zone=zone), clock_at(EVENING_UTC, zone):
                 fields = {"unit": clerk.unit, "enterprise": enterprise("210100"), "category": category(),
-                          "product_name": "口罩", "result": "nonconforming", "failing_items": "过滤效率", "actor": clerk}
+                          "product_name": "口罩", "result": "nonconforming", "failing_items": "过滤效率",
+                          "actor": clerk}
                 with self.assertRaisesMessage(ValidationError, "日期不能晚于今天"):
                     fw.sample_record(batch_number="N0", sampled_on=d("2020-06-05"), **fields)
                 sample = fw.sample_record(batch_number="N1", sampled_on=BEIJING_DAY, notified_on=BEIJING_DAY, **fields)
@@ -218,7 +221,8 @@ class PricesDateTests(WorldTestCase):
         for zone in ZONES:
             with self.subTest(zone=zone), clock_at(EVENING_UTC, zone):
                 req = ServiceRequest.objects.create(unit=unit("210100-samr"), enterprise=enterprise("210100"),
-                                                    title="熔喷布供应紧张", content="原料短缺", received_on=d("2020-06-01"),
+                                                    title="熔喷布供应紧张", content="原料短缺",
+                                                    received_on=d("2020-06-01"),
                                                     tracking_code=f"QYTEST{zone[:4].upper()}")
                 req = prices.service_request_update(obj=req, data={"answer": "已协调对接原料供应企业。"},
                                                     actor=self.users["shenyang_samr"])
@@ -232,8 +236,8 @@ class ReportDateTests(WorldTestCase):
         self.campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
 
     def _submit(self, report: WeeklyReport, key: str) -> WeeklyReport:
-        reports.report_submit(report=report, actor=self.users[key], narrative={"measures": "全面排查"}, filled_by="王芳",
-                              phone="024-12345678")
+        reports.report_submit(report=report, actor=self.users[key], narrative={"measures": "全面排查"},
+                              filled_by="王芳", phone="024-12345678")
         return WeeklyReport.objects.get(pk=report.pk)
 
     def test_thursday_evening_in_utc_opens_next_week_in_beijing(self):

@@ -20,7 +20,8 @@ class ChangeLogTests(WorldTestCase):
             d = Department.objects.create(code="x1", name="甲", short_name="甲", line="market")
             d.name = "乙"
             d.save()
-            Department.objects.bulk_create([Department(code=f"b{i}", name=f"批{i}", short_name="批", line="market") for i in range(3)])
+            Department.objects.bulk_create(
+                [Department(code=f"b{i}", name=f"批{i}", short_name="批", line="market") for i in range(3)])
             Department.objects.filter(code__startswith="b").update(short_name="批量")
             Department.objects.filter(code__in=["b0", "b1"]).delete()
         create = self._changes(action="create", object_id=str(d.pk)).get()
@@ -59,7 +60,8 @@ class ChangeLogTests(WorldTestCase):
 
     def test_history_page_shows_the_change(self):
         self.login("sysadmin")
-        self.client.post("/org/department/add/", {"code": "hist", "name": "历史部门", "short_name": "史", "line": "market", "order": 1})
+        self.client.post("/org/department/add/",
+                         {"code": "hist", "name": "历史部门", "short_name": "史", "line": "market", "order": 1})
         d = Department.objects.get(code="hist")
         response = self.client.get(f"/org/department/{d.pk}/history/")
         self.assertContains(response, "历史部门")

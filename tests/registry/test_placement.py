@@ -21,6 +21,7 @@ from django.db.migrations.loader import MigrationLoader
 from rectify.accounts.models import Role, User
 from rectify.core.models import ScopedRecord
 from rectify.enforcement.models import Case, Complaint, CreditRecord, JointPunishment, Lead, Problem
+from rectify.enforcement.placement import place_by_enterprise
 from rectify.enterprises.models import Enterprise, Letter
 from rectify.fieldwork.models import Disposal, ExportCheck, Recall
 from rectify.organisations.models import Department, Region, Unit
@@ -81,8 +82,9 @@ def _sample(unit, ent):
 
 
 def _observation(unit, ent):
-    return PriceObservation.objects.create(unit=unit, enterprise=ent, outlet_name="大连康民大药房", product="一次性使用医用口罩",
-                                           category=_category(), price=Decimal("1.50"), observed_on=d("2020-05-20"))
+    return PriceObservation.objects.create(unit=unit, enterprise=ent, outlet_name="大连康民大药房",
+                                           product="一次性使用医用口罩", category=_category(), price=Decimal("1.50"),
+                                           observed_on=d("2020-05-20"))
 
 
 def _price_flag(unit, ent):
@@ -109,8 +111,8 @@ BUILDERS: dict[str, Callable] = {
         sample=s, unit=unit, enterprise=ent, category=s.category, batch_number=s.batch_number))(_sample(unit, ent)),
     "enforcement.Case": lambda unit, ent: case(unit, ent=ent, cat="public_security", police_kind="criminal"),
     "enforcement.Complaint": lambda unit, ent: Complaint.objects.create(
-        unit=unit, number=f"C-{next(_seq):04d}", received_on=d("2020-05-20"), content="口罩价格过高", reporter_name="张三",
-        reporter_phone="13812341234", subject_name=ent.name, enterprise=ent),
+        unit=unit, number=f"C-{next(_seq):04d}", received_on=d("2020-05-20"), content="口罩价格过高",
+        reporter_name="张三", reporter_phone="13812341234", subject_name=ent.name, enterprise=ent),
     "enforcement.CreditRecord": lambda unit, ent: CreditRecord.objects.create(
         unit=unit, enterprise=ent, recorded_on=d("2020-06-01"), summary="行政处罚"),
     "enforcement.JointPunishment": lambda unit, ent: JointPunishment.objects.create(
@@ -118,8 +120,8 @@ BUILDERS: dict[str, Callable] = {
     "enforcement.Lead": lambda unit, ent: Lead.objects.create(unit=unit, source="complaint", description="高价销售口罩",
                                                               enterprise=ent),
     "enforcement.Problem": lambda unit, ent: Problem.objects.create(
-        unit=unit, source="inspection", description="进货台账不全", requirement="建立购销台账", deadline=d("2020-06-10"),
-        enterprise=ent),
+        unit=unit, source="inspection", description="进货台账不全", requirement="建立购销台账",
+        deadline=d("2020-06-10"), enterprise=ent),
     "targeting.CertificateCheck": lambda unit, ent: CertificateCheck.objects.create(
         unit=unit, number="国械注准20200000001", kind="device_registration", enterprise=ent, on_date=d("2020-05-20"),
         flagged=True, reason="证书编号不存在"),
@@ -168,8 +170,8 @@ class PlacementTests(WorldTestCase):
         Unit.objects.create(code="210000-customs", name="海关（省级，测试）", region=cls.province,
                             department=Department.objects.get(code="customs_dl"),
                             parent=Unit.objects.get(code="210000-office"))
-        cls.ent = Enterprise.objects.create(name="大连中山医用防护用品有限公司", region=cls.dalian, county=cls.zhongshan,
-                                            is_producer=True)
+        cls.ent = Enterprise.objects.create(name="大连中山医用防护用品有限公司", region=cls.dalian,
+                                            county=cls.zhongshan, is_producer=True)
         codes = {*ENTERED_BY.values(), *DALIAN_UNIT.values()}
         cls.clerks = {code: clerk(Unit.objects.get(code=code)) for code in codes}
         cls.dalian_office = cls.users["dalian_office"]
@@ -229,8 +231,8 @@ class PlacementTests(WorldTestCase):
         """The handling city keeps what it handles; a customs district covers the enterprise's city."""
         shenyang_case = case(Unit.objects.get(code="210100-samr"), ent=self.ent)
         self.assertEqual(Case.objects.get(pk=shenyang_case.pk).region.code, "210100")
-        customs_case = case(Unit.objects.get(code="210200-customs_dl"),
-                            ent=Enterprise.objects.create(name="丹东出口商贸有限公司", region=Region.objects.get(code="210600")))
+        dandong = Enterprise.objects.create(name="丹东出口商贸有限公司", region=Region.objects.get(code="210600"))
+        customs_case = case(Unit.objects.get(code="210200-customs_dl"), ent=dandong)
         self.assertEqual(Case.objects.get(pk=customs_case.pk).region.code, "210600")
         self.assertEqual(Lead.objects.create(unit=Unit.objects.get(code="210100-samr"), description="外市线索",
                                              enterprise=self.ent).region.code, "210100")
@@ -278,8 +280,6 @@ class PlacementMigrationTests(WorldTestCase):
             self.assertEqual((row.region_id, row.county_id), place)
 
     def test_the_migration_works_in_batches(self):
-        from rectify.enforcement.placement import place_by_enterprise
-
         province, dalian = Region.objects.get(code="210000"), Region.objects.get(code="210200")
         samr = Unit.objects.get(code="210000-samr")
         ents = [Enterprise.objects.create(name=f"大连口罩经营部{i}", region=dalian) for i in range(5)]

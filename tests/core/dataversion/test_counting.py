@@ -1,16 +1,14 @@
-"""core/dataversion/counting.py and the data version it keys on: a list's row count and a filter's options are
-reused only while no record has changed, never cross users' scopes, and are never kept for tables
-whose writes are not change-logged. A page read reads the data version once."""
+"""core/dataversion/counting.py: a list's row count and a filter's options are reused only while no
+record has changed (the data version, test_version.py), never cross users' scopes, and are never
+kept for tables whose writes are not change-logged."""
 from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rectify.core.audit.changelog import cached_until_change, data_version, versions_read_once
-from rectify.core.audit.models import ObjectChange
 from rectify.core.dataversion.counting import CHOICES_CACHE_ROWS, cached_choices, cached_count, count_key
 from rectify.enterprises.models import Enterprise
-from rectify.organisations.models import Region
+from rectify.organisations.models import ProductCategory, Region
 from rectify.targeting.models import RiskScore
 from rectify.testing import WorldTestCase
 from tests.enterprises.files import code
@@ -25,80 +23,8 @@ def _counts(queries) -> int:
     return sum('COUNT(*) AS "__count"' in q["sql"] for q in queries)
 
 
-def _version_reads(queries) -> int:
-    return sum("MAX(id)" in q["sql"] and "core_objectchange" in q["sql"] for q in queries)
-
-
 def _reads_of(table: str, queries) -> int:
     return sum(f'FROM "{table}"' in q["sql"] for q in queries)
-
-
-class DataVersionTests(WorldTestCase):
-    def test_moves_on_every_logged_write(self):
-        before = data_version()
-        obj = _enterprise(801)
-        after_create = data_version()
-        self.assertNotEqual(before, after_create)
-        obj.name = "计数测试企业（改）"
-        obj.save()
-        self.assertNotEqual(after_create, data_version())
-
-    def test_moves_when_an_earlier_id_becomes_visible(self):
-        """A transaction holding a lower change id may commit after one holding a higher id; the
-        latest id stays the same, the version must not."""
-        _enterprise(810)
-        latest = ObjectChange.objects.order_by("-id").first()
-
-        def insert_copy(pk: int) -> None:
-            copy = ObjectChange(**{f.attname: getattr(latest, f.attname) for f in ObjectChange._meta.concrete_fields})
-            copy.pk = pk
-            copy.save(force_insert=True)
-
-        insert_copy(latest.id + 2)  # the later transaction commits first
-        while_pending = data_version()
-        insert_copy(latest.id + 1)  # then the earlier one, below the latest id
-        self.assertEqual(ObjectChange.objects.order_by("-id").values_list("id", flat=True).first(), latest.id + 2)
-        self.assertNotEqual(while_pending, data_version())
-
-
-class VersionsReadOnceTests(WorldTestCase):
-    def test_read_once_within_the_block_and_again_after_a_logged_write(self):
-        with versions_read_once():
-            with CaptureQueriesContext(connection) as reads:
-                first = data_version()
-                self.assertEqual(data_version(), first)
-            self.assertEqual(_version_reads(reads.captured_queries), 1)
-            _enterprise(860)  # this process writes a change row: the version is read afresh
-            with CaptureQueriesContext(connection) as after:
-                moved = data_version()
-                self.assertEqual(data_version(), moved)
-            self.assertNotEqual(moved, first)
-            self.assertEqual(_version_reads(after.captured_queries), 1)
-        with CaptureQueriesContext(connection) as outside:
-            data_version()
-            data_version()
-        self.assertEqual(_version_reads(outside.captured_queries), 2)
-
-    def test_a_list_page_reads_the_version_once_a_write_every_time(self):
-        self.login("shenyang_office")
-        self.client.get("/enforcement/case/?region=2")
-        with CaptureQueriesContext(connection) as page:
-            self.assertEqual(self.client.get("/enforcement/case/?region=2").status_code, 200)
-        self.assertEqual(_version_reads(page.captured_queries), 1)
-
-
-class CachedUntilChangeTests(WorldTestCase):
-    def test_a_value_keep_refuses_is_returned_and_computed_again(self):
-        calls = []
-
-        def compute():
-            calls.append(1)
-            return [len(calls)]
-
-        self.assertEqual(cached_until_change("t:refused", compute, 60, keep=lambda v: False), [1])
-        self.assertEqual(cached_until_change("t:refused", compute, 60, keep=lambda v: False), [2])
-        self.assertEqual(cached_until_change("t:kept", compute, 60), [3])
-        self.assertEqual(cached_until_change("t:kept", compute, 60), [3])
 
 
 class CachedChoicesTests(WorldTestCase):
@@ -134,8 +60,6 @@ class CachedChoicesTests(WorldTestCase):
         self.assertEqual(_reads_of("targeting_riskscore", unlogged.captured_queries), 2)
 
     def test_a_filter_select_shows_a_new_option_at_once(self):
-        from rectify.organisations.models import ProductCategory
-
         self.login("province_office")
         page = self.client.get("/enforcement/case/").content.decode()
         self.assertNotIn("测试新类别", page)

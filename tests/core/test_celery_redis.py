@@ -7,6 +7,9 @@ import time
 
 import pytest
 
+from rectify.celery import app
+from rectify.core.tasks import ping
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = pytest.mark.redis
@@ -14,9 +17,6 @@ pytestmark = pytest.mark.redis
 
 @pytest.mark.skipif(not REDIS_URL.startswith("redis"), reason="REDIS_URL not set: the real-broker test runs in CI")
 def test_task_round_trip_through_redis():
-    from rectify.celery import app
-    from rectify.core.tasks import ping
-
     queue = f"test-{os.getpid()}-{int(time.time())}"
     env = {**os.environ, "CELERY_BROKER_URL": REDIS_URL, "CELERY_RESULT_BACKEND": REDIS_URL}
     worker = subprocess.Popen(

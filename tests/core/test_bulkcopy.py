@@ -29,7 +29,8 @@ class BulkCopyTests(WorldTestCase):
         objs = self._enterprises(n)
         with acting_as(self.users["sysadmin"], request_id="bulk-copy"), CaptureQueriesContext(connection) as queries:
             created = Enterprise.objects.bulk_create(objs)
-        inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "enterprises_enterprise"')]
+        inserts = [q["sql"] for q in queries.captured_queries
+                   if q["sql"].startswith('INSERT INTO "enterprises_enterprise"')]
         if connection.vendor == "postgresql":
             self.assertEqual(inserts, [], "a batch this large should be copied, not inserted row by row")
         self.assertEqual(len(created), n)
@@ -39,8 +40,9 @@ class BulkCopyTests(WorldTestCase):
         self.assertEqual(len(stored), n)
         for obj in created:
             row = stored[obj.pk]
-            self.assertEqual((row.name, row.address, row.notes, row.is_producer, row.approved_on, row.region_id, row.credit_code),
-                             (obj.name, obj.address, obj.notes, obj.is_producer, obj.approved_on, obj.region_id, None))
+            self.assertEqual(
+                (row.name, row.address, row.notes, row.is_producer, row.approved_on, row.region_id, row.credit_code),
+                (obj.name, obj.address, obj.notes, obj.is_producer, obj.approved_on, obj.region_id, None))
             self.assertIsNotNone(row.created_at)
             self.assertEqual(row.version, 1)
         log = ObjectChange.objects.filter(request_id="bulk-copy", action=ObjectChange.CREATE,
@@ -59,7 +61,7 @@ class BulkCopyTests(WorldTestCase):
             enterprises = Enterprise.objects.bulk_create(self._enterprises(COPY_MIN_ROWS))
             unit = self.users["sysadmin"].unit
             entries = ListEntry.objects.bulk_create([
-                ListEntry(enterprise=e, kind=ListEntry.Kind.PRODUCER, listed_on=datetime.date(2020, 5, 1), source="测试",
-                          unit=unit) for e in enterprises])
-        self.assertEqual(set(ListEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("enterprise_id", flat=True)),
-                         {e.pk for e in enterprises})
+                ListEntry(enterprise=e, kind=ListEntry.Kind.PRODUCER, listed_on=datetime.date(2020, 5, 1),
+                          source="测试", unit=unit) for e in enterprises])
+        listed = ListEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("enterprise_id", flat=True)
+        self.assertEqual(set(listed), {e.pk for e in enterprises})

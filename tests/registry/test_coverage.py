@@ -6,6 +6,7 @@ import pkgutil
 from django.test import TestCase
 
 import tests
+from rectify.core.audit.models import ObjectChange
 from rectify.core.registry import registry
 from rectify.testing import ModelScopeTests
 from tests.factories import factory_for
@@ -45,7 +46,5 @@ class FactoryTests(TestCase):
         self.assertEqual(missing, [], "registered models without a factory")
 
     def test_a_missing_factory_is_named(self):
-        from rectify.core.audit.models import ObjectChange
-
         with self.assertRaisesMessage(LookupError, "core.ObjectChange"):
             factory_for(type("Unregistered", (), {"_meta": ObjectChange._meta}))

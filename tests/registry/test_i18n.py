@@ -13,8 +13,7 @@ from django.utils import translation
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Region
 from rectify.testing import WorldTestCase
-
-from .enterprises.files import code
+from tests.enterprises.files import code
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
@@ -63,16 +62,19 @@ class EnglishTests(WorldTestCase):
         self.switch("en")
 
         html = self.page(reverse("home"))
-        self.assert_english(html, ['lang="en"', "Log out", "Dashboard", "Enterprise directory", "Law enforcement cases"],
+        self.assert_english(html,
+                            ['lang="en"', "Log out", "Dashboard", "Enterprise directory", "Law enforcement cases"],
                             ["退出", "工作台", "企业名录", "执法办案", "数据范围"])
 
         html = self.page("/enterprises/enterprise/")
-        self.assert_english(html, ["Log out", "Export to Excel", "Search", "Filter", "Clear filters", "Enterprise name"],
+        self.assert_english(html,
+                            ["Log out", "Export to Excel", "Search", "Filter", "Clear filters", "Enterprise name"],
                             ["退出", "导出 Excel", "查询", "筛选", "清除条件", "企业名称"])
 
         detail = self.enterprise.get_absolute_url()
         html = self.page(detail)
-        self.assert_english(html, ["Log out", "Edit", "Change history", "Unified social credit code", self.enterprise.name],
+        self.assert_english(html,
+                            ["Log out", "Edit", "Change history", "Unified social credit code", self.enterprise.name],
                             ["退出", "变更历史", "统一社会信用代码"])
 
         html = self.page(reverse("enterprises:enterprise_edit", kwargs={"pk": self.enterprise.pk}))

@@ -5,7 +5,9 @@ into a once-reversed pattern equal reverse(). The rows are made by the models' f
 (tests/factories.py); a model without rows fails, it is not passed over."""
 from __future__ import annotations
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
@@ -14,6 +16,7 @@ from rectify.core.generic.api.viewsets import viewset_for
 from rectify.core.generic.builders import ScopedModelSerializer
 from rectify.core.registry import registry
 from rectify.core.speed.drfspeed import pk_list_fields, read_plan
+from rectify.enterprises.models import Enterprise, ListEntry
 from rectify.testing import make_world_user
 from tests.enterprises.factories import enterprise
 from tests.factories import make_rows
@@ -71,11 +74,6 @@ class APIReadingTests(TestCase):
         self.assertGreaterEqual(with_m2m, 2)  # models whose rows do have many-to-many ids (enterprises, cases)
 
     def test_the_api_list_reads_id_lists_with_one_query_per_field(self):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        from rectify.enterprises.models import Enterprise
-
         config = registry.get(Enterprise)
         self.assertIsNone(config.serializer)
         through = Enterprise.categories.through
@@ -109,8 +107,6 @@ class APIReadingTests(TestCase):
                     self.assertIsNot(other, field)
 
     def test_a_copy_is_narrowed_to_its_own_user(self):
-        from rectify.enterprises.models import ListEntry
-
         serializer_class = viewset_for(registry.get(ListEntry)).serializer_class
         enterprise(unit_of("210200-samr"))  # one in Dalian, which the Shenyang user's choices leave out
         city = make_world_user("shenyang_samr")
