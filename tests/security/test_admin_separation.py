@@ -87,7 +87,8 @@ class NoSuperuserTests(WorldTestCase):
 
     def test_no_code_path_looks_at_is_superuser(self):
         offenders = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
-                     if "migrations" not in p.parts and ("is_superuser" in p.read_text() or "has_perm(" in p.read_text())]
+                     if "migrations" not in p.parts
+                     and ("is_superuser" in p.read_text() or "has_perm(" in p.read_text())]
         self.assertEqual(offenders, [], "roles (core/access/roles.py) decide; Django's superuser flag must not")
 
 
@@ -198,7 +199,8 @@ class AccountHistoryTests(WorldTestCase):
             user_set_roles(user=cls.target, role_codes={"clerk", "reviewer"}, actor=cls.users["secadmin"])
         with acting_as(None):
             cls.business_event = record_event("test.event")
-            cls.department = Department.objects.create(code="t_history", name="历史测试部门", short_name="史", line="market")
+            cls.department = Department.objects.create(code="t_history", name="历史测试部门", short_name="史",
+                                                       line="market")
 
     def setUp(self):
         self.client.post("/accounts/login/", {"username": self.target.username, "password": "wrong"})
@@ -234,7 +236,8 @@ class AccountHistoryTests(WorldTestCase):
         listed = {e["event"] for e in self.api("auditadmin").get("/api/core/event/").json()["results"]}
         self.assertLessEqual({"login.failed", "user.roles", "test.event"}, listed)
         user_type = ContentType.objects.get_for_model(User)
-        changes = self.api("auditadmin").get("/api/core/objectchange/", {"content_type": user_type.pk}).json()["results"]
+        changes = self.api("auditadmin").get("/api/core/objectchange/",
+                                             {"content_type": user_type.pk}).json()["results"]
         self.assertIn(str(self.target.pk), {c["object_id"] for c in changes})
         self.assertEqual(self.client.get(f"/accounts/user/{self.target.pk}/").status_code, 404)
 
@@ -268,7 +271,8 @@ class ProvinceNeverSubmitsTests(WorldTestCase):
         open_weekly_reports("2020-06-01")
         report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=datetime.date(2020, 6, 4))
         with self.assertRaisesMessage(PermissionDenied, f"报告只能由报告单位（{report.unit.name}）自行报送"):
-            reports.report_submit(report=report, actor=self.users["province_office"], narrative={}, filled_by="x", phone="")
+            reports.report_submit(report=report, actor=self.users["province_office"], narrative={}, filled_by="x",
+                                  phone="")
         self.login("province_office")
         page = self.client.get(f"/reports/weeklyreport/{report.pk}/")
         self.assertEqual(page.status_code, 200)

@@ -62,7 +62,8 @@ class AuditCompletenessTests(WorldTestCase):
         response = self.client.get("/event/", {"export": "csv"})
         self.assertEqual(response.status_code, 200)
         export = Event.objects.get(event="export")
-        self.assertEqual((export.user_id, export.detail["model"], export.detail["format"]), (user.pk, "core.Event", "csv"))
+        self.assertEqual((export.user_id, export.detail["model"], export.detail["format"]),
+                         (user.pk, "core.Event", "csv"))
         self.assertEqual(export.request_id, response["X-Request-ID"])
 
         # a data change through a page, by the system administrator

@@ -28,7 +28,9 @@ def snapshot() -> dict[str, list]:
 
 
 class BackupRestoreTests(TransactionTestCase):
-    serialized_rollback = False  # reference data is restored by tests/conftest.py after every flush  # the organisation data of the migrations is back for later tests
+    # The organisation data of the migrations is back for later tests: tests/conftest.py reloads the
+    # reference data after every flush.
+    serialized_rollback = False
 
     def test_backup_wipe_restore(self):
         with acting_as(None):

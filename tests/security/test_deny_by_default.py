@@ -39,7 +39,8 @@ def _fill(regex: str, converters: dict) -> list[tuple[str, bool]]:
     return out
 
 
-def all_urls(resolver: URLResolver | None = None, prefix: str = "/", prefix_params: bool = False) -> list[tuple[str, bool]]:
+def all_urls(resolver: URLResolver | None = None, prefix: str = "/",
+             prefix_params: bool = False) -> list[tuple[str, bool]]:
     resolver = resolver or get_resolver()
     urls = []
     for entry in resolver.url_patterns:
@@ -80,7 +81,8 @@ class DenyByDefaultTests(TestCase):
                 if status == 405 or (status == 404 and has_params):
                     continue
                 problems.append(f"{method.upper()} {url} -> {status} {response.get('Location', '')}")
-        self.assertEqual(problems, [], "reachable without login and not on rectify.core.access.public.PUBLIC_URL_PREFIXES")
+        self.assertEqual(problems, [],
+                         "reachable without login and not on rectify.core.access.public.PUBLIC_URL_PREFIXES")
 
     def test_public_pages_are_reachable(self):
         self.assertEqual(self.client.get("/public/").status_code, 200)

@@ -46,7 +46,8 @@ class FileAccessTests(WorldTestCase):
         self.problem = problem_record(unit=unit("210100-samr"), source="inspection", description="出厂检验记录不全",
                                       requirement="补齐检验记录", deadline=d("2020-06-30"),
                                       actor=self.users["shenyang_samr"])
-        problem_set_status(problem=self.problem, status="done", rectification="已补齐", actor=self.users["shenyang_samr"],
+        problem_set_status(problem=self.problem, status="done", rectification="已补齐",
+                           actor=self.users["shenyang_samr"],
                            evidence=SimpleUploadedFile("整改记录.pdf", PDF, content_type=PDF_TYPE))
         self.problem.refresh_from_db()
         self.complaint = complaint_receive(
@@ -229,7 +230,8 @@ class LetterScanTests(WorldTestCase):
         ent = enterprise("210100")
         response = self.client.post("/enterprises/letter/add/", {
             "unit": unit("210100-samr").pk, "enterprise": ent.pk, "kind": "commitment", "date": "2020-05-19",
-            "number": "沈市监承〔2020〕7号", "notes": "", "document": SimpleUploadedFile(name, PDF, content_type=PDF_TYPE)})
+            "number": "沈市监承〔2020〕7号", "notes": "",
+            "document": SimpleUploadedFile(name, PDF, content_type=PDF_TYPE)})
         self.assertEqual(response.status_code, 302, response.content[:500])
         return Letter.objects.get(enterprise=ent)
 

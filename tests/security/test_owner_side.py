@@ -37,7 +37,8 @@ class EveryPairOfUnitsTests(WorldTestCase):
             for key, (_code, roles) in WORLD_USERS.items():
                 user = self.users[key]
                 sees = type(inspection).objects.restrict(user).filter(pk=inspection.pk).exists()
-                writes = bool({"clerk", "reviewer", "office_admin"} & set(roles)) and sees and owner_side(user.unit, owner)
+                writes = (bool({"clerk", "reviewer", "office_admin"} & set(roles)) and sees
+                          and owner_side(user.unit, owner))
                 with self.subTest(owner=owner.code, user=key):
                     self.assertEqual(can(user, "change", inspection), writes)
                 checked += 1
