@@ -24,6 +24,8 @@ import django
 django.setup()
 from django_tables2 import data, rows, utils
 from django_tables2.columns import library
+from django_tables2.columns.base import LinkTransform
+from django_tables2.columns.booleancolumn import BooleanColumn
 
 from rectify.core.speed import datastack
 
@@ -59,6 +61,8 @@ print(json.dumps({
     "signature": ours(utils.signature),
     "cells": ours(rows.BoundRow._get_and_render_with),
     "items": ours(rows.BoundRow.items),
+    "boolean": ours(BooleanColumn.render),
+    "links": ours(LinkTransform.__call__),
     "count": ours(data.TableQuerysetData.__len__),
     "dates": type(library.column_for_field(Case._meta.get_field("filed_on"))).__module__ == "rectify.core.speed.tablespeed",
     "date_memo": tablespeed._formatted_date.cache_info().currsize == 1,

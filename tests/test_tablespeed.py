@@ -148,6 +148,29 @@ class DirectCellTests(TestCase):
                     compared += 1
         self.assertGreater(compared, 200)
 
+    def test_boolean_and_linked_cells_equal_the_library_s_own(self):
+        from django_tables2.columns.booleancolumn import BooleanColumn
+
+        booleans = links = 0
+        for config, table in self._tables():
+            for row in table.rows:
+                for column in table.columns:
+                    value = row._get_and_render_with(column, lambda _column, value: value, None)  # the raw value
+                    kwargs = row._optional_cell_arguments(column, value)
+                    with self.subTest(model=config.model._meta.label, pk=row.record.pk, column=column.name):
+                        if isinstance(column.column, BooleanColumn) and value is not None:
+                            for shown in (value, not value):  # both truths, whatever the rows hold
+                                self.assertEqual(column.column.render(shown, row.record, column),
+                                                 tablespeed.STOCK["boolean_render"](column.column, shown, row.record,
+                                                                                    column))
+                            booleans += 1
+                        if column.link:
+                            self.assertEqual(column.link("内容", **kwargs),
+                                             tablespeed.STOCK["link_call"](column.link, "内容", **kwargs))
+                            links += 1
+        self.assertGreater(booleans, 50)
+        self.assertGreater(links, 200)
+
     def test_remembered_signatures_equal_the_library_s_own(self):
         compared = 0
         for config, table in self._tables():

@@ -1,7 +1,8 @@
 """Shortcuts around django-tables2's internals, installed at start-up (install()). Each is kept
 because `make bench` shows the case list slower without it, beyond the noise, in repeated runs
-(figure c′; docs/performance.md has the runs, and the shortcuts that did not pay and went). Each
-can be turned off by name for that comparison (core.speed.shortcuts).
+(figure c′), alone or together with the others that are within the noise alone
+(docs/performance.md has the runs). Each can be turned off by name for that comparison
+(core.speed.shortcuts).
 
 Relies on django-tables2 3.0.1 (pinned in pyproject.toml). On upgrade, compare the new version's
 code of what each shortcut replaces (kept in STOCK) with the code below, run
@@ -19,6 +20,12 @@ model's list) and `make bench` (c′), which says whether each still pays.
   cells exactly as `{{ cell }}` would.
 - items: `BoundRow.items`, which derives the visible columns again for every row and looks each
   column up by name for every cell; here they are listed once per table.
+- boolean: `BooleanColumn.render`, which works out for every cell whether the model field has
+  choices and builds its `<span>` anew. For a model's own field without choices the span depends
+  only on the value's truth, so it is kept per column and truth value.
+- links: `LinkTransform.__call__`, which resolves the accessor and builds an attribute dictionary
+  for every `<a href>`. When the link is the record's own URL it is written directly, the URL's
+  parts (script prefix, URLconf) looked up once per table.
 - count: `TableQuerysetData.__len__` — a paginated table counts its queryset on every page; the
   count comes through core.dataversion.counting.cached_count, which reuses it until the records change.
 - dates: the library's DateColumn is a TemplateColumn, which compiles a template for every cell.
@@ -62,6 +69,7 @@ def install() -> None:
     if enabled("count"):
         _count_through_cache()
     _direct_cells(cells=enabled("cells"), items=enabled("items"))
+    _fast_boolean_and_link_columns(boolean=enabled("boolean"), links=enabled("links"))
     if enabled("signature"):
         _remember_signatures()
 
@@ -159,6 +167,66 @@ def _direct_cells(cells: bool = True, items: bool = True) -> None:
     STOCK.setdefault("items", BoundRow.items)
     if items:
         BoundRow.items = _items
+
+
+def _own_field(accessor: str, model: type[models.Model]) -> models.Field | None:
+    """The model's own concrete, non-relational field an accessor names, or None."""
+    plan = _cell_plan(accessor, model)
+    if plan is None:
+        return None
+    field = model._meta.get_field(accessor)
+    return None if field.is_relation else field
+
+
+def _fast_boolean_and_link_columns(boolean: bool = True, links: bool = True) -> None:
+    from django.utils.html import format_html
+    from django_tables2.columns.base import LinkTransform
+    from django_tables2.columns.booleancolumn import BooleanColumn
+
+    stock_render = STOCK.setdefault("boolean_render", BooleanColumn.render)
+    stock_link = STOCK.setdefault("link_call", LinkTransform.__call__)
+    spans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def render(self: BooleanColumn, value: Any, record: Any, bound_column: Any) -> Any:
+        field = _own_field(bound_column.accessor, type(record)) if isinstance(record, models.Model) else None
+        if field is None or field.choices:
+            return stock_render(self, value, record, bound_column)
+        truth = bool(value)
+        known = spans.setdefault(self, {})
+        if truth not in known:
+            known[truth] = stock_render(self, value, record, bound_column)
+        return known[truth]
+
+    def link(self: LinkTransform, content: Any, **kwargs: Any) -> Any:
+        record, bound_column = kwargs.get("record"), kwargs.get("bound_column")
+        if (self.url is not None or self.reverse_args or self.attrs or bound_column is None
+                or not isinstance(record, models.Model) or not hasattr(record, "get_absolute_url")
+                or _own_field(self.accessor if self.accessor is not None else bound_column.name, type(record)) is None):
+            return stock_link(self, content, **kwargs)
+        # the accessor names a plain value (text, number, date), which has no URL: the record's
+        href = _record_url(record, kwargs.get("table"))
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+
+    if boolean:
+        BooleanColumn.render = render
+    if links:
+        LinkTransform.__call__ = link
+
+
+def _record_url(record: models.Model, table: Any) -> str | None:
+    """record.get_absolute_url(). For the registry's own detail URL, the URL's parts are looked up
+    once per table (the script prefix and URLconf they depend on are context-local lookups) and the
+    pk filled in."""
+    from rectify.core.registry import RegistryURLMixin, fill_pk, pk_url_parts, registry
+
+    model = type(record)
+    if table is None or model.get_absolute_url is not RegistryURLMixin.get_absolute_url:
+        return record.get_absolute_url()
+    name = registry.get(model).url_name("detail")
+    known = table.__dict__.setdefault("_rectify_url_parts", {})
+    if name not in known:
+        known[name] = pk_url_parts(name)
+    return fill_pk(known[name], name, record.pk)
 
 
 def _count_through_cache() -> None:
