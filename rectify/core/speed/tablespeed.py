@@ -6,8 +6,8 @@ because `make bench` shows the case list slower without it, beyond the noise, in
 
 Relies on django-tables2 3.0.1 (pinned in pyproject.toml). On upgrade, compare the new version's
 code of what each shortcut replaces (kept in STOCK) with the code below, run
-tests/test_tablespeed.py (each shortcut against the library's own output, over every registered
-model's list) and `make bench` (c′), which says whether each still pays.
+tests/core/speed/test_tablespeed.py (each shortcut against the library's own output, over every
+registered model's list) and `make bench` (c′), which says whether each still pays.
 
 - signature: `utils.signature`, which works out, for every cell, which arguments the column's
   render function accepts — with `inspect.signature`, anew each time. A function's parameters do

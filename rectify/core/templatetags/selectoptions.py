@@ -1,7 +1,8 @@
 """`{% select_options widget %}`: a select's options as Django's select_option.html and attrs.html
 write them, without two template includes (and a dozen nodes) per option — a list page's filter
 form has some 170 options (docs/performance.md, figure c). An option with a template of its own
-is rendered with it. tests/test_tablespeed.py compares the result with Django's stock widgets."""
+is rendered with it. tests/core/speed/test_tablespeed.py compares the result with Django's stock
+widgets."""
 from __future__ import annotations
 
 from django import template

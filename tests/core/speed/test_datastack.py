@@ -7,6 +7,7 @@ from unittest import mock
 
 from django.test import TestCase
 
+from rectify import wsgi
 from rectify.core.speed import datastack
 
 
@@ -36,12 +37,11 @@ class OneChunkTests(TestCase):
             self.assertIs(datastack.one_chunk(app), app)
 
     def test_the_project_wsgi_application_serves_through_it(self):
-        from rectify import wsgi
-
         statuses = []
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/accounts/login/", "QUERY_STRING": "", "SERVER_NAME": "testserver",
-                   "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
-                   "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1"}
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/accounts/login/", "QUERY_STRING": "",
+                   "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+                   "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+                   "SERVER_PROTOCOL": "HTTP/1.1"}
         body = b"".join(wsgi.application(environ, lambda status, headers, exc_info=None: statuses.append(status)))
         self.assertEqual(statuses, ["200 OK"])
         self.assertIn(b"<form", body)

@@ -4,11 +4,18 @@ import dataclasses
 import datetime
 import inspect
 import re
+from decimal import Decimal
 
 import django_tables2 as tables
+from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
 from django.test import RequestFactory, SimpleTestCase, TestCase
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from django_tables2 import utils
+from django_tables2.columns.booleancolumn import BooleanColumn
 
 from rectify.core.access.scope import model_allows
 from rectify.core.audit.models import ObjectChange
@@ -75,7 +82,8 @@ class DateColumnTests(SimpleTestCase):
         table = CaseTable([case])
         row = table.rows[0]
         self.assertNotIsInstance(table.columns["filed_on"].column, tables.TemplateColumn)
-        self.assertEqual(row.get_cell("filed_on"), Template('{{ v|date:"SHORT_DATE_FORMAT" }}').render(Context({"v": day})))
+        stock = Template('{{ v|date:"SHORT_DATE_FORMAT" }}').render(Context({"v": day}))
+        self.assertEqual(row.get_cell("filed_on"), stock)
         self.assertEqual(row.get_cell("decided_on"), table.default)
         self.assertEqual(row.get_cell_value("filed_on"), "2020-05-21")
 
@@ -88,8 +96,6 @@ class DateColumnTests(SimpleTestCase):
         self.assertEqual(row.get_cell_value("time"), "2020-05-22 07:30")
 
     def test_a_remembered_date_follows_the_language(self):
-        from django.utils import translation
-
         class CaseTable(tables.Table):
             filed_long = tables.DateColumn(accessor="filed_on", short=False)
 
@@ -149,8 +155,6 @@ class DirectCellTests(TestCase):
         self.assertGreater(compared, 200)
 
     def test_boolean_and_linked_cells_equal_the_library_s_own(self):
-        from django_tables2.columns.booleancolumn import BooleanColumn
-
         booleans = links = 0
         for config, table in self._tables():
             for row in table.rows:
@@ -250,12 +254,6 @@ class DirectCellTests(TestCase):
         self.assertIn(html, page)
 
     def test_row_html_escapes_and_localises_as_the_template_loop_does(self):
-        import datetime
-        from decimal import Decimal
-
-        from django.utils.safestring import SafeString, mark_safe
-        from django.utils.translation import gettext_lazy
-
         class Html:
             def __html__(self):
                 return "<u>html</u>"
@@ -304,15 +302,15 @@ class ListFieldsTests(SimpleTestCase):
 
 class SelectTemplateTests(SimpleTestCase):
     def test_the_project_select_writes_what_django_writes(self):
-        from django import forms
-        from django.forms.renderers import DjangoTemplates
-
         choices = [("", "---"), ("a", "甲 & <乙>"), ("分组", [("b", "b"), ("c", "c")])]
         widgets = [forms.Select(choices=choices, attrs={"class": "form-select", "required": True}),
                    forms.SelectMultiple(choices=choices, attrs={"disabled": False}),
                    forms.NullBooleanSelect()]
         for widget in widgets:
-            values = ("true", None) if isinstance(widget, forms.NullBooleanSelect) else ("a", ["b", "c"], None, "unknown")
+            if isinstance(widget, forms.NullBooleanSelect):
+                values = ("true", None)
+            else:
+                values = ("a", ["b", "c"], None, "unknown")
             for value in values:
                 ours = widget.render("f", value)
                 django = widget.render("f", value, renderer=DjangoTemplates())

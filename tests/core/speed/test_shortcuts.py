@@ -7,12 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.test import SimpleTestCase
 
 from rectify.bench.shortcuts import SHORTCUTS
 from rectify.core.speed.datastack import NEEDED
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 # Prints, for each shortcut the bench knows, whether it is in place in this process.
 PROBE = """
@@ -64,7 +65,8 @@ print(json.dumps({
     "boolean": ours(BooleanColumn.render),
     "links": ours(LinkTransform.__call__),
     "count": ours(data.TableQuerysetData.__len__),
-    "dates": type(library.column_for_field(Case._meta.get_field("filed_on"))).__module__ == "rectify.core.speed.tablespeed",
+    "dates": (type(library.column_for_field(Case._meta.get_field("filed_on"))).__module__
+              == "rectify.core.speed.tablespeed"),
     "date_memo": tablespeed._formatted_date.cache_info().currsize == 1,
     "drf_read": any(attname for _name, attname, _pk, _field in drfspeed.read_plan(serializer)),
     "drf_fields": "_prototype_fields" in type(serializer).__dict__,
@@ -94,6 +96,4 @@ class SwitchTests(SimpleTestCase):
                 self.assertEqual(probe(part), {name: expected[name] and name not in part for name in names})
 
     def test_the_production_settings_turn_nothing_off(self):
-        from django.conf import settings
-
         self.assertFalse(getattr(settings, "RECTIFY_SHORTCUTS_OFF", ()))
