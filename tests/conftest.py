@@ -2,6 +2,12 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_migrate
+
+from rectify.celery import app
+from rectify.testing import reload_reference_data
 
 
 def pytest_report_header(config):
@@ -14,7 +20,7 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path):  # pytest-django's settings fixture: restored after the test
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -22,30 +28,22 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts with an empty cache: on SQLite a rolled-back test's change-log ids are used
     again by the next, so a figure cached under one test's data version could meet another's."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
 def _reload_reference_data(sender, **kwargs):
     if sender.label != "reports":  # post_migrate is sent once per app; reload once per flush
         return
-    from rectify.testing import reload_reference_data
-
     reload_reference_data()
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     # Hashing passwords with PBKDF2 would dominate the suite; the hasher is not under test here
     # (tests of the password policy use the production hashers explicitly).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A transactional test ends with a flush that empties every table, the organisation loaded by
     # the data migrations included; the flush then sends post_migrate, and the reference data is
     # loaded again for the tests that follow in the same process.
-    from django.db.models.signals import post_migrate
-
     post_migrate.connect(_reload_reference_data, dispatch_uid="rectify-tests-reload-reference")
     # Other apps' tests log in with client.force_login; the TOTP step is proved in tests/security
     # with override_settings(RECTIFY_REQUIRE_2FA=True).
@@ -53,8 +51,6 @@ def pytest_configure(config):
     # Tasks run in-process in the suite; the one test against the real Redis broker starts a
     # worker of its own (tests/core/test_celery_redis.py). Caches are per process so that parallel
     # workers do not share rate-limit counters.
-    from rectify.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
