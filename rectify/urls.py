@@ -15,7 +15,7 @@ urlpatterns = [
     path("targeting/", include("rectify.targeting.urls")),
     path("prices/", include("rectify.prices.urls")),
     path("public/draws/", include("rectify.targeting.public_urls")),
-    path("public/cases/", include("rectify.enforcement.public_urls")),
+    path("public/cases/", include("rectify.enforcement.public.urls")),
     path("public/", include("rectify.portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -63,7 +63,8 @@ def seed(ctx) -> None:
                       received_on=ctx.date_between(start, end), anonymous=anonymous,
                       reporter_name="" if anonymous else ctx.person(), reporter_phone=ctx.phone(),
                       enterprise=ent, subject_name=ent.name if ent else "", product_category=rng.choice(categories),
-                      content=rng.choice(["口罩价格明显高于进价", "额温枪无合格证", "防护服无中文标签", "熔喷布以次充好"]))
+                      content=rng.choice(["口罩价格明显高于进价", "额温枪无合格证", "防护服无中文标签",
+                                          "熔喷布以次充好"]))
         apply_clocks(c)
         if rng.random() < 0.7:
             c.status = c.decision = "accepted"
@@ -86,7 +87,8 @@ def seed(ctx) -> None:
         fine = Decimal(rng.choice([5000, 10000, 20000, 30000, 50000, 80000])) if decided else Decimal(0)
         case = Case(unit=units[(city.code, UNIT_FOR.get(cat.code, "samr"))], number=f"{city.code}-2020-{i:07d}",
                     title=TITLES.get(cat.code, "违法案件"), enterprise=ent, product_category=rng.choice(categories),
-                    case_category=cat, police_kind=rng.choice(["administrative", "criminal"]) if cat.code == "public_security" else "",
+                    case_category=cat,
+                    police_kind=rng.choice(["administrative", "criminal"]) if cat.code == "public_security" else "",
                     source=rng.choice(Case.Source.values), status=status, filed_on=filed,
                     decided_on=filed + datetime.timedelta(days=rng.randint(3, 9)) if decided else None,
                     decision_number=f"辽{city.code}罚〔2020〕{i}号" if decided else "", fine=fine,
@@ -106,8 +108,8 @@ def seed(ctx) -> None:
     Exposure.objects.bulk_create([
         Exposure(unit=c.unit, case=c,
                  title=f"{c.region}{TITLES.get(c.case_category.code, '违法')}典型案例",
-                 public_text=f"经查，当事人{c.title}，依法被处罚款{c.fine}元。", status="published", reviewed_on=c.decided_on,
-                 published_on=c.decided_on)
+                 public_text=f"经查，当事人{c.title}，依法被处罚款{c.fine}元。", status="published",
+                 reviewed_on=c.decided_on, published_on=c.decided_on)
         for c in cases[:ctx.n(20, 200)] if c.decided_on])
     _bulk(Problem, [Problem(unit=units[(city.code, "samr")], source=rng.choice(Problem.Source.values),
                             description="进货查验记录不全", requirement="建立购销台账", deadline=ctx.campaign_date())

@@ -32,7 +32,8 @@ registry.register(ModelConfig(
     model=Complaint, menu=M, sensitive=True,
     # The attachment is the reporter's own material: the personal-data rule (the handling unit only).
     file_access=lambda user, obj, field: can_see_personal_data(user, obj),
-    list_columns=["number", "kind", "channel", "received_on", "subject_name", "unit", "status", "accept_due", "verify_due"],
+    list_columns=["number", "kind", "channel", "received_on", "subject_name", "unit", "status", "accept_due",
+                  "verify_due"],
     filterset=ComplaintFilterSet, form=ComplaintForm, serializer=ComplaintSerializer,
     search_fields=["number", "subject_name", "subject_credit_code", "content"],
     detail_panels=["enforcement/complaint_reporter_panel.html", WF], detail_context=workflow_context,
@@ -47,8 +48,10 @@ registry.register(ModelConfig(
     select_related=["unit", "enterprise", "pending_unit"],
 ))
 registry.register(ModelConfig(
-    model=Transfer, menu=M, list_columns=["id", "lead", "case", "unit", "to_unit", "sent_at", "status", "police_decision"],
-    filter_fields=["status", "to_police", "police_decision"], search_fields=["reason", "lead__description", "case__number"],
+    model=Transfer, menu=M,
+    list_columns=["id", "lead", "case", "unit", "to_unit", "sent_at", "status", "police_decision"],
+    filter_fields=["status", "to_police", "police_decision"],
+    search_fields=["reason", "lead__description", "case__number"],
     allow_add=False, allow_delete=False, form_fields=["reason"], select_related=["unit", "to_unit", "lead", "case"],
     detail_panels=[WF], detail_context=workflow_context,
 ))
@@ -74,7 +77,8 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=CreditRecord, menu=M, list_columns=["enterprise", "kind", "recorded_on", "decision_number", "amount", "unit"],
     filter_fields=["kind", "region", "recorded_on"], search_fields=["enterprise__name", "decision_number", "summary"],
-    form_fields=["unit", "enterprise", "case", "kind", "recorded_on", "decision_number", "amount", "summary", "is_public"],
+    form_fields=["unit", "enterprise", "case", "kind", "recorded_on", "decision_number", "amount", "summary",
+                 "is_public"],
     select_related=["enterprise", "unit"],
 ))
 registry.register(ModelConfig(

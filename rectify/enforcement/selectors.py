@@ -1,13 +1,15 @@
-"""Reads with rules: overdue clocks, criminal-transfer candidates, credit records of an enterprise.
-Each takes an already-restricted queryset (or a user) so scope stays in one place."""
+"""Reads with rules: overdue clocks, criminal-transfer candidates, credit records of an enterprise,
+the typical cases the public may read. Each internal read takes an already-restricted queryset (or a
+user) so scope stays in one place."""
 from __future__ import annotations
 
 import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 
-from .models import Case, Complaint, CreditRecord, Problem, TransferThreshold
-from .services.common import today
+from rectify.core.clock import today
+
+from .models import Case, Complaint, CreditRecord, Exposure, Problem, TransferThreshold
 
 
 def overdue_complaints_q(on: datetime.date | None = None) -> Q:
@@ -62,3 +64,9 @@ def criminal_transfer_candidates(qs: QuerySet) -> QuerySet:
 def credit_records_for(enterprise, user) -> QuerySet:
     return (CreditRecord.objects.restrict(user).filter(enterprise=enterprise)
             .select_related("unit", "case").order_by("-recorded_on", "-id"))
+
+
+def published_exposures() -> QuerySet:
+    """The typical cases on the public pages: published ones, and of them only what is meant for the
+    public (title, text, date), so no template can reach the case behind them."""
+    return Exposure.objects.filter(status=Exposure.Status.PUBLISHED).only("id", "title", "public_text", "published_on")

@@ -20,7 +20,8 @@ class ComplaintSerializer(ScopedModelSerializer):
         model = Complaint
         fields = ["id", "url", *COMPLAINT_FIELDS, "status", "decision", "decided_on", "verified_on", "accept_due",
                   "verify_due", "region", "line", "reporter_masked"]
-        read_only_fields = ["status", "decision", "decided_on", "verified_on", "accept_due", "verify_due", "region", "line"]
+        read_only_fields = ["status", "decision", "decided_on", "verified_on", "accept_due", "verify_due", "region",
+                            "line"]
         extra_kwargs = {name: {"write_only": True, "required": False} for name in Complaint.PERSONAL_FIELDS}
 
     def get_reporter_masked(self, obj: Complaint) -> dict:

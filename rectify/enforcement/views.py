@@ -16,7 +16,7 @@ from rectify.core.generic.importing import ImportFileError, read_upload
 
 from .models import Case, Complaint, Problem
 from .selectors import criminal_transfer_candidates, overdue_by_city, overdue_complaints_q, overdue_problems_q
-from .services.importing import complaints_import_12315
+from .services import complaints_import_12315
 
 
 class _ScopedPage(LoginRequiredMixin, View):
@@ -39,7 +39,8 @@ class ComplaintsOverdueView(_ScopedPage):
         qs = self.queryset(request)
         q = overdue_complaints_q()
         response = render(request, self.template_name, {
-            "title": _("超期未办投诉举报"), "by_city": overdue_by_city(qs, q), "rows": qs.filter(q).order_by("accept_due", "verify_due")[:self.limit],
+            "title": _("超期未办投诉举报"), "by_city": overdue_by_city(qs, q),
+            "rows": qs.filter(q).order_by("accept_due", "verify_due")[:self.limit],
             "kind": "complaint", "list_url": reverse("enforcement:complaint_list") + "?overdue=true",
         })
         response["Cache-Control"] = "no-store"
@@ -53,7 +54,8 @@ class ProblemsOverdueView(_ScopedPage):
         qs = self.queryset(request)
         q = overdue_problems_q()
         return render(request, self.template_name, {
-            "title": _("逾期未整改问题"), "by_city": overdue_by_city(qs, q), "rows": qs.filter(q).order_by("deadline")[:self.limit],
+            "title": _("逾期未整改问题"), "by_city": overdue_by_city(qs, q),
+            "rows": qs.filter(q).order_by("deadline")[:self.limit],
             "kind": "problem", "list_url": reverse("enforcement:problem_list") + "?overdue=true",
         })
 
@@ -64,7 +66,8 @@ class CriminalCheckView(_ScopedPage):
 
     def get(self, request):
         rows = criminal_transfer_candidates(self.queryset(request)).select_related("enterprise", "case_category")
-        return render(request, self.template_name, {"title": _("达到移送标准未移送公安的案件"), "rows": rows[:self.limit]})
+        return render(request, self.template_name,
+                      {"title": _("达到移送标准未移送公安的案件"), "rows": rows[:self.limit]})
 
 
 class Complaint12315ImportView(LoginRequiredMixin, View):

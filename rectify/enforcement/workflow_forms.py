@@ -112,8 +112,8 @@ class CaseFromLeadForm(StepForm):
     case_category = forms.ModelChoiceField(label=_("案件类别"), queryset=CaseCategory.objects.current())
     product_category = forms.ModelChoiceField(label=_("产品类别"), required=False,
                                               queryset=ProductCategory.objects.current().order_by("order"))
-    police_kind = forms.ChoiceField(label=_("治安案件类型"), choices=[("", "—"), *Case.PoliceKind.choices], required=False,
-                                    help_text=_("仅治安违法犯罪类案件填写。"))
+    police_kind = forms.ChoiceField(label=_("治安案件类型"), choices=[("", "—"), *Case.PoliceKind.choices],
+                                    required=False, help_text=_("仅治安违法犯罪类案件填写。"))
     source = forms.ChoiceField(label=_("案件来源"), choices=Case.Source.choices, initial=Case.Source.LEAD)
     filed_on = forms.DateField(label=_("立案日期"), required=False, widget=DATE)
 
@@ -145,9 +145,10 @@ class CaseInvestigatedForm(StepForm):
 class CaseDecideForm(StepForm):
     decision_number = forms.CharField(label=_("处罚决定书文号"), max_length=80)
     decided_on = forms.DateField(label=_("处罚决定日期"), widget=DATE)
-    fine = forms.DecimalField(label=_("罚款（元）"), min_value=Decimal("0"), max_digits=14, decimal_places=2, required=False)
-    confiscation = forms.DecimalField(label=_("没收违法所得（元）"), min_value=Decimal("0"), max_digits=14, decimal_places=2,
-                                      required=False)
+    fine = forms.DecimalField(label=_("罚款（元）"), min_value=Decimal("0"), max_digits=14, decimal_places=2,
+                              required=False)
+    confiscation = forms.DecimalField(label=_("没收违法所得（元）"), min_value=Decimal("0"), max_digits=14,
+                                      decimal_places=2, required=False)
     goods_confiscated = forms.CharField(label=_("没收物品"), max_length=300, required=False)
     licence_revoked = forms.BooleanField(label=_("吊销许可证照"), required=False)
     goods_value = forms.DecimalField(label=_("涉案货值（元）"), min_value=Decimal("0"), max_digits=14, decimal_places=2,
@@ -173,8 +174,8 @@ class CaseDecisionCorrectForm(CaseDecideForm):
 
     def setup(self) -> None:
         if self.obj is not None and not self.is_bound:
-            for name in ("decision_number", "decided_on", "fine", "confiscation", "goods_confiscated", "licence_revoked",
-                         "goods_value"):
+            for name in ("decision_number", "decided_on", "fine", "confiscation", "goods_confiscated",
+                         "licence_revoked", "goods_value"):
                 self.fields[name].initial = getattr(self.obj, name)
 
 

@@ -88,10 +88,7 @@ def _complaint_decidable(user, c: Complaint) -> bool:
 
 
 def _complaint_to_lead_offer(user, c: Complaint) -> bool:
-    ready = c.status == Complaint.Status.ACCEPTED or (c.kind == Complaint.Kind.TIP and c.status in (
-        Complaint.Status.RECEIVED, Complaint.Status.VERIFIED))
-    # One lead per complaint from the page: a second click must not file the same matter twice.
-    return ready and _own_unit(user, c.unit_id) and not c.leads.exists()
+    return _own_unit(user, c.unit_id) and services.complaint_lead_ready(c)
 
 
 COMPLAINT_STEPS = [
@@ -152,10 +149,12 @@ TRANSFER_STEPS = [
     Step("accept", gettext_lazy("接收移送"), wf.TransferAcceptForm, style="success", done=gettext_lazy("已接收。"),
          run=lambda t, u, v: _after_transfer(services.transfer_accept(transfer=t, actor=u, **v)),
          offer=lambda u, t: t.status == Transfer.Status.PENDING and _own_unit(u, t.to_unit_id)),
-    Step("return", gettext_lazy("退回移送"), wf.TransferReturnForm, style="outline-danger", done=gettext_lazy("已退回。"),
+    Step("return", gettext_lazy("退回移送"), wf.TransferReturnForm, style="outline-danger",
+         done=gettext_lazy("已退回。"),
          run=_run_transfer_return,
          offer=lambda u, t: t.status == Transfer.Status.PENDING and _own_unit(u, t.to_unit_id)),
-    Step("police_decision", gettext_lazy("录入公安立案决定"), wf.PoliceDecisionForm, done=gettext_lazy("已录入公安立案决定。"),
+    Step("police_decision", gettext_lazy("录入公安立案决定"), wf.PoliceDecisionForm,
+         done=gettext_lazy("已录入公安立案决定。"),
          run=lambda t, u, v: services.transfer_police_decision(transfer=t, actor=u, **v),
          offer=lambda u, t: (t.to_police and t.status == Transfer.Status.ACCEPTED and not t.police_decision
                              and _own_unit(u, t.to_unit_id))),
@@ -192,8 +191,7 @@ CASE_STEPS = [
     Step("supervise", gettext_lazy("挂牌督办"), wf.SupervisionListForm, style="outline-warning",
          done=gettext_lazy("已挂牌督办。"),
          run=lambda case, u, v: services.supervision_list(case=case, actor=u, **v).case,
-         offer=lambda u, case: (_provincial_office(u) and case.status not in (S.CLOSED, S.TRANSFERRED)
-                                and not case.supervisions.filter(status=Supervision.Status.LISTED).exists())),
+         offer=lambda u, case: _provincial_office(u) and services.supervision_refusal(case) is None),
 ]
 
 SUPERVISION_STEPS = [
@@ -211,7 +209,8 @@ EXPOSURE_STEPS = [
     Step("publish", gettext_lazy("发布"), wf.EmptyForm, style="success", done=gettext_lazy("已发布。"),
          run=lambda e, u, v: services.exposure_publish(exposure=e, actor=u),
          offer=lambda u, e: e.status == Exposure.Status.REVIEWED and _office(u, "manage") and can(u, "change", e)),
-    Step("withdraw", gettext_lazy("撤回重审"), wf.ReasonForm, style="outline-danger", done=gettext_lazy("已撤回为草稿。"),
+    Step("withdraw", gettext_lazy("撤回重审"), wf.ReasonForm, style="outline-danger",
+         done=gettext_lazy("已撤回为草稿。"),
          run=lambda e, u, v: services.exposure_withdraw(exposure=e, actor=u, **v),
          offer=lambda u, e: e.status != Exposure.Status.DRAFT and _office(u, "manage") and can(u, "change", e)),
 ]

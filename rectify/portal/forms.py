@@ -11,7 +11,8 @@ from rectify.enforcement.models import Complaint
 from rectify.organisations.models import ProductCategory, Region
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_TYPES = {"pdf": (b"%PDF",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+ATTACHMENT_TYPES = {"pdf": (b"%PDF",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+                    "png": (b"\x89PNG\r\n\x1a\n",)}
 
 
 def validate_attachment(upload) -> None:
@@ -56,14 +57,6 @@ class ComplaintForm(BootstrapFormMixin, CaptchaMixin, forms.Form):
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
         self._style()
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("anonymous"):
-            data["reporter_name"] = data["reporter_phone"] = ""
-        elif data.get("kind") == Complaint.Kind.COMPLAINT and not data.get("reporter_phone"):
-            self.add_error("reporter_phone", _("投诉需要留下联系电话以便调解；不愿留下身份请选择匿名举报。"))
-        return data
 
 
 class TrackForm(BootstrapFormMixin, CaptchaMixin, forms.Form):

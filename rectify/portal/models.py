@@ -3,6 +3,8 @@ the complaint filed with it. The code itself is never stored: only its SHA-256, 
 reader cannot follow a citizen's complaint (the code is 16 random symbols, no salt is needed)."""
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,8 @@ class ComplaintTracking(BaseModel):
 
     def __str__(self) -> str:
         return str(self.complaint_id)
+
+    @staticmethod
+    def hash_of(code: str) -> str:
+        """The stored digest of a tracking code, however the citizen typed its case and spaces around."""
+        return hashlib.sha256(code.strip().upper().encode()).hexdigest()

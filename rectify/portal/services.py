@@ -1,6 +1,5 @@
-"""The public portal's services: rate limit, offline captcha, filing a complaint through the
-enforcement service, and the public look-ups. Every look-up returns plain dicts built from an
-allow-list of fields, so a template can never reach an internal attribute by accident."""
+"""The public portal's services: rate limit, offline captcha, and filing a complaint through the
+enforcement service. The public look-ups are in `selectors.py`."""
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from rectify.core import clock
@@ -20,12 +21,8 @@ from rectify.core.audit.events import record_event
 from rectify.core.security.validators import normalise_uscc
 from rectify.enforcement.models import Complaint
 from rectify.enforcement.services import complaint_receive
-from rectify.enterprises.models import Enterprise, Qualification
-from rectify.fieldwork.models import TestingInstitution
-from rectify.organisations.models import Region, Unit
-from rectify.prices.models import ServiceRequest
+from rectify.organisations.models import ProductCategory, Region, Unit
 from rectify.prices.services import TRACKING_ALPHABET
-from rectify.targeting.services import public_certificate_lookup
 
 from .models import ComplaintTracking
 
@@ -34,13 +31,14 @@ RATE_LIMIT = 10          # POSTs
 RATE_WINDOW = 10 * 60    # seconds
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     # Behind the reverse proxy REMOTE_ADDR is the proxy; the accounts middleware already trusts
     # X-Forwarded-For only when configured, so the portal uses the same REMOTE_ADDR it logs.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limit_hit(request, bucket: str = "post", limit: int | None = None, window: int | None = None) -> bool:
+def rate_limit_hit(request: HttpRequest, bucket: str = "post", limit: int | None = None,
+                   window: int | None = None) -> bool:
     """Count one request of this IP; True while within the limit. A fixed window per IP in the
     shared cache: good enough against a script, and needs no database writes."""
     limit = limit or int(getattr(settings, "PORTAL_RATE_LIMIT", RATE_LIMIT))
@@ -63,7 +61,7 @@ def _digest(answer: str, salt: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{salt}:{answer.strip()}".encode(), hashlib.sha256).hexdigest()
 
 
-def captcha_new(request) -> str:
+def captcha_new(request: HttpRequest) -> str:
     """A fresh arithmetic question drawn as an SVG with noise (Pillow is not installed, and an SVG
     needs no image endpoint). Only a keyed hash of the answer is kept in the session."""
     rng = secrets.SystemRandom()
@@ -86,15 +84,15 @@ def _svg(text: str, rng) -> str:
         if ch == " ":
             x += 6
             continue
-        parts.append(f'<text x="{x}" y="{rng.randint(28, 36)}" font-size="{rng.randint(20, 26)}" font-family="monospace" '
-                     f'fill="#{rng.randint(0x102040, 0x404080):06x}" transform="rotate({rng.randint(-15, 15)} {x} 30)">'
-                     f'{ch}</text>')
+        parts.append(f'<text x="{x}" y="{rng.randint(28, 36)}" font-size="{rng.randint(20, 26)}" '
+                     f'font-family="monospace" fill="#{rng.randint(0x102040, 0x404080):06x}" '
+                     f'transform="rotate({rng.randint(-15, 15)} {x} 30)">{ch}</text>')
         x += 16
     parts.append("</svg>")
     return "".join(parts)
 
 
-def captcha_check(request, answer: str) -> bool:
+def captcha_check(request: HttpRequest, answer: str) -> bool:
     """One attempt per question: the stored answer is removed whatever the outcome."""
     stored = request.session.pop(CAPTCHA_SESSION_KEY, None)
     if not stored or not (answer or "").strip():
@@ -125,14 +123,11 @@ class IntakeActor:
 
 
 def city_office(city: Region) -> Unit:
-    office = Unit.objects.filter(region=city, is_office=True, is_active=True).select_related("department", "region").first()
+    office = (Unit.objects.filter(region=city, is_office=True, is_active=True)
+              .select_related("department", "region").first())
     if office is None:
-        raise ValidationError(_("该市尚未开通网上投诉举报。"))
+        raise ValidationError({"city": _("该市尚未开通网上投诉举报。")})
     return office
-
-
-def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
 def _complaint_number(city: Region) -> str:
@@ -140,16 +135,18 @@ def _complaint_number(city: Region) -> str:
 
 
 @transaction.atomic
-def portal_complaint_file(*, city: Region, kind: str, content: str, subject_name: str = "", subject_credit_code: str = "",
-                          product_category=None, anonymous: bool = False, reporter_name: str = "", reporter_phone: str = "",
-                          attachment=None) -> tuple[Complaint, str]:
+def portal_complaint_file(*, city: Region, kind: str, content: str, subject_name: str = "",
+                          subject_credit_code: str = "", product_category: ProductCategory | None = None,
+                          anonymous: bool = False, reporter_name: str = "", reporter_phone: str = "",
+                          attachment: UploadedFile | None = None) -> tuple[Complaint, str]:
     """File a complaint or tip with the city office of `city`; returns it and the tracking code
-    (shown once to the citizen, stored only as a hash)."""
+    (shown once to the citizen, stored only as a hash). An anonymous tip keeps no name or phone."""
     if city.level != Region.Level.CITY:
-        raise ValidationError(_("请选择所在城市。"))
+        raise ValidationError({"city": _("请选择所在城市。")})
     office = city_office(city)
     if not anonymous and kind == Complaint.Kind.COMPLAINT and not reporter_phone.strip():
-        raise ValidationError(_("投诉需要留下联系电话以便调解；不愿留下身份请选择匿名举报。"))
+        # A complaint is mediated (a tip is not): the office must be able to call back.
+        raise ValidationError({"reporter_phone": _("投诉需要留下联系电话以便调解；不愿留下身份请选择匿名举报。")})
     fields: dict[str, Any] = {
         "number": _complaint_number(city), "kind": kind, "channel": Complaint.Channel.PORTAL,
         "received_on": clock.today(), "anonymous": anonymous, "subject_name": subject_name.strip(),
@@ -162,97 +159,6 @@ def portal_complaint_file(*, city: Region, kind: str, content: str, subject_name
         fields["attachment"] = attachment
     complaint = complaint_receive(unit=office, actor=IntakeActor(unit=office), **fields)
     code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
-    ComplaintTracking.objects.create(complaint=complaint, code_hash=_hash_code(code))
+    ComplaintTracking.objects.create(complaint=complaint, code_hash=ComplaintTracking.hash_of(code))
     record_event("portal.complaint_file", complaint, detail={"anonymous": anonymous, "city": city.code})
     return complaint, code
-
-
-# Public view of a complaint: these fields only. No content, no reporter, no unit staff, no
-# verification text (it may name third parties).
-COMPLAINT_PUBLIC_FIELDS = ("kind", "status", "received_on", "decided_on", "verified_on", "handling_office")
-
-
-def complaint_status(code: str) -> dict[str, Any] | None:
-    code = (code or "").strip().upper()
-    if len(code) < 12:
-        return None
-    tracking = ComplaintTracking.objects.select_related("complaint", "complaint__unit").filter(code_hash=_hash_code(code)).first()
-    if tracking is None:
-        return None
-    c = tracking.complaint
-    return {"kind": c.get_kind_display(), "status": c.get_status_display(), "received_on": c.received_on,
-            "decided_on": c.decided_on, "verified_on": c.verified_on, "handling_office": c.unit.name}
-
-
-SERVICE_REQUEST_PUBLIC_FIELDS = ("enterprise", "kind", "title", "received_on", "status", "answer", "answered_on", "department")
-
-
-def service_request_status(code: str) -> dict[str, Any] | None:
-    code = (code or "").strip().upper()
-    if len(code) < 8:
-        return None
-    obj = ServiceRequest.objects.select_related("enterprise", "unit").filter(tracking_code=code).first()
-    if obj is None:
-        return None
-    return {"enterprise": obj.enterprise.name, "kind": obj.get_kind_display(), "title": obj.title,
-            "received_on": obj.received_on, "status": obj.get_status_display(), "answer": obj.answer,
-            "answered_on": obj.answered_on, "department": obj.unit.name}
-
-
-# -- public look-ups ------------------------------------------------------------------------------
-INSTITUTION_PUBLIC_FIELDS = ("name", "kind", "accreditation_number", "scope_text", "jurisdiction", "status", "valid_to", "website")
-
-
-def directory_search(query: str = "", kind: str = "", limit: int = 50) -> list[dict[str, Any]]:
-    qs = TestingInstitution.objects.all()
-    if kind in TestingInstitution.Kind.values:
-        qs = qs.doing(kind)
-    query = (query or "").strip()
-    if query:
-        from django.db.models import Q
-
-        qs = qs.filter(Q(name__icontains=query) | Q(accreditation_number__icontains=query) | Q(scope_text__icontains=query))
-    return [{"name": t.name, "kind": t.get_kinds_display(), "accreditation_number": t.accreditation_number,
-             "scope_text": t.scope_text, "jurisdiction": t.get_jurisdiction_display(), "status": t.get_status_display(),
-             "valid_to": t.valid_to, "website": t.website} for t in qs.order_by("name")[:limit]]
-
-
-def _qualification_row(q: Qualification, today) -> dict[str, Any]:
-    valid = q.valid_to is None or q.valid_to >= today
-    return {"kind": q.get_kind_display(), "number": q.number, "issuer": q.issuer, "valid_to": q.valid_to,
-            "valid": valid, "enterprise": q.enterprise.name}
-
-
-def enterprise_check(query: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Registration and qualifications of an enterprise by credit code or exact/partial name.
-    Public registration facts only: no contacts, phones, legal representative or notes."""
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    code = normalise_uscc(query)
-    qs = Enterprise.objects.filter(merged_into__isnull=True).select_related("region")
-    matches = list(qs.filter(credit_code=code)[:1]) if code and len(code) == 18 else []
-    if not matches:
-        matches = list(qs.filter(name__icontains=query).order_by("name")[:limit])
-    today = clock.today()
-    out = []
-    for e in matches:
-        out.append({"name": e.name, "credit_code": e.credit_code or "", "region": e.region.name,
-                    "entity_type": e.get_entity_type_display(), "credit_status": e.get_credit_status_display(),
-                    "qualifications": [_qualification_row(q, today) for q in e.qualifications.all().select_related("enterprise")]})
-    return out
-
-
-def certificate_check(number: str) -> dict[str, Any]:
-    """A certificate or test-report number: the targeting app's public look-up (holder, issuer,
-    validity on the day) plus the directory's accreditation numbers."""
-    number = (number or "").strip()
-    if len(number) < 4:
-        return {"number": number, "qualifications": [], "institutions": []}
-    found = public_certificate_lookup(number)
-    quals = [{"kind": q["kind"], "number": q["number"], "issuer": q["issuer"], "valid_to": q["valid_to"],
-              "valid": q["status"] == "有效", "status": q["status"], "enterprise": q["holder"]} for q in found]
-    insts = TestingInstitution.objects.filter(accreditation_number__iexact=number)[:10]
-    return {"number": number, "qualifications": quals,
-            "institutions": [{"name": t.name, "kind": t.get_kinds_display(), "status": t.get_status_display(),
-                              "valid_to": t.valid_to} for t in insts]}

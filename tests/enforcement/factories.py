@@ -41,7 +41,8 @@ def complaint(unit=None) -> Complaint:
 def lead(unit=None) -> Lead:
     n = number()
     owner = _owner(unit)
-    return Lead.objects.create(unit=owner, source="complaint", description=f"待查事项{n}号", enterprise=enterprise(owner))
+    return Lead.objects.create(unit=owner, source="complaint", description=f"待查事项{n}号",
+                               enterprise=enterprise(owner))
 
 
 def transfer(unit=None) -> Transfer:
@@ -56,8 +57,8 @@ def transfer(unit=None) -> Transfer:
 def case(unit=None) -> Case:
     n = number()
     owner = _owner(unit)
-    obj = Case.objects.create(unit=owner, number=f"FS-2020-{n}号", title=f"销售不合格口罩案{n}号", enterprise=enterprise(owner),
-                              product_category=ProductCategory.objects.get(code="mask"),
+    obj = Case.objects.create(unit=owner, number=f"FS-2020-{n}号", title=f"销售不合格口罩案{n}号",
+                              enterprise=enterprise(owner), product_category=ProductCategory.objects.get(code="mask"),
                               case_category=CaseCategory.objects.get(code="quality"), filed_on=D(2020, 5, 22))
     obj.violation_types.set(ViolationType.objects.order_by("pk")[:2])
     return obj
@@ -96,8 +97,8 @@ def exposure(unit=None) -> Exposure:
 def problem(unit=None) -> Problem:
     n = number()
     owner = _owner(unit)
-    return Problem.objects.create(unit=owner, source="inspection", enterprise=enterprise(owner), description=f"问题{n}号",
-                                  requirement=f"整改要求{n}号", deadline=D(2020, 6, 10))
+    return Problem.objects.create(unit=owner, source="inspection", enterprise=enterprise(owner),
+                                  description=f"问题{n}号", requirement=f"整改要求{n}号", deadline=D(2020, 6, 10))
 
 
 def violation_type(unit=None) -> ViolationType:

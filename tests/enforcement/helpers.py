@@ -33,8 +33,9 @@ def case_category(code: str = "quality") -> CaseCategory:
 
 def case(owner: Unit, *, ent: Enterprise | None = None, cat: str = "quality", **kw) -> Case:
     n = next(_seq)
-    return Case.objects.create(unit=owner, number=kw.pop("number", f"SY-2020-{n}"), title=kw.pop("title", "销售不合格口罩"),
-                               enterprise=ent, product_category=category(), case_category=case_category(cat), **kw)
+    return Case.objects.create(unit=owner, number=kw.pop("number", f"SY-2020-{n}"),
+                               title=kw.pop("title", "销售不合格口罩"), enterprise=ent, product_category=category(),
+                               case_category=case_category(cat), **kw)
 
 
 def d(s: str) -> datetime.date:

@@ -29,7 +29,8 @@ class CampaignChoiceTests(WorldTestCase):
             start=datetime.date(2021, 3, 1), end=datetime.date(2021, 6, 30),
             final_summary_due=datetime.date(2021, 6, 25), is_active=False)
         for row in CaseCategory.objects.filter(campaign=cls.first):
-            CaseCategory.objects.create(campaign=cls.second, code=row.code, name=row.name, order=row.order, line=row.line)
+            CaseCategory.objects.create(campaign=cls.second, code=row.code, name=row.name, order=row.order,
+                                        line=row.line)
         for row in ProductCategory.objects.filter(campaign=cls.first):
             ProductCategory.objects.create(campaign=cls.second, code=row.code, name=row.name, order=row.order)
 

@@ -1,21 +1,24 @@
-"""Personal data (encryption, masking, audit), working-day clocks, overdue lists, 12315 import."""
-import datetime
+"""Personal data (encryption, masking, audit), working-day clocks, overdue lists, 12315 import,
+the decision on a complaint and the lead it becomes."""
 import io
 
+import openpyxl
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import SimpleTestCase
 
-from rectify.core.audit.models import Event
+from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.security import crypto
 from rectify.enforcement.models import Complaint
 from rectify.enforcement.services import (
     complaint_decide,
     complaint_receive,
+    complaint_to_lead,
+    complaints_import_12315,
     mask_id_number,
     mask_name,
     mask_phone,
 )
-from rectify.enforcement.services.importing import complaints_import_12315
 from rectify.enforcement.workdays import add_working_days
 from rectify.testing import WorldTestCase
 
@@ -61,14 +64,13 @@ class ComplaintTests(WorldTestCase):
     def test_raw_row_holds_no_plaintext_and_log_masks(self):
         c = self._receive()
         with connection.cursor() as cur:
-            cur.execute("SELECT reporter_name, reporter_phone, reporter_id_number FROM enforcement_complaint WHERE id = %s", [c.pk])
+            cur.execute("SELECT reporter_name, reporter_phone, reporter_id_number FROM enforcement_complaint"
+                        " WHERE id = %s", [c.pk])
             row = cur.fetchone()
         for value, plain in zip(row, ("张三", "13812341234", "210102199001011234"), strict=True):
             self.assertTrue(value.startswith("sm4:"))
             self.assertNotIn(plain, value)
         self.assertEqual(Complaint.objects.get(pk=c.pk).reporter_phone, "13812341234")
-        from rectify.core.audit.models import ObjectChange
-
         for change in ObjectChange.objects.filter(object_id=str(c.pk), content_type__model="complaint"):
             self.assertNotIn("13812341234", str(change.after))
 
@@ -81,6 +83,10 @@ class ComplaintTests(WorldTestCase):
         self.assertContains(page, "210102199001011234")
         self.assertEqual(page["Cache-Control"], "no-store")
         self.assertEqual(Event.objects.filter(event="personal_data.view", object_id=str(c.pk)).count(), 1)
+        # The handling unit's edit page shows the data in its inputs: a full view, recorded as one.
+        self.assertContains(self.client.get(url + "edit/"), "13812341234")
+        self.assertEqual(Event.objects.filter(event="personal_data.view", object_id=str(c.pk),
+                                              detail__page="edit").count(), 1)
         for key in ("shenyang_office", "province_office"):
             self.login(key)
             page = self.client.get(url)
@@ -90,7 +96,7 @@ class ComplaintTests(WorldTestCase):
             self.assertNotContains(page, "13812341234")
             edit = self.client.get(url + "edit/")
             self.assertNotContains(edit, "13812341234")
-        self.assertEqual(Event.objects.filter(event="personal_data.view", object_id=str(c.pk)).count(), 1)
+        self.assertEqual(Event.objects.filter(event="personal_data.view", object_id=str(c.pk)).count(), 2)
         api = self.api("province_office").get(f"/api/enforcement/complaint/{c.pk}/").json()
         self.assertNotIn("reporter_phone", api)
         self.assertEqual(api["reporter_masked"]["phone"], "138****1234")
@@ -116,14 +122,34 @@ class ComplaintTests(WorldTestCase):
 
     def test_only_handling_unit_decides(self):
         c = self._receive()
-        from django.core.exceptions import PermissionDenied
-
         with self.assertRaises(PermissionDenied):
             complaint_decide(complaint=c, accept=True, actor=self.users["shenyang_office"])
 
-    def test_import_12315_excel(self):
-        import openpyxl
+    def test_a_tip_is_verified_not_decided(self):
+        tip = self._receive(kind="tip")
+        with self.assertRaisesMessage(ValidationError, "举报无须作出受理决定"):
+            complaint_decide(complaint=tip, accept=True, actor=self.users["shenyang_samr"])
+        tip.refresh_from_db()
+        self.assertEqual((tip.status, tip.decision), (Complaint.Status.RECEIVED, ""))
 
+    def test_a_complaint_becomes_one_lead_once_accepted(self):
+        clerk = self.users["shenyang_samr"]
+        c = self._receive()
+        with self.assertRaisesMessage(ValidationError, "投诉须先受理"):
+            complaint_to_lead(complaint=c, description="哄抬口罩价格", actor=clerk)
+        complaint_decide(complaint=c, accept=True, actor=clerk, decided_on=d("2020-06-28"))
+        lead = complaint_to_lead(complaint=c, description="哄抬口罩价格", actor=clerk)
+        with self.assertRaisesMessage(ValidationError, "已转为线索，不能重复转为线索"):
+            complaint_to_lead(complaint=c, description="哄抬口罩价格", actor=clerk)
+        self.assertEqual(list(c.leads.all()), [lead])
+        rejected = self._receive(number="C-2")
+        complaint_decide(complaint=rejected, accept=False, reason="不属于本部门职责", actor=clerk,
+                         decided_on=d("2020-06-28"))
+        with self.assertRaisesMessage(ValidationError, "当前为“不予受理”，不能转为线索"):
+            complaint_to_lead(complaint=rejected, description="x", actor=clerk)
+        self.assertFalse(rejected.leads.exists())
+
+    def test_import_12315_excel(self):
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.append(["登记编号", "类型", "登记日期", "来源渠道", "姓名", "联系电话", "被投诉举报主体", "诉求内容"])
@@ -144,5 +170,26 @@ class ComplaintTests(WorldTestCase):
                                         actor=self.users["shenyang_samr"])
         self.assertEqual(again.created, 0)
 
-
-_ = datetime
+    def test_import_12315_checks_each_row_against_the_fields(self):
+        ent = enterprise("210100")
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["登记编号", "类型", "登记日期", "被投诉举报主体", "统一社会信用代码", "诉求内容"])
+        typed_code = f" {ent.credit_code[:9].lower()} {ent.credit_code[9:]}"
+        ws.append(["1210100011", "投诉", "2020-05-25", "某药房", typed_code, "口罩涨价"])
+        ws.append(["1" * 41, "投诉", "2020-05-25", "某药房", "", "口罩涨价"])
+        ws.append(["1210100013", "举报", "2099-01-01", "某厂", "", "三无口罩"])
+        ws.append(["1210100014", "举报", "2020-05-26", "某" * 201, "", "三无口罩"])
+        ws.append(["1210100015", "举报", "2020-05-26", "某厂", "", "三无口罩"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        result = complaints_import_12315(name="12315.xlsx", data=buf.getvalue(), unit=unit("210100-samr"),
+                                         actor=self.users["shenyang_samr"])
+        self.assertEqual(result.created, 2)
+        self.assertEqual([(e.row, e.column) for e in result.errors],
+                         [(3, "登记编号"), (4, "登记日期"), (5, "被投诉举报主体")])
+        self.assertIn("将来的日期", result.errors[1].reason)
+        self.assertEqual(set(Complaint.objects.values_list("number", flat=True)), {"1210100011", "1210100015"})
+        # The code as typed (lower case, spaces) is stored as the registry keeps it, and finds the firm.
+        imported = Complaint.objects.get(number="1210100011")
+        self.assertEqual((imported.subject_credit_code, imported.enterprise), (ent.credit_code, ent))

@@ -52,7 +52,8 @@ class DecisionCorrectionTests(WorldTestCase):
         return s.case_decision_correct(case=self.case, actor=actor or self.reviewer, **fields)
 
     def test_a_correction_keeps_the_sealed_decision_and_seals_the_new_one(self):
-        corrected = self._correct(reason="罚款金额计算有误，依法更正", fine=Decimal("15000"), confiscation=Decimal("3000"))
+        corrected = self._correct(reason="罚款金额计算有误，依法更正", fine=Decimal("15000"),
+                                  confiscation=Decimal("3000"))
         stored = Case.objects.get(pk=self.case.pk)
         self.assertEqual((stored.fine, stored.confiscation), (Decimal("15000"), Decimal("3000")))
         self.assertNotEqual(stored.integrity_code, self.seal)
@@ -122,7 +123,8 @@ class DecisionCorrectionTests(WorldTestCase):
         self.assertContains(self.client.get(self.case.get_absolute_url()), url)
         form = self.client.get(url)
         self.assertContains(form, "沈市监罚〔2020〕1号")  # prefilled with the decision in force
-        data = {"decision_number": "沈市监罚〔2020〕1号", "decided_on": "2020-06-01", "fine": "12000", "goods_value": "0"}
+        data = {"decision_number": "沈市监罚〔2020〕1号", "decided_on": "2020-06-01", "fine": "12000",
+                "goods_value": "0"}
         missing = self.client.post(url, data)
         self.assertEqual(missing.status_code, 400)
         self.assertContains(missing, "更正处罚决定须填写更正原因", status_code=400)

@@ -24,14 +24,15 @@ class ComplaintScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, owner):
-        return Complaint.objects.create(unit=owner, number="C-0001", received_on=d("2020-05-20"), content="口罩价格过高",
-                                        reporter_name="张三", reporter_phone="13812341234", subject_name="某口罩店")
+        return Complaint.objects.create(unit=owner, number="C-0001", received_on=d("2020-05-20"),
+                                        content="口罩价格过高", reporter_name="张三", reporter_phone="13812341234",
+                                        subject_name="某口罩店")
 
     def form_data(self, owner):
-        return {"unit": owner.pk, "number": "C-0002", "kind": "complaint", "channel": "hotline", "received_on": "2020-05-21",
-                "anonymous": "", "reporter_name": "李四", "reporter_phone": "13900001111", "reporter_id_number": "",
-                "enterprise": "", "subject_name": "某药店", "subject_credit_code": "", "product_category": category().pk,
-                "content": "高价销售口罩"}
+        return {"unit": owner.pk, "number": "C-0002", "kind": "complaint", "channel": "hotline",
+                "received_on": "2020-05-21", "anonymous": "", "reporter_name": "李四", "reporter_phone": "13900001111",
+                "reporter_id_number": "", "enterprise": "", "subject_name": "某药店", "subject_credit_code": "",
+                "product_category": category().pk, "content": "高价销售口罩"}
 
 
 class LeadScopeTests(ModelScopeTests):
@@ -53,8 +54,8 @@ class TransferScopeTests(ModelScopeTests):
     @classmethod
     def make_object(cls, owner):
         lead = Lead.objects.create(unit=owner, source="complaint", description="线索")
-        return Transfer.objects.create(unit=owner, lead=lead, to_unit=Unit.objects.get(code="210102-samr"), reason="属地管辖",
-                                       sent_at="2020-05-22T10:00:00+08:00")
+        return Transfer.objects.create(unit=owner, lead=lead, to_unit=Unit.objects.get(code="210102-samr"),
+                                       reason="属地管辖", sent_at="2020-05-22T10:00:00+08:00")
 
     def update_data(self, obj):
         return {"reason": "属地管辖（补充说明）"}
@@ -68,12 +69,11 @@ class CaseScopeTests(ModelScopeTests):
         return case(owner, ent=enterprise("210100"))
 
     def form_data(self, owner):
-        from rectify.enforcement.models import ViolationType as VT
-
         return {"unit": owner.pk, "number": "SY-NEW-1", "title": "哄抬口罩价格", "enterprise": "",
                 "product_category": category().pk, "case_category": case_category("price").pk, "police_kind": "",
-                "violation_types": [VT.objects.get(code="price_gouging").pk], "source": "complaint", "source_lead": "",
-                "source_complaint": "", "goods_value": "1000", "units_investigated": 1, "staff_dispatched": 4, "facts": "事实"}
+                "violation_types": [ViolationType.objects.get(code="price_gouging").pk], "source": "complaint",
+                "source_lead": "", "source_complaint": "", "goods_value": "1000", "units_investigated": 1,
+                "staff_dispatched": 4, "facts": "事实"}
 
 
 class SupervisionScopeTests(ModelScopeTests):
@@ -88,7 +88,9 @@ class SupervisionScopeTests(ModelScopeTests):
                                           deadline=d("2020-06-20"), requirement="限期查结")
 
     def form_data(self, owner):
-        return {"case": self.obj.case_id, "listed_on": "2020-05-26", "deadline": "2020-06-24", "requirement": "从严查处"}
+        # Another case of the same owner: the object's own case is listed already, and is listed once.
+        listed = case(self.obj.case.unit, ent=enterprise("210100"))
+        return {"case": listed.pk, "listed_on": "2020-05-26", "deadline": "2020-06-24", "requirement": "从严查处"}
 
 
 class CreditRecordScopeTests(ModelScopeTests):
@@ -98,11 +100,13 @@ class CreditRecordScopeTests(ModelScopeTests):
     @classmethod
     def make_object(cls, owner):
         cls.ent = enterprise("210100")
-        return CreditRecord.objects.create(unit=owner, enterprise=cls.ent, recorded_on=d("2020-06-01"), summary="行政处罚")
+        return CreditRecord.objects.create(unit=owner, enterprise=cls.ent, recorded_on=d("2020-06-01"),
+                                           summary="行政处罚")
 
     def form_data(self, owner):
-        return {"unit": owner.pk, "enterprise": self.ent.pk, "case": "", "kind": "abnormal", "recorded_on": "2020-06-02",
-                "decision_number": "", "amount": "0", "summary": "列入经营异常名录", "is_public": "on"}
+        return {"unit": owner.pk, "enterprise": self.ent.pk, "case": "", "kind": "abnormal",
+                "recorded_on": "2020-06-02", "decision_number": "", "amount": "0", "summary": "列入经营异常名录",
+                "is_public": "on"}
 
 
 class JointPunishmentScopeTests(ModelScopeTests):
@@ -112,10 +116,12 @@ class JointPunishmentScopeTests(ModelScopeTests):
     @classmethod
     def make_object(cls, owner):
         cls.ent = enterprise("210100")
-        return JointPunishment.objects.create(unit=owner, enterprise=cls.ent, decided_on=d("2020-06-05"), basis="多次违法")
+        return JointPunishment.objects.create(unit=owner, enterprise=cls.ent, decided_on=d("2020-06-05"),
+                                              basis="多次违法")
 
     def form_data(self, owner):
-        return {"unit": owner.pk, "enterprise": self.ent.pk, "case": "", "decided_on": "2020-06-06", "basis": "联合约谈"}
+        return {"unit": owner.pk, "enterprise": self.ent.pk, "case": "", "decided_on": "2020-06-06",
+                "basis": "联合约谈"}
 
 
 class JointPunishmentActionScopeTests(ModelScopeTests):
@@ -138,10 +144,12 @@ class ExposureScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, owner):
-        return Exposure.objects.create(unit=owner, title="沈阳某店哄抬口罩价格案", public_text="当事人哄抬口罩价格，被罚款5万元。")
+        return Exposure.objects.create(unit=owner, title="沈阳某店哄抬口罩价格案",
+                                       public_text="当事人哄抬口罩价格，被罚款5万元。")
 
     def form_data(self, owner):
-        return {"unit": owner.pk, "case": "", "title": "某店销售三无口罩案", "public_text": "当事人销售三无口罩，被没收违法所得。"}
+        return {"unit": owner.pk, "case": "", "title": "某店销售三无口罩案",
+                "public_text": "当事人销售三无口罩，被没收违法所得。"}
 
 
 class ProblemScopeTests(ModelScopeTests):
@@ -149,12 +157,12 @@ class ProblemScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, owner):
-        return Problem.objects.create(unit=owner, source="inspection", description="进货台账不全", requirement="建立购销台账",
-                                      deadline=d("2020-06-10"))
+        return Problem.objects.create(unit=owner, source="inspection", description="进货台账不全",
+                                      requirement="建立购销台账", deadline=d("2020-06-10"))
 
     def form_data(self, owner):
-        return {"unit": owner.pk, "source": "visit", "enterprise": "", "description": "标签不规范", "requirement": "整改标签",
-                "deadline": "2020-06-15", "rectification": ""}
+        return {"unit": owner.pk, "source": "visit", "enterprise": "", "description": "标签不规范",
+                "requirement": "整改标签", "deadline": "2020-06-15", "rectification": ""}
 
 
 class ViolationTypeScopeTests(ReferenceScopeTests):
@@ -176,5 +184,5 @@ class TransferThresholdScopeTests(ReferenceScopeTests):
         return TransferThreshold.objects.create(name="测试标准", penalty_amount="100000")
 
     def form_data(self, owner):
-        return {"name": "新标准", "penalty_amount": "80000", "goods_value": "", "violation_types": [], "is_active": "on",
-                "basis": "测试"}
+        return {"name": "新标准", "penalty_amount": "80000", "goods_value": "", "violation_types": [],
+                "is_active": "on", "basis": "测试"}

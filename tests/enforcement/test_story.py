@@ -3,7 +3,7 @@ price case there, is penalised and exposed, and shows on the seller's credit rec
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 
 from rectify.core.audit.events import events_for
 from rectify.enforcement import services as s
@@ -13,7 +13,6 @@ from rectify.testing import WorldTestCase
 from .helpers import case_category, category, d, enterprise, unit
 
 
-@override_settings(ROOT_URLCONF="tests.enforcement.urls")
 class StoryTests(WorldTestCase):
     def can_see(self, key, obj):
         return type(obj).objects.restrict(self.users[key]).filter(pk=obj.pk).exists()
@@ -22,16 +21,19 @@ class StoryTests(WorldTestCase):
         seller = enterprise("210200", name="大连护佳口罩经营部")
         sy, dl = self.users["shenyang_samr"], self.users["dalian_samr"]
         # 1. Shenyang's 12315 desk receives the complaint (matched to the registry by name).
-        complaint = s.complaint_receive(unit=unit("210100-samr"), actor=sy, number="12315-0001", received_on=d("2020-05-26"),
-                                        subject_name="大连护佳口罩经营部", product_category=category("mask"),
-                                        content="网购口罩每只30元，明显哄抬价格", reporter_name="赵六", reporter_phone="13600001234")
+        complaint = s.complaint_receive(unit=unit("210100-samr"), actor=sy, number="12315-0001",
+                                        received_on=d("2020-05-26"), subject_name="大连护佳口罩经营部",
+                                        product_category=category("mask"),
+                                        content="网购口罩每只30元，明显哄抬价格", reporter_name="赵六",
+                                        reporter_phone="13600001234")
         self.assertEqual(complaint.enterprise, seller)
         s.complaint_decide(complaint=complaint, accept=True, actor=sy, decided_on=d("2020-05-27"))
         # 2. It becomes a lead and is transferred to the competent city.
         lead = s.complaint_to_lead(complaint=complaint, description="大连护佳口罩经营部涉嫌哄抬口罩价格", actor=sy)
         hop = s.lead_transfer(lead=lead, to_unit=unit("210200-samr"), reason="被投诉主体在大连，属地管辖", actor=sy)
         s.transfer_accept(transfer=hop, actor=dl, accepted_on=d("2020-05-28"))
-        self.assertFalse(self.can_see("shenyang_samr", Lead.objects.get(pk=lead.pk)), "moved: Shenyang no longer sees it")
+        self.assertFalse(self.can_see("shenyang_samr", Lead.objects.get(pk=lead.pk)),
+                         "moved: Shenyang no longer sees it")
         self.assertTrue(self.can_see("dalian_samr", Lead.objects.get(pk=lead.pk)))
         self.assertFalse(self.can_see("dalian_samr", complaint), "the complaint and its reporter stay in Shenyang")
         # 3. Dalian files a price case, investigates and penalises.

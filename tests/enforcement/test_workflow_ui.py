@@ -2,7 +2,8 @@
 right world user; wrong users get 404 (out of scope) or the service's refusal as a message."""
 from decimal import Decimal
 
-from django.test import Client, override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from rectify.core.audit.events import events_for
@@ -31,7 +32,6 @@ def detail(obj) -> str:
     return obj.get_absolute_url()
 
 
-@override_settings(ROOT_URLCONF="tests.enforcement.urls")
 class WorkflowStoryTests(WorldTestCase):
     def post(self, key: str, url: str, data: dict | None = None, **kw):
         self.login(key)
@@ -40,9 +40,11 @@ class WorkflowStoryTests(WorldTestCase):
     def test_mask_complaint_to_published_penalty_through_the_pages(self):
         seller = enterprise("210200", name="大连护佳口罩经营部")
         sy = self.users["shenyang_samr"]
-        complaint = s.complaint_receive(unit=unit("210100-samr"), actor=sy, number="12315-0101", received_on=d("2020-05-26"),
-                                        subject_name="大连护佳口罩经营部", product_category=category("mask"),
-                                        content="网购口罩每只30元，明显哄抬价格", reporter_name="赵六", reporter_phone="13600001234")
+        complaint = s.complaint_receive(unit=unit("210100-samr"), actor=sy, number="12315-0101",
+                                        received_on=d("2020-05-26"), subject_name="大连护佳口罩经营部",
+                                        product_category=category("mask"),
+                                        content="网购口罩每只30元，明显哄抬价格", reporter_name="赵六",
+                                        reporter_phone="13600001234")
 
         # 1. Shenyang's desk sees the buttons; Dalian does not even see the complaint.
         self.login("shenyang_samr")
@@ -67,7 +69,8 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertContains(page, "不能重复决定")
 
         # 2. It becomes a lead, transferred to Dalian.
-        response = self.post("shenyang_samr", step(complaint, "to_lead"), {"description": "大连护佳口罩经营部涉嫌哄抬口罩价格"})
+        response = self.post("shenyang_samr", step(complaint, "to_lead"),
+                             {"description": "大连护佳口罩经营部涉嫌哄抬口罩价格"})
         lead = Lead.objects.get(complaint=complaint)
         self.assertRedirects(response, detail(lead), fetch_redirect_response=False)
         page = self.client.get(detail(lead))
@@ -78,7 +81,8 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertNotContains(form_page, f'value="{unit("210100-samr").pk}"', msg_prefix="not to itself")
         bad = self.post("shenyang_samr", step(lead, "transfer"), {"to_unit": unit("210200-samr").pk, "reason": ""})
         self.assertEqual(bad.status_code, 400)
-        self.post("shenyang_samr", step(lead, "transfer"), {"to_unit": unit("210200-samr").pk, "reason": "被投诉主体在大连，属地管辖"})
+        self.post("shenyang_samr", step(lead, "transfer"),
+                  {"to_unit": unit("210200-samr").pk, "reason": "被投诉主体在大连，属地管辖"})
         hop = Transfer.objects.get(lead=lead)
         self.assertEqual((hop.status, Lead.objects.get(pk=lead.pk).status), ("pending", "in_transfer"))
 
@@ -105,7 +109,8 @@ class WorkflowStoryTests(WorldTestCase):
             "product_category": category("mask").pk, "source": "complaint", "filed_on": "2020-05-29"})
         the_case = Case.objects.get(source_lead=lead)
         self.assertRedirects(response, detail(the_case), fetch_redirect_response=False)
-        self.assertEqual((the_case.status, the_case.filed_on, the_case.region.code), ("filed", d("2020-05-29"), "210200"))
+        self.assertEqual((the_case.status, the_case.filed_on, the_case.region.code),
+                         ("filed", d("2020-05-29"), "210200"))
         page = self.client.get(detail(the_case))
         self.assertContains(page, step(the_case, "investigated"))
         self.assertNotContains(page, step(the_case, "decide"), msg_prefix="decide only after investigation")
@@ -121,14 +126,17 @@ class WorkflowStoryTests(WorldTestCase):
             self.assertContains(form_page, f'name="{name}"')
         self.assertNotContains(form_page, 'name="facts"', msg_prefix="only the decision's fields")
         self.assertNotContains(form_page, 'name="to_unit"')
-        no_penalty = self.post("dalian_samr", step(the_case, "decide"), {"decision_number": "X", "decided_on": "2020-06-08"})
+        no_penalty = self.post("dalian_samr", step(the_case, "decide"),
+                               {"decision_number": "X", "decided_on": "2020-06-08"})
         self.assertContains(no_penalty, "处罚决定须至少包含", status_code=400)
         self.assertEqual(Case.objects.get(pk=the_case.pk).status, "investigated")
         self.assertEqual(self.post("shenyang_samr", step(the_case, "decide"), {}).status_code, 404)
         self.post("dalian_samr", step(the_case, "decide"), {
-            "decision_number": "大市监价罚〔2020〕8号", "decided_on": "2020-06-08", "fine": "50000", "confiscation": "6000"})
+            "decision_number": "大市监价罚〔2020〕8号", "decided_on": "2020-06-08", "fine": "50000",
+            "confiscation": "6000"})
         the_case.refresh_from_db()
-        self.assertEqual((the_case.status, the_case.fine, the_case.penalty_total), ("decided", Decimal("50000"), Decimal("56000")))
+        self.assertEqual((the_case.status, the_case.fine, the_case.penalty_total),
+                         ("decided", Decimal("50000"), Decimal("56000")))
 
         # 5. The province lists it for supervision; Dalian follows up; only the province closes it.
         page = self.post("dalian_samr", step(the_case, "supervise"), {"deadline": "2020-07-31"}, follow=True)
@@ -187,7 +195,8 @@ class WorkflowStoryTests(WorldTestCase):
             "complaint.decide": "shenyang_samr", "complaint.to_lead": "shenyang_samr", "lead.transfer": "shenyang_samr",
             "lead.accept": "dalian_samr", "transfer.accept": "dalian_samr", "case.create": "dalian_samr",
             "case.filed": "dalian_samr", "case.investigated": "dalian_samr", "case.decided": "dalian_samr",
-            "case.supervise": "province_office", "exposure.review": "dalian_office", "exposure.publish": "dalian_office",
+            "case.supervise": "province_office", "exposure.review": "dalian_office",
+            "exposure.publish": "dalian_office",
         }
         for event, key in expected.items():
             self.assertEqual(who.get(event), self.users[key].pk, event)
@@ -197,7 +206,6 @@ class WorkflowStoryTests(WorldTestCase):
             self.assertContains(history, event)
 
 
-@override_settings(ROOT_URLCONF="tests.enforcement.urls")
 class WorkflowStepTests(WorldTestCase):
     def post(self, key: str, url: str, data: dict | None = None, **kw):
         self.login(key)
@@ -238,14 +246,16 @@ class WorkflowStepTests(WorldTestCase):
         form_page = self.client.get(step(lead, "transfer_police"))
         self.assertContains(form_page, f'value="{unit("210100-police").pk}"')
         self.assertNotContains(form_page, f'value="{unit("210200-samr").pk}"', msg_prefix="only police units")
-        self.post("shenyang_samr", step(lead, "transfer_police"), {"to_unit": unit("210100-police").pk, "reason": "涉嫌犯罪"})
+        self.post("shenyang_samr", step(lead, "transfer_police"),
+                  {"to_unit": unit("210100-police").pk, "reason": "涉嫌犯罪"})
         hop = Transfer.objects.get(lead=lead)
         self.assertTrue(hop.to_police)
         # The police returns it once, with a reason; then it is sent again and accepted.
         self.assertEqual(self.post("shenyang_police", step(hop, "return"), {"reason": ""}).status_code, 400)
         self.post("shenyang_police", step(hop, "return"), {"reason": "证据不足"})
         self.assertEqual(Transfer.objects.get(pk=hop.pk).status, "returned")
-        self.post("shenyang_samr", step(lead, "transfer_police"), {"to_unit": unit("210100-police").pk, "reason": "补充证据"})
+        self.post("shenyang_samr", step(lead, "transfer_police"),
+                  {"to_unit": unit("210100-police").pk, "reason": "补充证据"})
         hop2 = Transfer.objects.filter(lead=lead, status="pending").get()
         self.post("shenyang_police", step(hop2, "accept"))
         self.login("shenyang_police")
@@ -257,7 +267,8 @@ class WorkflowStepTests(WorldTestCase):
         c = case(unit("210100-samr"), filed_on=d("2020-05-01"), status="filed")
         self.login("shenyang_samr")
         self.assertContains(self.client.get(detail(c)), step(c, "transfer_police"))
-        self.post("shenyang_samr", step(c, "transfer_police"), {"to_unit": unit("210100-police").pk, "reason": "货值达到移送标准"})
+        self.post("shenyang_samr", step(c, "transfer_police"),
+                  {"to_unit": unit("210100-police").pk, "reason": "货值达到移送标准"})
         c.refresh_from_db()
         self.assertEqual((c.status, c.transferred_to_police), ("transferred", True))
         hop = Transfer.objects.get(case=c)
@@ -267,10 +278,9 @@ class WorkflowStepTests(WorldTestCase):
         self.assertEqual(Transfer.objects.get(pk=hop.pk).status, "accepted")
 
     def test_problem_status_with_evidence_and_office_verification(self):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         problem = s.problem_record(unit=unit("210100-samr"), source="inspection", description="出厂检验记录不全",
-                                   requirement="补齐检验记录", deadline=d("2020-06-30"), actor=self.users["shenyang_samr"])
+                                   requirement="补齐检验记录", deadline=d("2020-06-30"),
+                                   actor=self.users["shenyang_samr"])
         page = self.post("shenyang_samr", step(problem, "to_done"), {"rectification": ""})
         self.assertContains(page, "整改完成须填写整改情况或上传佐证材料", status_code=400)
         evidence = SimpleUploadedFile("记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
@@ -290,7 +300,8 @@ class WorkflowStepTests(WorldTestCase):
     def test_joint_action_marked_done_by_its_unit(self):
         ent = enterprise("210100")
         decision = s.joint_punishment_decide(unit=unit("210100-office"), enterprise=ent, basis="多次销售不合格口罩",
-                                             actions=[(unit("210100-samr"), "spot_check")], actor=self.users["shenyang_office"])
+                                             actions=[(unit("210100-samr"), "spot_check")],
+                                             actor=self.users["shenyang_office"])
         action = JointPunishmentAction.objects.get(punishment=decision)
         self.login("shenyang_samr")
         self.assertContains(self.client.get(detail(decision)), step(action, "done"))

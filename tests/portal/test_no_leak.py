@@ -1,6 +1,6 @@
 """No internal data on the public pages: every public page is rendered with records that carry
 marked internal values, and none of them may appear. What may appear is the allow-list in
-rectify/portal/services.py (and the public texts of notices, guidance and exposures)."""
+rectify/portal/selectors.py (and the public texts of notices, guidance and exposures)."""
 from __future__ import annotations
 
 import datetime
@@ -10,14 +10,16 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
-from rectify.enforcement.models import Complaint, Exposure
+from rectify.enforcement.models import Case, Complaint, Exposure
 from rectify.enterprises.models import Enterprise, Qualification
 from rectify.fieldwork.models import TestingInstitution
-from rectify.organisations.models import Region
-from rectify.portal import services
+from rectify.organisations.models import CaseCategory, Region
+from rectify.portal import selectors, services
 from rectify.prices.models import GuidanceDocument, Notice, ServiceRequest
 from rectify.testing import WorldTestCase
 from tests.prices import helpers as h
+
+from .helpers import solve
 
 SECRETS = {
     "enterprise phone": "13811112222", "enterprise contact": "联系人甲某", "legal representative": "法人乙某",
@@ -41,31 +43,34 @@ class NoLeakTests(WorldTestCase):
         staff.save()
         ent = Enterprise.objects.create(name="沈阳华康口罩有限公司", credit_code="91350100M000100Y43", region=shenyang,
                                         phone=SECRETS["enterprise phone"], contact=SECRETS["enterprise contact"],
-                                        legal_representative=SECRETS["legal representative"], notes=SECRETS["enterprise notes"])
+                                        legal_representative=SECRETS["legal representative"],
+                                        notes=SECRETS["enterprise notes"])
         Qualification.objects.create(enterprise=ent, kind="device_registration", number="辽械注准20202140001")
-        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", is_testing_lab=True,
-                                          accreditation_number="CMA-2020-001", notes=SECRETS["institution notes"])
+        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院",
+                                          is_testing_lab=True, accreditation_number="CMA-2020-001",
+                                          notes=SECRETS["institution notes"])
         complaint, cls.code = services.portal_complaint_file(
             city=shenyang, kind="complaint", content=SECRETS["complaint content"], subject_name=ent.name,
             reporter_name=SECRETS["reporter name"], reporter_phone=SECRETS["reporter phone"])
         Complaint.objects.filter(pk=complaint.pk).update(
-            reporter_id_number=SECRETS["reporter id"], status="rejected", decision="rejected", decided_on=complaint.received_on,
-            decision_reason=SECRETS["decision reason"], verification_result=SECRETS["verification result"])
-        cls.request = ServiceRequest.objects.create(unit=office, enterprise=ent, title="熔喷布短缺", content=SECRETS["request content"],
-                                                    received_on=D(2020, 5, 20), answer="已答复", answered_on=D(2020, 5, 21),
+            reporter_id_number=SECRETS["reporter id"], status="rejected", decision="rejected",
+            decided_on=complaint.received_on, decision_reason=SECRETS["decision reason"],
+            verification_result=SECRETS["verification result"])
+        cls.request = ServiceRequest.objects.create(unit=office, enterprise=ent, title="熔喷布短缺",
+                                                    content=SECRETS["request content"], received_on=D(2020, 5, 20),
+                                                    answer="已答复", answered_on=D(2020, 5, 21),
                                                     status="answered", tracking_code="QYNOLEAK00001")
-        cls.notice = Notice.objects.create(unit=office, title="公开通告", body="公开正文", published=True, published_on=D(2020, 5, 20))
+        cls.notice = Notice.objects.create(unit=office, title="公开通告", body="公开正文", published=True,
+                                           published_on=D(2020, 5, 20))
         Notice.objects.create(unit=office, title=SECRETS["unpublished notice"], body="x")
         cls.doc = GuidanceDocument.objects.create(unit=office, title="公开指导", body="GB 19083", published=True,
                                                   published_on=D(2020, 5, 20))
         GuidanceDocument.objects.create(unit=office, title=SECRETS["unpublished guidance"], body="x")
-        from rectify.enforcement.models import Case
-        from rectify.organisations.models import CaseCategory
-
-        case = Case.objects.create(unit=cls.unit("210100-samr"), number="C-1", title=SECRETS["case title"], enterprise=ent,
-                                   product_category=h.mask(), case_category=CaseCategory.objects.get(code="price"))
-        cls.exposure = Exposure.objects.create(unit=office, case=case, title="某药房哄抬口罩价格案", public_text="依法罚款。",
-                                               status="published", published_on=D(2020, 6, 1))
+        case = Case.objects.create(unit=cls.unit("210100-samr"), number="C-1", title=SECRETS["case title"],
+                                   enterprise=ent, product_category=h.mask(),
+                                   case_category=CaseCategory.objects.get(code="price"))
+        cls.exposure = Exposure.objects.create(unit=office, case=case, title="某药房哄抬口罩价格案",
+                                               public_text="依法罚款。", status="published", published_on=D(2020, 6, 1))
         Exposure.objects.create(unit=office, title=SECRETS["draft exposure"], public_text="x")
 
     def _public_urls(self) -> list[str]:
@@ -98,8 +103,6 @@ class NoLeakTests(WorldTestCase):
             self.assertEqual(response.status_code, 200, url)
             self.assert_clean(response, url)
         # The tracking results, for the complaint and the enterprise request.
-        from tests.portal.helpers import solve
-
         for url, code in (("/public/track/", self.code), ("/public/service/", self.request.tracking_code)):
             page = client.get(url)
             response = client.post(url, {"code": code, "captcha": solve(page)})
@@ -107,8 +110,9 @@ class NoLeakTests(WorldTestCase):
             self.assertIn("不予受理" if url == "/public/track/" else "已答复", response.content.decode())
             self.assert_clean(response, url)
 
-    def test_allow_lists_are_what_the_services_return(self):
-        status = services.complaint_status(self.code)
-        self.assertEqual(set(status), set(services.COMPLAINT_PUBLIC_FIELDS))
-        self.assertEqual(set(services.service_request_status("QYNOLEAK00001")), set(services.SERVICE_REQUEST_PUBLIC_FIELDS))
-        self.assertEqual(set(services.directory_search()[0]), set(services.INSTITUTION_PUBLIC_FIELDS))
+    def test_allow_lists_are_what_the_selectors_return(self):
+        status = selectors.complaint_status(self.code)
+        self.assertEqual(set(status), set(selectors.COMPLAINT_PUBLIC_FIELDS))
+        self.assertEqual(set(selectors.service_request_status("QYNOLEAK00001")),
+                         set(selectors.SERVICE_REQUEST_PUBLIC_FIELDS))
+        self.assertEqual(set(selectors.directory_search()[0]), set(selectors.INSTITUTION_PUBLIC_FIELDS))

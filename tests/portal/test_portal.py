@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -76,7 +77,10 @@ class ComplaintFlowTests(PortalTestCase):
     def test_named_complaint_keeps_the_reporter_and_needs_a_phone(self):
         response = self.file(kind="complaint", anonymous="", reporter_name="王小明")
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "联系电话", status_code=400)
+        # The service's refusal, at the phone field the citizen has to fill.
+        self.assertEqual(response.context["form"].errors["reporter_phone"],
+                         ["投诉需要留下联系电话以便调解；不愿留下身份请选择匿名举报。"])
+        self.assertFalse(Complaint.objects.exists())
         response = self.file(kind="complaint", anonymous="", reporter_name="王小明", reporter_phone="13912345678")
         self.assertEqual(response.status_code, 200)
         complaint = Complaint.objects.get()
@@ -97,8 +101,8 @@ class AbuseTests(PortalTestCase):
     def test_wrong_or_reused_captcha_is_refused(self):
         page = self.client.get("/public/complaint/")
         answer = solve(page)
-        data = {"city": Region.objects.get(code="210100").pk, "kind": "tip", "subject_name": "某药房", "content": "哄抬价格",
-                "anonymous": "on"}
+        data = {"city": Region.objects.get(code="210100").pk, "kind": "tip", "subject_name": "某药房",
+                "content": "哄抬价格", "anonymous": "on"}
         wrong = self.client.post("/public/complaint/", {**data, "captcha": str(int(answer) + 1)})
         self.assertContains(wrong, "验证码不正确", status_code=400)
         # The old answer is void once tried: one attempt per question. The refusal drew a new
@@ -120,7 +124,8 @@ class AbuseTests(PortalTestCase):
         self.assertContains(blocked, "操作过于频繁", status_code=429)
         other = Client(HTTP_USER_AGENT=PHONE_UA, REMOTE_ADDR="10.0.0.9")
         page = other.get("/public/track/")
-        self.assertEqual(other.post("/public/track/", {"code": "WHATEVER00000000", "captcha": solve(page)}).status_code, 200)
+        answer = other.post("/public/track/", {"code": "WHATEVER00000000", "captcha": solve(page)})
+        self.assertEqual(answer.status_code, 200)
 
 
 class LookupTests(PortalTestCase):
@@ -128,23 +133,34 @@ class LookupTests(PortalTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         shenyang = Region.objects.get(code="210100")
-        cls.enterprise = Enterprise.objects.create(name="沈阳华康口罩有限公司", credit_code="91350100M000100Y43", region=shenyang)
-        Qualification.objects.create(enterprise=cls.enterprise, kind="device_registration", number="辽械注准20202140001",
-                                     valid_to=datetime.date(2099, 1, 1))
+        cls.enterprise = Enterprise.objects.create(name="沈阳华康口罩有限公司", credit_code="91350100M000100Y43",
+                                                   region=shenyang)
+        Qualification.objects.create(enterprise=cls.enterprise, kind="device_registration",
+                                     number="辽械注准20202140001", valid_to=datetime.date(2099, 1, 1))
         Qualification.objects.create(enterprise=cls.enterprise, kind="production_licence", number="辽XK-OLD-1",
                                      valid_to=datetime.date(2019, 1, 1))
-        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院", is_testing_lab=True,
-                                          accreditation_number="CMA-2020-001", scope_text="口罩 防护服")
+        TestingInstitution.objects.create(unit=cls.unit("210000-samr"), name="辽宁省产品质量监督检验院",
+                                          is_testing_lab=True, accreditation_number="CMA-2020-001",
+                                          scope_text="口罩 防护服")
 
     def test_enterprise_and_certificate_check(self):
         response = self.client.get("/public/check/", {"q": "91350100M000100Y43"})
         self.assertContains(response, "沈阳华康口罩有限公司")
         self.assertContains(response, "辽械注准20202140001")
         self.assertContains(response, "已过期")
-        self.assertContains(self.client.get("/public/check/", {"number": "辽械注准20202140001"}), 'id="certificate-result"')
+        self.assertContains(self.client.get("/public/check/", {"number": "辽械注准20202140001"}),
+                            'id="certificate-result"')
         self.assertContains(self.client.get("/public/check/", {"number": "CMA-2020-001"}), "辽宁省产品质量监督检验院")
         self.assertContains(self.client.get("/public/check/", {"number": "FAKE-12345"}), 'id="certificate-none"')
 
+    def test_a_valid_certificate_reads_valid_in_english(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get("/public/check/", {"number": "辽械注准20202140001"})
+        self.assertEqual(response["Content-Language"], "en")
+        self.assertEqual([q["valid"] for q in response.context["certificate"]["qualifications"]], [True])
+        self.assertContains(response, 'alert-success" id="certificate-result"')
+
     def test_directory(self):
         self.assertContains(self.client.get("/public/directory/", {"q": "防护服"}), "辽宁省产品质量监督检验院")
-        self.assertNotContains(self.client.get("/public/directory/", {"kind": "certification"}), "辽宁省产品质量监督检验院")
+        self.assertNotContains(self.client.get("/public/directory/", {"kind": "certification"}),
+                               "辽宁省产品质量监督检验院")

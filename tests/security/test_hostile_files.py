@@ -235,7 +235,7 @@ class UploadPathTests(WorldTestCase):
         self.assertEqual(caught.exception.messages, [REFUSAL])
 
     def test_12315_and_export_list_imports(self):
-        from rectify.enforcement.services.importing import complaints_import_12315
+        from rectify.enforcement.services import complaints_import_12315
         from rectify.targeting import services as targeting
 
         sy, province = self.users["shenyang_samr"], self.users["province_samr"]
@@ -246,7 +246,6 @@ class UploadPathTests(WorldTestCase):
         self.assertFalse(Complaint.objects.exists())
 
 
-@override_settings(ROOT_URLCONF="tests.enforcement.urls")
 class AttachmentContentTests(WorldTestCase):
     """Internal attachments are judged by their bytes, as the portal's are: a renamed executable is
     refused with a form error."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,8 @@ class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
                                       on_delete=models.PROTECT, related_name="+")
     police_kind = models.CharField(_("治安案件类型"), max_length=20, choices=PoliceKind.choices, blank=True,
                                    help_text=_("仅治安违法犯罪类案件填写。"))
-    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("违法行为类型"), blank=True, related_name="cases")
+    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("违法行为类型"), blank=True,
+                                             related_name="cases")
     source = models.CharField(_("案件来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
     source_lead = models.ForeignKey("enforcement.Lead", verbose_name=_("来源线索"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="cases")
@@ -145,8 +147,6 @@ class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
         return str(self.sealed_message) if self.decision_issued else None
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         code = getattr(self.case_category, "code", None) if self.case_category_id else None
         if self.police_kind and code != "public_security":
             raise ValidationError({"police_kind": _("只有治安违法犯罪类案件填写治安案件类型。")})
@@ -198,9 +198,11 @@ class TransferThreshold(BaseModel):
     holds; kept as data so the office can follow the judicial interpretations without a release."""
 
     name = models.CharField(_("名称"), max_length=100)
-    penalty_amount = models.DecimalField(_("罚没金额达到（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    penalty_amount = models.DecimalField(_("罚没金额达到（元）"), max_digits=14, decimal_places=2, null=True,
+                                         blank=True)
     goods_value = models.DecimalField(_("涉案货值达到（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("涉及违法行为类型"), blank=True, related_name="+")
+    violation_types = models.ManyToManyField(ViolationType, verbose_name=_("涉及违法行为类型"), blank=True,
+                                             related_name="+")
     is_active = models.BooleanField(_("启用"), default=True)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
 

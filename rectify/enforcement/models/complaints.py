@@ -49,8 +49,8 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
                                    on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(_("被投诉举报主体名称"), max_length=200, blank=True)
     subject_credit_code = models.CharField(_("被投诉举报主体信用代码"), max_length=18, blank=True)
-    product_category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
+    product_category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
     content = models.TextField(_("投诉举报内容"))
     attachment = models.FileField(
         _("附件"), upload_to="complaints/%Y/%m/", blank=True,

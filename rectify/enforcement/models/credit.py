@@ -24,8 +24,8 @@ class CreditRecord(ScopedRecord):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
                                    related_name="credit_records")
-    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="credit_records")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="credit_records")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PENALTY)
     recorded_on = models.DateField(_("记录日期"), validators=[validate_not_future])
     decision_number = models.CharField(_("决定书文号"), max_length=80, blank=True)
@@ -67,8 +67,8 @@ class JointPunishment(ScopedRecord):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("惩戒对象"), on_delete=models.PROTECT,
                                    related_name="+")
-    case = models.ForeignKey("enforcement.Case", verbose_name=_("关联案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="joint_punishments")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("关联案件"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="joint_punishments")
     decided_on = models.DateField(_("决定日期"), validators=[validate_not_future])
     basis = models.TextField(_("惩戒依据"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DECIDED)
@@ -116,8 +116,8 @@ class Exposure(ScopedRecord):
         REVIEWED = "reviewed", _("已审核")
         PUBLISHED = "published", _("已发布")
 
-    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="exposures")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="exposures")
     title = models.CharField(_("标题"), max_length=200)
     public_text = models.TextField(_("公开文本"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False,

@@ -37,8 +37,8 @@ class Lead(HandlerRegionMixin, ScopedRecord):
     description = models.TextField(_("线索内容"))
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("涉及企业"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    product_category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
+    product_category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False)
     pending_unit = models.ForeignKey("organisations.Unit", verbose_name=_("待接收单位"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+", editable=False)
@@ -71,9 +71,10 @@ class Transfer(HandlerRegionMixin, ScopedRecord):
 
     lead = models.ForeignKey(Lead, verbose_name=_("线索"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="transfers")
-    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="transfers")
-    to_unit = models.ForeignKey("organisations.Unit", verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("enforcement.Case", verbose_name=_("案件"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="transfers")
+    to_unit = models.ForeignKey("organisations.Unit", verbose_name=_("接收单位"), on_delete=models.PROTECT,
+                                related_name="+")
     reason = models.TextField(_("移送理由"))
     sent_at = models.DateTimeField(_("移送时间"))
     to_police = models.BooleanField(_("移送公安"), default=False, editable=False)

@@ -10,14 +10,17 @@ from .cases import (
     supervision_create,
     supervision_follow_up,
     supervision_list,
+    supervision_refusal,
 )
 from .complaints import (
     complaint_create,
     complaint_decide,
+    complaint_lead_ready,
     complaint_receive,
     complaint_to_lead,
     complaint_update,
     complaint_verify,
+    complaints_import_12315,
     match_enterprise,
 )
 from .ledger import problem_create, problem_record, problem_set_status
@@ -39,11 +42,10 @@ from .transfers import (
 
 __all__ = [
     "TRANSITIONS", "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_create",
-    "complaint_decide",
-    "complaint_personal_data", "complaint_receive", "complaint_to_lead", "complaint_update", "complaint_verify",
-    "credit_record_for_decision", "exposure_publish", "exposure_review", "exposure_withdraw", "joint_action_done",
-    "joint_punishment_decide", "lead_transfer", "may_follow_up", "mask_id_number", "mask_name", "mask_phone", "match_enterprise",
-    "penalty_in_10k",
+    "complaint_decide", "complaint_lead_ready", "complaint_personal_data", "complaint_receive", "complaint_to_lead",
+    "complaint_update", "complaint_verify", "complaints_import_12315", "credit_record_for_decision", "exposure_publish",
+    "exposure_review", "exposure_withdraw", "joint_action_done", "joint_punishment_decide", "lead_transfer",
+    "mask_id_number", "mask_name", "mask_phone", "match_enterprise", "may_follow_up", "penalty_in_10k",
     "problem_create", "problem_record", "problem_set_status", "supervision_create", "supervision_follow_up",
-    "supervision_list", "transfer_accept", "transfer_police_decision", "transfer_return",
+    "supervision_list", "supervision_refusal", "transfer_accept", "transfer_police_decision", "transfer_return",
 ]

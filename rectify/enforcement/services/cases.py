@@ -60,7 +60,8 @@ def case_transition(*, case: Case, to: str, actor, **fields: Any) -> Case:
     permitted, required = STEP_FIELDS[to]
     unknown = set(fields) - permitted
     if unknown:
-        raise ValidationError(_("“%(to)s”这一步不能修改：%(f)s。") % {"to": target_label, "f": "、".join(sorted(unknown))})
+        raise ValidationError(_("“%(to)s”这一步不能修改：%(f)s。")
+                              % {"to": target_label, "f": "、".join(sorted(unknown))})
     if to in DATE_OF:
         fields.setdefault(DATE_OF[to], today())
     missing = [f for f in sorted(required) if fields.get(f) in (None, "")]
@@ -125,6 +126,8 @@ def case_from_lead(*, lead: Lead, number: str, title: str, case_category, produc
     if lead.pending_unit_id:
         raise ValidationError(_("线索正在移送中，接收后才能立案。"))
     require_unit(actor, lead.unit)
+    if lead.status != Lead.Status.OPEN:
+        raise ValidationError(_("线索当前为“%(s)s”，不能立案。") % {"s": lead.get_status_display()})
     case = Case(unit=lead.unit, number=number, title=title, enterprise=lead.enterprise, case_category=case_category,
                 product_category=product_category or lead.product_category, source=source, source_lead=lead,
                 source_complaint=lead.complaint, **extra)
@@ -176,7 +179,8 @@ def case_decision_correct(*, case: Case, actor, reason: str, **fields: Any) -> C
         for name, value in changed.items():
             setattr(case, name, value)
         if case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
-            raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；不予处罚请直接结案。"))
+            raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；"
+                                    "不予处罚请直接结案。"))
         case.version += 1
         case.full_clean()
         case.reseal()
@@ -206,11 +210,24 @@ def _credit_record_follows(case: Case) -> None:
 
 
 # 挂牌督办 -------------------------------------------------------------------------------------
+def supervision_refusal(case: Case) -> str | None:
+    """Why `case` cannot be listed now, or None: a closed or transferred case is out of reach, and
+    a case already listed is listed once."""
+    if case.status in (S.CLOSED, S.TRANSFERRED):
+        return _("案件当前为“%(s)s”，不能挂牌督办。") % {"s": case.get_status_display()}
+    if case.supervisions.filter(status=Supervision.Status.LISTED).exists():
+        return _("该案件正在挂牌督办，不能重复挂牌。")
+    return None
+
+
 @transaction.atomic
 def supervision_list(*, case: Case, deadline: datetime.date, actor, requirement: str = "",
                      listed_on: datetime.date | None = None) -> Supervision:
     require_provincial_office(actor, _("挂牌督办"))
     case = lock_in_scope(case, actor, "view")
+    refusal = supervision_refusal(case)
+    if refusal:
+        raise ValidationError(refusal)
     item = Supervision(case=case, listed_by=actor.unit, listed_on=listed_on or today(), deadline=deadline,
                        requirement=requirement)
     item.full_clean()

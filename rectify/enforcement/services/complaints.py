@@ -1,17 +1,21 @@
-"""Complaints and tips: receipt (with legal clocks and registry matching), decision, verification."""
+"""Complaints and tips: receipt (with legal clocks and registry matching), the 12315 import,
+decision, verification, and the lead a complaint becomes."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rectify.core.generic.importing import RowError
 from rectify.core.generic.services import ensure_in_scope, object_update
 from rectify.core.security.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
 
+from ..importing import read_12315
 from ..models import Complaint, Lead
 from ..workdays import add_working_days
 from .common import event, lock_in_scope, require_own_unit, require_unit, today
@@ -71,6 +75,28 @@ def complaint_receive(*, unit, actor, **fields: Any) -> Complaint:
     return complaint
 
 
+@dataclass
+class ImportResult:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def complaints_import_12315(*, name: str, data: bytes, unit, actor, batch: int = 2000) -> ImportResult:
+    """A 12315 export as complaints of `unit`, read and checked by `importing.read_12315`: the rows
+    that pass are written in one transaction with their legal clocks and registry match, the others
+    are reported; a number imported before is reported, not doubled."""
+    require_unit(actor, unit)
+    checked = read_12315(name=name, data=data, unit=unit)
+    for complaint in checked.complaints:
+        prepare_complaint(complaint)
+    with transaction.atomic():
+        for start in range(0, len(checked.complaints), batch):
+            Complaint.objects.bulk_create(checked.complaints[start:start + batch])
+        event(actor, "complaint.import_12315", detail={"unit": unit.code, "created": len(checked.complaints),
+                                                       "failed_rows": len({e.row for e in checked.errors})})
+    return ImportResult(created=len(checked.complaints), errors=checked.errors)
+
+
 def complaint_create(*, model, data: dict, actor) -> Complaint:
     """ModelConfig.create: the generic add page and API go through complaint_receive."""
     data = dict(data)
@@ -94,8 +120,11 @@ def complaint_decide(*, complaint: Complaint, accept: bool, actor, reason: str =
                      decided_on: datetime.date | None = None) -> Complaint:
     complaint = lock_in_scope(complaint, actor)
     require_own_unit(actor, complaint.unit, _("作出受理决定"))
+    if complaint.kind != Complaint.Kind.COMPLAINT:
+        raise ValidationError(_("举报无须作出受理决定，请录入核查结果。"))
     if complaint.status != Complaint.Status.RECEIVED:
-        raise ValidationError(_("该投诉举报已作出决定（%(s)s），不能重复决定。") % {"s": complaint.get_status_display()})
+        raise ValidationError(_("该投诉举报已作出决定（%(s)s），不能重复决定。")
+                              % {"s": complaint.get_status_display()})
     if not accept and not reason.strip():
         raise ValidationError({"decision_reason": _("不予受理须说明理由。")})
     complaint.decision = Complaint.Decision.ACCEPTED if accept else Complaint.Decision.REJECTED
@@ -111,7 +140,8 @@ def complaint_decide(*, complaint: Complaint, accept: bool, actor, reason: str =
 
 
 @transaction.atomic
-def complaint_verify(*, complaint: Complaint, result: str, actor, verified_on: datetime.date | None = None) -> Complaint:
+def complaint_verify(*, complaint: Complaint, result: str, actor,
+                     verified_on: datetime.date | None = None) -> Complaint:
     complaint = lock_in_scope(complaint, actor)
     require_own_unit(actor, complaint.unit, _("核查举报"))
     if complaint.kind != Complaint.Kind.TIP:
@@ -127,12 +157,26 @@ def complaint_verify(*, complaint: Complaint, result: str, actor, verified_on: d
     return complaint
 
 
+def complaint_lead_ready(complaint: Complaint) -> bool:
+    """A complaint once accepted, a tip unless closed, may become a lead, and only one: a second
+    would file the same matter twice."""
+    ready = complaint.status == Complaint.Status.ACCEPTED or (
+        complaint.kind == Complaint.Kind.TIP
+        and complaint.status in (Complaint.Status.RECEIVED, Complaint.Status.VERIFIED))
+    return ready and not complaint.leads.exists()
+
+
 @transaction.atomic
 def complaint_to_lead(*, complaint: Complaint, description: str, actor) -> Lead:
     """A complaint or tip becomes a lead of the handling unit. The lead carries no personal data:
     it may travel to other units, the complaint does not."""
     complaint = lock_in_scope(complaint, actor)
     require_own_unit(actor, complaint.unit, _("将投诉举报转为线索"))
+    if complaint.leads.exists():
+        raise ValidationError(_("该投诉举报已转为线索，不能重复转为线索。"))
+    if not complaint_lead_ready(complaint):
+        raise ValidationError(_("该投诉举报当前为“%(s)s”，不能转为线索；投诉须先受理。")
+                              % {"s": complaint.get_status_display()})
     lead = Lead(unit=complaint.unit, source=Lead.Source.COMPLAINT, complaint=complaint, description=description,
                 enterprise=complaint.enterprise, product_category=complaint.product_category)
     lead.full_clean()

@@ -27,6 +27,16 @@ def can_see_personal_data(user, complaint: Complaint) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.unit_id == complaint.unit_id)
 
 
+def complaint_personal_data_for_edit(*, complaint: Complaint, user) -> bool:
+    """Whether an edit form may show `user` the reporter's data in its inputs (and the attachment,
+    whose name may be the reporter's): the handling unit only, and then it is a full view, recorded
+    like the detail panel's."""
+    if not can_see_personal_data(user, complaint):
+        return False
+    record_event("personal_data.view", complaint, user=user, detail={"page": "edit"})
+    return True
+
+
 def complaint_personal_data(*, complaint: Complaint, user) -> dict:
     """The reporter's data for display. A full view is recorded as `personal_data.view`; callers
     must only call this when the data is actually shown (pages set Cache-Control: no-store)."""

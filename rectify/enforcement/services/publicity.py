@@ -104,7 +104,8 @@ def joint_punishment_decide(*, unit, enterprise, basis: str, actions: list[tuple
     require_office(actor, _("作出联合惩戒决定"), action="manage")
     if not actions:
         raise ValidationError(_("联合惩戒须至少包含一个部门的惩戒措施。"))
-    decision = JointPunishment(unit=unit, enterprise=enterprise, case=case, basis=basis, decided_on=decided_on or today())
+    decision = JointPunishment(unit=unit, enterprise=enterprise, case=case, basis=basis,
+                               decided_on=decided_on or today())
     decision.full_clean()
     decision.save()
     for acting_unit, measure in actions:
@@ -124,6 +125,8 @@ def joint_action_done(*, action: JointPunishmentAction, text: str, actor,
                       done_on: datetime.date | None = None) -> JointPunishmentAction:
     action = lock_in_scope(action, actor)
     require_own_unit(actor, action.unit, _("填报该惩戒措施的落实情况"))
+    if action.done_on is not None:
+        raise ValidationError(_("该惩戒措施已于%(d)s填报落实情况。") % {"d": action.done_on.isoformat()})
     action.action = text
     action.done_on = done_on or today()
     action.version += 1

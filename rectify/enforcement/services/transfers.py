@@ -33,6 +33,8 @@ def lead_transfer(*, lead: Lead, to_unit: Unit, reason: str, actor) -> Transfer:
     if lead.pending_unit_id:
         raise ValidationError(_("该线索正在移送给%(u)s，待对方接收或退回后才能再次移送。") % {"u": lead.pending_unit})
     require_own_unit(actor, lead.unit, _("移送该线索"))
+    if lead.status != Lead.Status.OPEN:
+        raise ValidationError(_("线索当前为“%(s)s”，不能移送。") % {"s": lead.get_status_display()})
     if to_unit.pk == lead.unit_id:
         raise ValidationError({"to_unit": _("不能移送给本单位。")})
     if not reason.strip():
@@ -133,6 +135,9 @@ def transfer_police_decision(*, transfer: Transfer, opened: bool, actor,
         raise ValidationError(_("只有移送公安的记录才有公安立案决定。"))
     if transfer.status != Transfer.Status.ACCEPTED:
         raise ValidationError(_("请先接收该移送，再录入立案决定。"))
+    if transfer.police_decision:
+        raise ValidationError(_("公安立案决定已录入（%(d)s），不能重复录入。")
+                              % {"d": transfer.get_police_decision_display()})
     transfer.police_decision = Transfer.PoliceDecision.OPENED if opened else Transfer.PoliceDecision.NOT_OPENED
     transfer.police_decided_on = decided_on or today()
     transfer.version += 1
