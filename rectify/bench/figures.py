@@ -14,8 +14,7 @@ from rectify.fieldwork.selectors import trace_batch
 from rectify.organisations.models import Campaign, Region
 from rectify.reports import services
 from rectify.reports.engine import ReportScope
-from rectify.reports.services import compute_tables
-from rectify.reports.views import services_province_workbook
+from rectify.reports.services import compute_tables, province_workbook
 
 from .stats import Figure, ms, timed
 
@@ -144,7 +143,7 @@ def workbook(runs: int) -> Figure:
     raws = [_raw(cutoff)] + [_raw(cutoff, pk) for pk in cities]
     baseline, _ = timed(lambda: [r() for r in raws], runs)
     size: list[int] = []
-    sample, content = timed(lambda: services_province_workbook(campaign, cutoff), runs)
+    sample, content = timed(lambda: province_workbook(campaign, cutoff), runs)
     size.append(len(content))
     ratio = sample.median / baseline.median
     return Figure("workbook", f"(e) provincial workbook export ({1 + len(cities)} scopes × 2 tables, "

@@ -81,21 +81,26 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
             old = prev.get((cat, ind_code))
             if old is not None and value < old and decrease_explainable:
                 findings.append(Finding("warning", rule="cumulative",
-                                        message=f"累计数低于上周（上周 {old}，本周 {value}），已报送的记录有删除或更正，请说明",
+                                        message=f"累计数低于上周（上周 {old}，本周 {value}），"
+                                                "已报送的记录有删除或更正，请说明",
                                         **where))
             elif old is not None and value < old:
-                findings.append(Finding("error", rule="cumulative", message=f"累计数不应低于上周（上周 {old}，本周 {value}）", **where))
+                findings.append(Finding("error", rule="cumulative",
+                                        message=f"累计数不应低于上周（上周 {old}，本周 {value}）", **where))
             older = prev2.get((cat, ind_code))
             if old is not None and older is not None:
                 increase, last_increase = value - old, old - older
                 if increase >= JUMP_MINIMUM and increase > JUMP_FACTOR * max(last_increase, 0):
-                    findings.append(Finding("warning", rule="jump", message=f"本周新增 {increase}，远高于上周新增 {last_increase}，请说明", **where))
+                    findings.append(Finding("warning", rule="jump",
+                                            message=f"本周新增 {increase}，远高于上周新增 {last_increase}，请说明",
+                                            **where))
             peer_values = [p.get((cat, ind_code)) for p in peer_cells]
             peer_values = [v for v in peer_values if v is not None]
             if len(peer_values) >= 3:
                 mid = Decimal(median(peer_values))
                 if value >= PEER_MINIMUM and value > PEER_FACTOR * mid:
-                    findings.append(Finding("warning", rule="peers", message=f"明显高于其他地区（中位数 {mid}），请说明", **where))
+                    findings.append(Finding("warning", rule="peers",
+                                            message=f"明显高于其他地区（中位数 {mid}），请说明", **where))
         for rule in layout.rules if isinstance(layout.rules, list) else []:
             # a malformed rule (reports/configuration.py refuses it on save) is skipped, not a crash
             if not isinstance(rule, dict) or rule.get("kind") != "lte" or not isinstance(rule.get("left"), str) \
@@ -105,6 +110,6 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
                 left, right = cells.get((cat, rule["left"])), cells.get((cat, rule["right"]))
                 if left is not None and right is not None and left > right:
                     findings.append(Finding(
-                        "error", table=label, category=category_names.get(cat, cat), column=name(rule["left"]), rule="lte",
-                        message=f"{name(rule['left'])}（{left}）不能大于{name(rule['right'])}（{right}）"))
+                        "error", table=label, category=category_names.get(cat, cat), column=name(rule["left"]),
+                        rule="lte", message=f"{name(rule['left'])}（{left}）不能大于{name(rule['right'])}（{right}）"))
     return findings

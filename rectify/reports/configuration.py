@@ -6,7 +6,12 @@ when the row is saved (the models' clean(), run by full_clean in object_create/o
 pages, the API and the services alike), with the reason naming the field. A row that got
 into the database anyway — raw SQL, an older version, a model field renamed since — is found again
 by `indicator_problems` before the engine computes: its cells stay empty and the page says which
-indicator is broken and why, while the other columns are computed as usual."""
+indicator is broken and why, while the other columns are computed as usual.
+
+The checks here read the values they are given and the catalogue rows a filter names, never the
+other rows of this app's models: whether another indicator or layout stands in the way of a change
+is the models' own check (reports/models/indicators.py), which calls these with what they need.
+The models import this module, so the instances are typed here as `models.Model`."""
 from __future__ import annotations
 
 import datetime
@@ -15,7 +20,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -32,8 +37,7 @@ from django.utils.translation import gettext as _
 
 from rectify.core.security.inputs import INT64_MAX, INT64_MIN
 
-if TYPE_CHECKING:
-    from .models import Indicator, LayoutColumn, TableLayout
+from .aggregation import aggregate_of, condition_of
 
 NUMERIC_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
 MAX_DECIMALS = 6
@@ -197,7 +201,8 @@ def _check_filters(model, filters: Any, errors: Errors) -> None:
             continue
         lookup = rest[-1] if rest else "exact"
         if lookup in LIST_LOOKUPS and not isinstance(value, list):
-            _add(errors, "filters", where + _('“__%(lookup)s”的值应为列表，如 ["market", "drug"]。') % {"lookup": lookup})
+            _add(errors, "filters",
+                 where + _('“__%(lookup)s”的值应为列表，如 ["market", "drug"]。') % {"lookup": lookup})
             continue
         if lookup == "isnull" and not isinstance(value, bool):
             _add(errors, "filters", where + _("“__isnull”的值应为 true 或 false。"))
@@ -237,15 +242,13 @@ def _check_query(model, spec: SimpleNamespace, errors: Errors) -> None:
     """Builds the engine's own grouped query for the indicator and compiles it (nothing is run): a
     value the database column cannot take, or anything the checks above let through, is refused
     here rather than when a table is computed."""
-    from .engine import _aggregate, _condition
-
     indicator = SimpleNamespace(**vars(spec))
     indicator.filters = spec.filters or {}
-    campaign = SimpleNamespace(start=datetime.date(2020, 1, 1))
+    start, cutoff = datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)
     try:
         qs = model._default_manager.filter(**{spec.region_field: 1, spec.line_field: "market"})
         qs = qs.values(spec.category_field, spec.region_field).annotate(
-            value=_aggregate(indicator, _condition(indicator, campaign, datetime.date(2020, 12, 31)))).order_by()
+            value=aggregate_of(indicator, condition_of(indicator, start, cutoff))).order_by()
         qs.query.get_compiler(using=settings.REPORTS_DB_ALIAS).as_sql()
     except EmptyResultSet:
         pass
@@ -254,7 +257,7 @@ def _check_query(model, spec: SimpleNamespace, errors: Errors) -> None:
         _add(errors, key, _("按此配置无法生成统计查询，请检查筛选条件的字段、查询方式和值。"))
 
 
-def _spec(indicator: Indicator) -> tuple:
+def _spec(indicator: models.Model) -> tuple:
     """What the row-independent checks depend on, hashable (they are remembered per spec)."""
     filters = indicator.filters
     try:
@@ -313,7 +316,7 @@ def _remembered_spec_errors(spec: tuple, language: str | None) -> tuple[tuple[st
     return tuple((k, tuple(v)) for k, v in errors.items())
 
 
-def _ratio_errors(indicator: Indicator, errors: Errors) -> None:
+def _ratio_errors(indicator: models.Model, errors: Errors) -> None:
     if indicator.aggregate != "ratio":
         for name, label in (("numerator", _("分子")), ("denominator", _("分母"))):
             if getattr(indicator, f"{name}_id") is not None:
@@ -335,29 +338,17 @@ def _ratio_errors(indicator: Indicator, errors: Errors) -> None:
             _add(errors, name, _("%(part)s“%(name)s”属于另一专项行动。") % {"part": label, "name": part.name})
 
 
-def indicator_errors(indicator: Indicator) -> Errors:
-    """Everything wrong with an indicator about to be saved, by field (Indicator.clean)."""
+def indicator_errors(indicator: models.Model) -> Errors:
+    """What is wrong with the values of an indicator about to be saved, by field (Indicator.clean, which
+    adds what the rows using it say)."""
     errors: Errors = {k: list(v) for k, v in _spec_errors(_spec(indicator))}
     _ratio_errors(indicator, errors)
-    if indicator.pk is not None:
-        from .models import Indicator, LayoutColumn
-
-        if indicator.aggregate == "ratio":
-            users = Indicator.objects.filter(models.Q(numerator=indicator.pk) | models.Q(denominator=indicator.pk))
-            for other in users.exclude(pk=indicator.pk)[:3]:
-                _add(errors, "aggregate", _("比率指标“%(name)s”以本指标为分子或分母，本指标不能改为比率。")
-                     % {"name": other.name})
-        other_campaign = (LayoutColumn.objects.filter(indicator=indicator.pk)
-                          .exclude(layout__campaign=indicator.campaign_id).select_related("layout").first())
-        if other_campaign is not None:
-            _add(errors, "campaign", _("本指标是另一专项行动的报表格式“%(layout)s”的列，不能移到本专项行动。")
-                 % {"layout": other_campaign.layout})
     if not errors and isinstance(indicator.filters, dict) and indicator.aggregate != "ratio":
         _check_filter_rows(indicator, errors)  # reads rows: only once every value is known to fit
     return errors
 
 
-def _check_filter_rows(indicator: Indicator, errors: Errors) -> None:
+def _check_filter_rows(indicator: models.Model, errors: Errors) -> None:
     """A filter on an attribute of a related catalogue row (`case_category__code`) names rows that
     exist in the indicator's campaign: a misspelt code would count nothing, week after week."""
     model = source_of(indicator.source)
@@ -389,7 +380,7 @@ def _check_filter_rows(indicator: Indicator, errors: Errors) -> None:
                 "key": key, "model": related._meta.verbose_name, "value": "、".join(missing)})
 
 
-def indicator_problem(indicator: Indicator) -> str | None:
+def indicator_problem(indicator: models.Model) -> str | None:
     """Why an indicator in the database cannot be computed, in one sentence, or None. Cheap: the
     checks of its text fields are remembered; a ratio's parts are those already loaded with it."""
     errors: Errors = {k: list(v) for k, v in _spec_errors(_spec(indicator))}
@@ -402,7 +393,7 @@ def indicator_problem(indicator: Indicator) -> str | None:
     return _sentence(indicator, errors) if errors else None
 
 
-def _sentence(indicator: Indicator, errors: Errors) -> str:
+def _sentence(indicator: models.Model, errors: Errors) -> str:
     names = {f.name: str(f.verbose_name) for f in type(indicator)._meta.fields}
     parts = []
     for key, messages in errors.items():
@@ -411,7 +402,7 @@ def _sentence(indicator: Indicator, errors: Errors) -> str:
     return " ".join(parts)
 
 
-def indicator_problems(indicators: Iterable[Indicator]) -> dict[int, str]:
+def indicator_problems(indicators: Iterable[models.Model]) -> dict[int, str]:
     """{indicator id: why it cannot be computed} for the broken ones among `indicators`."""
     found = {}
     for indicator in indicators:
@@ -444,36 +435,23 @@ def rules_problems(rules: Any, codes: set[str] | None = None) -> list[str]:
     return found
 
 
-def layout_errors(layout: TableLayout) -> Errors:
-    """Everything wrong with a table layout about to be saved, by field (TableLayout.clean)."""
-    from .models import Indicator, TableLayout
-
+def layout_errors(layout: models.Model, codes: set[str] | None) -> Errors:
+    """What is wrong with the values of a table layout about to be saved, by field (TableLayout.clean);
+    `codes`: those of its campaign's indicators, which its rules may name (None: not checked)."""
     errors: Errors = {}
     forbidden = sorted({c for c in layout.label or "" if c in SHEET_NAME_FORBIDDEN})
     if forbidden:
         _add(errors, "label", _("附件编号是正式报表的工作表名，不能含有“%(chars)s”。") % {"chars": "".join(forbidden)})
-    if layout.campaign_id and layout.label:
-        twin = TableLayout.objects.filter(campaign=layout.campaign_id, label=layout.label).exclude(pk=layout.pk).first()
-        if twin is not None:
-            _add(errors, "label", _("本专项行动的报表格式“%(other)s”已使用附件编号“%(label)s”。") % {
-                "other": twin, "label": layout.label})
-    codes = (set(Indicator.objects.filter(campaign=layout.campaign_id).values_list("code", flat=True))
-             if layout.campaign_id else None)
     for message in rules_problems(layout.rules, codes):
         _add(errors, "rules", message)
     for name in ("header_fields", "footer_fields"):
         value = getattr(layout, name)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             _add(errors, name, _('应为文字列表，如 ["填报单位"]。'))
-    if layout.pk is not None and layout.campaign_id:
-        stray = layout.columns.exclude(indicator__campaign=layout.campaign_id).select_related("indicator").first()
-        if stray is not None:
-            _add(errors, "campaign", _("本表的列“%(column)s”使用另一专项行动的指标，不能移到本专项行动。")
-                 % {"column": stray})
     return errors
 
 
-def column_errors(column: LayoutColumn) -> Errors:
+def column_errors(column: models.Model) -> Errors:
     """A layout column shows an indicator of its layout's campaign (LayoutColumn.clean)."""
     errors: Errors = {}
     try:
@@ -488,13 +466,13 @@ def column_errors(column: LayoutColumn) -> Errors:
     return errors
 
 
-def column_problem(indicator: Indicator, layout: TableLayout) -> str | None:
+def column_problem(indicator: models.Model, layout: models.Model) -> str | None:
     """Why a stored column showing `indicator` cannot be computed with `layout`, or None."""
     if indicator.campaign_id != layout.campaign_id:
         return _("指标属于另一专项行动，不能用于本表。")
     return None
 
 
-def layout_problems(layout: TableLayout) -> list[str]:
+def layout_problems(layout: models.Model) -> list[str]:
     """What is wrong with a stored layout that the page should say (its rules are skipped)."""
     return [_("校验规则有误，报送前的校验略过它们：%(problem)s") % {"problem": p} for p in rules_problems(layout.rules)]

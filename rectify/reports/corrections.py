@@ -145,13 +145,16 @@ class ChangeFinding(Finding):
 def findings_for(report: WeeklyReport) -> list[Finding]:
     found: list[Finding] = []
     messages = {
-        CountedChange.Kind.DELETED: _("%(who)s于 %(when)s 删除了该记录，原因：%(reason)s。本单位已报送的数字因此变动，请说明。"),
-        CountedChange.Kind.CORRECTED: _("%(who)s于 %(when)s 更正了该记录，原因：%(reason)s。本单位已报送的数字因此变动，请说明。"),
+        CountedChange.Kind.DELETED: _("%(who)s于 %(when)s 删除了该记录，原因：%(reason)s。"
+                                      "本单位已报送的数字因此变动，请说明。"),
+        CountedChange.Kind.CORRECTED: _("%(who)s于 %(when)s 更正了该记录，原因：%(reason)s。"
+                                        "本单位已报送的数字因此变动，请说明。"),
     }
     for change in pending_for(report):
         model = change.content_type.model_class()
         what = model._meta.verbose_name if model is not None else change.content_type.model
-        who = (change.changed_by.get_full_name() or change.changed_by.get_username()) if change.changed_by else _("系统")
+        who = ((change.changed_by.get_full_name() or change.changed_by.get_username()) if change.changed_by
+               else _("系统"))
         found.append(ChangeFinding(
             "warning", table=_("已报送数据的变动"), category=f"{what}“{change.object_repr}”",
             column=_("%(date)s，已计入截至 %(cutoff)s 的报告") % {"date": change.record_date.isoformat(),

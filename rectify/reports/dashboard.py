@@ -28,7 +28,8 @@ DASHBOARD_CACHE_SECONDS = 600  # an upper bound; a change to any record replaces
 # (chart title, [(series label, indicator code)], kind)
 TRENDS = [
     ("排查企业（累计）", [("排查企业数量", "a1_inspected")], "line"),
-    ("出口抽查批次与不合格批次（累计）", [("抽查批次", "a1_export_batches"), ("不合格批次", "a1_export_nonconforming")], "line"),
+    ("出口抽查批次与不合格批次（累计）",
+     [("抽查批次", "a1_export_batches"), ("不合格批次", "a1_export_nonconforming")], "line"),
     ("立案与处罚（累计）", [("立案", "a2_total_filed"), ("处罚", "a2_total_penalised")], "line"),
     ("罚没金额（万元，累计）", [("罚没", "a2_total_fines")], "bar"),
 ]
@@ -68,8 +69,8 @@ def dashboard(request):
     cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
     scope = allowed_scope(request.user, request.GET.get("region"), request.GET.get("line"))
     charts, completeness = _figures(campaign, cutoff, scope)
-    return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope), "cutoff": cutoff,
-                                                      "completeness": completeness,
+    return render(request, "reports/dashboard.html", {"charts": charts, "scope_label": scope_label(scope),
+                                                      "cutoff": cutoff, "completeness": completeness,
                                                       "problems": _problems(campaign)})
 
 
@@ -105,10 +106,12 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
         option = {
             "tooltip": {"trigger": "axis"}, "legend": {"data": [label for label, _ in present]},
             "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w in weeks]}, "yAxis": {"type": "value"},
-            "series": [{"name": label, "type": kind, "data": values} for (label, _), values in zip(present, data, strict=True)],
+            "series": [{"name": label, "type": kind, "data": values}
+                       for (label, _), values in zip(present, data, strict=True)],
         }
         charts.append({"id": f"chart{n}", "title": title, "option": json.dumps(option, ensure_ascii=False),
-                       "labels": [label for label, _ in present], "rows": list(zip(weeks, zip(*data, strict=True), strict=True))})
+                       "labels": [label for label, _ in present],
+                       "rows": list(zip(weeks, zip(*data, strict=True), strict=True))})
     completeness = []
     if scope.line is None:
         for w in weeks:

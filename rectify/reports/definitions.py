@@ -28,9 +28,10 @@ ANNEX1 = [
      {}, 1, 0, "海关出口查验涉及的企业数。"),
     ("a1_export_batches", "抽查产品批次", EXPORT, "sum", "batches_checked", "checked_on", "category", {}, 1, 0,
      "海关出口查验抽查的批次合计。"),
-    ("a1_export_nonconforming", "不合格产品批次", EXPORT, "sum", "batches_nonconforming", "checked_on", "category", {}, 1, 0,
-     "海关出口查验不合格批次合计。"),
-    ("a1_recalled", "召回产品数量", RECALL, "sum", "quantity", "recalled_on", "category", {}, 1, 0, "召回产品数量合计。"),
+    ("a1_export_nonconforming", "不合格产品批次", EXPORT, "sum", "batches_nonconforming", "checked_on", "category", {},
+     1, 0, "海关出口查验不合格批次合计。"),
+    ("a1_recalled", "召回产品数量", RECALL, "sum", "quantity", "recalled_on", "category", {}, 1, 0,
+     "召回产品数量合计。"),
     ("a1_no_standard", "无质量标准企业数量", OUTCOME, "count_distinct", "enterprise", "date", "category",
      {"outcome": "no_standard"}, 1, 0, "排查结果为“无质量标准”的企业数。"),
 ]
@@ -73,22 +74,29 @@ CASE_GROUPS = [("quality", "质量违法类"), ("certification", "认证检验�
 ANNEX2 = []
 for _code, _name in CASE_GROUPS:
     _f = {"case_category__code": _code}
-    ANNEX2.append(_case(f"a2_{_code}_filed", f"{_name}立案", "count", "", "filed_on", _f, description=f"{_name}已立案案件数（立案日期≤截至日）。"))
+    ANNEX2.append(_case(f"a2_{_code}_filed", f"{_name}立案", "count", "", "filed_on", _f,
+                        description=f"{_name}已立案案件数（立案日期≤截至日）。"))
     ANNEX2.append(_case(f"a2_{_code}_penalised", f"{_name}处罚案件", "count", "", "decided_on", _f,
                         description=f"{_name}已作出处罚决定的案件数。"))
     ANNEX2.append(_case(f"a2_{_code}_fines", f"{_name}罚没", "sum", "fine+confiscation", "decided_on", _f, WAN, 2,
                         f"{_name}罚款与没收违法所得合计（万元）。"))
 ANNEX2 += [
     _case("a2_ps_admin", "行政治安案件", "count", "", "filed_on",
-          {"case_category__code": "public_security", "police_kind": "administrative"}, description="治安违法犯罪类中的行政治安案件。"),
+          {"case_category__code": "public_security", "police_kind": "administrative"},
+          description="治安违法犯罪类中的行政治安案件。"),
     _case("a2_ps_criminal", "刑事案件", "count", "", "filed_on",
-          {"case_category__code": "public_security", "police_kind": "criminal"}, description="治安违法犯罪类中的刑事案件。"),
+          {"case_category__code": "public_security", "police_kind": "criminal"},
+          description="治安违法犯罪类中的刑事案件。"),
     _case("a2_total_filed", "合计立案", "count", "", "filed_on", {}, description="全部立案案件。"),
-    _case("a2_total_penalised", "合计处罚案件", "count", "", "decided_on", {}, description="全部已作出处罚决定的案件。"),
+    _case("a2_total_penalised", "合计处罚案件", "count", "", "decided_on", {},
+          description="全部已作出处罚决定的案件。"),
     _case("a2_total_fines", "合计罚没", "sum", "fine+confiscation", "decided_on", {}, WAN, 2, "全部罚没金额（万元）。"),
-    _case("a2_transferred", "移送公安案件", "count", "", "transferred_to_police_on", {}, description="已移送公安机关的案件。"),
-    _case("a2_units", "被查单位", "sum", "units_investigated", "filed_on", {}, description="立案案件的被查单位（家）合计。"),
-    _case("a2_staff", "出动执法人员", "sum", "staff_dispatched", "filed_on", {}, description="立案案件出动执法人员（人次）合计。"),
+    _case("a2_transferred", "移送公安案件", "count", "", "transferred_to_police_on", {},
+          description="已移送公安机关的案件。"),
+    _case("a2_units", "被查单位", "sum", "units_investigated", "filed_on", {},
+          description="立案案件的被查单位（家）合计。"),
+    _case("a2_staff", "出动执法人员", "sum", "staff_dispatched", "filed_on", {},
+          description="立案案件出动执法人员（人次）合计。"),
 ]
 ANNEX2_LAYOUT = {
     "code": "annex2", "label": "附件2", "order": 2, "row_header": "", "title": "防疫物资违法案件查处情况表",
@@ -99,13 +107,16 @@ ANNEX2_LAYOUT = {
     # the printed template: 罚没 only under 药械资质类, 其他 and 合计 (the other fines stay indicators)
     "columns": [
         ("质量违法类", "立案(件)", "a2_quality_filed"), ("质量违法类", "处罚案件(件)", "a2_quality_penalised"),
-        ("认证检验类", "立案(件)", "a2_certification_filed"), ("认证检验类", "处罚案件(件)", "a2_certification_penalised"),
+        ("认证检验类", "立案(件)", "a2_certification_filed"),
+        ("认证检验类", "处罚案件(件)", "a2_certification_penalised"),
         ("药械资质类", "立案(件)", "a2_drug_device_filed"), ("药械资质类", "处罚案件(件)", "a2_drug_device_penalised"),
         ("药械资质类", "罚没(万元)", "a2_drug_device_fines"),
         ("价格违法类", "立案(件)", "a2_price_filed"), ("价格违法类", "处罚案件(件)", "a2_price_penalised"),
         ("治安违法犯罪类", "行政治安案件(件)", "a2_ps_admin"), ("治安违法犯罪类", "刑事案件(件)", "a2_ps_criminal"),
-        ("其他", "立案(件)", "a2_other_filed"), ("其他", "处罚案件(件)", "a2_other_penalised"), ("其他", "罚没(万元)", "a2_other_fines"),
-        ("合计", "立案(件)", "a2_total_filed"), ("合计", "处罚案件(件)", "a2_total_penalised"), ("合计", "罚没(万元)", "a2_total_fines"),
+        ("其他", "立案(件)", "a2_other_filed"), ("其他", "处罚案件(件)", "a2_other_penalised"),
+        ("其他", "罚没(万元)", "a2_other_fines"),
+        ("合计", "立案(件)", "a2_total_filed"), ("合计", "处罚案件(件)", "a2_total_penalised"),
+        ("合计", "罚没(万元)", "a2_total_fines"),
         ("合计", "移送公安案件(件)", "a2_transferred"), ("合计", "被查单位(家)", "a2_units"),
         ("合计", "出动执法人员(人次)", "a2_staff"),
     ],
@@ -132,7 +143,8 @@ def load(apps, campaign_code: str = "ln-2020-epidemic-supplies") -> None:
             "decimals": decimals, "description": desc})
     for spec in (ANNEX1_LAYOUT, ANNEX2_LAYOUT):
         layout, _ = TableLayout.objects.update_or_create(campaign=campaign, code=spec["code"], defaults={
-            k: spec[k] for k in ("label", "title", "row_header", "header_fields", "footer_fields", "notes", "rules", "order")})
+            k: spec[k]
+            for k in ("label", "title", "row_header", "header_fields", "footer_fields", "notes", "rules", "order")})
         LayoutColumn.objects.filter(layout=layout).delete()
         for order, (group, header, ind) in enumerate(spec["columns"], start=1):
             LayoutColumn.objects.create(layout=layout, order=order, group=group, header=header, indicator=by_code[ind])

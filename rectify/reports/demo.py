@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 
 from rectify.accounts.models import Role, User
 from rectify.core.current import acting_as
@@ -23,8 +23,6 @@ def _reviewer(unit, password_hash):
 
 
 def seed(ctx) -> str:
-    from django.conf import settings
-
     campaign = ctx.campaign()
     province = User.objects.filter(username="sheng_admin").first()
     password_hash = make_password(settings.RECTIFY["DEMO_PASSWORD"])
@@ -45,12 +43,14 @@ def seed(ctx) -> str:
             reviewer = _reviewer(report.unit, password_hash)
             if ctx.rng.random() < 0.08:
                 continue  # not submitted
-            tables = services.snapshot_of(services.compute_tables(campaign, services.report_scope(report), report.cutoff))
+            tables = services.snapshot_of(services.compute_tables(campaign, services.report_scope(report),
+                                                                  report.cutoff))
             findings = services.report_check(report, tables)
             explanations = {f.key: "演示数据：本周集中开展专项检查。" for f in findings if f.level == "warning"}
             with acting_as(reviewer):
                 services.report_submit(report=report, actor=reviewer, narrative={
-                    "measures": "开展防疫物资生产企业全面排查，约谈重点企业。", "entities_inspected": str(ctx.rng.randint(20, 80)),
+                    "measures": "开展防疫物资生产企业全面排查，约谈重点企业。",
+                    "entities_inspected": str(ctx.rng.randint(20, 80)),
                     "staff_dispatched": str(ctx.rng.randint(40, 160)), "problems": "个别企业标签标识不规范。",
                     "cases_and_fines": "见附件2。", "next_week": "继续推进排查和抽检。"},
                     filled_by=reviewer.full_name, phone=ctx.phone(), explanations=explanations, manual_tables=None)
@@ -62,5 +62,4 @@ def seed(ctx) -> str:
             if province is not None and ctx.rng.random() < 0.85:
                 with acting_as(province):
                     services.report_accept(report=report, actor=province)
-    _ = timezone
     return f"{WeeklyReport.objects.count()} weekly reports, {submitted} submitted"

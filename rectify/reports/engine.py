@@ -19,12 +19,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import DatabaseError, connections, models, transaction
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.organisations.models import Campaign
 
+from .aggregation import aggregate_of, condition_of, date_range_of
 from .configuration import column_problem, indicator_problems, layout_problems
 from .models import Indicator, TableLayout
 
@@ -104,26 +104,6 @@ def base_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, campaign:
     return _in_scope(qs, scope, indicator.region_field, indicator.line_field)
 
 
-def _sum_expression(spec: str):
-    """`fine+confiscation` sums several fields (empty ones count as 0)."""
-    parts = [Coalesce(F(name.strip()), Value(0), output_field=DecimalField(max_digits=20, decimal_places=2))
-             for name in spec.split("+")]
-    expr = parts[0]
-    for part in parts[1:]:
-        expr = expr + part
-    return expr
-
-
-def _aggregate(indicator: Indicator, condition: Q | None = None):
-    if condition is None:
-        condition = Q(**indicator.filters) if indicator.filters else None
-    if indicator.aggregate == Indicator.Aggregate.SUM:
-        return Sum(_sum_expression(indicator.field), filter=condition)
-    if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT:
-        return Count(indicator.field or "pk", filter=condition, distinct=True)
-    return Count("pk", filter=condition)
-
-
 def _quantise(value: Decimal, decimals: int) -> Decimal | int:
     if decimals == 0:
         return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
@@ -161,16 +141,11 @@ class ComputedTable:
             "layout": self.layout.code,
             "columns": [c.indicator.code for c in self.columns],
             "rows": [
-                {"category": cat.code, "values": [str(cell.value) if isinstance(cell.value, Decimal) else cell.value for cell in cells]}
+                {"category": cat.code,
+                 "values": [str(cell.value) if isinstance(cell.value, Decimal) else cell.value for cell in cells]}
                 for cat, cells in self.rows
             ],
         }
-
-
-def _date_range(indicator: Indicator, campaign: Campaign, cutoff) -> Q:
-    if not indicator.date_field:
-        return Q()
-    return Q(**{f"{indicator.date_field}__gte": campaign.start, f"{indicator.date_field}__lte": cutoff})
 
 
 def compute_raw(indicators: list[Indicator], *, scope: ReportScope, cutoff=None, campaign: Campaign,
@@ -243,16 +218,12 @@ def _source_rows(source, category_field, region_field, line_field, members, poin
     return _by_filter_columns(qs, members, points, campaign, group_by, plan)
 
 
-def _condition(ind: Indicator, campaign: Campaign, point) -> Q:
-    return _date_range(ind, campaign, point) & (Q(**ind.filters) if ind.filters else Q())
-
-
 class _Row(dict):
     """A result row by alias, with the group columns also by position (0, 1)."""
 
 
 def _one_level(qs: QuerySet, members, points, campaign, group_by: list[str]) -> list[_Row]:
-    annotations = {f"i{ind.pk}_{n}": _aggregate(ind, _condition(ind, campaign, point))
+    annotations = {f"i{ind.pk}_{n}": aggregate_of(ind, condition_of(ind, campaign.start, point))
                    for ind in members for n, point in enumerate(points)}
     out = []
     for row in qs.values(*group_by).annotate(**annotations).order_by():
@@ -335,7 +306,7 @@ def _by_filter_columns(qs: QuerySet, members, points, campaign, group_by: list[s
             if key not in partials:
                 alias = partials[key] = f"p{len(partials)}"
                 bare = Indicator(aggregate=ind.aggregate, field=ind.field, date_field=ind.date_field)
-                annotations[alias] = _aggregate(bare, _date_range(bare, campaign, point) or None)
+                annotations[alias] = aggregate_of(bare, date_range_of(bare, campaign.start, point) or None)
     keys = {f"g{i}": F(name) for i, name in enumerate(group_by)}
     keys.update({f"f_{col}": F(col) for col in filter_columns})
     sums: dict[tuple, _Row] = {}
@@ -370,7 +341,6 @@ def layout_indicators(layout: TableLayout) -> tuple[list, dict[int, Indicator]]:
             if part is not None:
                 indicators[part.pk] = part
     return columns, indicators
-
 
 
 def column_problems(layout: TableLayout, columns: list, problems: dict[int, str]) -> dict[int, str]:

@@ -56,7 +56,8 @@ def table_spec(table: ComputedTable) -> dict:
 
 
 def write_sheet(book, ws, spec: dict, *, unit_name: str, filled_by: str, phone: str, cutoff) -> None:
-    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "font_name": "宋体"})
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter",
+                             "font_name": "宋体"})
     label = book.add_format({"bold": True, "font_size": 12, "font_name": "黑体"})
     plain = book.add_format({"font_name": "宋体", "font_size": 11})
     head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
@@ -156,7 +157,9 @@ class OfficialFileError(ValueError):
         self.messages = messages
 
 
-def _number(text: str):
+def cell_number(text: str) -> int | float | str | None:
+    """A figure as typed in a cell (thousands separators and a trailing % allowed); None when empty,
+    "bad" when it is no number."""
     text = (text or "").strip().replace(",", "").rstrip("%")
     if text == "":
         return None
@@ -199,7 +202,7 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
             values = []
             for c, column in enumerate(columns, start=1):
                 raw = row[c] if c < len(row) else ""
-                value = _number(raw)
+                value = cell_number(raw)
                 if value == "bad":
                     errors.append(f"{sheet_name} 第{r}行“{label}”·“{column.header}”：“{raw}”不是数字")
                     value = None

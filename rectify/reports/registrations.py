@@ -27,11 +27,12 @@ registry.register(ModelConfig(
     filter_fields=["mode"], search_fields=["report__unit__name", "filled_by"],
     allow_add=False, allow_edit=False, allow_delete=False,
     select_related=["report__unit__region", "report__unit__department"], serializer=ReportVersionSerializer,
-    detail_fields=["report", "number", "mode", "filled_by", "phone", "submitted_at", "submitted_by", "correction_reason",
-                   "integrity_code"],
+    detail_fields=["report", "number", "mode", "filled_by", "phone", "submitted_at", "submitted_by",
+                   "correction_reason", "integrity_code"],
 ))
 registry.register(ModelConfig(
-    model=Indicator, menu="reports", list_columns=["code", "name", "source", "aggregate", "field", "date_field", "campaign"],
+    model=Indicator, menu="reports",
+    list_columns=["code", "name", "source", "aggregate", "field", "date_field", "campaign"],
     filter_fields=["campaign", "aggregate", "source"], search_fields=["code", "name", "source"],
 ))
 registry.register(ModelConfig(

@@ -1,4 +1,5 @@
-"""Reads for the report pages: which scopes a user may compute, and the cut-off to show."""
+"""Reads for the report pages: which scopes a user may compute, the cut-off to show, and a frozen
+snapshot laid out as its tables."""
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,7 @@ from rectify.core.security.inputs import parse_int
 from rectify.organisations.models import Campaign, Line, Region
 
 from .engine import ReportScope
+from .services import layouts_of
 
 
 def default_cutoff(campaign: Campaign) -> datetime.date:
@@ -85,3 +87,18 @@ def scope_label(scope: ReportScope) -> str:
     if scope.line:
         parts.append(str(Line(scope.line).label))
     return " · ".join(parts)
+
+
+def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
+    """Table specs from a frozen snapshot (the layout's headers, the snapshot's numbers)."""
+    names = dict(campaign.categories.values_list("code", "name"))
+    specs = []
+    for layout in layouts_of(campaign):
+        snap = tables.get(layout.code)
+        if not snap:
+            continue
+        columns = list(layout.columns.order_by("order"))
+        specs.append({"label": layout.label, "title": layout.title, "row_header": layout.row_header,
+                      "notes": layout.notes, "columns": [{"group": c.group, "header": c.header} for c in columns],
+                      "rows": [(names.get(r["category"], r["category"]), r["values"]) for r in snap["rows"]]})
+    return specs

@@ -38,10 +38,12 @@ def remind_unsubmitted(day: str | None = None) -> int:
     today = datetime.date.fromisoformat(day) if day else clock.today()
     _start, cutoff, deadline = services.week_of(campaign, today)
     sent = 0
-    pending = WeeklyReport.objects.filter(campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY,
-                                          status__in=[WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED]).select_related("unit")
+    pending = WeeklyReport.objects.filter(
+        campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY,
+        status__in=[WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED]).select_related("unit")
     for report in pending:
-        recipients = User.objects.filter(unit=report.unit, is_active=True, roles__code__in=["reviewer", "office_admin"]).distinct()
+        recipients = User.objects.filter(unit=report.unit, is_active=True,
+                                         roles__code__in=["reviewer", "office_admin"]).distinct()
         for user in recipients:
             sent += notify(
                 user=user, title=f"周报提醒：请于{clock.beijing(deadline):%m月%d日 %H:%M}前报送",

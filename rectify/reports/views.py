@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,16 +18,18 @@ from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.generic.builders import table_for
 from rectify.core.generic.exports import XLSX_TYPE, file_response
-from rectify.core.generic.importing import ImportFileError, read_upload
+from rectify.core.generic.importing import ImportFileError
 from rectify.core.registry import registry
 from rectify.core.security.inputs import parse_int
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
 from .configuration import indicator_problem
-from .engine import ReportScope, compute_tables_by_region, drill_queryset, source_model
+from .engine import drill_queryset, source_model
+from .forms import manual_tables_from, submission_from, uploaded_tables
 from .models import Indicator, WeeklyReport
-from .selectors import allowed_scope, covers, parse_cutoff, scope_label
+from .selectors import allowed_scope, covers, parse_cutoff, scope_label, snapshot_specs
+from .tables import drill_table_for
 
 
 def _campaign() -> Campaign:
@@ -55,8 +58,8 @@ def tables(request):
         return file_response(content, f"统计表_{cutoff}.xlsx", "xlsx")
     regions = Region.objects.filter(level="city").order_by("code") if request.user.unit.is_provincial else []
     return render(request, "reports/tables.html", {
-        "campaign": campaign, "cutoff": cutoff, "scope": scope, "scope_label": scope_label(scope), "tables": computed.values(),
-        "drill_params": scope.as_params(), "regions": regions, "lines": Line.choices,
+        "campaign": campaign, "cutoff": cutoff, "scope": scope, "scope_label": scope_label(scope),
+        "tables": computed.values(), "drill_params": scope.as_params(), "regions": regions, "lines": Line.choices,
     })
 
 
@@ -84,35 +87,17 @@ def drill(request, indicator_id: int):
     if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT and indicator.field:
         distinct = qs.values(indicator.field).distinct().count()
     return render(request, "reports/drill.html", {
-        "indicator": indicator, "category": category, "cutoff": cutoff, "scope_label": scope_label(scope), "table": table,
-        "count": qs.count(), "distinct": distinct, "model_name": model._meta.verbose_name_plural,
+        "indicator": indicator, "category": category, "cutoff": cutoff, "scope_label": scope_label(scope),
+        "table": table, "count": qs.count(), "distinct": distinct, "model_name": model._meta.verbose_name_plural,
     })
 
 
-def drill_table_for(model):
-    """A table for a source model that has no pages of its own (e.g. inspection outcomes): its
-    fields, with links to the registered records it belongs to."""
-    import django_tables2 as tables
-
-    names = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at", "version"}]
-    attrs = {}
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.related_model in registry:
-            attrs[f.name] = tables.Column(linkify=True, verbose_name=f.verbose_name)
-    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
-    return type(f"{model.__name__}DrillTable", (tables.Table,), attrs)
-
-
 def _report(request, pk: int, action: str = "view") -> WeeklyReport:
-    report = WeeklyReport.objects.restrict(request.user, "view").select_related("unit", "campaign", "region").filter(pk=pk).first()
+    report = (WeeklyReport.objects.restrict(request.user, "view").select_related("unit", "campaign", "region")
+              .filter(pk=pk).first())
     if report is None:
         raise Http404
     return report
-
-
-def _narrative_from(post) -> dict[str, str]:
-    return {key: post.get(f"narrative_{key}", "").strip() for key, _label in official.NARRATIVE_FIELDS + official.SUMMARY_FIELDS
-            if post.get(f"narrative_{key}") is not None}
 
 
 @login_required
@@ -124,27 +109,14 @@ def report_action(request, pk: int):
     action = request.POST.get("action")
     try:
         if action == "submit":
-            explanations = {k.removeprefix("explain_"): v for k, v in request.POST.items() if k.startswith("explain_")}
-            services.report_submit(report=report, actor=request.user, narrative=_narrative_from(request.POST),
-                                   filled_by=request.POST.get("filled_by", ""), phone=request.POST.get("phone", ""),
-                                   explanations=explanations, correction_reason=request.POST.get("correction_reason", ""))
+            services.report_submit(report=report, actor=request.user, **submission_from(request.POST))
             messages.success(request, "已报送。")
         elif action in ("upload", "manual"):
             # Manual mode (a unit still on paper): the filled official workbook, or the figures typed
             # into the grid; the same checks apply and the version is marked as entered.
-            if action == "upload":
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise ValidationError("请选择要上传的正式报表 .xlsx 文件。")
-
-                tables = official.read_official_workbook(upload.name, read_upload(upload), report.campaign,
-                                                         services.layouts_of(report.campaign))
-            else:
-                tables = manual_tables_from(request.POST, report)
-            explanations = {k.removeprefix("explain_"): v for k, v in request.POST.items() if k.startswith("explain_")}
-            services.report_submit(report=report, actor=request.user, narrative=_narrative_from(request.POST),
-                                   filled_by=request.POST.get("filled_by", ""), phone=request.POST.get("phone", ""),
-                                   explanations=explanations, correction_reason=request.POST.get("correction_reason", ""),
+            tables = (uploaded_tables(request.FILES, report) if action == "upload"
+                      else manual_tables_from(request.POST, report))
+            services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
                                    manual_tables=tables)
             messages.success(request, "已按手工填报报送（标注为“手工填报”）。")
         elif action == "return":
@@ -161,39 +133,13 @@ def report_action(request, pk: int):
     except PermissionDenied as exc:
         # The user sees the report (else 404 above): say on it why this step is not theirs.
         messages.error(request, str(exc) or _("您没有此操作的权限。"))
-    except Exception as exc:  # noqa: BLE001 — an unreadable upload must not become a 500
-
-        if not isinstance(exc, ImportFileError):
-            raise
+    except ImportFileError as exc:  # an unreadable upload must not become a 500
         messages.error(request, str(exc))
     return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
 
 
-def manual_tables_from(post, report: WeeklyReport) -> dict[str, dict]:
-    """The grid form: one input per cell, named cell-<layout>-<category>-<indicator>."""
-    tables = {}
-    errors = []
-    for layout in services.layouts_of(report.campaign):
-        columns = list(layout.columns.select_related("indicator").order_by("order"))
-        rows = []
-        for category in report.campaign.categories.order_by("order"):
-            values = []
-            for column in columns:
-                raw = post.get(f"cell-{layout.code}-{category.code}-{column.indicator.code}", "")
-                value = official._number(raw)
-                if value == "bad":
-                    errors.append(f"{layout.label}·{category.name}·{column.header}：“{raw}”不是数字")
-                    value = None
-                values.append("" if value is None else value)
-            rows.append({"category": category.code, "values": values})
-        tables[layout.code] = {"layout": layout.code, "columns": [c.indicator.code for c in columns], "rows": rows}
-    if errors:
-        raise ValidationError(errors)
-    return tables
-
-
-FIGURES_HIDDEN = ("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），不予显示或下载；"
-                  "本单位范围内的数字请见“统计表（实时）”。")
+FIGURES_HIDDEN = ("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），"
+                  "不予显示或下载；本单位范围内的数字请见“统计表（实时）”。")
 
 
 def figures_visible(user, report: WeeklyReport) -> bool:
@@ -206,8 +152,8 @@ def figures_visible(user, report: WeeklyReport) -> bool:
 def report_context(request, report: WeeklyReport) -> dict:
     user = request.user
     if not figures_visible(user, report):
-        return {"figures_hidden": FIGURES_HIDDEN % {"unit": report.unit.name}, "versions": list(report.versions.order_by("-number")),
-                "narrative_fields": [], "can_submit": False,
+        return {"figures_hidden": FIGURES_HIDDEN % {"unit": report.unit.name},
+                "versions": list(report.versions.order_by("-number")), "narrative_fields": [], "can_submit": False,
                 "can_review": report.status == "submitted" and services.receiver_may_review(user, report)}
     latest = report.latest_version
     live = None
@@ -218,9 +164,10 @@ def report_context(request, report: WeeklyReport) -> dict:
     versions = list(report.versions.order_by("-number"))
     diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
     return {
-        "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions, "diffs": diffs,
-        "drill_params": services.report_scope(report).as_params(),
-        "narrative_fields": official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS,
+        "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
+        "diffs": diffs, "drill_params": services.report_scope(report).as_params(),
+        "narrative_fields": (official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL
+                             else official.NARRATIVE_FIELDS),
         "can_submit": area_allows(user, "records", "review") and report.status in ("open", "returned")
         and user.unit_id == report.unit_id  # the report's own unit only (services.ensure_own_report)
         and WeeklyReport.objects.restrict(user, "change").filter(pk=report.pk).exists(),
@@ -236,7 +183,8 @@ def report_file(request, pk: int, fmt: str):
         return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
     version = report.latest_version
     if version is None:
-        tables = services.snapshot_of(services.compute_tables(report.campaign, services.report_scope(report), report.cutoff))
+        tables = services.snapshot_of(services.compute_tables(report.campaign, services.report_scope(report),
+                                                              report.cutoff))
         narrative, filled_by, phone = {}, "", ""
     else:
         tables, narrative, filled_by, phone = version.tables, version.narrative, version.filled_by, version.phone
@@ -245,27 +193,13 @@ def report_file(request, pk: int, fmt: str):
         fields = official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS
         content = official.narrative_docx(title=str(report), unit_name=report.unit.name, cutoff=report.cutoff,
                                           narrative=narrative, fields=fields)
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = f"attachment; filename=report-{report.pk}.docx"
         return response
     info = {"unit_name": report.unit.name, "filled_by": filled_by, "phone": phone, "cutoff": report.cutoff}
     sheets = [(spec["label"], spec, info) for spec in snapshot_specs(report.campaign, tables)]
     return file_response(official.workbook(sheets), f"{report.unit.name}_{report.cutoff}.xlsx", "xlsx")
-
-
-def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
-    """Table specs from a frozen snapshot (the layout's headers, the snapshot's numbers)."""
-    names = dict(campaign.categories.values_list("code", "name"))
-    specs = []
-    for layout in services.layouts_of(campaign):
-        snap = tables.get(layout.code)
-        if not snap:
-            continue
-        columns = list(layout.columns.order_by("order"))
-        specs.append({"label": layout.label, "title": layout.title, "row_header": layout.row_header, "notes": layout.notes,
-                      "columns": [{"group": c.group, "header": c.header} for c in columns],
-                      "rows": [(names.get(r["category"], r["category"]), r["values"]) for r in snap["rows"]]})
-    return specs
 
 
 @login_required
@@ -277,42 +211,11 @@ def province_workbook(request):
         raise PermissionDenied
     campaign = _campaign()
     cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
-    content = services_province_workbook(campaign, cutoff, viewer=user)
+    content = services.province_workbook(campaign, cutoff, viewer=user)
     record_event("export", detail={"what": "province_workbook", "cutoff": str(cutoff)})
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename=province-{cutoff}.xlsx"
     return response
-
-
-def services_province_workbook(campaign: Campaign, cutoff: datetime.date, viewer=None) -> bytes:
-    """The province's tables, then every city's — the cities from one grouped pass per source;
-    within `viewer`'s rows when given (None: the system's own, e.g. the command line). A provincial
-    unit's record about an enterprise lies in the enterprise's city; the few records that belong to
-    no city (a provincial unit's case without an enterprise) get 省本级 sheets, so that the
-    province's figures are always the sum of the sheets below them."""
-    layouts = services.layouts_of(campaign)
-    scope = ReportScope(viewer=viewer)
-    unit = getattr(viewer, "unit", None)
-    line = "" if unit is None or unit.is_office else f"（{unit.department.short_name}条线）"
-    province_name = unit.name if unit is not None and not unit.is_office else "辽宁省专项工作组办公室"
-    sheets = []
-    for table in services.compute_tables(campaign, scope, cutoff).values():
-        sheets.append((f"全省-{table.layout.label}", official.table_spec(table),
-                       {"unit_name": province_name, "filled_by": "", "phone": "", "cutoff": cutoff}))
-    cities = list(Region.objects.filter(level="city", parent=campaign.region).order_by("code"))
-    by_region = compute_tables_by_region(layouts, region_ids=[c.pk for c in cities] + [campaign.region_id],
-                                         cutoff=cutoff, scope=scope)
-    for city in cities:
-        name = f"{city.name}{line}" if line else f"{city.name}专项工作组办公室"
-        for table in by_region[city.pk].values():
-            sheets.append((f"{city.name}-{table.layout.label}", official.table_spec(table),
-                           {"unit_name": name, "filled_by": "", "phone": "", "cutoff": cutoff}))
-    own = by_region[campaign.region_id].values()
-    if any(cell.raw for table in own for _category, cells in table.rows for cell in cells):
-        for table in own:
-            sheets.append((f"省本级-{table.layout.label}", official.table_spec(table),
-                           {"unit_name": f"{province_name}（省本级）", "filled_by": "", "phone": "", "cutoff": cutoff}))
-    return official.workbook(sheets)
 
 
 @login_required
@@ -320,13 +223,15 @@ def report_open_view(request):
     """Open the user's own unit's report for a week (member units, late cities) or the final summary."""
     campaign = _campaign()
     if request.method != "POST":
-        return render(request, "reports/report_open.html", {"campaign": campaign, "today": parse_cutoff(None, campaign)})
+        return render(request, "reports/report_open.html",
+                      {"campaign": campaign, "today": parse_cutoff(None, campaign)})
     kind = request.POST.get("kind", WeeklyReport.Kind.WEEKLY)
     if kind not in WeeklyReport.Kind.values:
         raise Http404
     day = parse_cutoff(request.POST.get("day"), campaign)
     try:
-        report = services.report_open(campaign=campaign, unit=request.user.unit, day=day, actor=request.user, kind=kind)
+        report = services.report_open(campaign=campaign, unit=request.user.unit, day=day, actor=request.user,
+                                      kind=kind)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(reverse("reports:weeklyreport_list"))
@@ -337,8 +242,6 @@ def report_open_view(request):
 def final_package(request):
     """The package the province sends upward after 06-25: the province's workbook at the final
     cut-off and every city's final summary (narrative .docx and tables .xlsx), as one zip."""
-    import zipfile
-
     user = request.user
     if not (user.unit and user.unit.is_provincial_office and area_allows(user, "records", "view")):
         raise PermissionDenied
@@ -346,12 +249,13 @@ def final_package(request):
     cutoff = campaign.final_summary_due
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"全省汇总_{cutoff}.xlsx", services_province_workbook(campaign, cutoff))
+        zf.writestr(f"全省汇总_{cutoff}.xlsx", services.province_workbook(campaign, cutoff))
         finals = (WeeklyReport.objects.filter(campaign=campaign, kind=WeeklyReport.Kind.FINAL, unit__is_office=True)
                   .exclude(submitted_at=None).select_related("unit", "region").order_by("region__code"))
         for report in finals:
             version = report.latest_version
-            info = {"unit_name": report.unit.name, "filled_by": version.filled_by, "phone": version.phone, "cutoff": report.cutoff}
+            info = {"unit_name": report.unit.name, "filled_by": version.filled_by, "phone": version.phone,
+                    "cutoff": report.cutoff}
             sheets = [(spec["label"], spec, info) for spec in snapshot_specs(campaign, version.tables)]
             zf.writestr(f"{report.region.name}_最终统计报表.xlsx", official.workbook(sheets))
             zf.writestr(f"{report.region.name}_工作总结.docx", official.narrative_docx(
@@ -378,4 +282,5 @@ def completeness_view(request):
     while day <= campaign.end:
         weeks.append(services.week_of(campaign, day)[1])
         day += datetime.timedelta(days=7)
-    return render(request, "reports/completeness.html", {"rows": rows, "cutoff": cutoff, "weeks": weeks, "campaign": campaign})
+    return render(request, "reports/completeness.html",
+                  {"rows": rows, "cutoff": cutoff, "weeks": weeks, "campaign": campaign})

@@ -29,17 +29,18 @@ def report_version(unit=None) -> ReportVersion:
 
 def indicator(unit=None) -> Indicator:
     n = number()
-    return Indicator.objects.create(campaign=past_campaign(), code=f"t{n}", name=f"测试指标{n}号", source="enforcement.Case",
-                                    aggregate="count", date_field="filed_on", category_field="product_category")
+    return Indicator.objects.create(campaign=past_campaign(), code=f"t{n}", name=f"测试指标{n}号",
+                                    source="enforcement.Case", aggregate="count", date_field="filed_on",
+                                    category_field="product_category")
 
 
 def table_layout(unit=None) -> TableLayout:
     n = number()
-    return TableLayout.objects.create(campaign=past_campaign(), code=f"annex{n}", label=f"附件{n}", title=f"测试表{n}号",
-                                      order=n % 30_000)
+    return TableLayout.objects.create(campaign=past_campaign(), code=f"annex{n}", label=f"附件{n}",
+                                      title=f"测试表{n}号", order=n % 30_000)
 
 
 def layout_column(unit=None) -> LayoutColumn:
     n = number()
-    return LayoutColumn.objects.create(layout=table_layout(), order=n % 30_000, group=f"分组{n}号", header=f"列标题{n}号",
-                                       indicator=indicator())
+    return LayoutColumn.objects.create(layout=table_layout(), order=n % 30_000, group=f"分组{n}号",
+                                       header=f"列标题{n}号", indicator=indicator())

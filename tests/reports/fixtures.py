@@ -34,7 +34,8 @@ def enterprise(n: int, city: str, name: str, *cats: str) -> Enterprise:
 
 def officers(unit_code: str, n: int = 2) -> list[User]:
     u = unit(unit_code)
-    return [User.objects.create(username=f"off_{unit_code}_{i}", unit=u, is_enforcement_officer=True, full_name=f"执法{i}")
+    return [User.objects.create(username=f"off_{unit_code}_{i}", unit=u, is_enforcement_officer=True,
+                                full_name=f"执法{i}")
             for i in range(n)]
 
 
@@ -47,38 +48,42 @@ def build(users: dict) -> dict:
     sy, dl = officers("210100-samr"), officers("210200-samr")
     clerk_sy, clerk_dl = users["shenyang_samr"], users["dalian_samr"]
     with acting_as(clerk_sy):
-        fw.inspection_record(unit=unit("210100-samr"), enterprise=e1, date=D("2020-05-20"), inspectors=sy, actor=clerk_sy,
-                             outcomes={cat("mask"): "failed_review", cat("protective_suit"): "passed"})
-        fw.inspection_record(unit=unit("210100-samr"), enterprise=e2, date=D("2020-05-22"), inspectors=sy, actor=clerk_sy,
-                             outcomes={cat("mask"): "passed"})
-        fw.inspection_record(unit=unit("210100-samr"), enterprise=e1, date=D("2020-05-28"), inspectors=sy, actor=clerk_sy,
-                             outcomes={cat("mask"): "failed_other"})
-        fw.inspection_record(unit=unit("210100-samr"), enterprise=e2, date=D("2020-06-10"), inspectors=sy, actor=clerk_sy,
-                             outcomes={cat("mask"): "failed_certification"})  # after the 06-04 cut-off
+        fw.inspection_record(unit=unit("210100-samr"), enterprise=e1, date=D("2020-05-20"), inspectors=sy,
+                             actor=clerk_sy, outcomes={cat("mask"): "failed_review", cat("protective_suit"): "passed"})
+        fw.inspection_record(unit=unit("210100-samr"), enterprise=e2, date=D("2020-05-22"), inspectors=sy,
+                             actor=clerk_sy, outcomes={cat("mask"): "passed"})
+        fw.inspection_record(unit=unit("210100-samr"), enterprise=e1, date=D("2020-05-28"), inspectors=sy,
+                             actor=clerk_sy, outcomes={cat("mask"): "failed_other"})
+        fw.inspection_record(unit=unit("210100-samr"), enterprise=e2, date=D("2020-06-10"), inspectors=sy,
+                             actor=clerk_sy, outcomes={cat("mask"): "failed_certification"})  # after the 06-04 cut-off
     with acting_as(clerk_dl):
-        fw.inspection_record(unit=unit("210200-samr"), enterprise=e3, date=D("2020-05-21"), inspectors=dl, actor=clerk_dl,
-                             outcomes={cat("mask"): "no_standard"})
+        fw.inspection_record(unit=unit("210200-samr"), enterprise=e3, date=D("2020-05-21"), inspectors=dl,
+                             actor=clerk_dl, outcomes={cat("mask"): "no_standard"})
     customs = users["customs_dl"]
     with acting_as(customs):
-        fw.export_check_record(unit=unit("210200-customs_dl"), declaration_number="DL2020052501", checked_on=D("2020-05-25"),
-                               exporter=e4, producer=e4, category=cat("thermometer"), batches_checked=10,
-                               batches_nonconforming=2, destination_country="德国", actor=customs, action_taken="returned")
-        fw.export_check_record(unit=unit("210200-customs_dl"), declaration_number="DL2020060201", checked_on=D("2020-06-02"),
-                               exporter=e4, producer=e4, category=cat("thermometer"), batches_checked=5,
+        fw.export_check_record(unit=unit("210200-customs_dl"), declaration_number="DL2020052501",
+                               checked_on=D("2020-05-25"), exporter=e4, producer=e4, category=cat("thermometer"),
+                               batches_checked=10, batches_nonconforming=2, destination_country="德国", actor=customs,
+                               action_taken="returned")
+        fw.export_check_record(unit=unit("210200-customs_dl"), declaration_number="DL2020060201",
+                               checked_on=D("2020-06-02"), exporter=e4, producer=e4, category=cat("thermometer"),
+                               batches_checked=5,
                                destination_country="意大利", actor=customs)
     with acting_as(users["shenyang_samr"]):
-        Recall.objects.create(unit=unit("210100-commerce"), enterprise=e1, category=cat("mask"), product_name="一次性口罩",
-                              quantity=1000, recalled_on=D("2020-05-27"), reason="抽检不合格")
+        Recall.objects.create(unit=unit("210100-commerce"), enterprise=e1, category=cat("mask"),
+                              product_name="一次性口罩", quantity=1000, recalled_on=D("2020-05-27"),
+                              reason="抽检不合格")
         price = CaseCategory.objects.get(code="price")
         quality = CaseCategory.objects.get(code="quality")
         ps = CaseCategory.objects.get(code="public_security")
         Case.objects.create(unit=unit("210100-samr"), number="SY-P-1", title="哄抬口罩价格", enterprise=e2,
-                            product_category=cat("mask"), case_category=price, status="decided", filed_on=D("2020-05-22"),
-                            decided_on=D("2020-05-30"), fine=Decimal("20000"), confiscation=Decimal("5000"),
+                            product_category=cat("mask"), case_category=price, status="decided",
+                            filed_on=D("2020-05-22"), decided_on=D("2020-05-30"), fine=Decimal("20000"),
+                            confiscation=Decimal("5000"),
                             units_investigated=1, staff_dispatched=4)
         Case.objects.create(unit=unit("210200-samr"), number="DL-Q-1", title="销售不合格口罩", enterprise=e3,
-                            product_category=cat("mask"), case_category=quality, status="filed", filed_on=D("2020-05-24"),
-                            units_investigated=2, staff_dispatched=6)
+                            product_category=cat("mask"), case_category=quality, status="filed",
+                            filed_on=D("2020-05-24"), units_investigated=2, staff_dispatched=6)
         Case.objects.create(unit=unit("210100-police"), number="SY-G-1", title="制售假冒口罩", enterprise=e1,
                             product_category=cat("mask"), case_category=ps, police_kind="criminal", status="filed",
                             filed_on=D("2020-05-26"), units_investigated=1, staff_dispatched=8)

@@ -65,6 +65,12 @@ BAD = [
 ]
 
 
+def next_campaign() -> Campaign:
+    return Campaign.objects.create(code="ln-2021", name="2021年专项行动", region=Region.objects.get(code="210000"),
+                                   start=datetime.date(2021, 5, 1), end=datetime.date(2021, 6, 30),
+                                   final_summary_due=datetime.date(2021, 6, 25), is_active=False)
+
+
 class SavingTests(WorldTestCase):
     """A bad indicator, layout or column is refused on save, whichever way it comes in, and the
     reason names the field; nothing is written."""
@@ -166,9 +172,7 @@ class SavingTests(WorldTestCase):
         self.assertEqual(layout.label, "附件1")
 
     def test_a_column_shows_an_indicator_of_its_layouts_campaign(self):
-        other = Campaign.objects.create(code="ln-2021", name="2021年专项行动", region=Region.objects.get(code="210000"),
-                                        start=datetime.date(2021, 5, 1), end=datetime.date(2021, 6, 30),
-                                        final_summary_due=datetime.date(2021, 6, 25), is_active=False)
+        other = next_campaign()
         foreign = Indicator.objects.create(campaign=other, code="a1_inspected", name="排查企业数量（2021）",
                                            source="fieldwork.InspectionOutcome", aggregate="count",
                                            date_field="date", category_field="category")
@@ -178,6 +182,21 @@ class SavingTests(WorldTestCase):
                           actor=self.users["sysadmin"])
         self.assertIn("2021年专项行动", " ".join(caught.exception.message_dict["indicator"]))
         self.assertFalse(LayoutColumn.objects.filter(order=50).exists())
+
+    def test_an_indicator_or_a_layout_shown_by_this_campaigns_tables_stays_in_it(self):
+        """The rows that use them keep them: 附件1's columns show 排查企业数量, and 附件1 shows this
+        campaign's indicators."""
+        other, sysadmin = next_campaign(), self.users["sysadmin"]
+        inspected = Indicator.objects.get(code="a1_inspected")
+        with self.assertRaises(ValidationError) as caught:
+            object_update(obj=inspected, data={"campaign": other}, actor=sysadmin)
+        self.assertIn("附件1", " ".join(caught.exception.message_dict["campaign"]))
+        layout = TableLayout.objects.get(code="annex1")
+        with self.assertRaises(ValidationError) as caught:
+            object_update(obj=layout, data={"campaign": other}, actor=sysadmin)
+        self.assertIn("另一专项行动的指标", " ".join(caught.exception.message_dict["campaign"]))
+        self.assertEqual(Indicator.objects.get(pk=inspected.pk).campaign_id, self.campaign.pk)
+        self.assertEqual(TableLayout.objects.get(pk=layout.pk).campaign_id, self.campaign.pk)
 
 
 class BrokenInDatabaseTests(WorldTestCase):

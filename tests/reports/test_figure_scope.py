@@ -32,8 +32,8 @@ START, CUTOFF = D("2020-05-15"), D("2020-06-04")
 # a unit made here — the seed has customs districts only), a city office and its leader, a city
 # market-regulation bureau, the city police, a customs district covering six cities, a county
 # bureau and a business auditor in another city.
-USERS = ["province_office", "province_police", "province_customs", "shenyang_office", "shenyang_leader", "shenyang_samr",
-         "shenyang_police", "customs_dl", "heping_samr", "auditor"]
+USERS = ["province_office", "province_police", "province_customs", "shenyang_office", "shenyang_leader",
+         "shenyang_samr", "shenyang_police", "customs_dl", "heping_samr", "auditor"]
 # Who may read the Shenyang office's submitted report (it counts every line of the city).
 READS_CITY_REPORT = {"province_office", "shenyang_office", "shenyang_leader"}
 DRILLED = ["a1_inspected", "a1_export_batches", "a1_recalled", "a2_quality_filed", "a2_ps_criminal", "a2_total_filed",
@@ -79,7 +79,8 @@ class Recount:
 
     def value(self, ind: Indicator, category_id: int, region_id: int | None = None):
         if ind.aggregate == "ratio":
-            num, den = self.raw(ind.numerator, category_id, region_id), self.raw(ind.denominator, category_id, region_id)
+            num = self.raw(ind.numerator, category_id, region_id)
+            den = self.raw(ind.denominator, category_id, region_id)
             return _quantise(num / den * ind.scale, ind.decimals) if den else ""
         return _quantise(self.raw(ind, category_id, region_id) * ind.scale, ind.decimals)
 
@@ -88,13 +89,14 @@ class Recount:
         for layout in TableLayout.objects.order_by("order"):
             for column in layout.columns.select_related("indicator__numerator", "indicator__denominator"):
                 for category in ProductCategory.objects.all():
-                    out[(layout.code, category.code, column.indicator.code)] = str(self.value(column.indicator, category.pk, region_id))
+                    out[(layout.code, category.code, column.indicator.code)] = str(
+                        self.value(column.indicator, category.pk, region_id))
         return out
 
 
 def page_tables(tables) -> dict[tuple[str, str, str], str]:
-    return {(t.layout.code, category.code, cell.indicator.code): str(cell.value) for t in tables for category, cells in t.rows
-            for cell in cells}
+    return {(t.layout.code, category.code, cell.indicator.code): str(cell.value)
+            for t in tables for category, cells in t.rows for cell in cells}
 
 
 def sheet_tables(ws, layout: TableLayout) -> dict[tuple[str, str, str], str]:
@@ -122,7 +124,8 @@ class FigureScopeTests(WorldTestCase):
         customs = Unit.objects.create(code="210000-customs", name="海关（省级，测试）", region=province,
                                       department=Department.objects.get(code="customs_dl"),
                                       parent=Unit.objects.get(code="210000-office"))
-        for key, unit_obj, role in (("province_customs", customs, "clerk"), ("auditor", unit("210200-samr"), "auditor")):
+        for key, unit_obj, role in (("province_customs", customs, "clerk"),
+                                    ("auditor", unit("210200-samr"), "auditor")):
             users[key] = User.objects.create_user(username=f"t_{key}", password="x", unit=unit_obj, full_name=key)
             users[key].roles.set([Role.objects.get(code=role)])
         heping = Region.objects.get(code="210102")
@@ -130,8 +133,9 @@ class FigureScopeTests(WorldTestCase):
         Enterprise.objects.filter(pk=e5.pk).update(county=heping)
         e5.refresh_from_db()
         with acting_as(users["heping_samr"]):  # a county's own inspection and case
-            fw.inspection_record(unit=unit("210102-samr"), enterprise=e5, date=D("2020-05-23"), inspectors=officers("210102-samr"),
-                                 actor=users["heping_samr"], outcomes={cat("mask"): "failed_other", cat("thermometer"): "passed"})
+            fw.inspection_record(unit=unit("210102-samr"), enterprise=e5, date=D("2020-05-23"),
+                                 inspectors=officers("210102-samr"), actor=users["heping_samr"],
+                                 outcomes={cat("mask"): "failed_other", cat("thermometer"): "passed"})
             Case.objects.create(unit=unit("210102-samr"), number="HP-Q-1", title="和平区不合格口罩", enterprise=e5,
                                 product_category=cat("mask"), case_category=CaseCategory.objects.get(code="quality"),
                                 status="filed", filed_on=D("2020-05-27"), units_investigated=1, staff_dispatched=3)
@@ -140,22 +144,25 @@ class FigureScopeTests(WorldTestCase):
                                  inspectors=officers("210100-nmpa"), actor=users["shenyang_office"],
                                  outcomes={cat("mask"): "failed_review"})
         with acting_as(users["customs_sy"]):  # the other customs district, in Shenyang
-            fw.export_check_record(unit=unit("210100-customs_sy"), declaration_number="SY2020052801", checked_on=D("2020-05-28"),
-                                   exporter=records["e1"], producer=records["e1"], category=cat("mask"), batches_checked=4,
-                                   batches_nonconforming=1, destination_country="法国", actor=users["customs_sy"],
+            fw.export_check_record(unit=unit("210100-customs_sy"), declaration_number="SY2020052801",
+                                   checked_on=D("2020-05-28"), exporter=records["e1"], producer=records["e1"],
+                                   category=cat("mask"), batches_checked=4, batches_nonconforming=1,
+                                   destination_country="法国", actor=users["customs_sy"],
                                    action_taken="returned")
         with acting_as(users["shenyang_samr"]):  # a market-regulation case sent to the police: they see it too
-            sent = Case.objects.create(unit=unit("210100-samr"), number="SY-Q-2", title="伪造合格证", enterprise=records["e1"],
-                                       product_category=cat("protective_suit"),
+            sent = Case.objects.create(unit=unit("210100-samr"), number="SY-Q-2", title="伪造合格证",
+                                       enterprise=records["e1"], product_category=cat("protective_suit"),
                                        case_category=CaseCategory.objects.get(code="quality"), status="transferred",
                                        filed_on=D("2020-05-26"), transferred_to_police=True,
-                                       transferred_to_police_on=D("2020-05-29"), units_investigated=1, staff_dispatched=2)
+                                       transferred_to_police_on=D("2020-05-29"), units_investigated=1,
+                                       staff_dispatched=2)
             case_transfer(case=sent, to_unit=unit("210100-police"), reason="涉嫌犯罪", actor=users["shenyang_samr"])
         with acting_as(users["dalian_office"]):  # the police line in a second city
             Case.objects.create(unit=unit("210200-police"), number="DL-G-1", title="倒卖口罩", enterprise=records["e3"],
-                                product_category=cat("mask"), case_category=CaseCategory.objects.get(code="public_security"),
-                                police_kind="administrative", status="filed", filed_on=D("2020-05-30"), units_investigated=1,
-                                staff_dispatched=5)
+                                product_category=cat("mask"),
+                                case_category=CaseCategory.objects.get(code="public_security"),
+                                police_kind="administrative", status="filed", filed_on=D("2020-05-30"),
+                                units_investigated=1, staff_dispatched=5)
         campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
         start, cutoff, deadline = services.week_of(campaign, D("2020-06-01"))
         cls.report = WeeklyReport.objects.create(campaign=campaign, unit=unit("210100-office"), week_start=start,
@@ -223,7 +230,8 @@ class FigureScopeTests(WorldTestCase):
                     if not everything.records(ind, category.pk):
                         continue
                     with self.subTest(user=key, indicator=ind.code, category=category.code):
-                        page = self.client.get(f"/reports/drill/{ind.pk}/", {"category": category.pk, "cutoff": CUTOFF.isoformat()})
+                        page = self.client.get(f"/reports/drill/{ind.pk}/",
+                                               {"category": category.pk, "cutoff": CUTOFF.isoformat()})
                         self.assertEqual(page.context["count"], len(recount.records(ind, category.pk)))
 
     def test_province_workbook(self):

@@ -12,7 +12,7 @@ from rectify.enforcement.models import Case
 from rectify.enforcement.services.cases import case_transition
 from rectify.organisations.models import Campaign, CaseCategory, ProductCategory, Unit
 from rectify.reports import services
-from rectify.reports.models import ReportVersion
+from rectify.reports.models import ReportVersion, WeeklyReport
 from rectify.testing import WorldTestCase
 
 
@@ -20,10 +20,9 @@ class IntegrityCodeTests(WorldTestCase):
     def test_tampered_report_version_is_found(self):
         campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
         services.reports_open_week(campaign=campaign, day=datetime.date(2020, 6, 1))
-        report = Unit.objects.get(code="210100-office")
-        report = campaign and services.WeeklyReport.objects.get(unit=report, cutoff=datetime.date(2020, 6, 4))
-        version = services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={"measures": "排查"},
-                                         filled_by="王芳", phone="")
+        report = WeeklyReport.objects.get(unit=Unit.objects.get(code="210100-office"), cutoff=datetime.date(2020, 6, 4))
+        version = services.report_submit(report=report, actor=self.users["shenyang_office"],
+                                         narrative={"measures": "排查"}, filled_by="王芳", phone="")
         version.refresh_from_db()
         self.assertEqual(len(version.integrity_code), 64)
         self.assertTrue(integrity.matches(version.integrity_fields(), version.integrity_code))

@@ -17,7 +17,7 @@ from rectify.fieldwork.models import Recall
 from rectify.organisations.models import Campaign, CaseCategory, Region
 from rectify.reports.engine import ReportScope, compute_tables_by_region, compute_tables_for
 from rectify.reports.models import TableLayout
-from rectify.reports.views import services_province_workbook
+from rectify.reports.services import province_workbook
 from rectify.testing import WorldTestCase
 
 from .fixtures import D, cat, enterprise, officers, unit
@@ -59,21 +59,24 @@ class ProvinceIsTheSumOfItsCitiesTests(WorldTestCase):
             fw.inspection_record(unit=unit("210000-samr"), enterprise=dalian_ent, date=D("2020-05-21"),
                                  inspectors=officers("210000-samr"), actor=samr,
                                  outcomes={cat("mask"): "failed_review", cat("protective_suit"): "passed"})
-            Case.objects.create(unit=unit("210000-samr"), number="LN-Q-1", title="销售不合格口罩", enterprise=shenyang_ent,
-                                product_category=cat("mask"), case_category=quality, status="filed",
+            Case.objects.create(unit=unit("210000-samr"), number="LN-Q-1", title="销售不合格口罩",
+                                enterprise=shenyang_ent, product_category=cat("mask"), case_category=quality,
+                                status="filed",
                                 filed_on=D("2020-05-22"), units_investigated=1, staff_dispatched=3)
-            Case.objects.create(unit=unit("210000-samr"), number="LN-P-1", title="哄抬防护服价格", enterprise=dalian_ent,
-                                product_category=cat("protective_suit"), case_category=price, status="decided",
+            Case.objects.create(unit=unit("210000-samr"), number="LN-P-1", title="哄抬防护服价格",
+                                enterprise=dalian_ent, product_category=cat("protective_suit"), case_category=price,
+                                status="decided",
                                 filed_on=D("2020-05-23"), decided_on=D("2020-05-30"), fine=Decimal("30000"),
                                 confiscation=Decimal("10000"), units_investigated=1, staff_dispatched=5)
         with acting_as(police):
-            Case.objects.create(unit=unit("210000-police"), number="LN-G-1", title="制售假冒口罩", enterprise=dalian_ent,
-                                product_category=cat("mask"),
+            Case.objects.create(unit=unit("210000-police"), number="LN-G-1", title="制售假冒口罩",
+                                enterprise=dalian_ent, product_category=cat("mask"),
                                 case_category=CaseCategory.objects.get(code="public_security"), police_kind="criminal",
                                 status="filed", filed_on=D("2020-05-26"), units_investigated=1, staff_dispatched=6)
         with acting_as(commerce):
             Recall.objects.create(unit=unit("210000-commerce"), enterprise=shenyang_ent, category=cat("mask"),
-                                  product_name="一次性口罩", quantity=800, recalled_on=D("2020-05-27"), reason="抽检不合格")
+                                  product_name="一次性口罩", quantity=800, recalled_on=D("2020-05-27"),
+                                  reason="抽检不合格")
         with acting_as(cls.users["dalian_samr"]):  # a city's own record beside the province's
             Case.objects.create(unit=unit("210200-samr"), number="DL-Q-9", title="销售三无口罩", enterprise=dalian_ent,
                                 product_category=cat("mask"), case_category=quality, status="filed",
@@ -99,7 +102,7 @@ class ProvinceIsTheSumOfItsCitiesTests(WorldTestCase):
         self.assertEqual({c.code: raw_cells(by_region[c.pk]) for c in self.cities}, cities)
 
     def test_the_workbook_adds_up_and_has_no_province_level_sheets_when_none_is_needed(self):
-        book = openpyxl.load_workbook(io.BytesIO(services_province_workbook(self.campaign, CUTOFF)))
+        book = openpyxl.load_workbook(io.BytesIO(province_workbook(self.campaign, CUTOFF)))
         self.assertFalse([name for name in book.sheetnames if name.startswith("省本级")])
         self.assertEqual(len(book.sheetnames), 2 + 14 * 2)
         self.assert_workbook_adds_up(book, [c.name for c in self.cities])
@@ -114,7 +117,7 @@ class ProvinceIsTheSumOfItsCitiesTests(WorldTestCase):
         self.assertEqual(own[("annex2", "mask", "a2_total_filed")], 1)
         self.assertEqual(self.whole_province(), add(own, *(self.place(city) for city in self.cities)))
         self.assertEqual(self.whole_province()[("annex2", "mask", "a2_quality_filed")], 3)
-        book = openpyxl.load_workbook(io.BytesIO(services_province_workbook(self.campaign, CUTOFF)))
+        book = openpyxl.load_workbook(io.BytesIO(province_workbook(self.campaign, CUTOFF)))
         self.assertIn("省本级-附件2", book.sheetnames)
         self.assertEqual(sheet_tables(book["省本级-附件2"], self.layouts[1])[("annex2", "mask", "a2_quality_filed")], 1)
         self.assert_workbook_adds_up(book, [c.name for c in self.cities] + ["省本级"])

@@ -46,7 +46,8 @@ class ReportVersionTests(ModelScopeTests):
     @classmethod
     def make_object(cls, unit):
         report = make_report(unit)
-        return ReportVersion.objects.create(report=report, number=1, tables={}, narrative={}, submitted_at=timezone.now())
+        return ReportVersion.objects.create(report=report, number=1, tables={}, narrative={},
+                                            submitted_at=timezone.now())
 
 
 class IndicatorTests(ReferenceScopeTests):
@@ -54,13 +55,15 @@ class IndicatorTests(ReferenceScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return Indicator.objects.create(campaign=campaign(), code="t_cases", name="测试案件数", source="enforcement.Case",
-                                        aggregate="count", date_field="filed_on", category_field="product_category")
+        return Indicator.objects.create(campaign=campaign(), code="t_cases", name="测试案件数",
+                                        source="enforcement.Case", aggregate="count", date_field="filed_on",
+                                        category_field="product_category")
 
     def form_data(self, unit):
-        return {"campaign": campaign().pk, "code": "t_new", "name": "新指标", "source": "enforcement.Case", "aggregate": "count",
-                "field": "", "date_field": "filed_on", "category_field": "product_category", "filters": "{}", "scale": "1",
-                "decimals": 0, "region_field": "region", "line_field": "line", "description": ""}
+        return {"campaign": campaign().pk, "code": "t_new", "name": "新指标", "source": "enforcement.Case",
+                "aggregate": "count", "field": "", "date_field": "filed_on", "category_field": "product_category",
+                "filters": "{}", "scale": "1", "decimals": 0, "region_field": "region", "line_field": "line",
+                "description": ""}
 
     def update_data(self, obj):
         return {**self.form_data(None), "code": obj.code}

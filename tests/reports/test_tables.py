@@ -2,15 +2,23 @@
 every non-zero cell drills down to its records, and the scope of who may ask."""
 import datetime
 from decimal import Decimal
+from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rectify.core.current import acting_as
 from rectify.enforcement.models import Case
+from rectify.fieldwork import services as fw
 from rectify.fieldwork.models import ExportCheck, InspectionOutcome, Recall
-from rectify.organisations.models import ProductCategory, Region
+from rectify.organisations.models import Campaign, ProductCategory, Region
+from rectify.reports import engine
 from rectify.reports.engine import ReportScope, compute_table
 from rectify.reports.models import Indicator, TableLayout
+from rectify.reports.services import compute_tables
 from rectify.testing import WorldTestCase
 
-from .fixtures import build
+from .fixtures import build, cat, officers, unit
 
 CUTOFF = datetime.date(2020, 6, 4)
 START = datetime.date(2020, 5, 15)
@@ -19,9 +27,12 @@ START = datetime.date(2020, 5, 15)
 def independent_annex1(region_id=None) -> dict[tuple[str, str], object]:
     """附件1 recomputed the plain way, row by row in Python, without the engine."""
     out = {}
-    outcomes = [o for o in InspectionOutcome.objects.all() if START <= o.date <= CUTOFF and (region_id is None or o.region_id == region_id)]
-    checks = [c for c in ExportCheck.objects.all() if START <= c.checked_on <= CUTOFF and (region_id is None or c.region_id == region_id)]
-    recalls = [r for r in Recall.objects.all() if START <= r.recalled_on <= CUTOFF and (region_id is None or r.region_id == region_id)]
+    def here(row) -> bool:
+        return region_id is None or row.region_id == region_id
+
+    outcomes = [o for o in InspectionOutcome.objects.all() if START <= o.date <= CUTOFF and here(o)]
+    checks = [c for c in ExportCheck.objects.all() if START <= c.checked_on <= CUTOFF and here(c)]
+    recalls = [r for r in Recall.objects.all() if START <= r.recalled_on <= CUTOFF and here(r)]
     for c in ProductCategory.objects.all():
         mine = [o for o in outcomes if o.category_id == c.pk]
         md = [o for o in mine if o.line in ("market", "drug")]
@@ -34,7 +45,8 @@ def independent_annex1(region_id=None) -> dict[tuple[str, str], object]:
         batches, bad = sum(x.batches_checked for x in ex), sum(x.batches_nonconforming for x in ex)
         out[(c.code, "a1_export_batches")] = batches
         out[(c.code, "a1_export_nonconforming")] = bad
-        out[(c.code, "a1_export_rate")] = (Decimal(bad) / Decimal(batches) * 100).quantize(Decimal("0.01")) if batches else ""
+        out[(c.code, "a1_export_rate")] = ((Decimal(bad) / Decimal(batches) * 100).quantize(Decimal("0.01"))
+                                           if batches else "")
         out[(c.code, "a1_recalled")] = sum(r.quantity for r in recalls if r.category_id == c.pk)
         out[(c.code, "a1_no_standard")] = len({o.enterprise_id for o in mine if o.outcome == "no_standard"})
     return out
@@ -42,7 +54,8 @@ def independent_annex1(region_id=None) -> dict[tuple[str, str], object]:
 
 def independent_annex2(region_id=None) -> dict[tuple[str, str], object]:
     out = {}
-    cases = [k for k in Case.objects.select_related("case_category", "product_category") if region_id is None or k.region_id == region_id]
+    cases = [k for k in Case.objects.select_related("case_category", "product_category")
+             if region_id is None or k.region_id == region_id]
 
     def filed(k):
         return k.filed_on is not None and START <= k.filed_on <= CUTOFF
@@ -50,20 +63,24 @@ def independent_annex2(region_id=None) -> dict[tuple[str, str], object]:
     def decided(k):
         return k.decided_on is not None and START <= k.decided_on <= CUTOFF
 
+    def fines(ks) -> Decimal:
+        return (sum((k.fine + k.confiscation for k in ks if decided(k)), Decimal(0)) / 10000).quantize(Decimal("0.01"))
+
     for c in ProductCategory.objects.all():
         mine = [k for k in cases if k.product_category_id == c.pk]
         for group in ("quality", "certification", "drug_device", "price", "other"):
             g = [k for k in mine if k.case_category.code == group]
             out[(c.code, f"a2_{group}_filed")] = sum(filed(k) for k in g)
             out[(c.code, f"a2_{group}_penalised")] = sum(decided(k) for k in g)
-            out[(c.code, f"a2_{group}_fines")] = (sum((k.fine + k.confiscation for k in g if decided(k)), Decimal(0)) / 10000).quantize(Decimal("0.01"))
+            out[(c.code, f"a2_{group}_fines")] = fines(g)
         ps = [k for k in mine if k.case_category.code == "public_security" and filed(k)]
         out[(c.code, "a2_ps_admin")] = sum(k.police_kind == "administrative" for k in ps)
         out[(c.code, "a2_ps_criminal")] = sum(k.police_kind == "criminal" for k in ps)
         out[(c.code, "a2_total_filed")] = sum(filed(k) for k in mine)
         out[(c.code, "a2_total_penalised")] = sum(decided(k) for k in mine)
-        out[(c.code, "a2_total_fines")] = (sum((k.fine + k.confiscation for k in mine if decided(k)), Decimal(0)) / 10000).quantize(Decimal("0.01"))
-        out[(c.code, "a2_transferred")] = sum(1 for k in mine if k.transferred_to_police_on and k.transferred_to_police_on <= CUTOFF)
+        out[(c.code, "a2_total_fines")] = fines(mine)
+        out[(c.code, "a2_transferred")] = sum(1 for k in mine
+                                              if k.transferred_to_police_on and k.transferred_to_police_on <= CUTOFF)
         out[(c.code, "a2_units")] = sum(k.units_investigated for k in mine if filed(k))
         out[(c.code, "a2_staff")] = sum(k.staff_dispatched for k in mine if filed(k))
     return out
@@ -89,7 +106,7 @@ class TableFigureTests(WorldTestCase):
         self.assertEqual(values[("mask", "a1_failed_cert")], 0)     # 06-10 is after the cut-off
         self.assertEqual(values[("thermometer", "a1_export_batches")], 15)
         self.assertEqual(str(values[("thermometer", "a1_export_rate")]), "13.33")  # 2 / 15, from sums
-        self.assertEqual(values[("protective_suit", "a1_inspected")], 1)           # one enterprise, counted per category
+        self.assertEqual(values[("protective_suit", "a1_inspected")], 1)  # one enterprise, counted per category
 
     def test_annex2_matches_an_independent_count(self):
         values = engine_values("annex2", ReportScope())
@@ -119,17 +136,11 @@ class TableFigureTests(WorldTestCase):
         self.assertEqual(values[("thermometer", "a1_export_batches")], 0)  # Dandong's exports are not Shenyang's
 
     def test_table_costs_one_query_per_source(self):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         layout = TableLayout.objects.get(code="annex2")
         with CaptureQueriesContext(connection) as ctx:
             compute_table(layout, scope=ReportScope(), cutoff=CUTOFF)
         aggregate_queries = [q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
         self.assertEqual(len(aggregate_queries), 1)  # filed_on, decided_on and transferred_to_police_on in one scan
-        from rectify.organisations.models import Campaign
-        from rectify.reports.services import compute_tables
-
         with CaptureQueriesContext(connection) as ctx:
             compute_tables(Campaign.objects.get(code="ln-2020-epidemic-supplies"), ReportScope(), CUTOFF)
         # both tables: inspection outcomes, export checks, recalls, cases
@@ -139,11 +150,6 @@ class TableFigureTests(WorldTestCase):
         """附件2's indicators are summed from rows grouped by the columns they filter on; the plain
         way (one FILTER aggregate per indicator) must give the same figures for one cut-off, for
         the dashboard's several cut-offs and per city."""
-        from unittest import mock
-
-        from rectify.organisations.models import Campaign
-        from rectify.reports import engine
-
         campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
         _columns, indicators = engine.layout_indicators(TableLayout.objects.get(code="annex2"))
         members = list(indicators.values())
@@ -157,17 +163,17 @@ class TableFigureTests(WorldTestCase):
             self.assertEqual({k: v for k, v in grouped.items() if v}, {k: v for k, v in plain.items() if v}, kwargs)
 
     def test_filters_the_grouping_cannot_evaluate_fall_back_to_one_aggregate_each(self):
-        from rectify.reports import engine
-
         def plan(filters):
             return engine._filter_plan(Case, [Indicator(pk=1, aggregate="count", filters=filters)])
 
-        self.assertEqual(plan({"case_category__code": "quality"}), {1: {"case_category_id": frozenset(
-            Case._meta.get_field("case_category").related_model.objects.filter(code="quality").values_list("pk", flat=True))}})
+        quality = Case._meta.get_field("case_category").related_model.objects.filter(code="quality")
+        self.assertEqual(plan({"case_category__code": "quality"}),
+                         {1: {"case_category_id": frozenset(quality.values_list("pk", flat=True))}})
         self.assertEqual(plan({"police_kind__in": ["criminal"], "police_kind__exact": "criminal"}),
                          {1: {"police_kind": frozenset({"criminal"})}})
         for unsupported in ({"decided_on__isnull": True}, {"case_category__isnull": False}, {"fine__gte": 1},
-                            {"enterprise__region__code": "210100"}, {"violation_types__code": "x"}, {"no_such_field": 1}):
+                            {"enterprise__region__code": "210100"}, {"violation_types__code": "x"},
+                            {"no_such_field": 1}):
             self.assertIsNone(plan(unsupported), unsupported)
         self.assertIsNone(engine._filter_plan(Case, [Indicator(pk=2, aggregate="count_distinct", field="enterprise")]))
 
@@ -198,7 +204,8 @@ class TableFigureTests(WorldTestCase):
         self.assertEqual(response.context["scope"].region_id, Region.objects.get(code="210200").pk)
         ind = Indicator.objects.get(code="a1_inspected")
         mask = ProductCategory.objects.get(code="mask")
-        self.assertEqual(self.client.get(f"/reports/drill/{ind.pk}/", {"category": mask.pk, "region": shenyang.pk}).status_code, 403)
+        response = self.client.get(f"/reports/drill/{ind.pk}/", {"category": mask.pk, "region": shenyang.pk})
+        self.assertEqual(response.status_code, 403)
 
 
 class DashboardTests(WorldTestCase):
@@ -214,7 +221,8 @@ class DashboardTests(WorldTestCase):
         charts = response.context["charts"]
         self.assertGreaterEqual(len(charts), 3)
         inspected = next(c for c in charts if c["title"].startswith("排查企业"))
-        self.assertEqual(inspected["rows"][-1][1][0], 4.0)  # cumulative at 06-11: e1, e2, e3 masks + e1 suit = 4 category-enterprises
+        # cumulative at 06-11: e1, e2, e3 masks + e1 suit = 4 category-enterprises
+        self.assertEqual(inspected["rows"][-1][1][0], 4.0)
         self.assertContains(response, "/static/vendor/echarts/echarts.min.js")
         self.assertNotContains(response, "http://")
         self.assertNotContains(response, "https://")
@@ -227,11 +235,6 @@ class DashboardTests(WorldTestCase):
         self.assertEqual(inspected["rows"][-1][1][0], 1.0)
 
     def test_dashboard_figures_are_reused_until_a_record_changes(self):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        from rectify.core.current import acting_as
-
         self.login("province_office")
         params = {"cutoff": "2020-06-11"}
         first = self.client.get("/reports/dashboard/", params)
@@ -242,16 +245,14 @@ class DashboardTests(WorldTestCase):
         with CaptureQueriesContext(connection) as ctx:
             again = self.client.get("/reports/dashboard/", params)
         self.assertEqual(inspected(again), inspected(first))
-        self.assertFalse([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]], "unchanged records: no aggregate rerun")
+        self.assertFalse([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]],
+                         "unchanged records: no aggregate rerun")
         # Dandong's thermometer maker inspected for the first time: the next view counts it at once
-        from rectify.fieldwork import services as fw
-
-        from .fixtures import cat, officers, unit
-
         clerk = self.users["province_office"]
         with acting_as(clerk):
-            fw.inspection_record(unit=unit("210600-samr"), enterprise=self.records["e4"], date=datetime.date(2020, 6, 1),
-                                 inspectors=officers("210600-samr"), actor=clerk, outcomes={cat("thermometer"): "passed"})
+            fw.inspection_record(unit=unit("210600-samr"), enterprise=self.records["e4"],
+                                 date=datetime.date(2020, 6, 1), inspectors=officers("210600-samr"), actor=clerk,
+                                 outcomes={cat("thermometer"): "passed"})
         with CaptureQueriesContext(connection) as ctx:
             after = self.client.get("/reports/dashboard/", params)
         self.assertTrue([q for q in ctx.captured_queries if "GROUP BY" in q["sql"]])

@@ -3,16 +3,22 @@ corrects and resubmits, the province accepts and downloads the provincial workbo
 in the seed's layout and the figures match the records."""
 import datetime
 import io
+import tempfile
+import zipfile
+from pathlib import Path
 from unittest import mock
 
 import openpyxl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from rectify.accounts.models import Role
 from rectify.core.audit.models import Event
 from rectify.core.models import Notification
-from rectify.organisations.models import Campaign, Unit
+from rectify.fieldwork.models import Recall
+from rectify.organisations.models import Campaign, ProductCategory, Unit
 from rectify.reports import services
 from rectify.reports.models import WeeklyReport
 from rectify.reports.tasks import open_weekly_reports, remind_unsubmitted
@@ -23,7 +29,8 @@ from .fixtures import build
 DAY = datetime.date(2020, 6, 1)  # a Monday; the week's deadline is Thursday 2020-06-04 14:00
 ON_TIME = timezone.make_aware(datetime.datetime(2020, 6, 4, 10, 0))
 LATE = timezone.make_aware(datetime.datetime(2020, 6, 4, 15, 30))
-SEED_ORDER = ["口罩", "呼吸机", "防护服", "红外体温计（额温枪）", "新型冠状病毒检测试剂", "熔喷布", "无纺布", "红外传感器"]
+SEED_ORDER = ["口罩", "呼吸机", "防护服", "红外体温计（额温枪）", "新型冠状病毒检测试剂", "熔喷布", "无纺布",
+              "红外传感器"]
 
 
 def at(moment):
@@ -71,29 +78,29 @@ class WeeklyCycleTests(WorldTestCase):
         with self.assertRaises(ValidationError):
             services.report_return(report=report, actor=province, reason="  ")
         self.login("province_office")
-        self.client.post(f"/reports/weeklyreport/{report.pk}/action/", {"action": "return", "reason": "召回数量与台账不符，请核实"})
+        self.client.post(f"/reports/weeklyreport/{report.pk}/action/",
+                         {"action": "return", "reason": "召回数量与台账不符，请核实"})
         report.refresh_from_db()
         self.assertEqual((report.status, report.return_reason), ("returned", "召回数量与台账不符，请核实"))
 
         # A new record arrives; the city corrects and resubmits: a second, different version.
-        from rectify.fieldwork.models import Recall
-        from rectify.organisations.models import ProductCategory
-
         Recall.objects.create(unit=Unit.objects.get(code="210100-commerce"), enterprise=self.records["e2"],
                               category=ProductCategory.objects.get(code="mask"), product_name="口罩", quantity=500,
                               recalled_on=datetime.date(2020, 6, 3), reason="补录")
         with self.assertRaises(ValidationError):  # a correction needs its reason
             services.report_submit(report=report, actor=city, narrative={}, filled_by="王芳", phone="")
         with at(LATE):
-            services.report_submit(report=report, actor=city, narrative={"measures": "已核实"}, filled_by="王芳", phone="",
-                                   correction_reason="补录6月3日召回")
+            services.report_submit(report=report, actor=city, narrative={"measures": "已核实"}, filled_by="王芳",
+                                   phone="", correction_reason="补录6月3日召回")
         report.refresh_from_db()
         self.assertEqual(report.versions.count(), 2)
         self.assertFalse(report.is_late, "timeliness is that of the first submission")
         v2 = report.latest_version
-        self.assertEqual(v1.tables["annex1"]["rows"], WeeklyReport.objects.get(pk=report.pk).versions.get(number=1).tables["annex1"]["rows"])
+        kept = WeeklyReport.objects.get(pk=report.pk).versions.get(number=1)
+        self.assertEqual(v1.tables["annex1"]["rows"], kept.tables["annex1"]["rows"])
         diffs = services.versions_compare(v1, v2)
-        self.assertEqual(diffs, [{"table": "annex1", "category": "mask", "column": "a1_recalled", "old": 1000, "new": 1500}])
+        self.assertEqual(diffs, [{"table": "annex1", "category": "mask", "column": "a1_recalled", "old": 1000,
+                                  "new": 1500}])
         page = self.client.get(f"/reports/weeklyreport/{report.pk}/")
         self.assertContains(page, "version-diff")
 
@@ -101,7 +108,8 @@ class WeeklyCycleTests(WorldTestCase):
         report.refresh_from_db()
         self.assertEqual(report.status, "accepted")
         self.assertEqual(
-            list(Event.objects.filter(object_id=str(report.pk), event__startswith="report.").order_by("id").values_list("event", flat=True)),
+            list(Event.objects.filter(object_id=str(report.pk), event__startswith="report.").order_by("id")
+                 .values_list("event", flat=True)),
             ["report.submit", "report.return", "report.submit", "report.accept"])
 
         # The provincial workbook: province sheets and a sheet per city, in the seed's layout.
@@ -126,11 +134,13 @@ class WeeklyCycleTests(WorldTestCase):
         self.assertIn("J4:K4", merged)   # 商务部门督促企业落实主体责任情况
         self.assertEqual(ws["B4"].value, "市场监管、药监部门生产企业排查情况")
         self.assertEqual([ws.cell(5, c).value for c in range(2, 12)], [
-            "排查企业数量", "审评审批不合格企业数量", "认证等不合格企业数量", "其他不合格企业数量", "开展质量抽查企业数量",
-            "抽查产品批次", "不合格产品批次", "监督抽查批次不合格发现率", "召回产品数量", "无质量标准企业数量"])
+            "排查企业数量", "审评审批不合格企业数量", "认证等不合格企业数量", "其他不合格企业数量",
+            "开展质量抽查企业数量", "抽查产品批次", "不合格产品批次", "监督抽查批次不合格发现率", "召回产品数量",
+            "无质量标准企业数量"])
         self.assertEqual([ws.cell(r, 1).value for r in range(6, 14)], SEED_ORDER)
         footer = [ws.cell(r, 1).value for r in range(15, 18)]
-        self.assertTrue(footer[0].startswith("填报人") and footer[1].startswith("电") and footer[2].startswith("数据截至时间"))
+        self.assertTrue(footer[0].startswith("填报人") and footer[1].startswith("电")
+                        and footer[2].startswith("数据截至时间"))
         self.assertEqual(ws.cell(9, 7).value, 15)  # thermometers, batches sampled
 
     def assert_official_annex2(self, ws):
@@ -148,17 +158,17 @@ class WeeklyCycleTests(WorldTestCase):
         open_weekly_reports(DAY.isoformat())
         report = self._report("210200")
         with at(LATE):
-            services.report_submit(report=report, actor=self.users["dalian_office"], narrative={}, filled_by="李强", phone="")
+            services.report_submit(report=report, actor=self.users["dalian_office"], narrative={}, filled_by="李强",
+                                   phone="")
         report.refresh_from_db()
         self.assertTrue(report.is_late)
-        rows = {r["unit"].region.code: r["state"] for r in services.completeness(self.campaign, datetime.date(2020, 6, 4))}
+        rows = {r["unit"].region.code: r["state"]
+                for r in services.completeness(self.campaign, datetime.date(2020, 6, 4))}
         self.assertEqual(rows["210200"], "late")
         self.assertEqual(rows["210100"], "missing")
 
     def test_a_city_cannot_submit_another_citys_report(self):
         open_weekly_reports(DAY.isoformat())
-        from django.core.exceptions import PermissionDenied
-
         with self.assertRaises(PermissionDenied):
             services.report_submit(report=self._report("210100"), actor=self.users["dalian_office"], narrative={},
                                    filled_by="x", phone="")
@@ -168,15 +178,16 @@ class WeeklyCycleTests(WorldTestCase):
     def test_checks_name_the_cell_and_the_rule(self):
         open_weekly_reports(DAY.isoformat())
         report = self._report()
-        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report), report.cutoff))
+        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report),
+                                                              report.cutoff))
         rows = tables["annex1"]["rows"]
         thermo = next(r for r in rows if r["category"] == "thermometer")
         thermo["values"][5], thermo["values"][6] = 3, 5  # nonconforming > sampled
         mask = next(r for r in rows if r["category"] == "mask")
         mask["values"][0] = -1
         with self.assertRaises(ValidationError) as ctx:
-            services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={}, filled_by="王芳", phone="",
-                                   manual_tables=tables)
+            services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={}, filled_by="王芳",
+                                   phone="", manual_tables=tables)
         text = " ".join(ctx.exception.messages)
         self.assertIn("红外体温计（额温枪）·不合格产品批次", text)
         self.assertIn("不能大于抽查产品批次", text)
@@ -186,9 +197,10 @@ class WeeklyCycleTests(WorldTestCase):
     def test_manual_figures_are_marked_as_entered(self):
         open_weekly_reports(DAY.isoformat())
         report = self._report()
-        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report), report.cutoff))
-        version = services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={}, filled_by="王芳",
-                                         phone="", manual_tables=tables)
+        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(report),
+                                                              report.cutoff))
+        version = services.report_submit(report=report, actor=self.users["shenyang_office"], narrative={},
+                                         filled_by="王芳", phone="", manual_tables=tables)
         self.assertEqual(version.mode, "manual")
 
     def test_reminders_reach_those_not_yet_submitted_once(self):
@@ -199,9 +211,6 @@ class WeeklyCycleTests(WorldTestCase):
         self.assertTrue(Notification.objects.filter(user=self.users["shenyang_office"]).exists())
 
     def test_command_line_writes_the_official_workbook(self):
-        import tempfile
-        from pathlib import Path
-
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "sy.xlsx"
             call_command("weekly_report", region="210100", as_of="2020-06-04", out=str(out))
@@ -221,8 +230,6 @@ class MemberUnitAndFinalTests(WorldTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         build(cls.users)
-        from rectify.accounts.models import Role
-
         cls.users["shenyang_samr"].roles.add(Role.objects.get(code="reviewer"))
 
     def test_member_unit_reports_to_its_provincial_department(self):
@@ -230,13 +237,11 @@ class MemberUnitAndFinalTests(WorldTestCase):
         response = self.client.post("/reports/weeklyreport/open/", {"kind": "weekly", "day": "2020-06-01"})
         report = WeeklyReport.objects.get(unit__code="210100-samr")
         self.assertRedirects(response, f"/reports/weeklyreport/{report.pk}/", fetch_redirect_response=False)
-        version = services.report_submit(report=report, actor=self.users["shenyang_samr"], narrative={}, filled_by="张三",
-                                         phone="")
+        version = services.report_submit(report=report, actor=self.users["shenyang_samr"], narrative={},
+                                         filled_by="张三", phone="")
         # Market-regulation line only: the police case is not in it, the price case is.
         annex2 = {r["category"]: r["values"] for r in version.tables["annex2"]["rows"]}
         self.assertEqual(annex2["mask"][14], 1)  # 合计立案: SY-P-1 only (SY-G-1 is the police's)
-        from django.core.exceptions import PermissionDenied
-
         with self.assertRaises(PermissionDenied):  # the provincial office receives city offices' reports, not this
             services.report_accept(report=report, actor=self.users["province_police"])
         services.report_return(report=report, actor=self.users["province_samr"], reason="请补充说明")
@@ -249,14 +254,13 @@ class MemberUnitAndFinalTests(WorldTestCase):
         self.assertEqual(final.cutoff, datetime.date(2020, 6, 25))
         self.client.post(f"/reports/weeklyreport/{final.pk}/action/", {
             "action": "submit", "filled_by": "王芳", "phone": "1", "narrative_results": "全面完成排查",
-            "narrative_difficulties": "人手不足", "narrative_causes": "任务集中", "narrative_proposals": "建立长效机制"})
+            "narrative_difficulties": "人手不足", "narrative_causes": "任务集中",
+            "narrative_proposals": "建立长效机制"})
         final.refresh_from_db()
         self.assertEqual(final.status, "submitted")
         self.assertEqual(final.latest_version.narrative["proposals"], "建立长效机制")
         self.login("province_office")
         response = self.client.get("/reports/final-package.zip")
-        import zipfile
-
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
         self.assertIn("沈阳市_工作总结.docx", names)
         self.assertIn("沈阳市_最终统计报表.xlsx", names)
@@ -290,8 +294,6 @@ class ManualModeTests(WorldTestCase):
         return buf.getvalue()
 
     def _upload(self, content: bytes):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         return self.client.post(f"/reports/weeklyreport/{self.report.pk}/action/", {
             "action": "upload", "filled_by": "王芳", "phone": "1",
             "file": SimpleUploadedFile("附件.xlsx", content, content_type="application/octet-stream")}, follow=True)

@@ -1,9 +1,9 @@
 from django.db import migrations
 
+from rectify.reports import definitions
+
 
 def load(apps, schema_editor):
-    from rectify.reports import definitions
-
     definitions.load(apps)
 
 

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from rectify.reports.views import snapshot_specs as specs
+from rectify.reports.selectors import snapshot_specs as specs
 
 register = template.Library()
 

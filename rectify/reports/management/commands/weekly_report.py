@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from rectify.organisations.models import Campaign, Region
 from rectify.reports import official, services
 from rectify.reports.engine import ReportScope
-from rectify.reports.views import services_province_workbook
 
 
 class Command(BaseCommand):
@@ -29,7 +28,7 @@ class Command(BaseCommand):
         if place is None:
             raise CommandError(f"--region: unknown region code {region}")
         if place.level == Region.Level.PROVINCE:
-            content = services_province_workbook(campaign, cutoff)
+            content = services.province_workbook(campaign, cutoff)
         else:
             tables = services.compute_tables(campaign, ReportScope(region_id=place.pk), cutoff)
             info = {"unit_name": f"{place.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}

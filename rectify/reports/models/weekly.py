@@ -1,120 +1,15 @@
-"""Weekly reporting: indicators and table layouts as data, reports and their frozen versions."""
+"""The weekly cycle's records: each unit's report for a week, its frozen versions, and the changes
+made afterwards to records a submitted report counted."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
 from rectify.core.audit.integrity import SealGuard
 from rectify.core.models import BaseModel, ScopedRecord
-
-from .configuration import column_errors, indicator_errors, layout_errors
-
-
-class Indicator(BaseModel):
-    """A named figure defined over records: `aggregate` of `source` rows from the campaign start to
-    the cut-off (by `date_field`), grouped per product category (`category_field`), narrowed by
-    `filters` (Django lookups as JSON). A ratio divides the sums of two other indicators."""
-
-    class Aggregate(models.TextChoices):
-        COUNT = "count", _("计数")
-        COUNT_DISTINCT = "count_distinct", _("去重计数")
-        SUM = "sum", _("求和")
-        RATIO = "ratio", _("比率（分子合计÷分母合计）")
-
-    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="indicators")
-    code = models.CharField(_("代码"), max_length=60)
-    name = models.CharField(_("名称"), max_length=100)
-    source = models.CharField(_("数据来源模型"), max_length=100, blank=True, help_text=_("app_label.Model，如 enforcement.Case"))
-    aggregate = models.CharField(_("汇总方式"), max_length=20, choices=Aggregate.choices)
-    field = models.CharField(_("汇总字段"), max_length=100, blank=True, help_text=_("去重计数或求和的字段"))
-    date_field = models.CharField(_("日期字段"), max_length=100, blank=True)
-    category_field = models.CharField(_("产品类别字段"), max_length=100, blank=True)
-    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
-    scale = models.DecimalField(_("换算系数"), max_digits=12, decimal_places=6, default=1, help_text=_("如 元→万元 为 0.0001"))
-    decimals = models.PositiveSmallIntegerField(_("小数位"), default=0)
-    numerator = models.ForeignKey("self", verbose_name=_("分子"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    denominator = models.ForeignKey("self", verbose_name=_("分母"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region_field = models.CharField(_("地区字段"), max_length=100, default="region")
-    line_field = models.CharField(_("条线字段"), max_length=100, default="line")
-    description = models.TextField(_("口径说明"), blank=True)
-
-    perm_area = "reference"
-
-    class Meta:
-        verbose_name = _("统计指标")
-        verbose_name_plural = _("统计指标")
-        ordering = ["campaign", "code"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="indicator_code_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        """The source, its fields and filters exist and fit the aggregate (reports/configuration.py)."""
-        errors = indicator_errors(self)
-        if errors:
-            raise ValidationError(errors)
-
-
-class TableLayout(BaseModel):
-    """An official table (附件1, 附件2): title, header/footer fields, notes; rows are the campaign's
-    product categories in their order; columns are LayoutColumns."""
-
-    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="layouts")
-    code = models.CharField(_("代码"), max_length=30)
-    label = models.CharField(_("附件编号"), max_length=30)
-    title = models.CharField(_("表名"), max_length=200)
-    row_header = models.CharField(_("行标题"), max_length=30, blank=True)
-    header_fields = models.JSONField(_("表头字段"), default=list, blank=True)
-    footer_fields = models.JSONField(_("表尾字段"), default=list, blank=True)
-    notes = models.TextField(_("填表说明"), blank=True)
-    rules = models.JSONField(_("校验规则"), default=list, blank=True,
-                             help_text=_('如 [{"kind": "lte", "left": "不合格批次指标代码", "right": "抽查批次指标代码"}]'))
-    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
-
-    perm_area = "reference"
-
-    class Meta:
-        verbose_name = _("报表格式")
-        verbose_name_plural = _("报表格式")
-        ordering = ["campaign", "order"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="layout_code_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.title}"
-
-    def clean(self) -> None:
-        errors = layout_errors(self)
-        if errors:
-            raise ValidationError(errors)
-
-
-class LayoutColumn(BaseModel):
-    layout = models.ForeignKey(TableLayout, verbose_name=_("报表格式"), on_delete=models.CASCADE, related_name="columns")
-    order = models.PositiveSmallIntegerField(_("列序"))
-    group = models.CharField(_("列组"), max_length=100, blank=True)
-    header = models.CharField(_("列标题"), max_length=100)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="columns")
-
-    perm_area = "reference"
-
-    class Meta:
-        verbose_name = _("报表列")
-        verbose_name_plural = _("报表列")
-        ordering = ["layout", "order"]
-        constraints = [models.UniqueConstraint(fields=["layout", "order"], name="layout_column_order_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.group}/{self.header}" if self.group else self.header
-
-    def clean(self) -> None:
-        errors = column_errors(self)
-        if errors:
-            raise ValidationError(errors)
 
 
 class WeeklyReport(ScopedRecord):
@@ -130,7 +25,8 @@ class WeeklyReport(ScopedRecord):
         WEEKLY = "weekly", _("周报")
         FINAL = "final", _("总结报告")
 
-    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.PROTECT,
+                                 related_name="+")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.WEEKLY)
     week_start = models.DateField(_("周期开始"))
     cutoff = models.DateField(_("数据截至"))
@@ -144,7 +40,8 @@ class WeeklyReport(ScopedRecord):
         verbose_name = _("周报")
         verbose_name_plural = _("周报")
         ordering = ["-cutoff", "region__code"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit", "kind", "cutoff"], name="weekly_report_unique")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit", "kind", "cutoff"],
+                                               name="weekly_report_unique")]
         indexes = [models.Index(fields=["cutoff", "status"])]
 
     def __str__(self) -> str:
@@ -218,7 +115,8 @@ class CountedChange(BaseModel):
     kind = models.CharField(_("变动"), max_length=10, choices=Kind.choices)
     report = models.ForeignKey(WeeklyReport, verbose_name=_("计入该记录的报告"), on_delete=models.PROTECT,
                                related_name="counted_changes")
-    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT,
+                                     related_name="+")
     object_id = models.CharField(_("记录编号"), max_length=64)
     object_repr = models.CharField(_("记录"), max_length=200)
     record_date = models.DateField(_("记录日期"))

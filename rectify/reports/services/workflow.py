@@ -1,8 +1,5 @@
-"""The weekly cycle: open, compute, check, submit (frozen snapshot), return, accept, compare."""
+"""The report's workflow: the check step, submission as a sealed version, return and acceptance."""
 from __future__ import annotations
-
-import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,84 +9,16 @@ from django.utils.translation import gettext as _
 from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.audit.integrity import compute
-from rectify.core.clock import beijing_at, beijing_date
 from rectify.core.generic.services import ensure_in_scope
-from rectify.organisations.models import Campaign, Unit
 
-from . import corrections
-from .checks import Finding, check_tables
-from .engine import ComputedTable, ReportScope, compute_tables_for
-from .models import Indicator, ReportVersion, TableLayout, WeeklyReport
-
-
-# --- the calendar ------------------------------------------------------------------------------
-def deadline_for(campaign: Campaign, day: datetime.date) -> datetime.datetime:
-    """The first weekly deadline (e.g. Thursday 14:00 Asia/Shanghai) on or after `day`."""
-    offset = (campaign.weekly_deadline_weekday - day.weekday()) % 7
-    date = day + datetime.timedelta(days=offset)
-    return beijing_at(date, campaign.weekly_deadline_time)
+from .. import corrections
+from ..checks import Finding, check_tables
+from ..engine import ComputedTable
+from ..models import Indicator, ReportVersion, WeeklyReport
+from .figures import compute_tables, layouts_of, report_scope, snapshot_of
 
 
-def week_of(campaign: Campaign, day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.datetime]:
-    """(week start, cut-off date, deadline) of the reporting week containing `day`."""
-    deadline = deadline_for(campaign, day)
-    cutoff = beijing_date(deadline)
-    return cutoff - datetime.timedelta(days=6), cutoff, deadline
-
-
-def reporting_units(campaign: Campaign):
-    """Units that report weekly to the province: each city's working-group office."""
-    return Unit.objects.filter(is_office=True, is_active=True, region__parent=campaign.region).select_related("region", "department")
-
-
-@transaction.atomic
-def reports_open_week(*, campaign: Campaign, day: datetime.date) -> list[WeeklyReport]:
-    """Open the week's report for every city office (idempotent: run by the scheduler)."""
-    start, cutoff, deadline = week_of(campaign, day)
-    opened = []
-    for unit in reporting_units(campaign):
-        report, created = WeeklyReport.objects.get_or_create(
-            campaign=campaign, unit=unit, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
-            defaults={"week_start": start, "deadline": deadline},
-        )
-        if created:
-            opened.append(report)
-    return opened
-
-
-@transaction.atomic
-def report_open(*, campaign: Campaign, unit: Unit, day: datetime.date, actor, kind: str = WeeklyReport.Kind.WEEKLY) -> WeeklyReport:
-    """A member unit (or a late city) opens its own report for a week, or the final summary."""
-    if not area_allows(actor, "records", "review"):
-        raise PermissionDenied(_("只有审核员或办公室管理员可以建立报告。"))
-    if kind == WeeklyReport.Kind.FINAL:
-        start, cutoff = campaign.start, campaign.final_summary_due
-        deadline = beijing_at(campaign.final_summary_due, datetime.time(23, 59))
-    else:
-        start, cutoff, deadline = week_of(campaign, day)
-    report, _created = WeeklyReport.objects.get_or_create(
-        campaign=campaign, unit=unit, kind=kind, cutoff=cutoff, defaults={"week_start": start, "deadline": deadline})
-    ensure_in_scope(report, actor)
-    return report
-
-
-# --- figures -----------------------------------------------------------------------------------
-def layouts_of(campaign: Campaign) -> list[TableLayout]:
-    return list(TableLayout.objects.filter(campaign=campaign).order_by("order"))
-
-
-def report_scope(report: WeeklyReport) -> ReportScope:
-    return ReportScope.for_unit(report.unit)
-
-
-def compute_tables(campaign: Campaign, scope: ReportScope, cutoff: datetime.date) -> dict[str, Any]:
-    return compute_tables_for(layouts_of(campaign), scope=scope, cutoff=cutoff)
-
-
-def snapshot_of(tables: dict[str, Any]) -> dict[str, dict]:
-    return {code: table.as_json() for code, table in tables.items()}
-
-
+# --- the check step -----------------------------------------------------------------------------
 def _previous_snapshots(report: WeeklyReport, n: int = 2) -> list[dict]:
     earlier = (WeeklyReport.objects.filter(campaign=report.campaign, unit=report.unit, kind=WeeklyReport.Kind.WEEKLY,
                                            cutoff__lt=report.cutoff)
@@ -120,8 +49,8 @@ def configuration_findings(computed: dict[str, ComputedTable]) -> list[Finding]:
         first = table.rows[0][1] if table.rows else []
         for cell in first:
             if cell.problem:
-                found.append(Finding("error", table=table.layout.label, category=_("全部类别"), column=cell.indicator.name,
-                                     rule="configuration",
+                found.append(Finding("error", table=table.layout.label, category=_("全部类别"),
+                                     column=cell.indicator.name, rule="configuration",
                                      message=_("指标配置有误，无法计算：%(problem)s") % {"problem": cell.problem}))
     return found
 
@@ -180,12 +109,14 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
     unexplained = [f for f in findings if f.level == "warning" and f.key not in explanations]
     if unexplained:
-        raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}（须填写说明后报送）" for f in unexplained])
+        raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}（须填写说明后报送）"
+                               for f in unexplained])
     now = timezone.now()
     number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ReportVersion.objects.create(
         report=report, number=number, tables=tables, narrative=narrative, explanations=explanations,
-        warnings=[f.as_dict() for f in findings], filled_by=filled_by, phone=phone, submitted_at=now, submitted_by=actor,
+        warnings=[f.as_dict() for f in findings], filled_by=filled_by, phone=phone, submitted_at=now,
+        submitted_by=actor,
         mode=ReportVersion.Mode.MANUAL if manual_tables is not None else ReportVersion.Mode.COMPUTED,
         correction_reason=correction_reason,
     )
@@ -197,7 +128,8 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     report.submitted_at = now
     report.version += 1
     report.save(update_fields=["status", "submitted_at", "is_late", "version", "updated_at"])
-    record_event("report.submit", report, user=actor, detail={"version": number, "late": report.is_late, "mode": version.mode})
+    record_event("report.submit", report, user=actor,
+                 detail={"version": number, "late": report.is_late, "mode": version.mode})
     ensure_in_scope(report, actor)
     return version
 
@@ -256,43 +188,9 @@ def report_accept(*, report: WeeklyReport, actor) -> WeeklyReport:
     return report
 
 
-def versions_compare(a: ReportVersion, b: ReportVersion) -> list[dict[str, Any]]:
-    """Cells that differ between two versions: table, category, column, old, new."""
-    diffs = []
-    for code in sorted(set(a.tables) | set(b.tables)):
-        ta, tb = a.tables.get(code, {}), b.tables.get(code, {})
-        cols = tb.get("columns") or ta.get("columns") or []
-        rows_a = {r["category"]: r["values"] for r in ta.get("rows", [])}
-        rows_b = {r["category"]: r["values"] for r in tb.get("rows", [])}
-        for cat in list(rows_b) + [c for c in rows_a if c not in rows_b]:
-            va, vb = rows_a.get(cat, [None] * len(cols)), rows_b.get(cat, [None] * len(cols))
-            for i, col in enumerate(cols):
-                old = va[i] if i < len(va) else None
-                new = vb[i] if i < len(vb) else None
-                if str(old) != str(new):
-                    diffs.append({"table": code, "category": cat, "column": col, "old": old, "new": new})
-    return diffs
-
-
 def seal(version: ReportVersion) -> None:
     """HMAC-SM3 over the frozen content; `rectify verify_integrity` finds a version changed behind
     the application's back."""
     version.refresh_from_db()  # the stored (JSON round-tripped) values are what is verified later
     version.integrity_code = compute(version.integrity_fields())
     ReportVersion.objects.filter(pk=version.pk).update(integrity_code=version.integrity_code)
-
-
-def completeness(campaign: Campaign, cutoff: datetime.date) -> list[dict[str, Any]]:
-    """Per city office: on time, late, or not submitted, for the week ending at `cutoff`."""
-    reports = {r.unit_id: r for r in WeeklyReport.objects.filter(campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY)}
-    rows = []
-    for unit in reporting_units(campaign).order_by("region__code"):
-        r = reports.get(unit.pk)
-        if r is None or r.submitted_at is None:
-            state = "missing"
-        elif r.is_late:
-            state = "late"
-        else:
-            state = "on_time"
-        rows.append({"unit": unit, "report": r, "state": state})
-    return rows

@@ -1,0 +1,61 @@
+"""What the report page's forms send, read into what the services take: the submission (narrative,
+who filled it, the explanations of the check step's warnings, the reason for a correction) and, in
+manual mode, the figures typed into the grid or the filled official workbook."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+
+from rectify.core.generic.importing import read_upload
+
+from . import official, services
+from .models import WeeklyReport
+
+
+def submission_from(post: QueryDict) -> dict[str, Any]:
+    """The keyword arguments of services.report_submit the submit form gives, the figures aside."""
+    return {
+        "narrative": {key: post.get(f"narrative_{key}", "").strip()
+                      for key, _label in official.NARRATIVE_FIELDS + official.SUMMARY_FIELDS
+                      if post.get(f"narrative_{key}") is not None},
+        "filled_by": post.get("filled_by", ""),
+        "phone": post.get("phone", ""),
+        "explanations": {k.removeprefix("explain_"): v for k, v in post.items() if k.startswith("explain_")},
+        "correction_reason": post.get("correction_reason", ""),
+    }
+
+
+def uploaded_tables(files: MultiValueDict, report: WeeklyReport) -> dict[str, dict]:
+    """The figures of the filled official workbook (manual mode), as a snapshot; raises
+    official.OfficialFileError or ImportFileError with what is wrong in the file."""
+    upload = files.get("file")
+    if upload is None:
+        raise ValidationError("请选择要上传的正式报表 .xlsx 文件。")
+    return official.read_official_workbook(upload.name, read_upload(upload), report.campaign,
+                                           services.layouts_of(report.campaign))
+
+
+def manual_tables_from(post: QueryDict, report: WeeklyReport) -> dict[str, dict]:
+    """The grid form: one input per cell, named cell-<layout>-<category>-<indicator>."""
+    tables = {}
+    errors = []
+    for layout in services.layouts_of(report.campaign):
+        columns = list(layout.columns.select_related("indicator").order_by("order"))
+        rows = []
+        for category in report.campaign.categories.order_by("order"):
+            values = []
+            for column in columns:
+                raw = post.get(f"cell-{layout.code}-{category.code}-{column.indicator.code}", "")
+                value = official.cell_number(raw)
+                if value == "bad":
+                    errors.append(f"{layout.label}·{category.name}·{column.header}：“{raw}”不是数字")
+                    value = None
+                values.append("" if value is None else value)
+            rows.append({"category": category.code, "values": values})
+        tables[layout.code] = {"layout": layout.code, "columns": [c.indicator.code for c in columns], "rows": rows}
+    if errors:
+        raise ValidationError(errors)
+    return tables

@@ -1,0 +1,157 @@
+"""The tables as data: indicators (a figure over records), the official table layouts and their
+columns. Each is checked when saved: its values by reports/configuration.py, its agreement with the
+rows that use it here."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.models import BaseModel
+
+from ..aggregation import Aggregate
+from ..configuration import Errors, column_errors, indicator_errors, layout_errors
+
+
+def _raise_if_any(errors: Errors, conflicts: Iterator[tuple[str, str]]) -> None:
+    for field, message in conflicts:
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+class Indicator(BaseModel):
+    """A named figure defined over records: `aggregate` of `source` rows from the campaign start to
+    the cut-off (by `date_field`), grouped per product category (`category_field`), narrowed by
+    `filters` (Django lookups as JSON). A ratio divides the sums of two other indicators."""
+
+    Aggregate = Aggregate
+
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="indicators")
+    code = models.CharField(_("代码"), max_length=60)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("数据来源模型"), max_length=100, blank=True,
+                              help_text=_("app_label.Model，如 enforcement.Case"))
+    aggregate = models.CharField(_("汇总方式"), max_length=20, choices=Aggregate.choices)
+    field = models.CharField(_("汇总字段"), max_length=100, blank=True, help_text=_("去重计数或求和的字段"))
+    date_field = models.CharField(_("日期字段"), max_length=100, blank=True)
+    category_field = models.CharField(_("产品类别字段"), max_length=100, blank=True)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    scale = models.DecimalField(_("换算系数"), max_digits=12, decimal_places=6, default=1,
+                                help_text=_("如 元→万元 为 0.0001"))
+    decimals = models.PositiveSmallIntegerField(_("小数位"), default=0)
+    numerator = models.ForeignKey("self", verbose_name=_("分子"), null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    denominator = models.ForeignKey("self", verbose_name=_("分母"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    region_field = models.CharField(_("地区字段"), max_length=100, default="region")
+    line_field = models.CharField(_("条线字段"), max_length=100, default="line")
+    description = models.TextField(_("口径说明"), blank=True)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("统计指标")
+        verbose_name_plural = _("统计指标")
+        ordering = ["campaign", "code"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="indicator_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """The source, its fields and filters exist and fit the aggregate (reports/configuration.py),
+        and a saved indicator stays what the rows using it need."""
+        _raise_if_any(indicator_errors(self), self._conflicts() if self.pk is not None else iter(()))
+
+    def _conflicts(self) -> Iterator[tuple[str, str]]:
+        """(field, why) for each row this saved indicator's new values would contradict: a ratio that
+        has it as a part, a layout of another campaign that shows it."""
+        if self.aggregate == Aggregate.RATIO:
+            users = Indicator.objects.filter(models.Q(numerator=self.pk) | models.Q(denominator=self.pk))
+            for other in users.exclude(pk=self.pk)[:3]:
+                yield "aggregate", _("比率指标“%(name)s”以本指标为分子或分母，本指标不能改为比率。") % {
+                    "name": other.name}
+        column = (LayoutColumn.objects.filter(indicator=self.pk).exclude(layout__campaign=self.campaign_id)
+                  .select_related("layout").first())
+        if column is not None:
+            yield "campaign", _("本指标是另一专项行动的报表格式“%(layout)s”的列，不能移到本专项行动。") % {
+                "layout": column.layout}
+
+
+class TableLayout(BaseModel):
+    """An official table (附件1, 附件2): title, header/footer fields, notes; rows are the campaign's
+    product categories in their order; columns are LayoutColumns."""
+
+    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="layouts")
+    code = models.CharField(_("代码"), max_length=30)
+    label = models.CharField(_("附件编号"), max_length=30)
+    title = models.CharField(_("表名"), max_length=200)
+    row_header = models.CharField(_("行标题"), max_length=30, blank=True)
+    header_fields = models.JSONField(_("表头字段"), default=list, blank=True)
+    footer_fields = models.JSONField(_("表尾字段"), default=list, blank=True)
+    notes = models.TextField(_("填表说明"), blank=True)
+    rules = models.JSONField(_("校验规则"), default=list, blank=True,
+                             help_text=_('如 [{"kind": "lte", "left": "不合格批次指标代码", '
+                                         '"right": "抽查批次指标代码"}]'))
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("报表格式")
+        verbose_name_plural = _("报表格式")
+        ordering = ["campaign", "order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="layout_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+    def clean(self) -> None:
+        """Its label, rules and header fields (reports/configuration.py, the rules against the codes of
+        its campaign's indicators), and its agreement with its campaign's other layouts and its columns."""
+        codes = (set(Indicator.objects.filter(campaign=self.campaign_id).values_list("code", flat=True))
+                 if self.campaign_id else None)
+        _raise_if_any(layout_errors(self, codes), self._conflicts())
+
+    def _conflicts(self) -> Iterator[tuple[str, str]]:
+        """(field, why): another layout of the campaign has its label (the workbook's sheet name), or a
+        saved layout moved to another campaign keeps columns showing this one's indicators."""
+        if self.campaign_id and self.label:
+            twin = (TableLayout.objects.filter(campaign=self.campaign_id, label=self.label).exclude(pk=self.pk)
+                    .first())
+            if twin is not None:
+                yield "label", _("本专项行动的报表格式“%(other)s”已使用附件编号“%(label)s”。") % {
+                    "other": twin, "label": self.label}
+        if self.pk is not None and self.campaign_id:
+            stray = self.columns.exclude(indicator__campaign=self.campaign_id).select_related("indicator").first()
+            if stray is not None:
+                yield "campaign", _("本表的列“%(column)s”使用另一专项行动的指标，不能移到本专项行动。") % {
+                    "column": stray}
+
+
+class LayoutColumn(BaseModel):
+    layout = models.ForeignKey(TableLayout, verbose_name=_("报表格式"), on_delete=models.CASCADE,
+                               related_name="columns")
+    order = models.PositiveSmallIntegerField(_("列序"))
+    group = models.CharField(_("列组"), max_length=100, blank=True)
+    header = models.CharField(_("列标题"), max_length=100)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="columns")
+
+    perm_area = "reference"
+
+    class Meta:
+        verbose_name = _("报表列")
+        verbose_name_plural = _("报表列")
+        ordering = ["layout", "order"]
+        constraints = [models.UniqueConstraint(fields=["layout", "order"], name="layout_column_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.header}" if self.group else self.header
+
+    def clean(self) -> None:
+        _raise_if_any(column_errors(self), iter(()))

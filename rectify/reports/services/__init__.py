@@ -1,0 +1,35 @@
+"""Reports services: the weekly calendar, the figures, the report's workflow. Import from here:
+`from rectify.reports import services`."""
+from .figures import (
+    compute_tables,
+    layouts_of,
+    province_workbook,
+    report_scope,
+    snapshot_of,
+    versions_compare,
+)
+from .weeks import (
+    completeness,
+    deadline_for,
+    report_open,
+    reporting_units,
+    reports_open_week,
+    week_of,
+)
+from .workflow import (
+    configuration_findings,
+    ensure_own_report,
+    receiver_may_review,
+    report_accept,
+    report_check,
+    report_return,
+    report_submit,
+    seal,
+)
+
+__all__ = [
+    "completeness", "compute_tables", "configuration_findings", "deadline_for", "ensure_own_report", "layouts_of",
+    "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_return",
+    "report_scope", "report_submit", "reporting_units", "reports_open_week", "seal", "snapshot_of", "versions_compare",
+    "week_of",
+]
