@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from rectify.accounts.models import Role, User
-from rectify.accounts.services import _seal_secret
+from rectify.accounts.services import seal_secret
 from rectify.organisations.models import Unit
 
 # (username, unit code, roles, what to try with it)
@@ -30,8 +31,6 @@ DEMO_USERS = [
 
 
 def seed(ctx) -> str:
-    from django.contrib.auth.hashers import make_password
-
     password = make_password(settings.RECTIFY["DEMO_PASSWORD"])  # hashed once, shared by the demo users
     roles = {r.code: r for r in Role.objects.all()}
     created = 0
@@ -44,7 +43,7 @@ def seed(ctx) -> str:
             # `rectify totp_code USERNAME` prints the current code (it needs the server's keys).
             user.password = password
             user.password_changed_at = timezone.now()
-            user.totp_secret = _seal_secret(pyotp.random_base32())
+            user.totp_secret = seal_secret(pyotp.random_base32())
             user.totp_confirmed_at = timezone.now()
             user.save()
             created += 1
@@ -52,11 +51,13 @@ def seed(ctx) -> str:
         ctx.users[username] = user
     # Enforcement officers (执法人员) per market-regulation and customs unit: inspectors for field work.
     officers = []
-    for unit in Unit.objects.filter(department__line__in=["market", "customs", "drug"], is_office=False).select_related("region"):
+    units = Unit.objects.filter(department__line__in=["market", "customs", "drug"], is_office=False)
+    for unit in units.select_related("region"):
         for i in range(ctx.n(3, 6)):
             name = ctx.person()
-            officers.append(User(username=f"officer_{unit.code}_{i}", unit=unit, full_name=name, is_enforcement_officer=True,
-                                 officer_number=f"LN{unit.region.code}{i:04d}", password="!"))
+            officers.append(User(username=f"officer_{unit.code}_{i}", unit=unit, full_name=name,
+                                 is_enforcement_officer=True, officer_number=f"LN{unit.region.code}{i:04d}",
+                                 password="!"))
     existing = set(User.objects.filter(username__startswith="officer_").values_list("username", flat=True))
     User.objects.bulk_create([o for o in officers if o.username not in existing], batch_size=500)
     return f"{created} demo users, {len(officers)} enforcement officers"

@@ -70,7 +70,8 @@ class UserForm(ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "unit", "roles", "phone", "email", "is_enforcement_officer", "officer_number", "is_active"]
+        fields = ["username", "full_name", "unit", "roles", "phone", "email", "is_enforcement_officer",
+                  "officer_number", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

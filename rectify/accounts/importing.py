@@ -1,37 +1,29 @@
-"""Accounts from a spreadsheet: a campaign's ~112 units are rolled out from one file.
+"""Reading and checking an accounts file: a campaign's ~112 units are rolled out from one file.
 
-One template serves both administrators, because 三员分立 splits the work (services.py):
+One template serves both administrators, because 三员分立 splits the work (services/roles.py):
 
-- the system administrator's import (`accounts_import`) creates the accounts — 用户名, 姓名,
-  单位代码, 手机, 邮箱 — without roles, and issues each its one-time link;
-- the security administrator uploads the same file to `roles_import`, which reads 用户名 and 角色
-  only and grants the roles through `user_set_roles`.
+- the system administrator's import (`services.accounts_import`) creates the accounts — 用户名,
+  姓名, 单位代码, 手机, 邮箱 — without roles, and issues each its one-time link;
+- the security administrator uploads the same file to `services.roles_import`, which reads 用户名
+  and 角色 only and grants the roles through `user_set_roles`.
 
-The 角色 column is checked in both, so a misspelt role is named at the first upload. Each import
-is all-or-nothing: every row is checked first, and a file with any row error writes nothing and
-names each error by row, column and reason."""
+The 角色 column is checked in both, so a misspelt role is named at the first upload. Here every row
+is read and checked (`read_accounts`, `read_roles`), each error named by row, column and reason; the
+services add the role rules, and write nothing when any row fails."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from rectify.accounts.models import Role, User
-from rectify.accounts.services import (
-    IssuedLink,
-    account_issue_link,
-    user_create,
-    user_set_roles,
-    validate_role_combination,
-)
 from rectify.core.access.roles import ROLE_NAMES
-from rectify.core.access.scope import area_allows
 from rectify.core.generic.importing import Column, RowError, read_table, split_multi
 from rectify.organisations.models import Unit
+
+from .models import Role, User
 
 COLUMNS: tuple[Column, ...] = (
     Column("username", "用户名", ("账号", "登录名", "username"), required=True, example="shenyang_samr_zhangsan",
@@ -51,17 +43,31 @@ PHONE = re.compile(r"[0-9+\-() ]{3,30}")
 
 
 @dataclass
-class AccountImportResult:
+class AccountRow:
+    number: int
+    data: dict  # User fields
+
+
+@dataclass
+class AccountsRead:
     errors: list[RowError] = field(default_factory=list)
-    created: list[IssuedLink] = field(default_factory=list)
+    rows: list[AccountRow] = field(default_factory=list)  # the rows without an error
+    # (row, role codes) of every row whose 角色 names known roles only, for the role rules
+    roles: list[tuple[int, set[str]]] = field(default_factory=list)
     rows_with_roles: int = 0  # left for the security administrator's import
 
 
 @dataclass
-class RoleImportResult:
+class RoleRow:
+    number: int
+    user: User
+    role_codes: set[str]
+
+
+@dataclass
+class RolesRead:
     errors: list[RowError] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)  # usernames
-    unchanged: int = 0
+    rows: list[RoleRow] = field(default_factory=list)  # the rows without an error that name roles
     skipped: list[int] = field(default_factory=list)  # row numbers without roles
 
 
@@ -84,6 +90,7 @@ def role_lookup() -> dict[str, str]:
 
 
 def parse_roles(value: str, row: int, lookup: dict[str, str]) -> tuple[set[str], list[RowError]]:
+    """The role codes a 角色 cell names; an error for each name that is no role."""
     codes, errors = set(), []
     for name in split_multi(value):
         code = lookup.get(_key(name))
@@ -93,11 +100,6 @@ def parse_roles(value: str, row: int, lookup: dict[str, str]) -> tuple[set[str],
                                    % {"name": name, "known": known}))
         else:
             codes.add(code)
-    if not errors:
-        try:
-            validate_role_combination(codes)
-        except ValidationError as exc:
-            errors += [RowError(row, LABELS["roles"], message) for message in exc.messages]
     return codes, errors
 
 
@@ -116,7 +118,10 @@ def _first_rows(rows, key: str, label: str) -> tuple[dict[str, int], list[RowErr
     return seen, errors
 
 
-def _check_account_row(row, units: dict, lookup: dict[str, str]) -> tuple[dict | None, list[RowError]]:
+def _check_account_row(row, units: dict,
+                       lookup: dict[str, str]) -> tuple[AccountRow | None, set[str] | None, list[RowError]]:
+    """The row's account (None when the row has an error), its role codes (None when a role is
+    unknown) and its errors."""
     values = row.values
     errors = [RowError(row.number, LABELS[key], _("必填"))
               for key in ("username", "full_name", "unit") if not values.get(key)]
@@ -127,8 +132,8 @@ def _check_account_row(row, units: dict, lookup: dict[str, str]) -> tuple[dict |
     phone = values.get("phone", "")
     if phone and not PHONE.fullmatch(phone):
         errors.append(RowError(row.number, LABELS["phone"], _("“%(value)s”不是电话号码") % {"value": phone}))
-    if values.get("roles"):
-        errors += parse_roles(values["roles"], row.number, lookup)[1]
+    codes, role_errors = parse_roles(values.get("roles", ""), row.number, lookup)
+    errors += role_errors
     data = {"username": values.get("username", ""), "full_name": values.get("full_name", ""), "unit": unit,
             "phone": phone, "email": values.get("email", "")}
     # The model's own rules (username characters and uniqueness, lengths, e-mail form) in its words;
@@ -139,83 +144,59 @@ def _check_account_row(row, units: dict, lookup: dict[str, str]) -> tuple[dict |
     except ValidationError as exc:
         errors += [RowError(row.number, LABELS.get(name, ""), message)
                    for name, messages in exc.message_dict.items() if name not in blank for message in messages]
-    return (None if errors else data), errors
+    return (None if errors else AccountRow(row.number, data)), (None if role_errors else codes), errors
 
 
-def accounts_import(*, name: str, data: bytes, actor, base_url: str = "") -> AccountImportResult:
-    """Create an account per row (no roles: see the module docstring) and issue each its one-time
-    link; all or nothing. Raises ImportFileError for a file that cannot be read at all."""
-    if not area_allows(actor, "accounts", "add"):
-        raise PermissionDenied(_("只有系统管理员可以新建账号。"))
+def read_accounts(*, name: str, data: bytes) -> AccountsRead:
+    """Every row of an accounts file, checked; raises ImportFileError for a file that cannot be read
+    at all."""
     table = read_table(name, data, COLUMNS)
     # rows the file itself could not give (a CSV line the reader refused), where the reader reports them
-    result = AccountImportResult(errors=list(getattr(table, "errors", ())))
+    read = AccountsRead(errors=list(getattr(table, "errors", ())))
     units = {u.code: u for u in Unit.objects.filter(is_active=True).select_related("region", "department")}
     lookup = role_lookup()
-    result.errors += _first_rows(table.rows, "username", LABELS["username"])[1]
-    planned = []
+    read.errors += _first_rows(table.rows, "username", LABELS["username"])[1]
     for row in table.rows:
-        checked, errors = _check_account_row(row, units, lookup)
-        result.errors += errors
-        result.rows_with_roles += bool(row.values.get("roles"))
+        checked, codes, errors = _check_account_row(row, units, lookup)
+        read.errors += errors
+        read.rows_with_roles += bool(row.values.get("roles"))
         if checked is not None:
-            planned.append((row.number, checked))
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    with transaction.atomic():
-        for number, values in planned:
-            try:
-                user = user_create(data=values, actor=actor, via="import")
-            except ValidationError as exc:  # taken meanwhile by another administrator
-                result.errors = [RowError(number, LABELS.get(key, ""), message)
-                                 for key, messages in exc.message_dict.items() for message in messages]
-                result.created = []
-                transaction.set_rollback(True)
-                return result
-            result.created.append(account_issue_link(user=user, actor=actor, base_url=base_url))
-    return result
+            read.rows.append(checked)
+        if codes:
+            read.roles.append((row.number, codes))
+    return read
 
 
-def roles_import(*, name: str, data: bytes, actor) -> RoleImportResult:
-    """Grant each named account exactly the roles of its row (rows without roles are left alone);
-    all or nothing. The security administrator's: the same rules as the user form."""
-    if not area_allows(actor, "accounts", "manage"):
-        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+def read_roles(*, name: str, data: bytes, actor) -> RolesRead:
+    """Every row of a roles file, checked against the accounts `actor` may change; raises
+    ImportFileError for a file that cannot be read at all."""
     table = read_table(name, data, ROLE_COLUMNS)
-    result = RoleImportResult(errors=list(getattr(table, "errors", ())))
+    read = RolesRead(errors=list(getattr(table, "errors", ())))
     names, duplicates = _first_rows(table.rows, "username", LABELS["username"])
-    result.errors += duplicates
+    read.errors += duplicates
     users = {u.username: u for u in User.objects.restrict(actor, "change").filter(username__in=list(names))
              .prefetch_related("roles")}
     lookup = role_lookup()
-    planned = []
     for row in table.rows:
         username, value = row.values.get("username", ""), row.values.get("roles", "")
         if not username:
-            result.errors.append(RowError(row.number, LABELS["username"], _("必填")))
+            read.errors.append(RowError(row.number, LABELS["username"], _("必填")))
             continue
         user = users.get(username)
         if user is None:
-            result.errors.append(RowError(row.number, LABELS["username"], _("账号“%(name)s”不存在") % {"name": username}))
+            read.errors.append(RowError(row.number, LABELS["username"],
+                                        _("账号“%(name)s”不存在") % {"name": username}))
             continue
         if user.pk == actor.pk:
-            result.errors.append(RowError(row.number, LABELS["roles"], _("不能修改自己的角色。")))
+            read.errors.append(RowError(row.number, LABELS["roles"], _("不能修改自己的角色。")))
             continue
         if not value:
-            result.skipped.append(row.number)
+            read.skipped.append(row.number)
             continue
         codes, errors = parse_roles(value, row.number, lookup)
-        result.errors += errors
-        planned.append((user, codes))
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    with transaction.atomic():
-        for user, codes in planned:
-            if codes == {r.code for r in user.roles.all()}:
-                result.unchanged += 1
-                continue
-            user_set_roles(user=user, role_codes=codes, actor=actor)
-            result.changed.append(user.username)
-    return result
+        read.errors += errors
+        if not errors:
+            read.rows.append(RoleRow(row.number, user, codes))
+    return read
+
+

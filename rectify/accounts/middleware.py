@@ -76,11 +76,13 @@ class SessionTimeoutMiddleware:
 
                 record_event("session.expired", user, user=user, detail={"reason": reason})
                 logout(request)
-                message = _("长时间未操作，会话已结束，请重新登录。") if reason == "idle" else _("会话已超过最长时限，请重新登录。")
+                message = (_("长时间未操作，会话已结束，请重新登录。") if reason == "idle"
+                           else _("会话已超过最长时限，请重新登录。"))
                 if _is_api(request):
                     return JsonResponse({"detail": message}, status=401)
                 messages.info(request, message)
-                return HttpResponseRedirect(reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()}))
+                return HttpResponseRedirect(reverse(settings.LOGIN_URL) + "?"
+                                            + urlencode({"next": request.get_full_path()}))
             if seen is None or now - seen >= self.RESOLUTION:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)

@@ -46,7 +46,8 @@ class ComplexityValidator:
     def validate(self, password: str, user=None) -> None:
         errors = []
         if len(password) < self.min_length:
-            errors.append(ValidationError(_("密码至少 %(n)d 个字符。") % {"n": self.min_length}, code="password_too_short"))
+            errors.append(ValidationError(_("密码至少 %(n)d 个字符。") % {"n": self.min_length},
+                                          code="password_too_short"))
         classes = sum(1 for pattern in _CLASSES if pattern.search(password))
         if classes < self.min_classes:
             errors.append(ValidationError(

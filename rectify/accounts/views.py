@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from rectify.accounts import importing, services
+from rectify.accounts import services
 from rectify.accounts.forms import AccountSetupForm, LoginForm, RectifyPasswordChangeForm, TotpForm
+from rectify.accounts.importing import COLUMNS
 from rectify.accounts.middleware import SESSION_2FA
 from rectify.accounts.models import User
 from rectify.accounts.tokens import account_link_tokens, link_hours, link_user
@@ -47,6 +48,11 @@ def _next(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _query(request: HttpRequest) -> str:
+    """The query string (the `next` page above all) carried over between the two TOTP pages."""
+    return "?" + request.GET.urlencode() if request.GET else ""
+
+
 def _verified(request: HttpRequest) -> HttpResponse:
     # A new session key for the fully authenticated session (the password-only one is discarded).
     request.session.cycle_key()
@@ -70,7 +76,7 @@ def totp(request: HttpRequest) -> HttpResponse:
     if request.session.get(SESSION_2FA):
         return HttpResponseRedirect(_next(request))
     if not user.has_totp:
-        return HttpResponseRedirect(resolve_url("accounts:totp_enrol") + ("?" + request.GET.urlencode() if request.GET else ""))
+        return HttpResponseRedirect(resolve_url("accounts:totp_enrol") + _query(request))
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_verify(user, form.cleaned_data["code"]):
@@ -85,7 +91,7 @@ def totp(request: HttpRequest) -> HttpResponse:
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.has_totp:
-        return HttpResponseRedirect(resolve_url("accounts:totp") + ("?" + request.GET.urlencode() if request.GET else ""))
+        return HttpResponseRedirect(resolve_url("accounts:totp") + _query(request))
     secret = services.totp_begin_enrolment(user)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -139,13 +145,8 @@ def account_setup(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     return render(request, "accounts/account_setup.html", {"form": form, "account": account})
 
 
-def _require_account_admin(user) -> None:
-    if not (area_allows(user, "accounts", "add") or area_allows(user, "accounts", "manage")):
-        raise PermissionDenied(_("只有系统管理员或安全管理员可以办理账号开通。"))
-
-
 def _account(request: HttpRequest, pk: int) -> User:
-    _require_account_admin(request.user)
+    services.ensure_may_roll_out(request.user)
     return get_object_or_404(User.objects.restrict(request.user, "view").select_related("unit"), pk=pk)
 
 
@@ -155,7 +156,8 @@ def _account(request: HttpRequest, pk: int) -> User:
 def user_issue_link(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     try:
-        issued = services.account_issue_link(user=account, actor=request.user, base_url=request.build_absolute_uri("/"))
+        issued = services.account_issue_link(user=account, actor=request.user,
+                                             base_url=request.build_absolute_uri("/"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(account.get_absolute_url())
@@ -191,34 +193,34 @@ def rollout_context(request: HttpRequest, account: User) -> dict:
 @method_decorator(never_cache, name="dispatch")
 class UserImportView(LoginRequiredMixin, View):
     """The rollout page: the template, the system administrator's account import and the security
-    administrator's role import of the same file (accounts/importing.py)."""
+    administrator's role import of the same file (services/imports.py)."""
 
     template_name = "accounts/user_import.html"
     kind = ""  # "accounts" or "roles" for the POST targets
 
     def _context(self, request: HttpRequest, **extra) -> dict:
         user = request.user
-        return {"columns": importing.COLUMNS, "may_create": area_allows(user, "accounts", "add"),
+        return {"columns": COLUMNS, "may_create": area_allows(user, "accounts", "add"),
                 "may_grant": area_allows(user, "accounts", "manage"), "link_hours": link_hours(), **extra}
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require_account_admin(request.user)
+        services.ensure_may_roll_out(request.user)
         if request.GET.get("template"):
-            return file_response(template_xlsx(importing.COLUMNS), "账号导入模板.xlsx", "xlsx")
+            return file_response(template_xlsx(COLUMNS), "账号导入模板.xlsx", "xlsx")
         return render(request, self.template_name, self._context(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require_account_admin(request.user)
+        services.ensure_may_roll_out(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("请选择要导入的文件。"))
             return render(request, self.template_name, self._context(request), status=400)
         try:
             if self.kind == "roles":
-                result = importing.roles_import(name=upload.name, data=read_upload(upload), actor=request.user)
+                result = services.roles_import(name=upload.name, data=read_upload(upload), actor=request.user)
             else:
-                result = importing.accounts_import(name=upload.name, data=read_upload(upload), actor=request.user,
-                                                   base_url=request.build_absolute_uri("/"))
+                result = services.accounts_import(name=upload.name, data=read_upload(upload), actor=request.user,
+                                                  base_url=request.build_absolute_uri("/"))
         except ImportFileError as exc:
             messages.error(request, str(exc))
             return render(request, self.template_name, self._context(request), status=400)

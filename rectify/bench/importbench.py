@@ -18,7 +18,7 @@ from rectify.core.audit.events import record_event
 from rectify.core.current import acting_as
 from rectify.core.generic.importing import errors_by_row, read_table
 from rectify.core.security.validators import USCC_ALPHABET, uscc_check_char
-from rectify.enterprises.importers import COLUMNS, check_rows
+from rectify.enterprises.importing import COLUMNS, check_rows
 from rectify.enterprises.models import Enterprise, EntityType
 from rectify.enterprises.services import enterprise_import_apply
 from rectify.organisations.demo import DemoContext

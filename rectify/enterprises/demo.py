@@ -43,14 +43,16 @@ def seed(ctx: DemoContext) -> str:
                     name=ctx.company(city.name, cat_list[0].code, individual), credit_code=code,
                     entity_type=EntityType.INDIVIDUAL if individual else EntityType.COMPANY, region=city, county=county,
                     legal_representative=ctx.person(), contact=ctx.person(), phone=ctx.phone(),
-                    address=f"{city.name}{county.name if county else ''}{ctx.rng.choice('东西南北中')}{ctx.rng.randint(1, 300)}号",
+                    address=(f"{city.name}{county.name if county else ''}{ctx.rng.choice('东西南北中')}"
+                             f"{ctx.rng.randint(1, 300)}号"),
                     is_producer=True, is_exporter=ctx.rng.random() < 0.15,
                     approved_on=ctx.date_between(datetime.date(2005, 1, 1), start),
                 ))
                 cats_for.append(cat_list)
             Enterprise.objects.bulk_create(objs, batch_size=BATCH)
             if any(o.pk is None for o in objs):
-                by_code = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs]).values_list("credit_code", "pk"))
+                by_code = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs])
+                               .values_list("credit_code", "pk"))
                 for o in objs:
                     o.pk = by_code[o.credit_code]
             through.objects.bulk_create([through(enterprise_id=o.pk, productcategory_id=c.pk)
@@ -61,13 +63,16 @@ def seed(ctx: DemoContext) -> str:
                 if medical:
                     prefix = DEVICE_PREFIX.get(medical[0].code, "械注准2020214")
                     quals.append(Qualification(enterprise_id=o.pk, kind=Qualification.Kind.DEVICE_REGISTRATION,
-                                               number=f"辽{prefix}{ctx.rng.randint(1000, 9999)}", issuer="辽宁省药品监督管理局",
+                                               number=f"辽{prefix}{ctx.rng.randint(1000, 9999)}",
+                                               issuer="辽宁省药品监督管理局",
                                                scope_text="、".join(c.name for c in medical),
                                                valid_from=ctx.date_between(datetime.date(2016, 1, 1), start),
-                                               valid_to=ctx.date_between(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))))
+                                               valid_to=ctx.date_between(datetime.date(2021, 1, 1),
+                                                                         datetime.date(2025, 12, 31))))
                 elif o.entity_type == EntityType.COMPANY:
                     quals.append(Qualification(enterprise_id=o.pk, kind=Qualification.Kind.PRODUCTION_LICENCE,
-                                               number=f"辽XK{ctx.rng.randint(10, 99)}-{ctx.rng.randint(100, 999)}-{ctx.rng.randint(10000, 99999)}",
+                                               number=(f"辽XK{ctx.rng.randint(10, 99)}-{ctx.rng.randint(100, 999)}-"
+                                                       f"{ctx.rng.randint(10000, 99999)}"),
                                                issuer="辽宁省市场监督管理局", valid_to=datetime.date(2024, 12, 31)))
                 listed = ctx.date_between(start, start + datetime.timedelta(days=10))
                 entries.append(ListEntry(enterprise_id=o.pk, kind=ListEntry.Kind.PRODUCER, listed_on=listed,

@@ -8,7 +8,8 @@ from .models import Enterprise, Letter, ListEntry, Qualification
 
 registry.register(ModelConfig(
     model=Enterprise, menu="registry",
-    list_columns=["name", "credit_code", "entity_type", "region", "county", "legal_representative", "is_producer", "is_exporter"],
+    list_columns=["name", "credit_code", "entity_type", "region", "county", "legal_representative", "is_producer",
+                  "is_exporter"],
     filter_fields=["region", "county", "entity_type", "categories", "is_producer", "is_exporter", "credit_status"],
     search_fields=["name", "credit_code", "legal_representative", "address"],
     form_fields=["name", "credit_code", "entity_type", "legal_representative", "region", "county", "address", "contact",
@@ -19,13 +20,15 @@ registry.register(ModelConfig(
     list_actions=[(_("Excel 导入"), "enterprises:import"), (_("疑似重复"), "enterprises:duplicates")],
 ))
 registry.register(ModelConfig(
-    model=Qualification, menu="registry", list_columns=["number", "kind", "enterprise", "issuer", "valid_from", "valid_to"],
+    model=Qualification, menu="registry",
+    list_columns=["number", "kind", "enterprise", "issuer", "valid_from", "valid_to"],
     filter_fields=["kind", "valid_to"], search_fields=["number", "enterprise__name", "issuer"],
     select_related=["enterprise"],
 ))
 registry.register(ModelConfig(
     model=ListEntry, menu="", list_columns=["enterprise", "kind", "listed_on", "source", "unit"],
-    filter_fields=["kind", "listed_on"], search_fields=["enterprise__name", "source"], select_related=["enterprise", "unit"],
+    filter_fields=["kind", "listed_on"], search_fields=["enterprise__name", "source"],
+    select_related=["enterprise", "unit"],
 ))
 registry.register(ModelConfig(
     model=Letter, menu="registry", list_columns=["enterprise", "kind", "date", "number", "unit", "region"],

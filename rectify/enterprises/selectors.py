@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,8 @@ def duplicate_groups(user, limit: int = 200) -> list[DuplicateGroup]:
     picked: list[tuple[str, int | None, list[int]]] = []
     for members in by_code.values():
         if len(members) > 1:
-            picked.append((_("统一社会信用代码相同（书写形式不同）"), members[0]["region_id"], [m["pk"] for m in members]))
+            picked.append((_("统一社会信用代码相同（书写形式不同）"), members[0]["region_id"],
+                           [m["pk"] for m in members]))
     for (region_id, _key), members in by_region_name.items():
         if len(members) > 1 and any(not m["credit_code"] for m in members):
             picked.append((_("名称相近且缺少统一社会信用代码"), region_id, [m["pk"] for m in members]))
@@ -75,7 +77,8 @@ def duplicate_groups(user, limit: int = 200) -> list[DuplicateGroup]:
 
 
 # -- coverage ----------------------------------------------------------------------------------------
-def coverage_counts(enterprise_ids: Iterable[int] | QuerySet | None = None, *, user=None) -> dict[str, dict[int, set[int]]]:
+def coverage_counts(enterprise_ids: Iterable[int] | QuerySet | None = None, *,
+                    user=None) -> dict[str, dict[int, set[int]]]:
     """Which enterprises field work has inspected and sampled, per product category.
 
     Shape: {"inspected": {category_id: {enterprise_id, ...}}, "sampled": {category_id: {...}}}.
@@ -85,8 +88,6 @@ def coverage_counts(enterprise_ids: Iterable[int] | QuerySet | None = None, *, u
     field-work records to those the user may see, so the page counts what the user can open.
     One DISTINCT (category, enterprise) query per kind; the models are looked up through the app
     registry so this app does not import fieldwork (which depends on it)."""
-    from django.apps import apps
-
     sources = {"inspected": ("fieldwork", "InspectionOutcome"), "sampled": ("fieldwork", "Sample")}
     result: dict[str, dict[int, set[int]]] = {}
     for key, (app_label, model_name) in sources.items():
@@ -94,7 +95,8 @@ def coverage_counts(enterprise_ids: Iterable[int] | QuerySet | None = None, *, u
         model = apps.get_model(app_label, model_name)
         qs = model.objects.restrict(user, "view") if user is not None else model.objects.all()
         if enterprise_ids is not None:
-            qs = qs.filter(enterprise_id__in=enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids))
+            ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)
+            qs = qs.filter(enterprise_id__in=ids)
         for category_id, enterprise_id in qs.order_by().values_list("category_id", "enterprise_id").distinct():
             result[key].setdefault(category_id, set()).add(enterprise_id)
     return result

@@ -2,7 +2,6 @@
 coverage. Views only read input, call services/selectors and render."""
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,16 +14,13 @@ from rectify.core.access.scope import model_allows
 from rectify.core.audit.events import record_event
 from rectify.core.generic.exports import file_response
 from rectify.core.generic.importing import ImportFileError, failed_rows_xlsx, template_xlsx
+from rectify.core.security.inputs import parse_int
 
 from . import selectors, services
-from .importers import COLUMNS, STATUS_LABELS
+from .forms import UploadForm
+from .importing import COLUMNS, STATUS_LABELS, failed_rows
 from .models import Enterprise, ImportJob
 from .tasks import import_check_task, import_commit_task
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("名录文件"), help_text=_("支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）"),
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xls,.csv"}))
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -49,14 +45,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if getattr(job, "_table", None) is not None:
-                services.import_job_check(job)   # small file: the preview is ready on the next page
-            else:
-                import_check_task.delay(job.pk)  # large file: checked in the background
+            if job.status == ImportJob.Status.PENDING:  # a large file: checked in the background
+                import_check_task.delay(job.pk)
             return redirect(job.get_absolute_url())
     jobs = ImportJob.objects.restrict(request.user, "view").select_related("unit")[:20]
     status = 400 if request.method == "POST" else 200
-    return render(request, "enterprises/import_upload.html", {"form": form, "jobs": jobs, "columns": COLUMNS}, status=status)
+    return render(request, "enterprises/import_upload.html", {"form": form, "jobs": jobs, "columns": COLUMNS},
+                  status=status)
 
 
 @login_required
@@ -79,7 +74,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx every second; tells the page to reload when finished."""
     job = _job(request, pk)
-    response = render(request, "enterprises/_import_progress.html", {"job": job, "progress": services.get_progress(job)})
+    response = render(request, "enterprises/_import_progress.html",
+                      {"job": job, "progress": services.get_progress(job)})
     if not job.is_running:
         response["HX-Refresh"] = "true"
     return response
@@ -91,11 +87,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "add")
     job = _job(request, pk)
     try:
-        if job.total <= services.SYNC_MAX_ROWS:
-            job = services.import_job_commit(job=job, actor=request.user)
-        else:
-            job.status = ImportJob.Status.COMMITTING
-            job.save(update_fields=["status", "updated_at"])
+        job = services.import_job_confirm(job=job, actor=request.user)
+        if job.status == ImportJob.Status.COMMITTING:  # a large file: committed in the background
             import_commit_task.delay(job.pk)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -105,12 +98,10 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_failed_rows(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    reasons: dict[int, list[str]] = {}
-    for e in job.errors:
-        reasons.setdefault(e["row"], []).append(f"【{e['column']}】{e['reason']}" if e["column"] else e["reason"])
-    failed = [(int(n), raw, reasons.get(int(n), [])) for n, raw in sorted(job.failed_rows.items(), key=lambda kv: int(kv[0]))]
+    failed = failed_rows(job)
     record_event("export", job, detail={"what": "import failed rows", "rows": len(failed)})
-    return file_response(failed_rows_xlsx(job.headers, failed), f"失败行-{job.original_name.rsplit('.', 1)[0]}.xlsx", "xlsx")
+    return file_response(failed_rows_xlsx(job.headers, failed), f"失败行-{job.original_name.rsplit('.', 1)[0]}.xlsx",
+                         "xlsx")
 
 
 @login_required
@@ -119,8 +110,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     _require(request, "manage")
     if request.method == "POST":
         scoped = Enterprise.objects.restrict(request.user, "change")
-        keep = scoped.filter(pk=request.POST.get("keep") or 0).first()
-        merge = scoped.filter(pk=request.POST.get("merge") or 0).first()
+        keep = scoped.filter(pk=parse_int(request.POST.get("keep"), 0)).first()
+        merge = scoped.filter(pk=parse_int(request.POST.get("merge"), 0)).first()
         if keep is None or merge is None:
             messages.error(request, _("请选择要保留的企业和要合并的企业。"))
         else:

@@ -42,7 +42,8 @@ CITY_UNIT_SUFFIX = {
 }
 # Customs districts do not follow city borders.
 CUSTOMS = {
-    "customs_sy": ("沈阳海关", "210100", ["210100", "210300", "210400", "210500", "210900", "211000", "211200", "211300"]),
+    "customs_sy": ("沈阳海关", "210100",
+                   ["210100", "210300", "210400", "210500", "210900", "211000", "211200", "211300"]),
     "customs_dl": ("大连海关", "210200", ["210200", "210600", "210700", "210800", "211100", "211400"]),
 }
 
@@ -77,15 +78,15 @@ PRODUCT_CATEGORIES = [
 ]
 # Other words for each category, keyed by its code: the seed's own wording ("检测试剂" for the reagents,
 # "红外体温计（额温枪）" split in two) and what a list from a city calls the same products. An import
-# accepts them beside the name, the code and the English name (enterprises/importers.py); full-width
+# accepts them beside the name, the code and the English name (enterprises/importing.py); full-width
 # and half-width forms, case and spaces do not matter. A word names one category only.
 PRODUCT_CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "mask": ("医用口罩", "医用外科口罩", "医用防护口罩", "防护口罩", "一次性口罩", "KN95口罩", "N95口罩"),
     "ventilator": ("医用呼吸机", "无创呼吸机", "有创呼吸机"),
     "protective_suit": ("医用防护服", "防护衣"),
     "thermometer": ("红外体温计", "额温枪", "体温计", "体温枪", "测温仪", "红外测温仪", "测温枪", "耳温枪"),
-    "test_reagent": ("检测试剂", "试剂", "检测试剂盒", "试剂盒", "新冠检测试剂", "新型冠状病毒检测试剂盒", "核酸检测试剂",
-                     "抗体检测试剂", "抗原检测试剂"),
+    "test_reagent": ("检测试剂", "试剂", "检测试剂盒", "试剂盒", "新冠检测试剂", "新型冠状病毒检测试剂盒",
+                     "核酸检测试剂", "抗体检测试剂", "抗原检测试剂"),
     "meltblown": ("熔喷", "熔喷无纺布"),
     "nonwoven": ("无纺织布", "纺粘无纺布", "纺粘布"),
     "ir_sensor": ("红外测温传感器", "热电堆传感器"),
@@ -110,12 +111,15 @@ def load(apps) -> None:
     ProductCategory = apps.get_model("organisations", "ProductCategory")
     CaseCategory = apps.get_model("organisations", "CaseCategory")
 
-    province, _ = Region.objects.update_or_create(code=PROVINCE[0], defaults={"name": PROVINCE[1], "level": "province"})
+    province, _ = Region.objects.update_or_create(code=PROVINCE[0],
+                                                  defaults={"name": PROVINCE[1], "level": "province"})
     cities = {}
     for code, name in CITIES:
-        cities[code], _ = Region.objects.update_or_create(code=code, defaults={"name": name, "level": "city", "parent": province})
+        cities[code], _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": "city", "parent": province})
     for code, name, parent in COUNTIES:
-        Region.objects.update_or_create(code=code, defaults={"name": name, "level": "county", "parent": cities[parent]})
+        Region.objects.update_or_create(code=code,
+                                        defaults={"name": name, "level": "county", "parent": cities[parent]})
 
     departments = {}
     for code, name, short, line, order in DEPARTMENTS:
@@ -133,14 +137,16 @@ def load(apps) -> None:
     )
     provincial = {}
     for dept, name in PROVINCIAL_UNIT_NAMES.items():
-        provincial[dept] = unit(f"210000-{dept}", name=name, department=departments[dept], region=province, parent=province_office)
+        provincial[dept] = unit(f"210000-{dept}", name=name, department=departments[dept], region=province,
+                                parent=province_office)
     for dept, (name, seat, covered) in CUSTOMS.items():
-        customs = unit(f"{seat}-{dept}", name=name, department=departments[dept], region=cities[seat], parent=province_office)
+        customs = unit(f"{seat}-{dept}", name=name, department=departments[dept], region=cities[seat],
+                       parent=province_office)
         customs.covers.set([cities[c] for c in covered])
     for code, city_name in CITIES:
         city = cities[code]
-        office = unit(f"{code}-office", name=f"{city_name}专项工作组办公室", department=departments["samr"], region=city,
-                      is_office=True, parent=province_office)
+        office = unit(f"{code}-office", name=f"{city_name}专项工作组办公室", department=departments["samr"],
+                      region=city, is_office=True, parent=province_office)
         for dept, suffix in CITY_UNIT_SUFFIX.items():
             unit(f"{code}-{dept}", name=f"{city_name}{suffix}", department=departments[dept], region=city,
                  parent=provincial.get(dept, office))
@@ -149,13 +155,16 @@ def load(apps) -> None:
         unit(f"{code}-samr", name=f"{cities[parent_code].name}{name}市场监督管理局", department=departments["samr"],
              region=Region.objects.get(code=code), parent=Unit.objects.get(code=f"{parent_code}-samr"))
 
-    campaign, _ = Campaign.objects.update_or_create(code=CAMPAIGN["code"], defaults={**{k: v for k, v in CAMPAIGN.items() if k != "code"}, "region": province})
+    campaign, _ = Campaign.objects.update_or_create(
+        code=CAMPAIGN["code"], defaults={**{k: v for k, v in CAMPAIGN.items() if k != "code"}, "region": province})
     for order, (name, start, end, tasks) in enumerate(PHASES, start=1):
-        Phase.objects.update_or_create(campaign=campaign, order=order, defaults={"name": name, "start": start, "end": end, "tasks": tasks})
+        Phase.objects.update_or_create(campaign=campaign, order=order,
+                                       defaults={"name": name, "start": start, "end": end, "tasks": tasks})
     for order, (code, name, name_en, raw, medical) in enumerate(PRODUCT_CATEGORIES, start=1):
         ProductCategory.objects.update_or_create(
             campaign=campaign, code=code,
             defaults={"name": name, "name_en": name_en, "order": order, "is_raw_material": raw, "is_medical": medical},
         )
     for order, (code, name, line) in enumerate(CASE_CATEGORIES, start=1):
-        CaseCategory.objects.update_or_create(campaign=campaign, code=code, defaults={"name": name, "order": order, "line": line})
+        CaseCategory.objects.update_or_create(campaign=campaign, code=code,
+                                              defaults={"name": name, "order": order, "line": line})

@@ -11,12 +11,14 @@ registry.register(ModelConfig(
     filter_fields=["line"], search_fields=["code", "name"],
 ))
 registry.register(ModelConfig(
-    model=Unit, menu="organisation", list_columns=["name", "code", "department", "region", "is_office", "is_active"],
+    model=Unit, menu="organisation",
+    list_columns=["name", "code", "department", "region", "is_office", "is_active"],
     filter_fields=["department", "region", "is_office", "is_active"], search_fields=["code", "name"],
     select_related=["department", "region"],
 ))
 registry.register(ModelConfig(
-    model=Campaign, menu="organisation", list_columns=["name", "code", "start", "end", "final_summary_due", "is_active"],
+    model=Campaign, menu="organisation",
+    list_columns=["name", "code", "start", "end", "final_summary_due", "is_active"],
     filter_fields=["is_active"], search_fields=["name", "code"], detail_panels=["organisations/campaign_panel.html"],
 ))
 registry.register(ModelConfig(
@@ -24,7 +26,8 @@ registry.register(ModelConfig(
     search_fields=["name"], select_related=["campaign"],
 ))
 registry.register(ModelConfig(
-    model=ProductCategory, menu="organisation", list_columns=["name", "code", "campaign", "order", "is_raw_material", "is_medical"],
+    model=ProductCategory, menu="organisation",
+    list_columns=["name", "code", "campaign", "order", "is_raw_material", "is_medical"],
     filter_fields=["campaign", "is_raw_material"], search_fields=["name", "code"], select_related=["campaign"],
 ))
 registry.register(ModelConfig(

@@ -1,27 +1,24 @@
-"""Excel/CSV import of price observations through `rectify.core.generic.importing` (the hostile-file
-checks live there). All rows are checked first; nothing is written when any row fails, and the
-failed rows come back as a workbook with the reasons."""
+"""Reading and checking an Excel/CSV file of price observations, through `rectify.core.generic.importing`
+(the hostile-file checks live there). Every row is checked, the failed ones kept with their reasons for
+the failed-rows workbook; writing the rows is the service's (`services.price_observation_import`), and
+it writes nothing when any row fails."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import model_allows, units_for
-from rectify.core.audit.events import record_event
 from rectify.core.generic.importing import Column, RowError, parse_date, read_table
-from rectify.core.generic.services import ensure_in_scope
 from rectify.enforcement.services import match_enterprise
 from rectify.organisations.models import ProductCategory
 
 from .models import PriceObservation
-from .services import price_flags_evaluate
 
 COLUMNS = [
-    Column("outlet_name", "经营场所/店铺", ("outlet", "店铺名称", "经营者"), required=True, example="沈阳市和平区康民大药房"),
+    Column("outlet_name", "经营场所/店铺", ("outlet", "店铺名称", "经营者"), required=True,
+           example="沈阳市和平区康民大药房"),
     Column("credit_code", "统一社会信用代码", ("credit_code",), example=""),
     Column("product", "商品名称", ("product",), required=True, example="一次性使用医用口罩"),
     Column("specification", "规格型号", ("specification", "规格"), example="17.5cm×9.5cm"),
@@ -39,11 +36,10 @@ SOURCES = {str(label): value for value, label in PriceObservation.Source.choices
 
 
 @dataclass
-class ImportResult:
-    created: int = 0
-    flags: int = 0
+class ObservationsRead:
+    observations: list[PriceObservation] = field(default_factory=list)  # unsaved: the rows without an error
     errors: list[RowError] = field(default_factory=list)
-    failed: list[tuple[int, list[str], list[str]]] = field(default_factory=list)
+    failed: list[tuple[int, list[str], list[str]]] = field(default_factory=list)  # (row, cells, reasons)
     headers: list[str] = field(default_factory=list)
 
 
@@ -69,23 +65,23 @@ def _int(value: str, label: str, row: int, errors: list[RowError]) -> int | None
     return int(number) if number is not None else None
 
 
-def observations_import(*, name: str, data: bytes, unit, actor) -> ImportResult:
-    """Import a sheet on behalf of `unit`. Raises ImportFileError for an unusable file."""
-    if not model_allows(actor, PriceObservation, "add") or not units_for(actor, "add").filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("您不能以“%(unit)s”的名义录入记录。") % {"unit": unit})
+def read_observations(*, name: str, data: bytes, unit) -> ObservationsRead:
+    """Every row of a sheet as an observation of `unit`, checked like the add page (the model's
+    rules included). Raises ImportFileError for an unusable file."""
     table = read_table(name, data, COLUMNS)
     categories = {c.name: c for c in ProductCategory.objects.current()}
     categories.update({c.code: c for c in categories.values()})
     labels = {c.key: c.label for c in COLUMNS}
-    result = ImportResult(headers=table.headers, errors=list(table.errors),  # rows the file could not give
-                          failed=[(e.row, [], [str(e)]) for e in table.errors])
-    prepared: list[PriceObservation] = []
+    # rows the file itself could not give are failed rows too
+    result = ObservationsRead(headers=table.headers, errors=list(table.errors),
+                              failed=[(e.row, [], [str(e)]) for e in table.errors])
     for row in table.rows:
         errors: list[RowError] = []
         v = row.values
         category = categories.get(v.get("category", ""))
         if category is None:
-            errors.append(RowError(row.number, labels["category"], _("未知的产品类别“%(c)s”。") % {"c": v.get("category", "")}))
+            errors.append(RowError(row.number, labels["category"],
+                                   _("未知的产品类别“%(c)s”。") % {"c": v.get("category", "")}))
         try:
             observed_on = parse_date(v.get("observed_on", ""))
             if observed_on is None:
@@ -98,7 +94,8 @@ def observations_import(*, name: str, data: bytes, unit, actor) -> ImportResult:
             errors.append(RowError(row.number, labels["source"], _("来源应为：%(s)s。") % {"s": "、".join(SOURCES)}))
         obs = PriceObservation(
             unit=unit, outlet_name=v.get("outlet_name", ""), product=v.get("product", ""),
-            specification=v.get("specification", ""), category=category, unit_of_sale=v.get("unit_of_sale", "") or "只",
+            specification=v.get("specification", ""), category=category,
+            unit_of_sale=v.get("unit_of_sale", "") or "只",
             price=_decimal(v.get("price", ""), labels["price"], row.number, errors, required=True),
             purchase_cost=_decimal(v.get("purchase_cost", ""), labels["purchase_cost"], row.number, errors),
             stock_quantity=_int(v.get("stock_quantity", ""), labels["stock_quantity"], row.number, errors),
@@ -117,15 +114,5 @@ def observations_import(*, name: str, data: bytes, unit, actor) -> ImportResult:
             result.errors += errors
             result.failed.append((row.number, row.raw, [str(e) for e in errors]))
         else:
-            prepared.append(obs)
-    if result.errors:
-        return result
-    with transaction.atomic():
-        for obs in prepared:
-            obs.save()
-            result.flags += len(price_flags_evaluate(observation=obs))
-        if prepared:
-            ensure_in_scope(prepared[0], actor)
-        result.created = len(prepared)
-        record_event("price.import", None, user=actor, detail={"unit": unit.pk, "rows": result.created, "flags": result.flags})
+            result.observations.append(obs)
     return result

@@ -34,9 +34,11 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=PriceBaseline, menu=M,
-    list_columns=["category", "product", "specification", "area", "price", "unit_of_sale", "basis", "valid_from", "unit"],
+    list_columns=["category", "product", "specification", "area", "price", "unit_of_sale", "basis", "valid_from",
+                  "unit"],
     filter_fields=["category", "area"], search_fields=["product", "basis"],
-    form_fields=["unit", "category", "product", "specification", "area", "unit_of_sale", "price", "basis", "valid_from"],
+    form_fields=["unit", "category", "product", "specification", "area", "unit_of_sale", "price", "basis",
+                 "valid_from"],
     create=services.config_create, update=services.config_update, delete=services.config_delete,
     select_related=["category", "area", "unit"],
 ))
@@ -58,19 +60,22 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=ServiceRequest, menu=M,
     list_columns=["received_on", "enterprise", "kind", "title", "unit", "status", "answered_on"],
-    filter_fields=["kind", "status", "region", "received_on"], search_fields=["title", "content", "enterprise__name", "tracking_code"],
+    filter_fields=["kind", "status", "region", "received_on"],
+    search_fields=["title", "content", "enterprise__name", "tracking_code"],
     form_fields=["unit", "enterprise", "kind", "title", "content", "received_on", "answer", "answered_on"],
     create=services.service_request_create, update=services.service_request_update,
     select_related=["enterprise", "unit"],
 ))
 registry.register(ModelConfig(
-    model=CapacityOffer, menu=M, list_columns=["enterprise", "category", "quantity", "unit_of_measure", "available_from", "unit"],
+    model=CapacityOffer, menu=M,
+    list_columns=["enterprise", "category", "quantity", "unit_of_measure", "available_from", "unit"],
     filter_fields=["category", "region"], search_fields=["enterprise__name", "notes"],
     form_fields=["unit", "enterprise", "category", "quantity", "unit_of_measure", "available_from", "notes"],
     select_related=["enterprise", "category", "unit"],
 ))
 registry.register(ModelConfig(
-    model=CapacityRequest, menu=M, list_columns=["requester", "category", "quantity", "unit_of_measure", "needed_by", "unit"],
+    model=CapacityRequest, menu=M,
+    list_columns=["requester", "category", "quantity", "unit_of_measure", "needed_by", "unit"],
     filter_fields=["category", "region"], search_fields=["requester", "notes"],
     form_fields=["unit", "requester", "category", "quantity", "unit_of_measure", "needed_by", "notes"],
     select_related=["category", "unit"],
@@ -83,7 +88,8 @@ registry.register(ModelConfig(
     select_related=["offer__enterprise", "offer__category", "request__category", "unit"],
 ))
 registry.register(ModelConfig(
-    model=GuidanceDocument, menu=M, list_columns=["title", "category", "standard_codes", "published", "published_on", "unit"],
+    model=GuidanceDocument, menu=M,
+    list_columns=["title", "category", "standard_codes", "published", "published_on", "unit"],
     filter_fields=["category", "published"], search_fields=["title", "standard_codes", "body"],
     form_fields=["unit", "title", "category", "standard_codes", "body", "published", "published_on"],
     select_related=["category", "unit"],

@@ -1,5 +1,5 @@
-"""Reads for the price pages: the chart's series and the complaints grouped by seller. Every
-query starts from `restrict(user)`, so a city sees its own outlets only."""
+"""Reads for the price pages: the chart's choices and series, and the complaints grouped by seller.
+Every query starts from `restrict(user)`, so a city sees its own outlets only."""
 from __future__ import annotations
 
 import datetime
@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Avg, Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 
 from rectify.enforcement.models import Complaint
+from rectify.organisations.models import Region
 
 from .models import PriceBaseline, PriceFlag, PriceObservation
 
@@ -45,6 +47,15 @@ class PriceSeries:
         }
 
 
+def chart_choices(user, *, limit: int = 200) -> tuple[list[str], models.QuerySet]:
+    """The products the user's observations name (the first `limit`, by name) and the cities they
+    were seen in: what the chart offers to choose."""
+    visible = PriceObservation.objects.restrict(user)
+    products = list(visible.values_list("product", flat=True).distinct().order_by("product")[:limit])
+    regions = Region.objects.filter(level="city", pk__in=visible.values("region")).order_by("code")
+    return products, regions
+
+
 def price_series(user, *, category_id: int | None, product: str, region_id: int | None,
                  start: datetime.date | None = None, end: datetime.date | None = None) -> PriceSeries:
     qs = PriceObservation.objects.restrict(user).filter(product=product)
@@ -62,16 +73,18 @@ def price_series(user, *, category_id: int | None, product: str, region_id: int 
     if not rows:
         return out
     category_id = category_id or qs.values_list("category_id", flat=True).first()
-    candidates = PriceBaseline.objects.filter(Q(product=product) | Q(product=""), Q(area_id=region_id) | Q(area__isnull=True),
-                                              category_id=category_id)
+    candidates = PriceBaseline.objects.filter(Q(product=product) | Q(product=""),
+                                              Q(area_id=region_id) | Q(area__isnull=True), category_id=category_id)
     # The most specific one: product over category, city over province, newest first.
     ranked = sorted(candidates, key=lambda b: (b.product != "", b.area_id is not None, b.valid_from), reverse=True)
     base = ranked[0] if ranked else None
     out.baseline = base.price if base else None
     first, last = rows[0]["observed_on"], rows[-1]["observed_on"]
     out.dates = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-    out.rows = [{"day": r["observed_on"].isoformat(), "avg": Decimal(r["avg"]).quantize(Decimal("0.01")),
-                 "min": Decimal(r["min"]).quantize(Decimal("0.01")), "max": Decimal(r["max"]).quantize(Decimal("0.01")), "n": r["n"], "baseline": out.baseline} for r in rows]
+    cent = Decimal("0.01")
+    out.rows = [{"day": r["observed_on"].isoformat(), "avg": Decimal(r["avg"]).quantize(cent),
+                 "min": Decimal(r["min"]).quantize(cent), "max": Decimal(r["max"]).quantize(cent), "n": r["n"],
+                 "baseline": out.baseline} for r in rows]
     flagged = (PriceFlag.objects.restrict(user).filter(observation__in=qs)
                .values("observation__observed_on", "observation__price", "outlet_name").distinct()[:500])
     out.flagged = [{"day": f["observation__observed_on"].isoformat(), "price": f["observation__price"],

@@ -21,9 +21,9 @@ from rectify.enforcement.models import Complaint
 from rectify.organisations.models import ProductCategory, Region
 
 from . import services
-from .importing import COLUMNS, observations_import
+from .importing import COLUMNS
 from .models import PriceFlag, PriceObservation
-from .selectors import complaints_by_seller, price_series
+from .selectors import chart_choices, complaints_by_seller, price_series
 
 
 def _require(user, model, action: str = "view") -> None:
@@ -45,8 +45,7 @@ def _date(value: str | None) -> datetime.date | None:
 class PriceChartView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, PriceObservation)
-        visible = PriceObservation.objects.restrict(request.user)
-        products = list(visible.values_list("product", flat=True).distinct().order_by("product")[:200])
+        products, regions = chart_choices(request.user)
         product = request.GET.get("product") or (products[0] if products else "")
         category = ProductCategory.objects.filter(pk=parse_int(request.GET.get("category"))).first()
         region = Region.objects.filter(pk=parse_int(request.GET.get("region")), level="city").first()
@@ -56,8 +55,7 @@ class PriceChartView(LoginRequiredMixin, View):
         title = f"{product} · {region.name if region else _('全部地区')}"
         return render(request, "prices/chart.html", {
             "products": products, "product": product, "category": category, "region": region, "series": series,
-            "categories": ProductCategory.objects.current(),
-            "regions": Region.objects.filter(level="city", pk__in=visible.values("region")).order_by("code"),
+            "categories": ProductCategory.objects.current(), "regions": regions,
             "option": series.echarts_option(title) if series.rows else None,
         })
 
@@ -67,8 +65,8 @@ class ComplaintsBySellerView(LoginRequiredMixin, View):
         _require(request.user, Complaint)
         min_count = max(1, parse_int(request.GET.get("min"), 2))
         rows = complaints_by_seller(request.user, min_count=min_count)[:500]
-        return render(request, "prices/complaints_by_seller.html", {"rows": rows, "min_count": min_count,
-                                                                    "complaint_list": reverse("enforcement:complaint_list")})
+        return render(request, "prices/complaints_by_seller.html", {
+            "rows": rows, "min_count": min_count, "complaint_list": reverse("enforcement:complaint_list")})
 
 
 class ObservationImportView(LoginRequiredMixin, View):
@@ -92,16 +90,19 @@ class ObservationImportView(LoginRequiredMixin, View):
             messages.error(request, _("请选择单位和文件。"))
             return render(request, self.template_name, self._context(request), status=400)
         try:
-            result = observations_import(name=upload.name, data=read_upload(upload), unit=unit, actor=request.user)
+            result = services.price_observation_import(name=upload.name, data=read_upload(upload), unit=unit,
+                                                       actor=request.user)
         except (ImportFileError, ValidationError) as exc:
             messages.error(request, error_text(exc))
             return render(request, self.template_name, self._context(request), status=400)
         if result.errors:
             if request.POST.get("failed_rows"):
-                return file_response(failed_rows_xlsx(result.headers, result.failed), "价格监测记录_失败行.xlsx", "xlsx")
+                return file_response(failed_rows_xlsx(result.headers, result.failed), "价格监测记录_失败行.xlsx",
+                                     "xlsx")
             messages.error(request, _("有%(n)d行未通过校验，全部未导入。") % {"n": len(result.failed)})
             return render(request, self.template_name, self._context(request, errors=result.errors), status=400)
-        messages.success(request, _("已导入%(n)d条价格监测记录，产生%(f)d条预警。") % {"n": result.created, "f": result.flags})
+        messages.success(request, _("已导入%(n)d条价格监测记录，产生%(f)d条预警。")
+                         % {"n": result.created, "f": result.flags})
         return HttpResponseRedirect(reverse("prices:priceobservation_list"))
 
 

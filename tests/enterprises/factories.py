@@ -19,8 +19,9 @@ def enterprise(unit=None) -> Enterprise:
     """An enterprise in the city (or county) whose records `unit` keeps, making masks."""
     city, county = place(unit or unit_of("210100-samr"))
     n = number()
-    ent = Enterprise.objects.create(name=f"测试防护用品有限公司{n}号", credit_code=credit_code(n, (county or city).code),
-                                    region=city, county=county, legal_representative=f"法人{n}号",
+    ent = Enterprise.objects.create(name=f"测试防护用品有限公司{n}号",
+                                    credit_code=credit_code(n, (county or city).code), region=city, county=county,
+                                    legal_representative=f"法人{n}号",
                                     address=f"测试路{n}号", is_producer=True)
     ent.categories.set([ProductCategory.objects.get(code="mask")])
     return ent
@@ -28,8 +29,8 @@ def enterprise(unit=None) -> Enterprise:
 
 def qualification(unit=None) -> Qualification:
     n = number()
-    return Qualification.objects.create(enterprise=enterprise(unit), kind="device_registration", number=f"辽械注准{n}号",
-                                        issuer="辽宁省药品监督管理局")
+    return Qualification.objects.create(enterprise=enterprise(unit), kind="device_registration",
+                                        number=f"辽械注准{n}号", issuer="辽宁省药品监督管理局")
 
 
 def list_entry(unit=None) -> ListEntry:

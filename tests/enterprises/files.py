@@ -9,7 +9,7 @@ import zipfile
 
 from rectify.core.generic.exports import write_xlsx
 from rectify.core.security.validators import uscc_check_char
-from rectify.enterprises.importers import COLUMNS
+from rectify.enterprises.importing import COLUMNS
 
 HEADERS = [c.label for c in COLUMNS]
 
@@ -84,8 +84,9 @@ def cfb(streams: dict[str, bytes]) -> bytes:
     end, free, fatsect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
     fat = [fatsect, end] + [2 + i + 1 for i in range(n - 1)] + [end]
     fat += [free] * (128 - len(fat))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\x00" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<I", 0)
+              + struct.pack("<I", free) * 108)
 
     def entry(name: str, typ: int, child: int, start: int, size: int) -> bytes:
         raw = name.encode("utf-16-le") + b"\x00\x00" if name else b""
@@ -93,7 +94,8 @@ def cfb(streams: dict[str, bytes]) -> bytes:
                 + struct.pack("<III", nostream, nostream, child) + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16
                 + struct.pack("<IQ", start, size))
 
-    directory = entry("Root Entry", 5, 1, end, 0) + entry(sname, 2, nostream, 2, len(stream)) + entry("", 0, nostream, 0, 0) * 2
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(sname, 2, nostream, 2, len(stream))
+                 + entry("", 0, nostream, 0, 0) * 2)
     return header + struct.pack("<128I", *fat) + directory + stream
 
 

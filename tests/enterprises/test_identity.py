@@ -16,10 +16,14 @@ from rectify.core import clock
 from rectify.core.generic.services import object_create
 from rectify.core.security.validators import uscc_check_char
 from rectify.enterprises import selectors
+from rectify.enterprises.identity import division_warning
+from rectify.enterprises.importing import Lookups, category_key
 from rectify.enterprises.models import Enterprise, ImportJob
 from rectify.enterprises.services import enterprise_merge
 from rectify.organisations.models import ProductCategory, Region
+from rectify.organisations.reference import PRODUCT_CATEGORY_ALIASES
 from rectify.testing import WorldTestCase
+from tests.fieldwork import factories as f
 
 from .files import code, row, xlsx
 
@@ -85,7 +89,8 @@ class CreditCodeTests(IdentityTestCase):
     def test_the_page_stores_the_code_normalised_and_refuses_the_same_firm_typed_again(self):
         self.login("shenyang_samr")
         response = self.client.post(ADD, self.form(credit_code=typed(CODE)))
-        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["form"].errors)
+        self.assertEqual(response.status_code, 302,
+                         getattr(response, "context", None) and response.context["form"].errors)
         firm = Enterprise.objects.get(name="沈阳华康医用防护用品有限公司")
         self.assertEqual(stored_code(firm.pk), CODE)
         response = self.client.post(ADD, self.form(name="华康医用", credit_code=CODE.lower()))
@@ -115,8 +120,8 @@ class CreditCodeTests(IdentityTestCase):
 
     def test_services_bulk_writes_and_lookups_use_the_normalised_code(self):
         actor = self.users["shenyang_samr"]
-        made = object_create(model=Enterprise, data={"name": "华康", "credit_code": typed(CODE), "region": self.shenyang},
-                             actor=actor)
+        made = object_create(model=Enterprise,
+                             data={"name": "华康", "credit_code": typed(CODE), "region": self.shenyang}, actor=actor)
         self.assertEqual(stored_code(made.pk), CODE)
         self.assertEqual(Enterprise.objects.get(credit_code=typed(CODE)).pk, made.pk)
         bulk = Enterprise.objects.bulk_create([Enterprise(name="康泰", credit_code=typed(OTHER), region=self.shenyang)])
@@ -135,7 +140,8 @@ class CreditCodeTests(IdentityTestCase):
             self.assertEqual(sorted(r[0] for r in cursor.fetchall()), sorted(code(n) for n in range(1, 201)))
 
     def test_the_import_finds_the_firm_whatever_form_its_code_is_written_in(self):
-        firm = Enterprise.objects.create(name="沈阳测试防护用品有限公司00001", credit_code=code(1), region=self.shenyang)
+        firm = Enterprise.objects.create(name="沈阳测试防护用品有限公司00001", credit_code=code(1),
+                                         region=self.shenyang)
         job = self.upload([row(1, 统一社会信用代码=typed(code(1)))])
         self.assertEqual(job.status, ImportJob.Status.READY, job.errors)
         self.assertEqual((job.count_new, job.count_update + job.count_unchanged), (0, 1))
@@ -208,9 +214,11 @@ class RegionTests(IdentityTestCase):
                                "登记管理机关行政区划码")
 
     def test_the_import_preview_warns_about_the_code_region_and_still_imports(self):
-        job = self.upload([row(1), row(2, 统一社会信用代码=code(2, "210200")), row(3, 统一社会信用代码=code(3, "210103"))])
+        job = self.upload([row(1), row(2, 统一社会信用代码=code(2, "210200")),
+                           row(3, 统一社会信用代码=code(3, "210103"))])
         self.assertEqual(job.status, ImportJob.Status.READY, job.errors)
-        self.assertEqual([(w["row"], w["column"]) for w in job.warnings], [(3, "统一社会信用代码"), (4, "统一社会信用代码")])
+        self.assertEqual([(w["row"], w["column"]) for w in job.warnings],
+                         [(3, "统一社会信用代码"), (4, "统一社会信用代码")])
         self.assertIn("210200（大连市），与所选的沈阳市不一致", job.warnings[0]["reason"])
         self.assertIn("与所选的沈阳市和平区不一致", job.warnings[1]["reason"])
         page = self.client.get(job.get_absolute_url())
@@ -222,8 +230,6 @@ class RegionTests(IdentityTestCase):
 
 class DivisionWarningTests(SimpleTestCase):
     def test_only_a_division_outside_the_chosen_place_is_noted(self):
-        from rectify.enterprises.identity import division_warning
-
         shenyang, dalian = Region(code="210100", name="沈阳市"), Region(code="210200", name="大连市")
         heping = Region(code="210102", name="和平区")
         names = {"210100": "沈阳市", "210102": "和平区", "210103": "沈河区", "210200": "大连市"}
@@ -266,13 +272,15 @@ class FutureDateTests(IdentityTestCase):
                 self.assertEqual(response.status_code, 201, response.content.decode())
         # An expiry date lies ahead by nature.
         response = api.post("/api/enterprises/qualification/", {
-            "enterprise": firm.pk, "kind": "filing", "number": "辽械备20200001", "valid_to": "2030-01-01"}, format="json")
+            "enterprise": firm.pk, "kind": "filing", "number": "辽械备20200001", "valid_to": "2030-01-01",
+        }, format="json")
         self.assertEqual(response.status_code, 201, response.content.decode())
 
     def test_today_is_the_beijing_day(self):
         """At 23:30 UTC it is already the next day in Beijing: that day is today, the one after is not."""
         api = self.api("shenyang_samr")
-        with mock.patch("django.utils.timezone.now", return_value=datetime.datetime(2020, 6, 3, 23, 30, tzinfo=datetime.UTC)):
+        late_evening_utc = datetime.datetime(2020, 6, 3, 23, 30, tzinfo=datetime.UTC)
+        with mock.patch("django.utils.timezone.now", return_value=late_evening_utc):
             refused = api.post(API, self.api_data(approved_on="2020-06-05"), format="json")
             accepted = api.post(API, self.api_data(approved_on="2020-06-04"), format="json")
         self.assertEqual(refused.status_code, 400)
@@ -281,8 +289,6 @@ class FutureDateTests(IdentityTestCase):
 
     def test_records_of_other_apps_refuse_future_dates_of_what_has_happened(self):
         """A price seen, a complaint registered, a conflict declared: none on a day still to come."""
-        from tests.fieldwork import factories as f
-
         unit = self.unit("210100-samr")
         mask = f.category("mask").pk
         observation = {"unit": unit.pk, "outlet_name": "沈阳仁和药店", "enterprise": None, "product": "医用外科口罩",
@@ -312,7 +318,8 @@ class FutureDateTests(IdentityTestCase):
             "fieldwork.sample": ["production_date", "sampled_on", "notified_on", "objection_filed_on", "retested_on"],
             "fieldwork.disposal": ["cause_analysis_on", "recall_ordered_on", "recall_completed_on", "flow_traced_on",
                                    "case_opened_on", "exposed_on"],
-            "fieldwork.ledgerentry": ["traded_on"], "fieldwork.exportcheck": ["checked_on"], "fieldwork.recall": ["recalled_on"],
+            "fieldwork.ledgerentry": ["traded_on"], "fieldwork.exportcheck": ["checked_on"],
+            "fieldwork.recall": ["recalled_on"],
             "enforcement.complaint": ["received_on"], "enforcement.creditrecord": ["recorded_on"],
             "enforcement.jointpunishment": ["decided_on"], "enforcement.jointpunishmentaction": ["done_on"],
             "enforcement.supervision": ["listed_on"],
@@ -342,7 +349,8 @@ class IndividualBusinessTests(IdentityTestCase):
         self.assertEqual(job.status, ImportJob.Status.READY, job.errors)
         self.assertEqual(self.commit(job).status, ImportJob.Status.DONE, job.message)
         shop = Enterprise.objects.get(name=self.SHOP)
-        self.assertEqual((stored_code(shop.pk), shop.entity_type, shop.region_id), (None, "individual", self.shenyang.pk))
+        self.assertEqual((stored_code(shop.pk), shop.entity_type, shop.region_id),
+                         (None, "individual", self.shenyang.pk))
         job = self.upload([self.shop()])
         self.assertEqual((job.status, job.count_new, job.count_unchanged), (ImportJob.Status.READY, 0, 1))
         job = self.commit(self.upload([self.shop(联系电话="024-88888888")]))
@@ -374,9 +382,6 @@ class CategoryWordTests(IdentityTestCase):
         self.assertEqual([e["reason"] for e in job.errors], ["产品类别“火箭”不在本次专项行动的类别中"])
 
     def test_each_word_names_its_own_category_and_one_only(self):
-        from rectify.enterprises.importers import Lookups, category_key
-        from rectify.organisations.reference import PRODUCT_CATEGORY_ALIASES
-
         lookups = Lookups()
         codes = dict(ProductCategory.objects.values_list("pk", "code"))
         owners: dict[str, str] = {}

@@ -3,6 +3,7 @@ re-import, failed rows, formats, hostile files, region limits, the Celery path a
 import io
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -11,7 +12,9 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 from rectify.core.audit.models import ObjectChange
+from rectify.enterprises.management.commands.import_enterprises import Command
 from rectify.enterprises.models import Enterprise, ImportJob, ListEntry, Qualification
+from rectify.enterprises.services import imports
 from rectify.enterprises.tasks import import_check_task, import_commit_task
 from rectify.testing import WorldTestCase
 
@@ -54,7 +57,8 @@ class ImportTests(WorldTestCase):
         job = self.job()
         self.assertRedirects(response, job.get_absolute_url())
         self.assertEqual(job.status, ImportJob.Status.INVALID)
-        self.assertEqual([(e["row"], e["column"]) for e in job.errors], [(i + 2, col) for i, (col, _) in mistakes.items()])
+        self.assertEqual([(e["row"], e["column"]) for e in job.errors],
+                         [(i + 2, col) for i, (col, _) in mistakes.items()])
         self.assertTrue(all(e["reason"] for e in job.errors))
         self.assertIn("校验位错误", job.errors[0]["reason"])
         self.assertEqual((job.count_new, job.count_error), (195, 5))
@@ -79,7 +83,8 @@ class ImportTests(WorldTestCase):
         self.assertEqual(Qualification.objects.count(), 200)
         self.assertEqual(ListEntry.objects.filter(kind="producer").count(), 200)
         self.assertEqual(Enterprise.objects.get(credit_code=code(5)).categories.count(), 2)
-        self.assertTrue(ObjectChange.objects.filter(action="create", object_id=str(Enterprise.objects.first().pk)).exists())
+        self.assertTrue(ObjectChange.objects.filter(action="create",
+                                                    object_id=str(Enterprise.objects.first().pk)).exists())
         # re-importing the same file changes nothing
         data_changes = ObjectChange.objects.filter(content_type__model__in=["enterprise", "qualification", "listentry"])
         changes = data_changes.count()
@@ -109,9 +114,7 @@ class ImportTests(WorldTestCase):
         Enterprise.objects.all().delete()
         self.upload("b.xlsx", xlsx(rows(20)))
         job = self.job()
-        from unittest import mock
-
-        with mock.patch("rectify.enterprises.services.ListEntry.objects.bulk_create", side_effect=RuntimeError("disk full")), \
+        with mock.patch.object(ListEntry.objects, "bulk_create", side_effect=RuntimeError("disk full")), \
                 self.assertRaises(RuntimeError):
             self.client.post(f"/enterprises/import/{job.pk}/commit/")
         job.refresh_from_db()
@@ -139,7 +142,8 @@ class ImportTests(WorldTestCase):
             "photo.png": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "不支持的文件类型"),
             "empty.csv": (b"", "空"),
             "header-only.csv": (files.csv_bytes([]), "没有数据行"),
-            "wrong.xlsx": (xlsx(rows(2), headers=["名称", *HEADERS[1:3], "城市", *HEADERS[4:]]), "缺少必需的列：企业名称、所在市"),
+            "wrong.xlsx": (xlsx(rows(2), headers=["名称", *HEADERS[1:3], "城市", *HEADERS[4:]]),
+                           "缺少必需的列：企业名称、所在市"),
         }
         for name, (data, expected) in cases.items():
             response = self.upload(name, data)
@@ -182,20 +186,12 @@ class ImportTests(WorldTestCase):
         """The 100,000-row path, at 2,000 rows: upload without inline check, tasks (eager here)."""
         data = xlsx(rows(2000))
         self.login("shenyang_samr")
-        from rectify.enterprises import services
-
-        services.SYNC_MAX_BYTES, old = 0, services.SYNC_MAX_BYTES
-        try:
+        with mock.patch.object(imports, "SYNC_MAX_BYTES", 0):
             self.client.post("/enterprises/import/", {"file": SimpleUploadedFile("big.xlsx", data)})
-        finally:
-            services.SYNC_MAX_BYTES = old
         job = self.job()
         self.assertEqual((job.status, job.total, job.count_new), (ImportJob.Status.READY, 2000, 2000))
-        services.SYNC_MAX_ROWS, old = 100, services.SYNC_MAX_ROWS
-        try:
+        with mock.patch.object(imports, "SYNC_MAX_ROWS", 100):
             self.client.post(f"/enterprises/import/{job.pk}/commit/")
-        finally:
-            services.SYNC_MAX_ROWS = old
         job.refresh_from_db()
         self.assertEqual(job.status, ImportJob.Status.DONE, job.message)
         self.assertEqual(Enterprise.objects.count(), 2000)
@@ -204,6 +200,34 @@ class ImportTests(WorldTestCase):
         self.assertEqual(import_commit_task(job.pk), ImportJob.Status.DONE)
         self.assertEqual(import_check_task(job.pk), ImportJob.Status.DONE)
         self.assertEqual(Enterprise.objects.count(), 2000)
+
+    def test_a_large_file_is_queued_once_and_only_when_checked(self):
+        """Confirming a file committed in the background marks it and queues it once; confirming it
+        again while it is being imported, or confirming a file with errors, is refused with a reason
+        and starts nothing."""
+        self.upload("a.xlsx", xlsx(rows(5)))
+        job = self.job()
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING)
+        with mock.patch.object(imports, "SYNC_MAX_ROWS", 1), \
+                mock.patch("rectify.enterprises.views.import_commit_task") as task:
+            page = self.client.post(f"/enterprises/import/{job.pk}/commit/", follow=True)
+            self.assertContains(page, "该文件正在导入，请稍候刷新页面查看结果。")
+            task.delay.assert_not_called()
+            broken = rows(5)
+            broken[1][HEADERS.index("所在市")] = "火星市"
+            self.upload("b.xlsx", xlsx(broken))
+            invalid = self.job()
+            self.assertEqual(invalid.status, ImportJob.Status.INVALID)
+            page = self.client.post(f"/enterprises/import/{invalid.pk}/commit/", follow=True)
+            self.assertContains(page, "该文件尚未通过校验，不能导入。")
+            task.delay.assert_not_called()
+            self.assertEqual(ImportJob.objects.get(pk=invalid.pk).status, ImportJob.Status.INVALID)
+            self.upload("c.xlsx", xlsx(rows(5, start=20)))
+            ready = self.job()
+            self.client.post(f"/enterprises/import/{ready.pk}/commit/")
+            task.delay.assert_called_once_with(ready.pk)
+            self.assertEqual(ImportJob.objects.get(pk=ready.pk).status, ImportJob.Status.COMMITTING)
+        self.assertEqual(Enterprise.objects.count(), 0)
 
     def test_cli_summary_dry_run_and_exit_code(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -221,9 +245,10 @@ class ImportTests(WorldTestCase):
             self.assertIn("1 行有错误", str(ctx.exception))
             with self.assertRaises(CommandError):
                 call_command("import_enterprises", str(good), "--unit", "210200-samr", stdout=io.StringIO())
-            call_command("import_enterprises", str(good), "--unit", "210100-samr", "--user", "t_shenyang_samr", stdout=out)
+            call_command("import_enterprises", str(good), "--unit", "210100-samr", "--user", "t_shenyang_samr",
+                         stdout=out)
             self.assertEqual(Enterprise.objects.count(), 10)
-            self.assertEqual(ObjectChange.objects.filter(content_type__model="enterprise").first().username, "t_shenyang_samr")
-        from rectify.enterprises.management.commands.import_enterprises import Command
-
-        self.assertEqual(Command().create_parser("rectify", "import_enterprises").parse_args(["x"]).unit, "210000-office")
+            self.assertEqual(ObjectChange.objects.filter(content_type__model="enterprise").first().username,
+                             "t_shenyang_samr")
+        parser = Command().create_parser("rectify", "import_enterprises")
+        self.assertEqual(parser.parse_args(["x"]).unit, "210000-office")

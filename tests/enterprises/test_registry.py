@@ -8,9 +8,11 @@ from django.test import SimpleTestCase
 from rectify.core.audit.events import events_for
 from rectify.core.audit.models import ObjectChange
 from rectify.core.security.validators import uscc_error, validate_uscc
+from rectify.enterprises import demo
 from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
 from rectify.enterprises.selectors import coverage_counts, name_key
 from rectify.enterprises.services import enterprise_merge
+from rectify.organisations.demo import DemoContext
 from rectify.organisations.models import ProductCategory
 from rectify.testing import WorldTestCase
 
@@ -61,7 +63,8 @@ class RegistryTests(WorldTestCase):
         Qualification.objects.create(enterprise=merge, kind="filing", number="A-1")   # duplicate of keep's
         q_moved = Qualification.objects.create(enterprise=merge, kind="filing", number="B-2")
         ListEntry.objects.create(enterprise=merge, kind="producer", listed_on="2020-05-20")
-        letter = Letter.objects.create(enterprise=merge, unit=self.unit("210100-samr"), kind="warning", date="2020-05-20")
+        letter = Letter.objects.create(enterprise=merge, unit=self.unit("210100-samr"), kind="warning",
+                                       date="2020-05-20")
         self.login("shenyang_samr")
         self.assertEqual(self.client.get("/enterprises/duplicates/").status_code, 403)
         self.login("shenyang_office")
@@ -82,11 +85,20 @@ class RegistryTests(WorldTestCase):
         letter.refresh_from_db()
         self.assertEqual(letter.enterprise, keep)
         self.assertTrue(ObjectChange.objects.filter(content_type__model="qualification", action="delete").exists())
-        self.assertTrue(ObjectChange.objects.filter(content_type__model="letter", object_id=str(letter.pk), action="update").exists())
+        self.assertTrue(ObjectChange.objects.filter(content_type__model="letter", object_id=str(letter.pk),
+                                                    action="update").exists())
         self.assertTrue(events_for(keep).filter(event="enterprise.merge").exists())
         self.assertTrue(events_for(merge).filter(event="enterprise.merged_into").exists())
         with self.assertRaises(ValidationError):
             enterprise_merge(keep=other, merge=merge, actor=self.users["shenyang_office"])
+
+    def test_a_merge_naming_no_enterprise_is_answered_with_a_message(self):
+        keep = self.ent("沈阳华康口罩有限公司", code(802))
+        self.login("shenyang_office")
+        for junk in ("abc", "²", "9" * 30, ""):
+            response = self.client.post("/enterprises/duplicates/", {"keep": keep.pk, "merge": junk}, follow=True)
+            self.assertContains(response, "请选择要保留的企业和要合并的企业。", msg_prefix=repr(junk))
+        self.assertFalse(Enterprise.objects.filter(merged_into__isnull=False).exists())
 
     def test_coverage_page_counts_listed_producers_per_category(self):
         e = self.ent("沈阳口罩厂", code(850), is_producer=True)
@@ -101,9 +113,6 @@ class RegistryTests(WorldTestCase):
         self.assertNotContains(self.client.get("/enterprises/coverage/"), "沈阳市</th>")
 
     def test_demo_seed_small(self):
-        from rectify.enterprises import demo
-        from rectify.organisations.demo import DemoContext
-
         ctx = DemoContext()
         demo.seed(ctx)
         self.assertEqual(Enterprise.objects.count(), 30 * 14)

@@ -24,9 +24,9 @@ class EnterpriseScopeTests(ModelScopeTests):
         return make_enterprise()
 
     def form_data(self, unit):
-        return {"name": "沈阳新纪元口罩有限公司", "credit_code": code(901), "entity_type": "company", "region": Region.objects.get(code="210100").pk,
-                "county": "", "legal_representative": "李强", "address": "", "contact": "", "phone": "", "credit_status": "normal",
-                "notes": "", "approved_on": ""}
+        return {"name": "沈阳新纪元口罩有限公司", "credit_code": code(901), "entity_type": "company",
+                "region": Region.objects.get(code="210100").pk, "county": "", "legal_representative": "李强",
+                "address": "", "contact": "", "phone": "", "credit_status": "normal", "notes": "", "approved_on": ""}
 
     def update_data(self, obj):
         return {**self.form_data(None), "credit_code": obj.credit_code, "name": "沈阳华康医用防护用品有限公司（改）"}
@@ -38,11 +38,13 @@ class QualificationScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return Qualification.objects.create(enterprise=make_enterprise(), kind="device_registration", number="辽械注准20202140001")
+        return Qualification.objects.create(enterprise=make_enterprise(), kind="device_registration",
+                                            number="辽械注准20202140001")
 
     def form_data(self, unit):
-        return {"enterprise": Enterprise.objects.get(credit_code=code(900)).pk, "kind": "production_licence", "number": "辽XK16-205-00001",
-                "issuer": "辽宁省市场监督管理局", "scope_text": "", "valid_from": "2020-01-01", "valid_to": "2025-01-01"}
+        return {"enterprise": Enterprise.objects.get(credit_code=code(900)).pk, "kind": "production_licence",
+                "number": "辽XK16-205-00001", "issuer": "辽宁省市场监督管理局", "scope_text": "",
+                "valid_from": "2020-01-01", "valid_to": "2025-01-01"}
 
     def update_data(self, obj):
         return {**self.form_data(None), "kind": obj.kind, "number": obj.number}
@@ -54,11 +56,12 @@ class ListEntryScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return ListEntry.objects.create(enterprise=make_enterprise(), kind="producer", listed_on=datetime.date(2020, 5, 20), unit=unit)
+        return ListEntry.objects.create(enterprise=make_enterprise(), kind="producer",
+                                        listed_on=datetime.date(2020, 5, 20), unit=unit)
 
     def form_data(self, unit):
-        return {"enterprise": Enterprise.objects.get(credit_code=code(900)).pk, "kind": "exporter", "listed_on": "2020-05-21",
-                "source": "商务部门", "unit": unit.pk if unit else ""}
+        return {"enterprise": Enterprise.objects.get(credit_code=code(900)).pk, "kind": "exporter",
+                "listed_on": "2020-05-21", "source": "商务部门", "unit": unit.pk if unit else ""}
 
     def update_data(self, obj):
         return {**self.form_data(obj.unit), "kind": obj.kind}
@@ -69,7 +72,8 @@ class LetterScopeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return Letter.objects.create(enterprise=make_enterprise(), unit=unit, kind="warning", date=datetime.date(2020, 5, 18))
+        return Letter.objects.create(enterprise=make_enterprise(), unit=unit, kind="warning",
+                                     date=datetime.date(2020, 5, 18))
 
     def form_data(self, unit):
         return {"unit": unit.pk, "enterprise": Enterprise.objects.get(credit_code=code(900)).pk, "kind": "commitment",

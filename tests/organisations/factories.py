@@ -49,8 +49,9 @@ def unit(unit=None) -> Unit:
 def campaign(unit=None) -> Campaign:
     n = number()
     start = datetime.date(2010, 1, 1) + datetime.timedelta(days=n % 3000)
-    return Campaign.objects.create(code=f"past-{n}", name=f"往期专项行动{n}号", region=Region.objects.get(code="210000"),
-                                   start=start, end=start + datetime.timedelta(days=60),
+    return Campaign.objects.create(code=f"past-{n}", name=f"往期专项行动{n}号",
+                                   region=Region.objects.get(code="210000"), start=start,
+                                   end=start + datetime.timedelta(days=60),
                                    final_summary_due=start + datetime.timedelta(days=50), is_active=False)
 
 

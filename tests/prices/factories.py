@@ -63,8 +63,9 @@ def price_flag(unit=None) -> PriceFlag:
 def service_request(unit=None) -> ServiceRequest:
     n = number()
     owner = _owner(unit)
-    return ServiceRequest.objects.create(unit=owner, enterprise=enterprise(owner), title=f"诉求{n}号", content=f"原料短缺{n}号",
-                                         received_on=D(2020, 5, 20), tracking_code=f"QYF{n:010d}")
+    return ServiceRequest.objects.create(unit=owner, enterprise=enterprise(owner), title=f"诉求{n}号",
+                                         content=f"原料短缺{n}号", received_on=D(2020, 5, 20),
+                                         tracking_code=f"QYF{n:010d}")
 
 
 def capacity_offer(unit=None) -> CapacityOffer:
@@ -75,8 +76,8 @@ def capacity_offer(unit=None) -> CapacityOffer:
 
 def capacity_request(unit=None) -> CapacityRequest:
     n = number()
-    return CapacityRequest.objects.create(unit=_owner(unit), requester=f"测试医院{n}号", category=_mask(), quantity=8000,
-                                          needed_by=D(2020, 5, 25), notes=f"需求{n}号")
+    return CapacityRequest.objects.create(unit=_owner(unit), requester=f"测试医院{n}号", category=_mask(),
+                                          quantity=8000, needed_by=D(2020, 5, 25), notes=f"需求{n}号")
 
 
 def capacity_allocation(unit=None) -> CapacityAllocation:

@@ -10,8 +10,8 @@ from rectify.prices.models import PriceBaseline, PriceObservation, PriceRule
 from rectify.prices.services import price_flags_evaluate
 
 D = datetime.date
-EVERYONE = ("province_office", "province_samr", "province_police", "shenyang_office", "shenyang_samr", "shenyang_police",
-            "dalian_office", "dalian_samr", "customs_dl", "heping_samr")
+EVERYONE = ("province_office", "province_samr", "province_police", "shenyang_office", "shenyang_samr",
+            "shenyang_police", "dalian_office", "dalian_samr", "customs_dl", "heping_samr")
 
 
 def mask() -> ProductCategory:
@@ -31,7 +31,8 @@ def baseline(unit, price: str = "0.50", product: str = "一次性使用医用口
                                         valid_from=D(2020, 1, 1))
 
 
-def rule(unit, kind: str = PriceRule.Kind.ABOVE_BASELINE, threshold: str = "50", name: str = "高于疫情前价格50%") -> PriceRule:
+def rule(unit, kind: str = PriceRule.Kind.ABOVE_BASELINE, threshold: str = "50",
+         name: str = "高于疫情前价格50%") -> PriceRule:
     return PriceRule.objects.create(unit=unit, name=name, kind=kind, threshold=Decimal(threshold))
 
 

@@ -11,6 +11,7 @@ from rectify.prices import services
 from rectify.prices.importing import COLUMNS
 from rectify.prices.models import PriceFlag, PriceObservation, PriceRule, ServiceRequest
 from rectify.testing import WorldTestCase
+from tests.portal.helpers import solve
 
 from . import helpers as h
 
@@ -26,8 +27,9 @@ class PriceFlagFlowTests(WorldTestCase):
 
     def test_three_times_baseline_is_flagged_and_becomes_a_price_case(self):
         self.login("shenyang_samr")
-        data = {"unit": self.users["shenyang_samr"].unit.pk, "outlet_name": "沈阳康民大药房", "enterprise": h.enterprise().pk,
-                "product": "一次性使用医用口罩", "specification": "", "category": h.mask().pk, "unit_of_sale": "只",
+        data = {"unit": self.users["shenyang_samr"].unit.pk, "outlet_name": "沈阳康民大药房",
+                "enterprise": h.enterprise().pk, "product": "一次性使用医用口罩", "specification": "",
+                "category": h.mask().pk, "unit_of_sale": "只",
                 "price": "1.50", "purchase_cost": "", "stock_quantity": "", "normal_daily_sales": "",
                 "observed_on": "2020-05-21", "source": "complaint", "notes": ""}
         self.assertEqual(self.client.post("/prices/priceobservation/add/", data).status_code, 302)
@@ -62,8 +64,8 @@ class PriceFlagFlowTests(WorldTestCase):
     def test_markup_rise_and_hoarding_rules(self):
         unit = self.unit("210100-samr")
         h.observation(unit, price="0.55", day=h.D(2020, 5, 18))
-        obs = h.observation(unit, price="0.70", day=h.D(2020, 5, 20), purchase_cost=Decimal("0.40"), stock_quantity=9000,
-                            normal_daily_sales=100)
+        obs = h.observation(unit, price="0.70", day=h.D(2020, 5, 20), purchase_cost=Decimal("0.40"),
+                            stock_quantity=9000, normal_daily_sales=100)
         kinds = set(PriceFlag.objects.filter(observation=obs).values_list("rule__kind", flat=True))
         self.assertEqual(kinds, {"markup", "hoarding"})  # rise 27% < 30%; above baseline 40% < 50%
         rise = h.observation(unit, price="0.80", day=h.D(2020, 5, 22))
@@ -92,7 +94,8 @@ class PriceFlagFlowTests(WorldTestCase):
     def test_import_evaluates_and_refuses_bad_rows(self):
         self.login("shenyang_samr")
         headers = [c.label for c in COLUMNS]
-        good = ["沈阳百姓药房", "", "一次性使用医用口罩", "", "口罩", "只", "1.60", "", "", "", "2020-05-22", "网络监测", ""]
+        good = ["沈阳百姓药房", "", "一次性使用医用口罩", "", "口罩", "只", "1.60", "", "", "", "2020-05-22",
+                "网络监测", ""]
         bad = ["沈阳百姓药房", "", "一次性使用医用口罩", "", "雨伞", "只", "abc", "", "", "", "2020-13-40", "", ""]
         upload = SimpleUploadedFile("p.xlsx", write_xlsx(headers, [good, bad]))
         response = self.client.post("/prices/priceobservation/import/", {"file": upload})
@@ -105,7 +108,8 @@ class PriceFlagFlowTests(WorldTestCase):
         self.assertEqual(obs.source, "online")
         self.assertTrue(PriceFlag.objects.filter(observation=obs).exists())
         bomb = SimpleUploadedFile("p.xlsx", b"not a spreadsheet")
-        self.assertContains(self.client.post("/prices/priceobservation/import/", {"file": bomb}), "不是 Excel", status_code=400)
+        self.assertContains(self.client.post("/prices/priceobservation/import/", {"file": bomb}), "不是 Excel",
+                            status_code=400)
 
     def test_chart_and_table(self):
         unit = self.unit("210100-samr")
@@ -125,8 +129,8 @@ class PriceFlagFlowTests(WorldTestCase):
     def test_complaints_grouped_by_seller(self):
         unit = self.unit("210100-samr")
         for i in range(3):
-            Complaint.objects.create(unit=unit, number=f"T-{i}", received_on=h.D(2020, 5, 20 + i), subject_name="沈阳哄抬药房",
-                                     content="口罩一只十五元")
+            Complaint.objects.create(unit=unit, number=f"T-{i}", received_on=h.D(2020, 5, 20 + i),
+                                     subject_name="沈阳哄抬药房", content="口罩一只十五元")
         Complaint.objects.create(unit=self.unit("210200-samr"), number="T-9", received_on=h.D(2020, 5, 20),
                                  subject_name="沈阳哄抬药房", content="x")
         self.login("shenyang_samr")
@@ -154,8 +158,6 @@ class ServiceRequestFlowTests(WorldTestCase):
         req.refresh_from_db()
         self.assertEqual(req.status, "answered")
         self.assertTrue(Event.objects.filter(event="service_request.answer").exists())
-        from tests.portal.helpers import solve
-
         public = self.client_class()
         page = public.get("/public/service/")
         response = public.post("/public/service/", {"code": req.tracking_code.lower(), "captcha": solve(page)})

@@ -26,9 +26,10 @@ class PriceObservationTests(ModelScopeTests):
         return h.observation(unit)
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "outlet_name": "沈阳仁和药店", "enterprise": "", "product": "医用外科口罩", "specification": "",
-                "category": h.mask().pk, "unit_of_sale": "只", "price": "1.20", "purchase_cost": "", "stock_quantity": "",
-                "normal_daily_sales": "", "observed_on": "2020-05-21", "source": "inspection", "notes": ""}
+        return {"unit": unit.pk, "outlet_name": "沈阳仁和药店", "enterprise": "", "product": "医用外科口罩",
+                "specification": "", "category": h.mask().pk, "unit_of_sale": "只", "price": "1.20",
+                "purchase_cost": "", "stock_quantity": "", "normal_daily_sales": "", "observed_on": "2020-05-21",
+                "source": "inspection", "notes": ""}
 
 
 class PriceBaselineTests(ModelScopeTests):
@@ -53,7 +54,8 @@ class PriceBaselineTests(ModelScopeTests):
         self.login("shenyang_samr")
         data = {**self.form_data(self.users["shenyang_samr"].unit), "product": "城市基准"}
         self.assertEqual(self.client.post("/prices/pricebaseline/add/", data).status_code, 403)
-        self.assertEqual(self.client.post("/prices/pricebaseline/add/", {**data, "area": h.city("210200").pk}).status_code, 403)
+        self.assertEqual(self.client.post("/prices/pricebaseline/add/",
+                                          {**data, "area": h.city("210200").pk}).status_code, 403)
         self.assertEqual(self.client.post("/prices/pricebaseline/add/", {**data, "area": h.city().pk}).status_code, 302)
 
 
@@ -75,7 +77,8 @@ class PriceRuleTests(ModelScopeTests):
 
     def test_city_cannot_change_rules(self):
         self.login("shenyang_office")
-        self.assertEqual(self.client.post("/prices/pricerule/add/", self.form_data(self.users["shenyang_office"].unit)).status_code, 403)
+        data = self.form_data(self.users["shenyang_office"].unit)
+        self.assertEqual(self.client.post("/prices/pricerule/add/", data).status_code, 403)
 
 
 class PriceFlagTests(ModelScopeTests):
@@ -87,8 +90,9 @@ class PriceFlagTests(ModelScopeTests):
         h.rule(cls.unit("210000-samr"))
         obs = h.observation(unit, price="1.50")
         return PriceFlag.objects.get(observation=obs) if PriceFlag.objects.filter(observation=obs).exists() else \
-            PriceFlag.objects.create(rule=PriceRule.objects.get(), observation=obs, unit=unit, outlet_name=obs.outlet_name,
-                                     measured=Decimal("200"), threshold=Decimal("50"), explanation="高出200%")
+            PriceFlag.objects.create(rule=PriceRule.objects.get(), observation=obs, unit=unit,
+                                     outlet_name=obs.outlet_name, measured=Decimal("200"), threshold=Decimal("50"),
+                                     explanation="高出200%")
 
 
 class ServiceRequestTests(ModelScopeTests):
@@ -96,12 +100,13 @@ class ServiceRequestTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return ServiceRequest.objects.create(unit=unit, enterprise=h.enterprise(), title="熔喷布供应紧张", content="原料短缺",
-                                             received_on=h.D(2020, 5, 20), tracking_code="QYTEST0000001")
+        return ServiceRequest.objects.create(unit=unit, enterprise=h.enterprise(), title="熔喷布供应紧张",
+                                             content="原料短缺", received_on=h.D(2020, 5, 20),
+                                             tracking_code="QYTEST0000001")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "enterprise": h.enterprise().pk, "kind": "policy", "title": "咨询出口认证", "content": "CE认证流程",
-                "received_on": "2020-05-21", "answer": "", "answered_on": ""}
+        return {"unit": unit.pk, "enterprise": h.enterprise().pk, "kind": "policy", "title": "咨询出口认证",
+                "content": "CE认证流程", "received_on": "2020-05-21", "answer": "", "answered_on": ""}
 
 
 class CapacityOfferTests(ModelScopeTests):
@@ -122,8 +127,8 @@ class CapacityRequestTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return CapacityRequest.objects.create(unit=unit, requester="沈阳市第一人民医院", category=h.mask(), quantity=8000,
-                                              needed_by=h.D(2020, 5, 25))
+        return CapacityRequest.objects.create(unit=unit, requester="沈阳市第一人民医院", category=h.mask(),
+                                              quantity=8000, needed_by=h.D(2020, 5, 25))
 
     def form_data(self, unit):
         return {"unit": unit.pk, "requester": "沈阳市第二人民医院", "category": h.mask().pk, "quantity": "3000",
@@ -135,10 +140,10 @@ class CapacityAllocationTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        cls.offer = CapacityOffer.objects.create(unit=unit, enterprise=h.enterprise(), category=h.mask(), quantity=10000,
-                                                 available_from=h.D(2020, 5, 20))
-        cls.request = CapacityRequest.objects.create(unit=unit, requester="沈阳市第一人民医院", category=h.mask(), quantity=8000,
-                                                     needed_by=h.D(2020, 5, 25))
+        cls.offer = CapacityOffer.objects.create(unit=unit, enterprise=h.enterprise(), category=h.mask(),
+                                                 quantity=10000, available_from=h.D(2020, 5, 20))
+        cls.request = CapacityRequest.objects.create(unit=unit, requester="沈阳市第一人民医院", category=h.mask(),
+                                                     quantity=8000, needed_by=h.D(2020, 5, 25))
         return CapacityAllocation.objects.create(unit=unit, offer=cls.offer, request=cls.request, quantity=1000,
                                                  allocated_on=h.D(2020, 5, 21))
 
@@ -152,7 +157,8 @@ class CapacityAllocationTests(ModelScopeTests):
         response = self.client.post("/prices/capacityallocation/add/", {**data, "quantity": "7001"})
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "超过需求尚未满足的数量", status_code=400)
-        self.assertEqual(self.client.post("/prices/capacityallocation/add/", {**data, "quantity": "7000"}).status_code, 302)
+        self.assertEqual(self.client.post("/prices/capacityallocation/add/", {**data, "quantity": "7000"}).status_code,
+                         302)
 
 
 class GuidanceDocumentTests(ModelScopeTests):
@@ -164,8 +170,8 @@ class GuidanceDocumentTests(ModelScopeTests):
                                                published_on=h.D(2020, 5, 20))
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "title": "防护服标准解读", "category": "", "standard_codes": "GB 19082-2009", "body": "要求",
-                "published": "on", "published_on": "2020-05-22"}
+        return {"unit": unit.pk, "title": "防护服标准解读", "category": "", "standard_codes": "GB 19082-2009",
+                "body": "要求", "published": "on", "published_on": "2020-05-22"}
 
 
 class NoticeTests(ModelScopeTests):
@@ -173,7 +179,8 @@ class NoticeTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return Notice.objects.create(unit=unit, title="举报渠道", body="12315", published=True, published_on=h.D(2020, 5, 20))
+        return Notice.objects.create(unit=unit, title="举报渠道", body="12315", published=True,
+                                     published_on=h.D(2020, 5, 20))
 
     def form_data(self, unit):
         return {"unit": unit.pk, "kind": "notice", "title": "专项整治通告", "body": "内容", "published": "on",

@@ -14,7 +14,7 @@ from rectify.accounts.models import User
 from rectify.core.audit.events import record_event
 from rectify.core.current import acting_as
 from rectify.core.generic.importing import ImportFileError, read_table
-from rectify.enterprises.importers import COLUMNS, check_rows
+from rectify.enterprises.importing import COLUMNS, check_rows
 from rectify.enterprises.services import enterprise_import_apply
 from rectify.organisations.models import Unit
 
@@ -47,7 +47,8 @@ class Command(BaseCommand):
             new = sum(1 for c in candidates if c.status == "new")
             upd = sum(1 for c in candidates if c.status == "update")
             failed = len({e.row for e in errors})
-            self.stdout.write(f"行数 {len(table.rows)}：新增 {new}，更新 {upd}，无变化 {len(candidates) - new - upd}，错误 {failed}")
+            self.stdout.write(f"行数 {len(table.rows)}：新增 {new}，更新 {upd}，"
+                              f"无变化 {len(candidates) - new - upd}，错误 {failed}")
             for e in errors[:200]:
                 self.stdout.write(f"  {e}")
             for w in [w for c in candidates for w in c.warnings][:200]:
@@ -59,5 +60,7 @@ class Command(BaseCommand):
                 return
             with transaction.atomic():
                 counts = enterprise_import_apply(candidates=candidates, unit=unit_obj, source=path.name)
-                record_event("enterprise.import.commit", detail={**counts, "file": path.name, "unit": unit, "via": "cli"})
-            self.stdout.write(self.style.SUCCESS(f"已导入：新增 {counts['new']}，更新 {counts['update']}，无变化 {counts['unchanged']}"))
+                record_event("enterprise.import.commit",
+                             detail={**counts, "file": path.name, "unit": unit, "via": "cli"})
+            self.stdout.write(self.style.SUCCESS(f"已导入：新增 {counts['new']}，更新 {counts['update']}，"
+                                                 f"无变化 {counts['unchanged']}"))

@@ -1,69 +1,33 @@
-"""Writes with rules for price supervision and service to enterprises.
-
-Flags are raised by `price_flags_evaluate` whenever an observation is recorded or changed; a flag
-becomes a lead or a price case through the enforcement services (never a copy of their logic).
-"""
+"""Price flags: the rules run on each observation recorded or changed, and a flag becomes a lead or a
+price case through the enforcement services (never a copy of their logic), or is dismissed with a reason."""
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import area_allows, model_allows, units_for
+from rectify.core.access.scope import units_for
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today
-from rectify.core.generic.services import ensure_in_scope, object_create, object_delete, object_update
+from rectify.core.generic.services import object_create
 from rectify.enforcement.models import Case, Lead
 from rectify.enforcement.services import case_from_lead
 from rectify.organisations.models import CaseCategory
 
-from .models import (
-    CapacityAllocation,
-    PriceBaseline,
-    PriceFlag,
-    PriceObservation,
-    PriceRule,
-    ServiceRequest,
-)
+from ..models import PriceBaseline, PriceFlag, PriceObservation, PriceRule
 
 HUNDRED = Decimal("100")
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
 def _pct(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _event(actor, name: str, obj, **detail: Any) -> None:
-    record_event(name, obj, user=actor if getattr(actor, "pk", None) else None, detail=detail)
-
-
-# -- observations ---------------------------------------------------------------------------------
-def price_observation_create(*, model, data: dict, actor) -> PriceObservation:
-    """ModelConfig.create: record, then evaluate the rules in the same transaction."""
-    with transaction.atomic():
-        obs = object_create(model=PriceObservation, data=data, actor=actor)
-        _event(actor, "price.observe", obs)
-        price_flags_evaluate(observation=obs)
-    return obs
-
-
-def price_observation_update(*, obj: PriceObservation, data: dict, actor,
-                             expected_version: int | None = None) -> PriceObservation:
-    with transaction.atomic():
-        obs = object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
-        price_flags_evaluate(observation=obs)
-    return obs
-
-
-# -- rules ----------------------------------------------------------------------------------------
 def baseline_for(observation: PriceObservation) -> PriceBaseline | None:
     """The most specific baseline valid on the observation's day: product over category,
     city over province, newest first. A baseline in another unit of sale is not comparable."""
@@ -177,11 +141,12 @@ def price_flag_to_lead(*, flag: PriceFlag, actor) -> Lead:
         raise ValidationError(_("该预警已处理（%(s)s）。") % {"s": flag.get_status_display()})
     obs = flag.observation
     description = _("价格预警：%(outlet)s %(product)s%(spec)s。%(text)s") % {
-        "outlet": flag.outlet_name, "product": obs.product, "spec": f"（{obs.specification}）" if obs.specification else "",
-        "text": flag.explanation}
+        "outlet": flag.outlet_name, "product": obs.product,
+        "spec": f"（{obs.specification}）" if obs.specification else "", "text": flag.explanation}
     source = Lead.Source.COMPLAINT if obs.source == PriceObservation.Source.COMPLAINT else Lead.Source.INSPECTION
     lead = object_create(model=Lead, data={"unit": flag.unit, "source": source, "description": description,
-                                           "enterprise": flag.enterprise, "product_category": obs.category}, actor=actor)
+                                           "enterprise": flag.enterprise, "product_category": obs.category},
+                         actor=actor)
     record_event("lead.create", lead, user=actor, detail={"price_flag": flag.pk})
     flag.lead = lead
     flag.status = PriceFlag.Status.LEAD
@@ -231,108 +196,3 @@ def price_flag_dismiss(*, flag: PriceFlag, reason: str, actor) -> PriceFlag:
     flag.save()
     record_event("price_flag.dismiss", flag, user=actor, detail={"reason": reason.strip()})
     return flag
-
-
-# -- shared configuration (baselines, rules) ------------------------------------------------------
-def _require_config_writer(actor, target, data: dict) -> None:
-    """Everyone reads rules and baselines; the province sets them, a city only its own city's
-    baselines (the scope spec alone would let any clerk edit the province's numbers)."""
-    unit = getattr(actor, "unit", None)
-    if unit is None or not area_allows(actor, "records", "change"):
-        raise PermissionDenied(_("您没有修改此记录的权限。"))
-    if unit.is_provincial:
-        return
-    covered = unit.covered_city_ids()
-    if target is PriceBaseline or isinstance(target, PriceBaseline):
-        existing_ok = not isinstance(target, PriceBaseline) or target.area_id in covered
-        area = data.get("area", target.area if isinstance(target, PriceBaseline) else None)
-        if existing_ok and area is not None and area.pk in covered:
-            return
-    raise PermissionDenied(_("价格预警规则和全省价格基准由省级单位设置；市级单位只能设置本市的价格基准。"))
-
-
-def config_create(*, model, data: dict, actor):
-    _require_config_writer(actor, model, data)
-    with transaction.atomic():
-        obj = object_create(model=model, data=data, actor=actor)
-        record_event(f"price.{model._meta.model_name}.create", obj, user=actor)
-    return obj
-
-
-def config_update(*, obj, data: dict, actor, expected_version: int | None = None):
-    _require_config_writer(actor, obj, data)
-    with transaction.atomic():
-        obj = object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
-        record_event(f"price.{type(obj)._meta.model_name}.update", obj, user=actor)
-    return obj
-
-
-def config_delete(*, obj, actor, reason: str) -> None:
-    _require_config_writer(actor, obj, {})
-    object_delete(obj=obj, actor=actor, reason=reason)
-
-
-# -- service to enterprises -----------------------------------------------------------------------
-def new_tracking_code(prefix: str = "") -> str:
-    return prefix + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
-
-
-def service_request_create(*, model, data: dict, actor) -> ServiceRequest:
-    data = dict(data)
-    with transaction.atomic():
-        obj = ServiceRequest(tracking_code=new_tracking_code("QY"))
-        for name, value in data.items():
-            setattr(obj, name, value)
-        if not model_allows(actor, ServiceRequest, "add") or not units_for(actor, "add").filter(pk=obj.unit_id).exists():
-            raise PermissionDenied(_("您没有新增此类记录的权限。"))
-        _apply_answer_status(obj)
-        obj.fill_scope()
-        obj.full_clean()
-        obj.save()
-        ensure_in_scope(obj, actor)
-        record_event("service_request.receive", obj, user=actor)
-    return obj
-
-
-def _apply_answer_status(obj: ServiceRequest) -> None:
-    if (obj.answer or "").strip():
-        obj.status = ServiceRequest.Status.ANSWERED
-        obj.answered_on = obj.answered_on or today()
-    else:
-        obj.status = ServiceRequest.Status.OPEN
-
-
-def service_request_update(*, obj: ServiceRequest, data: dict, actor, expected_version: int | None = None) -> ServiceRequest:
-    with transaction.atomic():
-        was_answered = obj.status == ServiceRequest.Status.ANSWERED
-        obj = object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
-        _apply_answer_status(obj)
-        obj.full_clean()
-        obj.save(update_fields=["status", "answered_on"])
-        if obj.status == ServiceRequest.Status.ANSWERED and not was_answered:
-            record_event("service_request.answer", obj, user=actor)
-    return obj
-
-
-def capacity_remaining(offer=None, request=None) -> int:
-    """Quantity of an offer not yet allocated, or of a request not yet covered."""
-    target = offer if offer is not None else request
-    used = target.allocations.aggregate(n=Sum("quantity"))["n"] or 0
-    return target.quantity - used
-
-
-def capacity_allocate(*, model, data: dict, actor) -> CapacityAllocation:
-    """ModelConfig.create: an allocation may not exceed what the offer has left nor what the
-    request still needs. Rows are locked so two clerks cannot over-allocate the same offer."""
-    with transaction.atomic():
-        offer = type(data["offer"]).objects.select_for_update().get(pk=data["offer"].pk)
-        request = type(data["request"]).objects.select_for_update().get(pk=data["request"].pk)
-        quantity = data["quantity"] or 0
-        if quantity > capacity_remaining(offer=offer):
-            raise ValidationError({"quantity": _("超过供给剩余可调配数量（%(n)s）。") % {"n": capacity_remaining(offer=offer)}})
-        if quantity > capacity_remaining(request=request):
-            raise ValidationError({"quantity": _("超过需求尚未满足的数量（%(n)s）。") % {"n": capacity_remaining(request=request)}})
-        obj = object_create(model=CapacityAllocation, data=data, actor=actor)
-        record_event("capacity.allocate", obj, user=actor, detail={"offer": offer.pk, "request": request.pk,
-                                                                     "quantity": quantity})
-    return obj

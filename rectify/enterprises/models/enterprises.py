@@ -1,17 +1,15 @@
 """The enterprise registry: producers and exporters of the campaign's categories."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.access.scope import ScopeSpec
+from rectify.core.models import BaseModel
 from rectify.core.security.validators import validate_not_future, validate_uscc
 
-from .identity import CreditCodeField, division_warning
+from ..identity import CreditCodeField, division_warning
 
 
 class EntityType(models.TextChoices):
@@ -33,7 +31,8 @@ class Enterprise(BaseModel):
     )
     entity_type = models.CharField(_("主体类型"), max_length=20, choices=EntityType.choices, default=EntityType.COMPANY)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
-    region = models.ForeignKey("organisations.Region", verbose_name=_("所在市"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("organisations.Region", verbose_name=_("所在市"), on_delete=models.PROTECT,
+                               related_name="+")
     county = models.ForeignKey("organisations.Region", verbose_name=_("所在区县"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("地址"), max_length=300, blank=True)
@@ -84,7 +83,8 @@ class Enterprise(BaseModel):
         if tuple(unique_check) == ("credit_code",):
             holder = Enterprise._base_manager.filter(credit_code=self.credit_code).exclude(pk=self.pk).first()
             if holder is not None:
-                return ValidationError(_("统一社会信用代码 %(code)s 已登记为企业“%(name)s”（%(region)s），同一企业不能重复登记。")
+                return ValidationError(_("统一社会信用代码 %(code)s 已登记为企业“%(name)s”（%(region)s），"
+                                         "同一企业不能重复登记。")
                                        % {"code": holder.credit_code, "name": holder.name, "region": holder.region},
                                        code="unique")
         return super().unique_error_message(model_class, unique_check)
@@ -107,12 +107,14 @@ class Qualification(BaseModel):
         CERTIFICATION = "certification", _("认证证书")
         EXPORT_CERTIFICATE = "export_certificate", _("境外认证/注册")
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="qualifications")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="qualifications")
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     number = models.CharField(_("证书编号"), max_length=100, db_index=True)
     issuer = models.CharField(_("发证机关"), max_length=200, blank=True)
     scope_text = models.CharField(_("许可/注册范围"), max_length=300, blank=True)
-    categories = models.ManyToManyField("organisations.ProductCategory", verbose_name=_("覆盖产品类别"), blank=True, related_name="+")
+    categories = models.ManyToManyField("organisations.ProductCategory", verbose_name=_("覆盖产品类别"), blank=True,
+                                        related_name="+")
     valid_from = models.DateField(_("有效期自"), null=True, blank=True, validators=[validate_not_future])
     valid_to = models.DateField(_("有效期至"), null=True, blank=True)
 
@@ -123,7 +125,8 @@ class Qualification(BaseModel):
         verbose_name_plural = _("资质证照")
         ordering = ["enterprise", "kind", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "kind", "number"], name="qualification_unique_per_enterprise"),
+            models.UniqueConstraint(fields=["enterprise", "kind", "number"],
+                                    name="qualification_unique_per_enterprise"),
             models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_from__isnull=True)
                                    | models.Q(valid_to__gte=models.F("valid_from")), name="qualification_valid_range"),
         ]
@@ -139,12 +142,13 @@ class ListEntry(BaseModel):
         PRODUCER = "producer", _("防疫物资及其重要原辅材料生产企业清单")
         EXPORTER = "exporter", _("医用防疫物资出口生产、经营企业清单")
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="list_entries")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="list_entries")
     kind = models.CharField(_("清单"), max_length=20, choices=Kind.choices)
     listed_on = models.DateField(_("列入日期"), validators=[validate_not_future])
     source = models.CharField(_("来源"), max_length=200, blank=True)
-    unit = models.ForeignKey("organisations.Unit", verbose_name=_("填报单位"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("填报单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
 
     scope = ScopeSpec(region="enterprise__region", county="enterprise__county", line=None, owner=None)
 
@@ -157,106 +161,3 @@ class ListEntry(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()}"
-
-
-LETTER_MAX_BYTES = 20 * 1024 * 1024
-LETTER_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "tif", "tiff"]
-_LETTER_MAGIC = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
-
-
-def validate_scan(file) -> None:
-    """A scanned letter: PDF or image, at most 20 MB, and the content must match (not a renamed
-    executable or office document)."""
-    if file.size > LETTER_MAX_BYTES:
-        raise ValidationError(_("扫描件不能超过 20 MB。"), code="size")
-    pos = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(8)
-    file.seek(pos)
-    if not head.startswith(_LETTER_MAGIC):
-        raise ValidationError(_("扫描件内容不是 PDF 或图片（JPG/PNG/TIFF）。"), code="type")
-
-
-class Letter(ScopedRecord):
-    """A warning letter sent to, or a commitment letter signed by, an enterprise. Owned by the
-    unit that sent/collected it; placed in the enterprise's city."""
-
-    class Kind(models.TextChoices):
-        WARNING = "warning", _("提醒告诫函")
-        COMMITMENT = "commitment", _("承诺书")
-
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="letters")
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    date = models.DateField(_("日期"), validators=[validate_not_future])
-    number = models.CharField(_("文号"), max_length=100, blank=True)
-    document = models.FileField(_("扫描件"), upload_to="letters/%Y/%m/", blank=True,
-                                validators=[FileExtensionValidator(LETTER_EXTENSIONS), validate_scan],
-                                help_text=_("PDF 或图片，不超过 20 MB。"))
-    notes = models.TextField(_("备注"), blank=True)
-
-    # Stated explicitly: core.models.ScopedRecord does not set RECORD_SCOPE itself (reported).
-    scope = RECORD_SCOPE
-
-    class Meta:
-        verbose_name = _("告诫函/承诺书")
-        verbose_name_plural = _("告诫函与承诺书")
-        ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["-date", "-id"])]  # the list's order (core.generic.checks)
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.enterprise}"
-
-
-class ImportJob(ScopedRecord):
-    """One uploaded list file and what became of it. Kept so the user can leave the page and come
-    back, and so the failed rows can be downloaded later."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("等待校验")
-        VALIDATING = "validating", _("校验中")
-        READY = "ready", _("校验通过，待确认导入")
-        INVALID = "invalid", _("有错误行，不能导入")
-        COMMITTING = "committing", _("导入中")
-        DONE = "done", _("已导入")
-        FAILED = "failed", _("导入失败（未写入任何数据）")
-
-    kind = models.CharField(_("导入类型"), max_length=30, default="enterprises")
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
-    total = models.PositiveIntegerField(_("数据行数"), default=0)
-    processed = models.PositiveIntegerField(_("已处理行数"), default=0)
-    count_new = models.PositiveIntegerField(_("新增"), default=0)
-    count_update = models.PositiveIntegerField(_("更新"), default=0)
-    count_unchanged = models.PositiveIntegerField(_("无变化"), default=0)
-    count_error = models.PositiveIntegerField(_("错误行"), default=0)
-    message = models.TextField(_("说明"), blank=True)
-    errors = models.JSONField(_("错误明细"), default=list, blank=True)      # [{row, column, reason}]
-    failed_rows = models.JSONField(_("失败行原始数据"), default=dict, blank=True)  # {row: [cells]}
-    headers = models.JSONField(_("表头"), default=list, blank=True)
-    # [{row, status, name, credit_code, changes, warnings}]
-    preview = models.JSONField(_("预览"), default=list, blank=True)
-    warnings = models.JSONField(_("提示"), default=list, blank=True)  # [{row, column, reason}]: shown, not blocking
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    scope = RECORD_SCOPE
-
-    class Meta:
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.original_name}（{self.get_status_display()}）"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("enterprises:import_job", kwargs={"pk": self.pk})
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.COMMITTING}
-

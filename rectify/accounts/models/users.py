@@ -1,3 +1,4 @@
+"""Users, the roles they hold and the hashes of their previous passwords."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -31,7 +32,8 @@ class RectifyUserManager(UserManager.from_queryset(RestrictedQuerySet)):
 
 class User(RegistryURLMixin, AbstractUser):
     unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "organisations.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
     )
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -41,10 +43,10 @@ class User(RegistryURLMixin, AbstractUser):
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    # Lockout (等保: 登录失败处理). Counted by accounts.backends; see accounts.services.
+    # Lockout (等保: 登录失败处理). Counted by accounts.backends; see services/signin.py.
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0, editable=False)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True, editable=False)
-    # TOTP second factor; the secret is SM4-encrypted (services._seal_secret, core/security/crypto.py).
+    # TOTP second factor; the secret is SM4-encrypted (services/totp.py, core/security/crypto.py).
     totp_secret = models.CharField(_("动态口令密钥"), max_length=200, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(_("动态口令绑定时间"), null=True, blank=True, editable=False)
     # Last accepted TOTP time step: a code is accepted once only (no replay within its window).

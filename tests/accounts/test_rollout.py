@@ -273,6 +273,18 @@ class ImportTests(WorldTestCase):
         self.assertContains(response, "没有名为“总经理”的角色", status_code=400)
         self.assertFalse(User.objects.filter(username__in=["sy_samr_zhao", "ok_user", "mix_user"]).exists())
 
+    def test_the_role_file_refuses_an_administrator_with_a_business_role_and_grants_nothing(self):
+        before = self.users["shenyang_samr"].role_codes
+        rows = [["t_shenyang_samr", "", "", "", "", "审核员"],
+                ["t_dalian_samr", "", "", "", "", "系统管理员、数据录入员"]]
+        self.login("secadmin")
+        response = self.client.post("/accounts/user/import/roles/", {"file": xlsx(rows)})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual([(e.row, e.column) for e in response.context["errors"]], [(3, "角色")])
+        self.assertContains(response, "管理员账号不能同时担任业务角色。", status_code=400)
+        self.assertEqual(User.objects.get(username="t_shenyang_samr").role_codes, before)
+        self.assertFalse(Event.objects.filter(event="user.roles").exists())
+
     def test_a_whole_province_in_one_file(self):
         units = list(Unit.objects.filter(is_active=True).order_by("code"))
         self.assertGreaterEqual(len(units), 112)  # 14 cities × 8 departments and more

@@ -1,14 +1,14 @@
-"""Writes of the enterprise registry: the list import (upload → check → commit, all or nothing)
-and the merge of duplicate enterprises. Every write is audited (change log + events)."""
+"""The enterprise list import: upload → check (the preview) → commit, all or nothing; small files
+while the user waits, large ones in the background (tasks.py). Every write is audited (change log
++ events)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,9 @@ from rectify.core.generic.importing import (
     read_upload,
     sniff,
 )
-from rectify.core.security.validators import normalise_uscc
 
-from .importers import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
-from .models import Enterprise, ImportJob, ListEntry, Qualification
+from ..importing import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
+from ..models import Enterprise, ImportJob, ListEntry, Qualification
 
 BATCH = 1000
 SYNC_MAX_BYTES = 512 * 1024   # files up to this size are checked while the user waits
@@ -57,7 +56,9 @@ def get_progress(job: ImportJob) -> int:
 # -- import jobs -------------------------------------------------------------------------------------
 def import_job_create(*, uploaded, actor, unit=None) -> ImportJob:
     """Accept an upload after the file-level checks (size, type, zip/XML bombs, encryption; for
-    small files also headers and parsing). A refused file raises ImportFileError; nothing is saved."""
+    small files also headers and parsing). A small file is checked at once, so its preview is ready
+    on the next page; a large one stays PENDING for the background check (tasks.import_check_task).
+    A refused file raises ImportFileError; nothing is saved."""
     if not model_allows(actor, Enterprise, "add"):
         raise PermissionDenied(_("您没有导入企业名录的权限。"))
     unit = unit or actor.unit
@@ -71,7 +72,9 @@ def import_job_create(*, uploaded, actor, unit=None) -> ImportJob:
     job.file.save(name, ContentFile(data), save=False)
     job.save()
     record_event("enterprise.import.upload", job, detail={"file": name, "bytes": len(data)})
-    job._table = table  # reused by an immediate check in the same request
+    if table is not None:
+        job._table = table  # read once: the check below reuses it
+        import_job_check(job)
     return job
 
 
@@ -127,11 +130,36 @@ def _finish(job: ImportJob, status: str, message: str, finished: bool = True) ->
     return job
 
 
+def _ensure_may_commit(job: ImportJob, actor) -> None:
+    if not restrict(ImportJob.objects.filter(pk=job.pk), actor, "add").exists() and getattr(actor, "pk", None):
+        raise PermissionDenied(_("您没有导入企业名录的权限。"))
+
+
+def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
+    """The user confirms a checked file. Up to SYNC_MAX_ROWS rows it is committed at once; a larger
+    one is marked COMMITTING, and the caller queues tasks.import_commit_task for it. Only a checked
+    file is marked, and only once: a second confirmation while it is being imported is refused
+    rather than starting a second commit beside the first; a job already done is left alone."""
+    if job.total <= SYNC_MAX_ROWS:
+        return import_job_commit(job=job, actor=actor)
+    _ensure_may_commit(job, actor)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("unit").get(pk=job.pk)
+        if job.status == ImportJob.Status.DONE:
+            return job
+        if job.status == ImportJob.Status.COMMITTING:
+            raise ValidationError(_("该文件正在导入，请稍候刷新页面查看结果。"))
+        if job.status != ImportJob.Status.READY:
+            raise ValidationError(_("该文件尚未通过校验，不能导入。"))
+        job.status = ImportJob.Status.COMMITTING
+        job.save(update_fields=["status", "updated_at"])
+    return job
+
+
 def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
     """Apply a checked file: every row or none. Idempotent — a job already done is left alone,
     and re-applying a file changes nothing (rows are keyed on the credit code)."""
-    if not restrict(ImportJob.objects.filter(pk=job.pk), actor, "add").exists() and getattr(actor, "pk", None):
-        raise PermissionDenied(_("您没有导入企业名录的权限。"))
+    _ensure_may_commit(job, actor)
     job.refresh_from_db()
     if job.status == ImportJob.Status.DONE:
         return job
@@ -145,15 +173,17 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
         candidates, errors = check_rows(table, job.unit)
         if errors:
             _store_result(job, table, candidates, errors)
-            return _finish(job, ImportJob.Status.INVALID, _("数据在校验后发生了变化，出现 %(n)d 行错误，未导入任何数据。")
-                           % {"n": job.count_error})
+            return _finish(job, ImportJob.Status.INVALID,
+                           _("数据在校验后发生了变化，出现 %(n)d 行错误，未导入任何数据。") % {"n": job.count_error})
         with transaction.atomic():
             counts = enterprise_import_apply(candidates=candidates, unit=job.unit, source=job.original_name,
                                              progress=lambda n: set_progress(job.pk, n))
             _store_result(job, table, candidates, [])
-            job.count_new, job.count_update, job.count_unchanged = counts["new"], counts["update"], counts["unchanged"]
+            job.count_new, job.count_update = counts["new"], counts["update"]
+            job.count_unchanged = counts["unchanged"]
             record_event("enterprise.import.commit", job, detail=counts)
-            _finish(job, ImportJob.Status.DONE, _("导入完成：新增 %(new)d，更新 %(update)d，无变化 %(unchanged)d。") % counts)
+            _finish(job, ImportJob.Status.DONE,
+                    _("导入完成：新增 %(new)d，更新 %(update)d，无变化 %(unchanged)d。") % counts)
     except ImportFileError as exc:
         return _finish(job, ImportJob.Status.FAILED, str(exc))
     except Exception as exc:
@@ -176,7 +206,8 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
     saved: dict[int, Enterprise] = {}
     with transaction.atomic():
         for chunk in _batches(new):
-            objs = [Enterprise(**c.fields, is_producer=bool(c.categories), is_exporter=bool(c.is_exporter)) for c in chunk]
+            objs = [Enterprise(**c.fields, is_producer=bool(c.categories), is_exporter=bool(c.is_exporter))
+                    for c in chunk]
             Enterprise.objects.bulk_create(objs)
             if any(o.pk is None for o in objs):  # databases that do not return ids
                 ids = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs if o.credit_code])
@@ -211,6 +242,7 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
             done += len(chunk)
             if progress:
                 progress(done)
+
         def enterprise_for(c: Candidate) -> Enterprise:
             return saved.get(c.existing_id) or Enterprise(pk=c.existing_id)
 
@@ -238,86 +270,3 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
         for chunk in _batches(entries):
             ListEntry.objects.bulk_create(chunk)
     return {"new": len(new), "update": len(upd), "unchanged": len(candidates) - len(new) - len(upd)}
-
-
-# -- merge -------------------------------------------------------------------------------------------
-MERGE_FILL_FIELDS = ("credit_code", "legal_representative", "county", "address", "contact", "phone", "approved_on", "notes")
-
-
-@transaction.atomic
-def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor) -> Enterprise:
-    """Fold `merge` into `keep`: every record pointing at `merge` (from any app: found through
-    Enterprise._meta.related_objects) is re-pointed to `keep`; `merge` stays, marked merged_into,
-    with its history. A re-pointed row that would duplicate one `keep` already has (a unique
-    constraint) is deleted instead — the deletion is in the change log and listed in the event."""
-    if not model_allows(actor, Enterprise, "manage"):
-        raise PermissionDenied(_("只有办公室管理员可以合并企业。"))
-    scoped = restrict(Enterprise.objects.select_for_update(), actor, "change")
-    keep_l, merge_l = scoped.filter(pk=keep.pk).first(), scoped.filter(pk=merge.pk).first()
-    if keep_l is None or merge_l is None:
-        raise PermissionDenied(_("企业不存在或不在您的数据范围内。"))
-    keep, merge = keep_l, merge_l
-    if keep.pk == merge.pk:
-        raise ValidationError(_("不能把企业合并到它自己。"))
-    if merge.merged_into_id or keep.merged_into_id:
-        raise ValidationError(_("已合并的企业不能再次合并。"))
-    moved: dict[str, int] = {}
-    dropped: list[str] = []
-    for rel in Enterprise._meta.related_objects:
-        model, fname = rel.related_model, rel.field.name
-        if rel.many_to_many:
-            _merge_reverse_m2m(rel, keep, merge, moved)
-            continue
-        for obj in model._base_manager.filter(**{fname: merge}):
-            setattr(obj, fname, keep)
-            if hasattr(obj, "version"):
-                obj.version += 1
-            try:
-                with transaction.atomic():
-                    obj.save()
-                moved[model._meta.label] = moved.get(model._meta.label, 0) + 1
-            except IntegrityError:
-                setattr(obj, fname, merge)
-                dropped.append(f"{model._meta.verbose_name}：{obj}")
-                obj.delete()
-    keep.categories.add(*merge.categories.all())
-    fill = {}
-    for name in MERGE_FILL_FIELDS:
-        field = Enterprise._meta.get_field(name)
-        if getattr(keep, field.attname) in (None, "") and getattr(merge, field.attname) not in (None, ""):
-            fill[field.attname] = getattr(merge, field.attname)
-    merge.merged_into = keep
-    if "credit_code" in fill or normalise_uscc(merge.credit_code) == normalise_uscc(keep.credit_code):
-        merge.credit_code = None  # unique: the code moves to (or already is) the kept enterprise's
-    merge.version += 1
-    merge.save()
-    for attname, value in fill.items():
-        setattr(keep, attname, value)
-    keep.is_producer = keep.is_producer or merge.is_producer
-    keep.is_exporter = keep.is_exporter or merge.is_exporter
-    keep.version += 1
-    keep.save()
-    detail: dict[str, Any] = {"kept": keep.pk, "merged": merge.pk, "merged_name": merge.name, "moved": moved,
-                              "dropped_duplicates": dropped, "filled": sorted(fill)}
-    record_event("enterprise.merge", keep, user=actor, detail=detail)
-    record_event("enterprise.merged_into", merge, user=actor, detail=detail)
-    return keep
-
-
-def _merge_reverse_m2m(rel, keep: Enterprise, merge: Enterprise, moved: dict[str, int]) -> None:
-    """Another model's many-to-many to Enterprise: move merge's links to keep, without doubles."""
-    m2m = rel.field
-    through = m2m.remote_field.through
-    target = m2m.m2m_reverse_field_name()
-    source = m2m.m2m_field_name()
-    links = through._default_manager.filter(**{target: merge})
-    already = set(through._default_manager.filter(**{target: keep}).values_list(f"{source}_id", flat=True))
-    owners = [getattr(link, f"{source}_id") for link in links]
-    for owner_id in owners:
-        owner = rel.related_model._base_manager.get(pk=owner_id)
-        manager = getattr(owner, m2m.name)
-        manager.remove(merge)
-        if owner_id not in already:
-            manager.add(keep)
-    moved[rel.related_model._meta.label] = moved.get(rel.related_model._meta.label, 0) + len(owners)
-

@@ -1,4 +1,4 @@
-"""The enterprise list import: columns, row validation and classification (new / update /
+"""Reading and checking an enterprise list: columns, row validation and classification (new / update /
 unchanged / error). Reads only; `services.enterprise_import_apply` writes the plan.
 
 The generic file handling (safe reading, header mapping, failed-rows file) is core/generic/importing.py.
@@ -20,22 +20,26 @@ from rectify.organisations.models import Campaign, ProductCategory, Region
 from rectify.organisations.reference import PRODUCT_CATEGORY_ALIASES
 
 from .identity import division_warning
-from .models import Enterprise, EntityType, ListEntry, Qualification
+from .models import Enterprise, EntityType, ImportJob, ListEntry, Qualification
 
 COLUMNS: list[Column] = [
-    Column("name", "企业名称", ("name", "enterprise name", "company name", "企业全称", "单位名称"), True, "沈阳华康医用防护用品有限公司"),
-    Column("credit_code", "统一社会信用代码", ("credit code", "uscc", "unified social credit code", "信用代码", "社会信用代码"),
-           True, "91210100MA0Y4L2Q4T"),
+    Column("name", "企业名称", ("name", "enterprise name", "company name", "企业全称", "单位名称"), True,
+           "沈阳华康医用防护用品有限公司"),
+    Column("credit_code", "统一社会信用代码",
+           ("credit code", "uscc", "unified social credit code", "信用代码", "社会信用代码"), True,
+           "91210100MA0Y4L2Q4T"),
     Column("entity_type", "主体类型", ("entity type", "type", "企业类型"), False, "企业法人"),
     Column("city", "所在市", ("city", "市", "所属市"), True, "沈阳市"),
     Column("county", "所在区县", ("county", "district", "区县", "所属区县"), False, "和平区"),
     Column("address", "地址", ("address", "住所", "生产地址"), False, "沈阳市和平区南京北街1号"),
     Column("legal_representative", "法定代表人", ("legal representative", "法人", "负责人", "经营者"), False, "王伟"),
     Column("phone", "联系电话", ("phone", "telephone", "tel", "电话"), False, "024-23456789"),
-    Column("categories", "生产产品类别", ("categories", "product categories", "products", "产品类别"), False, "口罩、熔喷布"),
+    Column("categories", "生产产品类别", ("categories", "product categories", "products", "产品类别"), False,
+           "口罩、熔喷布"),
     Column("is_exporter", "是否出口", ("exporter", "export", "is exporter", "出口"), False, "否"),
-    Column("licence_number", "许可证/注册证编号", ("licence number", "license number", "registration number", "许可证编号",
-                                              "注册证编号", "许可证号"), False, "辽械注准20202140001"),
+    Column("licence_number", "许可证/注册证编号",
+           ("licence number", "license number", "registration number", "许可证编号", "注册证编号", "许可证号"), False,
+           "辽械注准20202140001"),
     Column("valid_to", "有效期至", ("valid to", "expiry date", "expires", "有效期"), False, "2025-05-14"),
 ]
 LABELS = {c.key: c.label for c in COLUMNS}
@@ -95,8 +99,9 @@ class Lookups:
                     self.categories.setdefault(category_key(key), c.pk)
         self.entity_types = {str(label): value for value, label in EntityType.choices}
         self.entity_types.update({value: value for value in EntityType.values})
-        self.entity_types.update({"企业": EntityType.COMPANY, "公司": EntityType.COMPANY, "个体户": EntityType.INDIVIDUAL,
-                                  "合作社": EntityType.COOPERATIVE, "分公司": EntityType.BRANCH})
+        self.entity_types.update({"企业": EntityType.COMPANY, "公司": EntityType.COMPANY,
+                                  "个体户": EntityType.INDIVIDUAL, "合作社": EntityType.COOPERATIVE,
+                                  "分公司": EntityType.BRANCH})
 
 
 @dataclass
@@ -154,13 +159,15 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
     if raw_type:
         etype = lk.entity_types.get(raw_type)
         if etype is None:
-            err("entity_type", _("主体类型“%(v)s”无法识别，应为：%(ok)s") % {"v": raw_type, "ok": "、".join(map(str, EntityType.labels))})
+            err("entity_type", _("主体类型“%(v)s”无法识别，应为：%(ok)s")
+                % {"v": raw_type, "ok": "、".join(map(str, EntityType.labels))})
         fields["entity_type"] = etype
     else:
         fields["entity_type"] = EntityType.INDIVIDUAL if code.startswith("92") else EntityType.COMPANY
     # As on the form, an individual business may have no code; it is then found by name and city.
     if not code and fields["entity_type"] != EntityType.INDIVIDUAL:
-        err("credit_code", _("统一社会信用代码不能为空（导入以此代码识别企业；没有代码的个体工商户请在“主体类型”填写“个体工商户”）"))
+        err("credit_code", _("统一社会信用代码不能为空（导入以此代码识别企业；"
+                             "没有代码的个体工商户请在“主体类型”填写“个体工商户”）"))
     elif code and (reason := uscc_error(code)) is not None:
         err("credit_code", reason)
     fields["credit_code"] = code or None
@@ -180,7 +187,8 @@ def validate_row(values: dict[str, str], number: int, lk: Lookups, unit) -> tupl
             err("county", _("所在区县“%(v)s”不属于%(city)s") % {"v": raw_county, "city": city.name})
     cities, only_county = allowed_regions(unit)
     if city is not None and cities is not None and city.pk not in cities:
-        err("city", _("您的单位（%(unit)s）只能导入本辖区的企业，不能导入%(city)s的企业") % {"unit": unit.name, "city": city.name})
+        err("city", _("您的单位（%(unit)s）只能导入本辖区的企业，不能导入%(city)s的企业")
+            % {"unit": unit.name, "city": city.name})
     elif only_county is not None and county is not None and county.pk != only_county:
         err("county", _("您的单位只能导入%(county)s的企业") % {"county": unit.county.name})
     fields["region_id"] = city.pk if city else None
@@ -242,7 +250,8 @@ def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: i
             cats.setdefault(eid, set()).add(cid)
         quals: dict[tuple[int, str], tuple[int, Any]] = {
             (q["enterprise_id"], q["number"]): (q["pk"], q["valid_to"])
-            for q in Qualification.objects.filter(enterprise_id__in=ids).values("pk", "enterprise_id", "number", "valid_to")}
+            for q in Qualification.objects.filter(enterprise_id__in=ids).values("pk", "enterprise_id", "number",
+                                                                               "valid_to")}
         lists = set(ListEntry.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "kind"))
         for c in chunk:
             if c.credit_code:
@@ -260,14 +269,17 @@ def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: i
             if e is None:
                 c.status = NEW
                 c.qualification = "create" if c.licence_number else ""
-                c.list_kinds = ([ListEntry.Kind.PRODUCER] if producer else []) + ([ListEntry.Kind.EXPORTER] if exporter else [])
+                c.list_kinds = (([ListEntry.Kind.PRODUCER] if producer else [])
+                                + ([ListEntry.Kind.EXPORTER] if exporter else []))
                 out.append(c)
                 continue
             if cities is not None and (e.region_id not in cities or (only_county and e.county_id != only_county)):
-                errors.append(RowError(c.row, LABELS["credit_code"], _("该代码已登记为其他辖区的企业“%(name)s”，您不能修改") % {"name": e.name}))
+                errors.append(RowError(c.row, LABELS["credit_code"],
+                                       _("该代码已登记为其他辖区的企业“%(name)s”，您不能修改") % {"name": e.name}))
                 continue
             if e.merged_into_id:
-                errors.append(RowError(c.row, LABELS["credit_code"], _("该代码的企业已合并至其他企业，请使用合并后的企业")))
+                errors.append(RowError(c.row, LABELS["credit_code"],
+                                       _("该代码的企业已合并至其他企业，请使用合并后的企业")))
                 continue
             c.existing_id = e.pk
             for name in SIMPLE_FIELDS:
@@ -287,14 +299,15 @@ def classify(candidates: list[Candidate], unit, errors: list[RowError], batch: i
                     c.qualification = "create"
                 elif c.valid_to and found[1] != c.valid_to:
                     c.qualification, c.qualification_id = "update", found[0]
-            c.list_kinds = [k for k, wanted in ((ListEntry.Kind.PRODUCER, producer), (ListEntry.Kind.EXPORTER, exporter))
-                            if wanted and (e.pk, k) not in lists]
+            wanted_kinds = ((ListEntry.Kind.PRODUCER, producer), (ListEntry.Kind.EXPORTER, exporter))
+            c.list_kinds = [k for k, wanted in wanted_kinds if wanted and (e.pk, k) not in lists]
             c.status = UPDATE if (c.changes or c.qualification or c.list_kinds) else UNCHANGED
             out.append(c)
     return out
 
 
-def check_rows(table: Table, unit, progress: Callable[[int], None] | None = None) -> tuple[list[Candidate], list[RowError]]:
+def check_rows(table: Table, unit,
+               progress: Callable[[int], None] | None = None) -> tuple[list[Candidate], list[RowError]]:
     """Validate every row of a mapped table, then classify against the database."""
     lk = Lookups()
     errors: list[RowError] = list(table.errors)  # rows the file itself could not give
@@ -336,3 +349,13 @@ def _change_label(name: str) -> str:
     if name == "categories":
         return "生产产品类别"
     return str(Enterprise._meta.get_field(name.removesuffix("_id")).verbose_name)
+
+
+def failed_rows(job: ImportJob) -> list[tuple[int, list[str], list[str]]]:
+    """The rows of a checked file that failed, in file order, each with its cells as uploaded and the
+    reasons (【column】reason): the failed-rows workbook to correct and upload again."""
+    reasons: dict[int, list[str]] = {}
+    for e in job.errors:
+        reasons.setdefault(e["row"], []).append(f"【{e['column']}】{e['reason']}" if e["column"] else e["reason"])
+    return [(int(n), raw, reasons.get(int(n), []))
+            for n, raw in sorted(job.failed_rows.items(), key=lambda kv: int(kv[0]))]
