@@ -213,7 +213,8 @@ CELERY_BEAT_SCHEDULE.update({
     "reports-open-weekly": {"task": "rectify.reports.tasks.open_weekly_reports",
                             "schedule": crontab(hour=6, minute=0, day_of_week="fri,mon")},
     # Reminders on Wednesday and Thursday morning to those not yet submitted.
-    # Risk scores: bulk writes send no signals, so a nightly full recompute catches them.
+    # Risk scores: the windows of days move with the date, and rows written outside the services
+    # (the demo seed) announce nothing, so every enterprise is recomputed nightly.
     "targeting-risk-recompute": {"task": "rectify.targeting.tasks.risk_recompute_all_task",
                                  "schedule": crontab(hour=2, minute=0)},
     "reports-remind-unsubmitted": {"task": "rectify.reports.tasks.remind_unsubmitted",

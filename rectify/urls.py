@@ -14,7 +14,7 @@ urlpatterns = [
     path("reports/", include("rectify.reports.urls")),
     path("targeting/", include("rectify.targeting.urls")),
     path("prices/", include("rectify.prices.urls")),
-    path("public/draws/", include("rectify.targeting.public_urls")),
+    path("public/draws/", include("rectify.targeting.public.urls")),
     path("public/cases/", include("rectify.enforcement.public.urls")),
     path("public/", include("rectify.portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,7 @@ from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
+from . import services
 from .models import Enterprise, Letter, ListEntry, Qualification
 
 registry.register(ModelConfig(
@@ -18,12 +19,13 @@ registry.register(ModelConfig(
     detail_panels=["enterprises/enterprise_panels.html", "enforcement/enterprise_credit_panel.html",
                    "targeting/enterprise_risk_panel.html"],
     list_actions=[(_("Excel 导入"), "enterprises:import"), (_("疑似重复"), "enterprises:duplicates")],
+    create=services.enterprise_create, update=services.enterprise_update,
 ))
 registry.register(ModelConfig(
     model=Qualification, menu="registry",
     list_columns=["number", "kind", "enterprise", "issuer", "valid_from", "valid_to"],
     filter_fields=["kind", "valid_to"], search_fields=["number", "enterprise__name", "issuer"],
-    select_related=["enterprise"],
+    select_related=["enterprise"], create=services.qualification_create, update=services.qualification_update,
 ))
 registry.register(ModelConfig(
     model=ListEntry, menu="", list_columns=["enterprise", "kind", "listed_on", "source", "unit"],

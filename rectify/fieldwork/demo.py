@@ -49,14 +49,17 @@ def _bulk(model, rows: list) -> list:
 def _enterprises(ctx, cities) -> dict[int, list[Enterprise]]:
     ids = ctx.store.get("enterprises") or {}
     if not ids:  # the enterprises demo did not run: a few of our own
-        rows = [Enterprise(name=ctx.company(city.name, code), credit_code=ctx.credit_code(city.code), region=city, is_producer=True)
-                for city in cities for code in ("mask", "protective_suit", "nonwoven", "thermometer", "mask", "meltblown")]
+        rows = [Enterprise(name=ctx.company(city.name, code), credit_code=ctx.credit_code(city.code), region=city,
+                           is_producer=True)
+                for city in cities for code in ("mask", "protective_suit", "nonwoven", "thermometer", "mask",
+                                                "meltblown")]
         ids = defaultdict(list)
         for e in _bulk(Enterprise, rows):
             ids[e.region_id].append(e.pk)
     by_city: dict[int, list[Enterprise]] = defaultdict(list)
     wanted = [pk for pks in ids.values() for pk in pks]
-    for e in Enterprise.objects.filter(pk__in=wanted).select_related("region", "county").order_by("pk").iterator(chunk_size=5000):
+    chosen = Enterprise.objects.filter(pk__in=wanted).select_related("region", "county").order_by("pk")
+    for e in chosen.iterator(chunk_size=5000):
         by_city[e.region_id].append(e)
     return by_city
 
@@ -64,7 +67,8 @@ def _enterprises(ctx, cities) -> dict[int, list[Enterprise]]:
 def seed(ctx) -> str:
     cities = ctx.cities()
     cats = ctx.categories()
-    units = {u.code: u for u in Unit.objects.select_related("region", "department").filter(region__level__in=["city", "province"])}
+    units = {u.code: u for u in Unit.objects.select_related("region", "department")
+             .filter(region__level__in=["city", "province"])}
     by_city = _enterprises(ctx, cities)
     officers = defaultdict(list)
     for pk, unit_id in User.objects.filter(is_enforcement_officer=True).order_by("pk").values_list("pk", "unit_id"):
@@ -90,59 +94,80 @@ def seed(ctx) -> str:
         customs = next(u for u in units.values() if u.department.line == "customs" and city.pk in u.covered_city_ids())
         for _ in range(n_insp):
             ent, date = rng.choice(ents), ctx.date_between(start, end)
-            inspections.append(Inspection(unit=samr, enterprise=ent, date=date, staff_dispatched=rng.choice((2, 2, 3, 4)),
-                                          check_licence=True, check_raw_material=rng.random() < .8, check_process=rng.random() < .8,
-                                          check_labels=True, check_registration=rng.random() < .5, check_ledgers=rng.random() < .7,
+            inspections.append(Inspection(unit=samr, enterprise=ent, date=date,
+                                          staff_dispatched=rng.choice((2, 2, 3, 4)),
+                                          check_licence=True, check_raw_material=rng.random() < .8,
+                                          check_process=rng.random() < .8,
+                                          check_labels=True, check_registration=rng.random() < .5,
+                                          check_ledgers=rng.random() < .7,
                                           check_sales_channels=rng.random() < .5, check_quality_standard=True))
             outcome_plan.append([(c, rng.choice(OUTCOMES)) for c in rng.sample(cats, rng.choice((1, 1, 2, 3)))])
         for _ in range(n_sample):
             ent, sampled = rng.choice(ents), ctx.date_between(start, datetime.date(2020, 6, 20))
             result = "nonconforming" if rng.random() < .15 else "conforming"
-            samples.append(Sample(unit=samr, enterprise=ent, product_name="一次性使用医用口罩", category=rng.choice(cats),
-                                  batch_number=f"{city.code[:4]}{sampled:%m%d}{rng.randint(100, 999)}", quantity=rng.randint(10, 60),
-                                  production_date=sampled - datetime.timedelta(days=rng.randint(3, 60)), sampled_on=sampled,
-                                  stage=rng.choice(("production", "circulation", "ecommerce")), testing_institution=rng.choice(testing),
-                                  report_number=f"BG{sampled:%Y%m%d}{rng.randint(1000, 9999)}", standard="GB 19083-2010",
+            samples.append(Sample(unit=samr, enterprise=ent, product_name="一次性使用医用口罩",
+                                  category=rng.choice(cats),
+                                  batch_number=f"{city.code[:4]}{sampled:%m%d}{rng.randint(100, 999)}",
+                                  quantity=rng.randint(10, 60),
+                                  production_date=sampled - datetime.timedelta(days=rng.randint(3, 60)),
+                                  sampled_on=sampled,
+                                  stage=rng.choice(("production", "circulation", "ecommerce")),
+                                  testing_institution=rng.choice(testing),
+                                  report_number=f"BG{sampled:%Y%m%d}{rng.randint(1000, 9999)}",
+                                  standard="GB 19083-2010",
                                   items_tested="过滤效率、微生物指标", result=result, final_result=result,
                                   failing_items="细菌过滤效率" if result == "nonconforming" else "",
                                   notified_on=sampled + datetime.timedelta(days=7)))
         for _i in range(n_export):
             exporter, producer = rng.choice(ents), rng.choice(ents)
             checked, bad = rng.randint(1, 8), 0 if rng.random() < .85 else 1
-            exports.append(ExportCheck(unit=customs, declaration_number=f"{customs.code[-2:]}{city.code}{len(exports):08d}",
-                                       checked_on=ctx.date_between(start, end), exporter=exporter, producer=producer, enterprise=producer,
+            exports.append(ExportCheck(unit=customs,
+                                       declaration_number=f"{customs.code[-2:]}{city.code}{len(exports):08d}",
+                                       checked_on=ctx.date_between(start, end), exporter=exporter, producer=producer,
+                                       enterprise=producer,
                                        category=rng.choice(cats), batches_checked=checked, batches_nonconforming=bad,
-                                       destination_country=rng.choice(COUNTRIES), action_taken="returned" if bad else "released",
+                                       destination_country=rng.choice(COUNTRIES),
+                                       action_taken="returned" if bad else "released",
                                        certification_body=rng.choice(institutions)))
-        recalls.append(Recall(unit=commerce, enterprise=rng.choice(ents), category=rng.choice(cats), product_name="医用外科口罩",
-                              quantity=rng.randint(100, 5000), recalled_on=ctx.date_between(start, end), reason="抽检不合格召回"))
+        recalls.append(Recall(unit=commerce, enterprise=rng.choice(ents), category=rng.choice(cats),
+                              product_name="医用外科口罩",
+                              quantity=rng.randint(100, 5000), recalled_on=ctx.date_between(start, end),
+                              reason="抽检不合格召回"))
         if rng.random() < .5:
             visit_on = ctx.date_between(datetime.date(2020, 5, 26), datetime.date(2020, 6, 20))
-            visits.append(CovertVisit(unit=units["210000-office"], visited_city=city, start_date=visit_on, end_date=visit_on,
-                                      team=f"省专项办 {ctx.person()}、{ctx.person()}", findings="部分药店销售无生产日期口罩；价格公示不规范。",
-                                      requirements="五个工作日内整改并反馈。", response_due=visit_on + datetime.timedelta(days=7)))
+            visits.append(CovertVisit(unit=units["210000-office"], visited_city=city, start_date=visit_on,
+                                      end_date=visit_on,
+                                      team=f"省专项办 {ctx.person()}、{ctx.person()}",
+                                      findings="部分药店销售无生产日期口罩；价格公示不规范。",
+                                      requirements="五个工作日内整改并反馈。",
+                                      response_due=visit_on + datetime.timedelta(days=7)))
     inspections = _bulk(Inspection, inspections)
     through, outcomes = Inspection.inspectors.through, []
     links = []
     for insp, plan in zip(inspections, outcome_plan, strict=True):
         team = officers.get(insp.unit_id, [])
         links += [through(inspection_id=insp.pk, user_id=u) for u in team[:2]]
-        outcomes += [InspectionOutcome(inspection=insp, category=c, outcome=o, enterprise_id=insp.enterprise_id, date=insp.date,
-                                       region_id=insp.region_id, county_id=insp.county_id, line=insp.line) for c, o in plan]
+        outcomes += [InspectionOutcome(inspection=insp, category=c, outcome=o, enterprise_id=insp.enterprise_id,
+                                       date=insp.date,
+                                       region_id=insp.region_id, county_id=insp.county_id,
+                                       line=insp.line) for c, o in plan]
     through.objects.bulk_create(links, batch_size=BATCH)
     _bulk(InspectionOutcome, outcomes)
     samples = _bulk(Sample, samples)
     bad = [s for s in samples if s.result == "nonconforming"]
-    _bulk(Disposal, [Disposal(sample=s, unit=s.unit, enterprise=s.enterprise, category=s.category, batch_number=s.batch_number,
-                              cause_analysis_on=s.notified_on + datetime.timedelta(days=3), recall_ordered_on=s.notified_on
+    _bulk(Disposal, [Disposal(sample=s, unit=s.unit, enterprise=s.enterprise, category=s.category,
+                              batch_number=s.batch_number,
+                              cause_analysis_on=s.notified_on + datetime.timedelta(days=3),
+                              recall_ordered_on=s.notified_on
                               + datetime.timedelta(days=2), quantity_to_recall=(q := rng.randint(500, 5000)),
                               quantity_returned=int(q * rng.uniform(.5, 1))) for s in bad])
     _bulk(ExportCheck, exports)
     _bulk(Recall, recalls)
     _bulk(CovertVisit, visits)
     ledger = _ledger(ctx, bad, by_city, n_chains, units)
-    return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples ({len(bad)} disposals), "
-            f"{len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, {len(visits)} covert visits")
+    return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
+            f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
+            f"{len(visits)} covert visits")
 
 
 def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:
@@ -172,12 +197,15 @@ def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int
                     if buyer.pk == seller.pk:
                         continue
                     qty = rng.randint(50, 2000) // (level + 1)
-                    rows.append(LedgerEntry(unit=unit, seller=seller, buyer=buyer, product_name="医用口罩", batch_number=batch,
+                    rows.append(LedgerEntry(unit=unit, seller=seller, buyer=buyer, product_name="医用口罩",
+                                            batch_number=batch,
                                             quantity=max(qty, 1), traded_on=day + datetime.timedelta(days=level)))
                     nxt.append(buyer)
             if level == 2:
-                rows.append(LedgerEntry(unit=unit, seller=rng.choice(nxt or frontier), buyer=None, buyer_name=f"{ctx.person()}大药房",
-                                        product_name="医用口罩", batch_number=batch, quantity=rng.randint(5, 50), traded_on=day))
+                rows.append(LedgerEntry(unit=unit, seller=rng.choice(nxt or frontier), buyer=None,
+                                        buyer_name=f"{ctx.person()}大药房",
+                                        product_name="医用口罩", batch_number=batch, quantity=rng.randint(5, 50),
+                                        traded_on=day))
             frontier, level = nxt[:4], level + 1
         if len(rows) >= BATCH:
             flush()

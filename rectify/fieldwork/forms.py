@@ -28,7 +28,8 @@ SAMPLE_FIELDS = ["unit", "task", "enterprise", "product_name", "category", "batc
 def officers_for(user):
     """Enforcement officers of the units the user records for (joint inspections: the user's
     own units; officers elsewhere are added through the API)."""
-    return User.objects.filter(is_enforcement_officer=True, is_active=True, unit__in=units_for(user)).order_by("unit", "username")
+    return (User.objects.filter(is_enforcement_officer=True, is_active=True, unit__in=units_for(user))
+            .order_by("unit", "username"))
 
 
 def campaign_categories():
@@ -38,7 +39,8 @@ def campaign_categories():
 
 
 class InspectionForm(ScopedModelForm):
-    problem_description = forms.CharField(label=_("发现问题（列入问题清单）"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problem_description = forms.CharField(label=_("发现问题（列入问题清单）"), required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
     problem_requirement = forms.CharField(label=_("整改要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     problem_deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput)
 
@@ -139,7 +141,8 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
 
 
 class RetestForm(BootstrapFormMixin, forms.Form):
-    retest_result = forms.ChoiceField(label=_("复检结论"), choices=[(Result.CONFORMING, _("合格")), (Result.NONCONFORMING, _("不合格"))])
+    retest_result = forms.ChoiceField(label=_("复检结论"),
+                                      choices=[(Result.CONFORMING, _("合格")), (Result.NONCONFORMING, _("不合格"))])
     retested_on = forms.DateField(label=_("复检日期"), widget=forms.DateInput)
     retest_report_number = forms.CharField(label=_("复检报告编号"), required=False)
 

@@ -52,7 +52,8 @@ def read_ledger(file: BinaryIO) -> list[dict[str, Any]]:
     raw = [(row.number, row.values) for row in table.rows]
     keys = {values[c] for _number, values in raw for c in ("销售方", "购买方") if values[c]}
     found = {}
-    for e in Enterprise.objects.filter(Q(credit_code__in=keys) | Q(name__in=keys)).only("id", "name", "credit_code", "region_id", "county_id"):
+    for e in Enterprise.objects.filter(Q(credit_code__in=keys) | Q(name__in=keys)).only("id", "name", "credit_code",
+                                                                                        "region_id", "county_id"):
         found[e.name] = e
         if e.credit_code:
             found[e.credit_code] = e

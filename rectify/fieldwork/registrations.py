@@ -5,8 +5,8 @@ from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import adapters
-from .filters import InspectionFilterSet
+from . import services
+from .filtersets import InspectionFilterSet
 from .forms import INSPECTION_FIELDS, SAMPLE_FIELDS, InspectionForm, SampleForm
 from .models import (
                      CovertVisit,
@@ -31,14 +31,14 @@ registry.register(ModelConfig(
     search_fields=["enterprise__name", "enterprise__credit_code", "notes"],
     form_fields=INSPECTION_FIELDS, form=InspectionForm, filterset=InspectionFilterSet, serializer=InspectionSerializer,
     select_related=["enterprise", "unit", "region"], prefetch_related=["inspectors", "outcomes"],
-    create=adapters.inspection_create, update=adapters.inspection_update,
+    create=services.inspection_create, update=services.inspection_update,
     detail_panels=["fieldwork/_inspection_panel.html", "targeting/certificate_check_panel.html"],
 ))
 registry.register(ModelConfig(
     model=Measure, menu="", list_columns=["date", "inspection", "kind", "deadline", "case_number"],
     filter_fields=["kind", "date"], search_fields=["inspection__enterprise__name", "case_number", "notes"],
     form_fields=["inspection", "kind", "date", "deadline", "case_number", "notes"],
-    select_related=["inspection__enterprise"], create=adapters.measure_create,
+    select_related=["inspection__enterprise"], create=services.measure_create,
 ))
 registry.register(ModelConfig(
     model=SamplingTask, menu="fieldwork",
@@ -48,12 +48,13 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=Sample, menu="fieldwork",
-    list_columns=["sampled_on", "product_name", "batch_number", "enterprise", "category", "stage", "final_result", "unit"],
+    list_columns=["sampled_on", "product_name", "batch_number", "enterprise", "category", "stage", "final_result",
+                  "unit"],
     filter_fields=[*SCOPE_FILTERS, "category", "stage", "result", "final_result", "sampled_on", "testing_institution"],
     search_fields=["product_name", "batch_number", "enterprise__name", "report_number"],
     form_fields=SAMPLE_FIELDS, form=SampleForm, serializer=SampleSerializer,
     select_related=["enterprise", "category", "unit", "testing_institution"],
-    create=adapters.sample_create, update=adapters.sample_update,
+    create=services.sample_create, update=services.sample_update,
     detail_actions=[(_("登记异议"), "fieldwork:sample_objection"), (_("登记复检"), "fieldwork:sample_retest")],
     detail_panels=["fieldwork/_sample_panel.html", "targeting/certificate_check_panel.html"],
 ))
@@ -64,9 +65,10 @@ registry.register(ModelConfig(
     filter_fields=[*SCOPE_FILTERS, "category", "recall_ordered_on", "exposed_on"],
     search_fields=["batch_number", "enterprise__name", "case_number"],
     form_fields=["cause_analysis_on", "cause_analysis", "recall_ordered_on", "quantity_to_recall", "quantity_returned",
-                 "recall_completed_on", "flow_traced_on", "flow_trace_notes", "case_number", "case_opened_on", "exposed_on",
+                 "recall_completed_on", "flow_traced_on", "flow_trace_notes", "case_number", "case_opened_on",
+                 "exposed_on",
                  "exposure_notes"],
-    select_related=["sample", "enterprise", "category"], allow_add=False, update=adapters.disposal_update,
+    select_related=["sample", "enterprise", "category"], allow_add=False, update=services.disposal_update,
     detail_panels=["fieldwork/_disposal_panel.html"],
 ))
 registry.register(ModelConfig(
@@ -79,13 +81,14 @@ registry.register(ModelConfig(
                  "batches_checked", "batches_nonconforming", "destination_country", "certification_body",
                  "certification_body_text", "action_taken", "notes"],
     select_related=["exporter", "producer", "category", "unit"],
-    create=adapters.export_check_create, update=adapters.export_check_update,
+    create=services.export_check_create, update=services.export_check_update,
     detail_panels=["targeting/certificate_check_panel.html", "targeting/export_flag_panel.html"],
 ))
 registry.register(ModelConfig(
     model=Recall, menu="fieldwork",
     list_columns=["recalled_on", "enterprise", "product_name", "batch_number", "category", "quantity", "unit"],
-    filter_fields=[*SCOPE_FILTERS, "category", "recalled_on"], search_fields=["enterprise__name", "product_name", "batch_number"],
+    filter_fields=[*SCOPE_FILTERS, "category", "recalled_on"],
+    search_fields=["enterprise__name", "product_name", "batch_number"],
     select_related=["enterprise", "category", "unit"],
 ))
 registry.register(ModelConfig(
@@ -102,13 +105,13 @@ registry.register(ModelConfig(
                   "valid_to"],
     filter_fields=["is_testing_lab", "is_certification_body", "jurisdiction", "status", "valid_to"],
     search_fields=["name", "accreditation_number", "scope_text"],
-    create=adapters.institution_create, update=adapters.institution_update,
+    create=services.institution_create, update=services.institution_update,
 ))
 registry.register(ModelConfig(
     model=CovertVisit, menu="fieldwork",
     list_columns=["start_date", "visited_city", "end_date", "response_due", "responded_on"],
     filter_fields=["visited_city", "start_date", "responded_on"], search_fields=["findings", "requirements", "team"],
-    select_related=["visited_city", "unit"], create=adapters.covert_visit_create, update=adapters.covert_visit_update,
+    select_related=["visited_city", "unit"], create=services.covert_visit_create, update=services.covert_visit_update,
     detail_actions=[(_("反馈整改情况"), "fieldwork:covertvisit_respond")],
     detail_panels=["fieldwork/_covertvisit_panel.html"],
 ))

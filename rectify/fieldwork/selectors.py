@@ -121,7 +121,8 @@ def trace_batch(*, enterprise_id: int, batch_number: str, max_depth: int = 20, u
         key = buyer_id if buyer_id is not None else f"name:{buyer_name}"
         holder = holders.get(key)
         if holder is None:
-            holder = holders[key] = Holder(buyer_id, buyer_name, region_id, region_name or "", depth, recalled=int(recalled))
+            holder = holders[key] = Holder(buyer_id, buyer_name, region_id, region_name or "", depth,
+                                           recalled=int(recalled))
         holder.received += quantity
         holder.depth = min(holder.depth, depth)
     for holder in holders.values():
@@ -139,7 +140,8 @@ def _units(region_ids: set[int]) -> dict[Region, list[Unit]]:
     """The units to tell in each region reached: the city's office and its market-regulation bureau."""
     out: dict[Region, list[Unit]] = {}
     units = (Unit.objects.filter(region_id__in=region_ids, is_active=True)
-             .filter(is_office=True) | Unit.objects.filter(region_id__in=region_ids, is_active=True, department__line="market"))
+             .filter(is_office=True) | Unit.objects.filter(region_id__in=region_ids, is_active=True,
+                                                           department__line="market"))
     for unit in units.select_related("region").order_by("region__code", "-is_office", "code"):
         out.setdefault(unit.region, []).append(unit)
     return out

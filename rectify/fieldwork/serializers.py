@@ -33,7 +33,8 @@ class InspectionSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "url", "unit", "region", "county", "line", "enterprise", "date", "inspectors", "staff_dispatched",
+        fields = ["id", "url", "unit", "region", "county", "line", "enterprise", "date", "inspectors",
+                  "staff_dispatched",
                   "check_licence", "check_raw_material", "check_process", "check_labels", "check_registration",
                   "check_ledgers", "check_sales_channels", "check_quality_standard", "notes", "outcomes", "problems",
                   "created_at", "updated_at", "version"]

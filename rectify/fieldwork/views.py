@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -38,7 +38,8 @@ class ActionView(LoginRequiredMixin, View):
         return obj
 
     def render_form(self, obj, form, status: int = 200):
-        return render(self.request, "fieldwork/action_form.html", {"object": obj, "form": form, "title": self.title}, status=status)
+        return render(self.request, "fieldwork/action_form.html", {"object": obj, "form": form, "title": self.title},
+                      status=status)
 
     def get(self, request, pk: int):
         return self.render_form(self.get_object(pk), self.form_class())
@@ -63,7 +64,8 @@ class SampleObjectionView(ActionView):
     model, form_class, title = Sample, ObjectionForm, _("登记异议（申请复检）")
 
     def run(self, obj, data):
-        services.sample_object(sample=obj, notified_on=data["notified_on"], objection_filed_on=data["objection_filed_on"],
+        services.sample_object(sample=obj, notified_on=data["notified_on"],
+                               objection_filed_on=data["objection_filed_on"],
                                actor=self.request.user)
 
 
@@ -102,8 +104,6 @@ class TraceView(LoginRequiredMixin, View):
 class LedgerImportView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not model_allows(request.user, LedgerEntry, "add"):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied(_("您没有导入台账的权限。"))
         return super().dispatch(request, *args, **kwargs)
 

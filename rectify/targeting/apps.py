@@ -7,4 +7,6 @@ class TargetingConfig(AppConfig):
     verbose_name = "靶向监管"
 
     def ready(self) -> None:
-        from . import registrations, signals  # noqa: F401
+        from . import receivers, registrations  # noqa: F401
+
+        receivers.connect()

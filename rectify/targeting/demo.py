@@ -33,7 +33,8 @@ def seed(ctx) -> str:
     if mask is not None:
         ExportListRule.objects.get_or_create(category=mask, defaults={
             "notes": "2020年4月：非医用口罩凭商务部取得国外认证的生产企业白名单放行"})
-    ids = list(Enterprise.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)[:RISK_CAP])
+    ids = list(Enterprise.objects.filter(merged_into__isnull=True).order_by("pk")
+               .values_list("pk", flat=True)[:RISK_CAP])
     scored = services.risk_recompute(enterprise_ids=ids, on=ctx.campaign().end)
 
     province = ctx.unit("210000-samr")
@@ -46,7 +47,8 @@ def seed(ctx) -> str:
         kind = ExportListEntry.Kind.NEGATIVE if i % 6 == 5 else ExportListEntry.Kind.WHITE
         ExportListEntry.objects.create(unit=province, list_kind=kind, enterprise=ent, name=ent.name,
                                        credit_code=ent.credit_code or "", category=mask if kind == "white" else None,
-                                       listed_from=datetime.date(2020, 4, 26) + datetime.timedelta(days=rng.randint(0, 20)),
+                                       listed_from=(datetime.date(2020, 4, 26)
+                                                    + datetime.timedelta(days=rng.randint(0, 20))),
                                        source="商务部白名单" if kind == "white" else "市场监管总局负面清单")
         lists += 1
     flags = 0
@@ -55,8 +57,9 @@ def seed(ctx) -> str:
         for check in ExportCheck.objects.select_related("producer", "exporter", "category", "unit__region",
                                                         "unit__department").order_by("pk")[:ctx.n(100, 500)]:
             flags += len(services.export_check_screen(check=check))
-        for sample in Sample.objects.filter(~Q(report_number=""), testing_institution__isnull=False).select_related(
-                "unit__region", "unit__department", "enterprise", "category", "testing_institution").order_by("pk")[:ctx.n(10, 50)]:
+        reported = Sample.objects.filter(~Q(report_number=""), testing_institution__isnull=False).select_related(
+            "unit__region", "unit__department", "enterprise", "category", "testing_institution").order_by("pk")
+        for sample in reported[:ctx.n(10, 50)]:
             checks += bool(services.check_sample(sample))
     if clerk is None:
         return f"风险评分{scored}条，名单{lists}条，出口预警{flags}条，核验{checks}条（无沈阳录入员，未生成抽取）"
@@ -72,16 +75,19 @@ def seed(ctx) -> str:
                     "declared_on": datetime.date(2020, 5, 25)})
         start, end = datetime.date(2020, 5, 26), datetime.date(2020, 6, 24)
         if mask is not None:
-            services.sampling_plan_generate(unit=samr, category=mask, name="口罩风险抽检计划（沈阳）", period_start=start,
+            services.sampling_plan_generate(unit=samr, category=mask, name="口罩风险抽检计划（沈阳）",
+                                            period_start=start,
                                             period_end=end, size=8, threshold=25, random_percent=25,
                                             seed=rng.randrange(2**40), actor=clerk)
         draw = services.draw_run(unit=samr, name="防疫物资生产企业“双随机”检查", period_start=start, period_end=end,
-                                 target_count=min(6, max(1, len(shenyang))), flagged_percent=50, seed=rng.randrange(2**40),
+                                 target_count=min(6, max(1, len(shenyang))), flagged_percent=50,
+                                 seed=rng.randrange(2**40),
                                  actor=clerk)
         inspection = Inspection.objects.filter(unit=samr).order_by("pk").first()
         if inspection is not None:
             services.certificate_check_record(unit=samr, number="国械注准20203149999", kind="device_registration",
-                                              on_date=inspection.date, source=inspection, enterprise=inspection.enterprise,
+                                              on_date=inspection.date, source=inspection,
+                                              enterprise=inspection.enterprise,
                                               actor=clerk)
             checks += 1
     return f"风险评分{scored}条，名单{lists}条，出口预警{flags}条，核验{checks}条，双随机抽取{draw.number}"

@@ -15,7 +15,8 @@ from .services.common import enterprises_of_unit
 
 
 def officers_for(user):
-    return User.objects.filter(is_enforcement_officer=True, is_active=True, unit__in=units_for(user)).order_by("unit", "username")
+    return (User.objects.filter(is_enforcement_officer=True, is_active=True, unit__in=units_for(user))
+            .order_by("unit", "username"))
 
 
 class ConflictForm(ScopedModelForm):
@@ -82,7 +83,8 @@ class CheckAtForm(BootstrapFormMixin, forms.Form):
 class DrawSerializer(ScopedModelSerializer):
     class Meta:
         model = Draw
-        fields = ["id", "url", "number", "sequence", "unit", "region", "county", "line", "name", "period_start", "period_end",
+        fields = ["id", "url", "number", "sequence", "unit", "region", "county", "line", "name", "period_start",
+                  "period_end",
                   "category", "target_region", "target_count", "flagged_percent", "inspectors_per_target", "seed",
                   "result", "drawn_at", "drawn_by"]
         read_only_fields = ["region", "county", "line", "result"]

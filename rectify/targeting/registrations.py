@@ -24,7 +24,8 @@ M = "targeting"
 
 registry.register(ModelConfig(
     model=RiskScore, menu=M, table=RiskScoreTable, filterset=RiskScoreFilterSet, ordering=["-score", "enterprise_id"],
-    list_columns=["enterprise", "category", "score", "computed_at"], search_fields=["enterprise__name", "enterprise__credit_code"],
+    list_columns=["enterprise", "category", "score", "computed_at"],
+    search_fields=["enterprise__name", "enterprise__credit_code"],
     select_related=["enterprise__region", "category"], allow_add=False, allow_edit=False, allow_delete=False,
     detail_fields=["enterprise", "category", "score", "computed_at"], detail_panels=["targeting/risk_score_panel.html"],
 ))
@@ -36,19 +37,25 @@ registry.register(ModelConfig(
     model=SamplingPlan, menu=M,
     list_columns=["name", "unit", "category", "period_start", "period_end", "size", "threshold", "status"],
     filter_fields=["unit", "category", "status", "period_start"], search_fields=["name"],
-    form_fields=["unit", "name", "category", "period_start", "period_end", "size", "threshold", "random_percent", "seed"],
+    form_fields=["unit", "name", "category", "period_start", "period_end", "size", "threshold", "random_percent",
+                 "seed"],
     select_related=["unit", "category"], create=services.sampling_plan_create, allow_edit=False,
-    detail_fields=["name", "unit", "category", "period_start", "period_end", "size", "threshold", "random_percent", "seed",
+    detail_fields=["name", "unit", "category", "period_start", "period_end", "size", "threshold", "random_percent",
+                   "seed",
                    "status", "task"],
-    detail_panels=["targeting/plan_panel.html"], detail_actions=[(_("确认/调整并生成抽检任务"), "targeting:plan_accept")],
+    detail_panels=["targeting/plan_panel.html"],
+    detail_actions=[(_("确认/调整并生成抽检任务"), "targeting:plan_accept")],
 ))
 registry.register(ModelConfig(
     model=Draw, menu=M,
-    list_columns=["number", "name", "unit", "category", "period_start", "period_end", "target_count", "sequence", "drawn_at"],
+    list_columns=["number", "name", "unit", "category", "period_start", "period_end", "target_count", "sequence",
+                  "drawn_at"],
     filter_fields=["unit", "category", "period_start"], search_fields=["number", "name"],
-    form_fields=["unit", "name", "period_start", "period_end", "category", "target_region", "target_count", "flagged_percent",
+    form_fields=["unit", "name", "period_start", "period_end", "category", "target_region", "target_count",
+                 "flagged_percent",
                  "inspectors_per_target", "seed"],
-    select_related=["unit", "category"], create=services.draw_create, serializer=DrawSerializer, allow_edit=False, allow_delete=False,
+    select_related=["unit", "category"], create=services.draw_create, serializer=DrawSerializer, allow_edit=False,
+    allow_delete=False,
     detail_fields=["number", "sequence", "name", "unit", "period_start", "period_end", "category", "target_region",
                    "target_count", "flagged_percent", "inspectors_per_target", "seed", "drawn_at", "drawn_by"],
     detail_panels=["targeting/draw_panel.html"],
@@ -62,7 +69,8 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=CertificateCheck, menu=M,
     list_columns=["created_at", "number", "kind", "enterprise", "category", "flagged", "reason", "unit"],
-    filter_fields=["flagged", "kind", "category", "unit", "on_date"], search_fields=["number", "enterprise__name", "reason"],
+    filter_fields=["flagged", "kind", "category", "unit", "on_date"],
+    search_fields=["number", "enterprise__name", "reason"],
     form_fields=["unit", "number", "kind", "enterprise", "category", "on_date", "institution", "institution_name"],
     select_related=["enterprise", "category", "unit"], create=services.certificate_check_create,
     allow_edit=False, allow_delete=False, ordering=["-created_at", "-id"],
@@ -77,7 +85,8 @@ registry.register(ModelConfig(
     model=ExportListEntry, menu=M,
     list_columns=["list_kind", "name", "credit_code", "category", "product", "listed_from", "listed_to", "source"],
     filter_fields=["list_kind", "category", "listed_from"], search_fields=["name", "credit_code", "product", "source"],
-    form_fields=["unit", "list_kind", "name", "credit_code", "enterprise", "category", "product", "listed_from", "listed_to",
+    form_fields=["unit", "list_kind", "name", "credit_code", "enterprise", "category", "product", "listed_from",
+                 "listed_to",
                  "source"],
     select_related=["category", "enterprise"],
     create=services.export_list_entry_create, update=services.export_list_entry_update,
@@ -93,5 +102,6 @@ registry.register(ModelConfig(
     ordering=["-created_at", "-id"],
 ))
 
-add_link(M, _("证书核验存疑清单"), "targeting:check_flags", check=lambda user: model_allows(user, CertificateCheck, "view"))
+add_link(M, _("证书核验存疑清单"), "targeting:check_flags",
+         check=lambda user: model_allows(user, CertificateCheck, "view"))
 add_link(M, _("双随机抽取结果公示（公开页）"), "targeting_public:draws")

@@ -14,7 +14,8 @@ from .models import RiskScore
 class RiskScoreFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "enterprise__credit_code")
     category = django_filters.ModelChoiceFilter(queryset=ProductCategory.objects.all(), label=_("产品类别"))
-    region = django_filters.ModelChoiceFilter(field_name="enterprise__region", queryset=Region.objects.filter(level="city"),
+    region = django_filters.ModelChoiceFilter(field_name="enterprise__region",
+                                              queryset=Region.objects.filter(level="city"),
                                               label=_("所在市"))
     credit_status = django_filters.ChoiceFilter(field_name="enterprise__credit_status", label=_("信用状态"),
                                                 choices=[("normal", _("正常")), ("abnormal", _("经营异常名录")),

@@ -1,5 +1,5 @@
-"""Background work of targeting. Signals enqueue these after commit; with no broker the settings
-run them in-process (eager). Each is idempotent, so a retry does no harm."""
+"""Background work of targeting. The receivers (receivers.py) enqueue these after commit; with no
+broker the settings run them in-process (eager). Each is idempotent, so a retry does no harm."""
 from __future__ import annotations
 
 from celery import shared_task
@@ -22,7 +22,8 @@ def risk_recompute_task(enterprise_ids: list[int]) -> int:
 
 @shared_task(acks_late=True)
 def risk_recompute_all_task() -> int:
-    """Nightly (beat) safety net for inputs written in bulk without signals."""
+    """Nightly (beat): the factors counted over a window of days move with the date, and rows
+    written outside the services (the demo seed, a shell) announce nothing."""
     return risk_recompute_all()
 
 

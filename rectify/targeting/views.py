@@ -81,7 +81,8 @@ class CheckAtView(LoginRequiredMixin, View):
         return _in_scope(model, request.user, pk)
 
     def get(self, request, label: str, pk: int):
-        return render(request, "targeting/check_at.html", {"object": self.source(request, label, pk), "form": CheckAtForm()})
+        return render(request, "targeting/check_at.html",
+                      {"object": self.source(request, label, pk), "form": CheckAtForm()})
 
     def post(self, request, label: str, pk: int):
         source = self.source(request, label, pk)
@@ -90,7 +91,8 @@ class CheckAtView(LoginRequiredMixin, View):
             data = form.cleaned_data
             check = services.certificate_check_record(
                 unit=source.unit, number=data["number"], kind=data["kind"], institution_name=data["institution_name"],
-                on_date=getattr(source, CHECKABLE[label]), source=source, enterprise=getattr(source, "enterprise", None),
+                on_date=getattr(source, CHECKABLE[label]), source=source,
+                enterprise=getattr(source, "enterprise", None),
                 category=getattr(source, "category", None), actor=request.user)
             (messages.warning if check.flagged else messages.success)(
                 request, _("核验存疑：%(r)s") % {"r": check.reason} if check.flagged else _("核验通过。"))

@@ -30,7 +30,8 @@ D = datetime.date
 
 
 def enterprise(city: str = "210100", name: str | None = None, county: str | None = None) -> Enterprise:
-    return Enterprise.objects.create(name=name or f"测试防护用品有限公司{next(_seq)}号", region=Region.objects.get(code=city),
+    return Enterprise.objects.create(name=name or f"测试防护用品有限公司{next(_seq)}号",
+                                     region=Region.objects.get(code=city),
                                      county=Region.objects.get(code=county) if county else None, is_producer=True)
 
 
@@ -48,7 +49,8 @@ def inspection(unit=None, ent=None, outcome: str = "passed") -> Inspection:
     ent = ent or enterprise(unit.city.code if unit.city.level == "city" else "210100")
     obj = Inspection.objects.create(unit=unit, enterprise=ent, date=D(2020, 5, 20), staff_dispatched=2)
     obj.inspectors.set(officers(unit))
-    InspectionOutcome.objects.create(inspection=obj, category=category(), outcome=outcome, enterprise=ent, date=obj.date,
+    InspectionOutcome.objects.create(inspection=obj, category=category(), outcome=outcome, enterprise=ent,
+                                     date=obj.date,
                                      region=obj.region, county=obj.county, line=obj.line)
     return obj
 
@@ -72,7 +74,8 @@ def measure(unit=None) -> Measure:
 
 def sampling_task(unit=None) -> SamplingTask:
     n = number()
-    return SamplingTask.objects.create(unit=unit or unit_of("210100-samr"), name=f"监督抽查任务{n}号", category=category(),
+    return SamplingTask.objects.create(unit=unit or unit_of("210100-samr"), name=f"监督抽查任务{n}号",
+                                       category=category(),
                                        period_start=D(2020, 5, 20), period_end=D(2020, 6, 20), planned_batches=30)
 
 
@@ -120,4 +123,5 @@ def covert_visit(unit=None) -> CovertVisit:
     return CovertVisit.objects.create(unit=unit or unit_of("210000-office"),
                                       visited_city=Region.objects.get(code="210100"),
                                       start_date=D(2020, 6, 2), end_date=D(2020, 6, 4), team=f"暗访{n}组",
-                                      findings=f"暗访发现{n}号", requirements=f"整改要求{n}号", response_due=D(2020, 6, 10))
+                                      findings=f"暗访发现{n}号", requirements=f"整改要求{n}号",
+                                      response_due=D(2020, 6, 10))

@@ -24,9 +24,11 @@ class DirectoryTestCase(WorldTestCase):
         province = cls.unit("210000-samr")
         cls.lab = TestingInstitution.objects.create(unit=province, name="辽宁省产品质量监督检验院", is_testing_lab=True,
                                                     accreditation_number="CMA-2020-001")
-        cls.certifier = TestingInstitution.objects.create(unit=province, name="方圆标志认证集团", is_certification_body=True,
+        cls.certifier = TestingInstitution.objects.create(unit=province, name="方圆标志认证集团",
+                                                          is_certification_body=True,
                                                           accreditation_number="CNCA-R-2002-002")
-        cls.both = TestingInstitution.objects.create(unit=province, name="通标标准技术服务有限公司", is_testing_lab=True,
+        cls.both = TestingInstitution.objects.create(unit=province, name="通标标准技术服务有限公司",
+                                                     is_testing_lab=True,
                                                      is_certification_body=True, accreditation_number="CNAS-L0599")
         cls.ent = f.enterprise("210100")
 
@@ -34,7 +36,8 @@ class DirectoryTestCase(WorldTestCase):
         return {"unit": self.users["shenyang_samr"].unit.pk, "task": "", "enterprise": self.ent.pk,
                 "product_name": "医用防护口罩", "category": f.category().pk, "batch_number": batch, "quantity": 20,
                 "production_date": "2020-05-01", "sampled_on": "2020-05-28", "stage": "circulation",
-                "testing_institution": lab.pk if lab else "", "report_number": "R-2020-0601", "items_tested": "过滤效率",
+                "testing_institution": lab.pk if lab else "", "report_number": "R-2020-0601",
+                "items_tested": "过滤效率",
                 "standard": "GB 19083-2010", "result": "conforming", "failing_items": "", "notified_on": ""}
 
     def api_sample_data(self, lab: TestingInstitution, batch: str = "P0602") -> dict:
@@ -142,7 +145,8 @@ class SampleLabTests(DirectoryTestCase):
         self.assertEqual(response.status_code, 302, response.content[:3000])
         old.refresh_from_db()
         self.assertEqual((old.quantity, old.testing_institution), (30, self.certifier))
-        other = TestingInstitution.objects.create(unit=self.certifier.unit, name="某认证公司", is_certification_body=True)
+        other = TestingInstitution.objects.create(unit=self.certifier.unit, name="某认证公司",
+                                                  is_certification_body=True)
         data = {**data, "version": old.version, "testing_institution": other.pk}
         api, url = self.api("shenyang_samr"), f"{SAMPLE_API}{old.pk}/"
         response = api.patch(url, {"testing_institution": other.pk}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])

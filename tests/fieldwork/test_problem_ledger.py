@@ -18,8 +18,10 @@ class ProblemLedgerTests(WorldTestCase):
         partner = f.officers(actor.unit, 1)[0]
         self.ent = f.enterprise("210100", county="210102", name="和平区测试口罩厂")
         return self.client.post("/fieldwork/inspection/add/", {
-            "unit": actor.unit.pk, "enterprise": self.ent.pk, "date": "2020-05-27", "inspectors": [actor.pk, partner.pk],
-            "staff_dispatched": 2, "check_labels": "on", "outcome_mask": "failed_certification", "outcome_meltblown": "passed",
+            "unit": actor.unit.pk, "enterprise": self.ent.pk, "date": "2020-05-27",
+            "inspectors": [actor.pk, partner.pk],
+            "staff_dispatched": 2, "check_labels": "on", "outcome_mask": "failed_certification",
+            "outcome_meltblown": "passed",
             **problem})
 
     def test_county_inspector_sees_the_inspection_problem_on_the_ledger(self):

@@ -31,7 +31,8 @@ class InspectionRuleTests(WorldTestCase):
         actor = self.users["shenyang_samr"]
         unit = actor.unit
         with self.assertRaisesMessage(ValidationError, "至少两名执法人员"):
-            services.inspection_record(unit=unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20), inspectors=f.officers(unit, 1),
+            services.inspection_record(unit=unit, enterprise=f.enterprise(), date=f.D(2020, 5, 20),
+                                       inspectors=f.officers(unit, 1),
                                        outcomes={f.category(): "passed"}, actor=actor)
         team = f.officers(unit)
         with self.assertRaisesMessage(ValidationError, "出动人次不能少于"):
@@ -47,14 +48,16 @@ class InspectionRuleTests(WorldTestCase):
         response = self.client.post("/fieldwork/inspection/add/", {
             "unit": unit.pk, "enterprise": ent.pk, "date": "2020-05-27", "inspectors": [actor.pk, partner.pk],
             "staff_dispatched": 2, "check_licence": "on", "check_labels": "on", "outcome_mask": "failed_certification",
-            "outcome_meltblown": "passed", "problem_description": "口罩无CE认证却标注CE", "problem_requirement": "停止销售",
+            "outcome_meltblown": "passed", "problem_description": "口罩无CE认证却标注CE",
+            "problem_requirement": "停止销售",
             "problem_deadline": "2020-06-05"})
         self.assertEqual(response.status_code, 302, response.content[:2000])
         inspection = Inspection.objects.get()
         self.assertEqual(inspection.county.code, "210102")
         failed = inspection.outcomes.get(category__code="mask")
         self.assertEqual(failed.outcome, "failed_certification")
-        self.assertEqual((failed.enterprise_id, failed.date, failed.county_id), (ent.pk, inspection.date, inspection.county_id))
+        self.assertEqual((failed.enterprise_id, failed.date, failed.county_id),
+                         (ent.pk, inspection.date, inspection.county_id))
         problem = Problem.objects.get()
         self.assertEqual(problem.source_object, inspection)
         self.assertEqual(problem.deadline, f.D(2020, 6, 5))
@@ -68,21 +71,25 @@ class InspectionRuleTests(WorldTestCase):
         actor = self.users["shenyang_samr"]
         a, b = f.enterprise(), f.enterprise()
         for ent, mask in ((a, "passed"), (a, "failed_review"), (b, "no_standard")):
-            services.inspection_record(unit=actor.unit, enterprise=ent, date=f.D(2020, 5, 20), inspectors=f.officers(actor.unit),
-                                       outcomes={f.category("mask"): mask, f.category("nonwoven"): "passed"}, actor=actor)
+            services.inspection_record(unit=actor.unit, enterprise=ent, date=f.D(2020, 5, 20),
+                                       inspectors=f.officers(actor.unit),
+                                       outcomes={f.category("mask"): mask, f.category("nonwoven"): "passed"},
+                                       actor=actor)
         rows = {r["category__code"]: r for r in InspectionOutcome.objects.filter(date__lte=f.D(2020, 6, 18))
                 .values("category__code").annotate(
                     inspected=Count("enterprise", distinct=True),
                     failed_review=Count("enterprise", distinct=True, filter=Q(outcome="failed_review")),
                     no_standard=Count("enterprise", distinct=True, filter=Q(outcome="no_standard")))}
-        self.assertEqual((rows["mask"]["inspected"], rows["mask"]["failed_review"], rows["mask"]["no_standard"]), (2, 1, 1))
+        self.assertEqual((rows["mask"]["inspected"], rows["mask"]["failed_review"], rows["mask"]["no_standard"]),
+                         (2, 1, 1))
         self.assertEqual(rows["nonwoven"]["inspected"], 2)
 
 
 class SampleRuleTests(WorldTestCase):
     def _nonconforming(self, batch="N1"):
         actor = self.users["shenyang_samr"]
-        return services.sample_record(unit=actor.unit, enterprise=f.enterprise(), category=f.category(), product_name="口罩",
+        return services.sample_record(unit=actor.unit, enterprise=f.enterprise(), category=f.category(),
+                                      product_name="口罩",
                                       batch_number=batch, sampled_on=f.D(2020, 5, 25), result="nonconforming",
                                       failing_items="过滤效率", notified_on=f.D(2020, 6, 1), actor=actor)
 
@@ -91,14 +98,54 @@ class SampleRuleTests(WorldTestCase):
         sample = self._nonconforming()
         disposal = Disposal.objects.get(sample=sample)
         self.assertEqual((disposal.unit, disposal.region), (sample.unit, sample.region))
-        disposal = services.disposal_step(disposal=disposal, step="recall_ordered", on=f.D(2020, 6, 3), quantity=1000, actor=actor)
-        disposal = services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=800, actor=actor)
+        disposal = services.disposal_step(disposal=disposal, step="recall_ordered", on=f.D(2020, 6, 3), quantity=1000,
+                                          actor=actor)
+        disposal = services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=800,
+                                          actor=actor)
         self.assertEqual(str(disposal.recall_effectiveness), "80.0")
         with self.assertRaises(ValidationError):
-            services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=1200, actor=actor)
+            services.disposal_step(disposal=disposal, step="recall_returned", on=f.D(2020, 6, 9), quantity=1200,
+                                   actor=actor)
         with self.assertRaises(ValidationError):
             services.disposal_step(disposal=disposal, step="case_opened", on=f.D(2020, 6, 9), actor=actor)
         self.assertTrue(Event.objects.filter(event="disposal.recall_returned").exists())
+
+    def test_the_disposal_page_and_api_keep_the_rules_of_the_steps(self):
+        actor = self.users["shenyang_samr"]
+        disposal = Disposal.objects.get(sample=self._nonconforming("N5"))  # sampled on 2020-05-25
+        blank = {name: "" for name in ("cause_analysis_on", "cause_analysis", "recall_ordered_on", "quantity_to_recall",
+                                       "quantity_returned", "recall_completed_on", "flow_traced_on", "flow_trace_notes",
+                                       "case_number", "case_opened_on", "exposed_on", "exposure_notes")}
+        page = f"/fieldwork/disposal/{disposal.pk}/edit/"
+        self.login("shenyang_samr")
+        early = self.client.post(page, {**blank, "version": disposal.version, "cause_analysis_on": "2020-05-20",
+                                        "cause_analysis": "原料不合格"})
+        self.assertEqual(early.status_code, 400)
+        self.assertEqual(early.context["form"].errors["cause_analysis_on"], ["处置日期不能早于抽样日期。"])
+        returns = {"quantity_returned": 800, "recall_completed_on": "2020-06-09"}
+        response = self.client.post(page, {**blank, "version": disposal.version, **returns})
+        self.assertContains(response, "请先登记责令召回及应召回数量。", status_code=400)
+        api, url = self.api("shenyang_samr"), f"/api/fieldwork/disposal/{disposal.pk}/"
+        response = api.patch(url, returns, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("请先登记责令召回及应召回数量。", response.content.decode())
+        disposal.refresh_from_db()
+        self.assertEqual((disposal.cause_analysis_on, disposal.quantity_returned, disposal.recall_completed_on),
+                         (None, None, None))
+        self.assertFalse(Event.objects.filter(event__startswith="disposal.").exclude(event="disposal.start").exists())
+        # the step service keeps the same order of the recall
+        ordered = services.disposal_step(disposal=disposal, step="recall_ordered", on=f.D(2020, 6, 3), quantity=1000,
+                                         actor=actor)
+        with self.assertRaisesMessage(ValidationError, "召回完成日期不能早于责令召回日期。"):
+            services.disposal_step(disposal=ordered, step="recall_returned", on=f.D(2020, 6, 2), quantity=800,
+                                   actor=actor)
+        # in order, the page records it with the step's event
+        response = self.client.post(page, {**blank, "version": ordered.version, "recall_ordered_on": "2020-06-03",
+                                           "quantity_to_recall": 1000, **returns})
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        disposal.refresh_from_db()
+        self.assertEqual(str(disposal.recall_effectiveness), "80.0")
+        self.assertTrue(Event.objects.filter(event="disposal.recall_returned", object_id=str(disposal.pk)).exists())
 
     def test_objection_within_fifteen_days_and_the_retest_stands(self):
         actor = self.users["shenyang_samr"]
@@ -106,12 +153,14 @@ class SampleRuleTests(WorldTestCase):
         with self.assertRaisesMessage(ValidationError, "15日内"):
             services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 17), actor=actor)
         services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 16), actor=actor)  # day 15: in time
-        cleared = services.sample_retest(sample=late, retest_result="conforming", retested_on=f.D(2020, 6, 20), actor=actor)
+        cleared = services.sample_retest(sample=late, retest_result="conforming", retested_on=f.D(2020, 6, 20),
+                                         actor=actor)
         self.assertEqual(cleared.final_result, "conforming")
         self.assertFalse(Disposal.objects.filter(sample=cleared).exists())  # nothing done yet: dropped
         confirmed = self._nonconforming("N3")
         services.sample_object(sample=confirmed, objection_filed_on=f.D(2020, 6, 5), actor=actor)
-        confirmed = services.sample_retest(sample=confirmed, retest_result="nonconforming", retested_on=f.D(2020, 6, 8), actor=actor)
+        confirmed = services.sample_retest(sample=confirmed, retest_result="nonconforming", retested_on=f.D(2020, 6, 8),
+                                           actor=actor)
         self.assertEqual(confirmed.final_result, "nonconforming")
         self.assertTrue(Disposal.objects.filter(sample=confirmed).exists())
 
@@ -121,8 +170,10 @@ class SampleRuleTests(WorldTestCase):
         response = self.client.post(f"/fieldwork/sample/{sample.pk}/objection/", {"notified_on": "2020-06-01",
                                                                                    "objection_filed_on": "2020-06-30"})
         self.assertContains(response, "15日内", status_code=400)
-        self.client.post(f"/fieldwork/sample/{sample.pk}/objection/", {"notified_on": "2020-06-01", "objection_filed_on": "2020-06-03"})
-        self.client.post(f"/fieldwork/sample/{sample.pk}/retest/", {"retest_result": "conforming", "retested_on": "2020-06-06"})
+        self.client.post(f"/fieldwork/sample/{sample.pk}/objection/",
+                         {"notified_on": "2020-06-01", "objection_filed_on": "2020-06-03"})
+        self.client.post(f"/fieldwork/sample/{sample.pk}/retest/",
+                         {"retest_result": "conforming", "retested_on": "2020-06-06"})
         sample.refresh_from_db()
         self.assertEqual((sample.retest_result, sample.final_result), ("conforming", "conforming"))
         self.login("dalian_samr")
@@ -137,7 +188,8 @@ class TraceTests(WorldTestCase):
         other = f.enterprise("210100")
 
         def sale(s, buyer, qty, batch="X1", name=""):
-            LedgerEntry.objects.create(unit=unit, seller=s, buyer=buyer, buyer_name=name, product_name="口罩", batch_number=batch,
+            LedgerEntry.objects.create(unit=unit, seller=s, buyer=buyer, buyer_name=name, product_name="口罩",
+                                       batch_number=batch,
                                        quantity=qty, traded_on=f.D(2020, 5, 20))
         sale(a, b, 1000)
         sale(b, c, 600)
@@ -145,7 +197,8 @@ class TraceTests(WorldTestCase):
         sale(d, b, 50)            # a cycle back up the chain
         sale(c, None, 100, name="某某大药房")
         sale(a, other, 999, batch="OTHER")  # another batch: not traced
-        Recall.objects.create(unit=self.unit("210100-commerce"), enterprise=c, category=f.category(), product_name="口罩",
+        Recall.objects.create(unit=self.unit("210100-commerce"), enterprise=c, category=f.category(),
+                              product_name="口罩",
                               batch_number="X1", quantity=150, recalled_on=f.D(2020, 6, 5))
         with self.assertNumQueries(4):  # start enterprise, the one recursive query, recalls at the start, units
             trace_batch(enterprise_id=a.pk, batch_number="X1")
@@ -191,32 +244,41 @@ class ExportAndVisitTests(WorldTestCase):
     def test_export_check_region_is_the_producers(self):
         actor = self.users["customs_dl"]
         exporter, producer = f.enterprise("210200"), f.enterprise("210600")
-        check = services.export_check_record(unit=actor.unit, declaration_number="0901", checked_on=f.D(2020, 6, 1), exporter=exporter,
-                                             producer=producer, category=f.category(), batches_checked=4, batches_nonconforming=1,
+        check = services.export_check_record(unit=actor.unit, declaration_number="0901", checked_on=f.D(2020, 6, 1),
+                                             exporter=exporter,
+                                             producer=producer, category=f.category(), batches_checked=4,
+                                             batches_nonconforming=1,
                                              destination_country="法国", action_taken="returned", actor=actor)
         self.assertEqual((check.region.code, check.enterprise_id, check.line), ("210600", producer.pk, "customs"))
-        only_exporter = services.export_check_record(unit=actor.unit, declaration_number="0902", checked_on=f.D(2020, 6, 1),
+        only_exporter = services.export_check_record(unit=actor.unit, declaration_number="0902",
+                                                     checked_on=f.D(2020, 6, 1),
                                                      exporter=exporter, category=f.category(), batches_checked=2,
                                                      destination_country="法国", actor=actor)
         self.assertEqual(only_exporter.region.code, "210200")
         with self.assertRaisesMessage(ValidationError, "不能直接放行"):
-            services.export_check_record(unit=actor.unit, declaration_number="0903", checked_on=f.D(2020, 6, 1), exporter=exporter,
+            services.export_check_record(unit=actor.unit, declaration_number="0903", checked_on=f.D(2020, 6, 1),
+                                         exporter=exporter,
                                          category=f.category(), batches_checked=2, batches_nonconforming=1,
                                          destination_country="法国", actor=actor)
         totals = ExportCheck.objects.aggregate(checked=Sum("batches_checked"), bad=Sum("batches_nonconforming"))
         self.assertEqual((totals["checked"], totals["bad"]), (6, 1))
 
     def test_city_office_answers_a_covert_visit(self):
-        visit = CovertVisit.objects.create(unit=self.unit("210000-office"), visited_city=Region.objects.get(code="210100"),
-                                           start_date=f.D(2020, 6, 2), end_date=f.D(2020, 6, 3), team="暗访组", findings="问题")
+        visit = CovertVisit.objects.create(unit=self.unit("210000-office"),
+                                           visited_city=Region.objects.get(code="210100"),
+                                           start_date=f.D(2020, 6, 2), end_date=f.D(2020, 6, 3), team="暗访组",
+                                           findings="问题")
         self.login("shenyang_office")
-        self.assertEqual(self.client.post(f"/fieldwork/covertvisit/{visit.pk}/edit/", {}).status_code in (400, 403), True)
-        response = self.client.post(f"/fieldwork/covertvisit/{visit.pk}/respond/", {"response": "已全部整改", "responded_on": "2020-06-08"})
+        self.assertEqual(self.client.post(f"/fieldwork/covertvisit/{visit.pk}/edit/", {}).status_code in (400, 403),
+                         True)
+        response = self.client.post(f"/fieldwork/covertvisit/{visit.pk}/respond/",
+                                    {"response": "已全部整改", "responded_on": "2020-06-08"})
         self.assertEqual(response.status_code, 302)
         visit.refresh_from_db()
         self.assertEqual(visit.response, "已全部整改")
         self.assertTrue(Event.objects.filter(event="covert_visit.respond").exists())
         with self.assertRaises(PermissionDenied):
-            services.covert_visit_respond(visit=visit, response="x", responded_on=f.D(2020, 6, 9), actor=self.users["dalian_office"])
+            services.covert_visit_respond(visit=visit, response="x", responded_on=f.D(2020, 6, 9),
+                                          actor=self.users["dalian_office"])
         self.login("province_office")
         self.assertContains(self.client.get(visit.get_absolute_url()), "已全部整改")

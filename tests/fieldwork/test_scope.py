@@ -30,7 +30,8 @@ class InspectionTests(ModelScopeTests):
         return f.inspection(unit, cls.ent)
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "enterprise": self.ent.pk, "date": "2020-05-21", "inspectors": [u.pk for u in self.team],
+        return {"unit": unit.pk, "enterprise": self.ent.pk, "date": "2020-05-21",
+                "inspectors": [u.pk for u in self.team],
                 "staff_dispatched": 3, "check_licence": "on", "notes": "现场检查", "outcome_mask": "passed",
                 "outcome_nonwoven": "failed_other"}
 
@@ -49,7 +50,8 @@ class MeasureTests(ModelScopeTests):
         return Measure.objects.create(inspection=cls.inspection, kind="interview", date=f.D(2020, 5, 21))
 
     def form_data(self, unit):
-        return {"inspection": self.inspection.pk, "kind": "order_rectify", "date": "2020-05-22", "deadline": "2020-06-05",
+        return {"inspection": self.inspection.pk, "kind": "order_rectify", "date": "2020-05-22",
+                "deadline": "2020-06-05",
                 "case_number": "", "notes": "限期整改"}
 
 
@@ -58,7 +60,8 @@ class SamplingTaskTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return SamplingTask.objects.create(unit=unit, name="口罩监督抽查", category=f.category(), period_start=f.D(2020, 5, 20),
+        return SamplingTask.objects.create(unit=unit, name="口罩监督抽查", category=f.category(),
+                                           period_start=f.D(2020, 5, 20),
                                            period_end=f.D(2020, 6, 20), planned_batches=30)
 
     def form_data(self, unit):
@@ -88,7 +91,8 @@ class DisposalTests(ModelScopeTests):
     @classmethod
     def make_object(cls, unit):
         s = f.sample(unit, result="nonconforming")
-        return Disposal.objects.create(sample=s, unit=unit, enterprise=s.enterprise, category=s.category, batch_number=s.batch_number)
+        return Disposal.objects.create(sample=s, unit=unit, enterprise=s.enterprise, category=s.category,
+                                       batch_number=s.batch_number)
 
     def update_data(self, obj):
         return {"cause_analysis_on": "2020-06-01", "cause_analysis": "原料不合格", "recall_ordered_on": "2020-06-02",
@@ -117,8 +121,10 @@ class ExportCheckTests(ModelScopeTests):
                                           destination_country="意大利", action_taken="returned")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "declaration_number": "090120200002", "checked_on": "2020-06-01", "exporter": self.exporter.pk,
-                "producer": self.producer.pk, "category": f.category().pk, "product_name": "KN95口罩", "batches_checked": 5,
+        return {"unit": unit.pk, "declaration_number": "090120200002", "checked_on": "2020-06-01",
+                "exporter": self.exporter.pk,
+                "producer": self.producer.pk, "category": f.category().pk, "product_name": "KN95口罩",
+                "batches_checked": 5,
                 "batches_nonconforming": 0, "destination_country": "德国", "certification_body": "",
                 "certification_body_text": "TÜV", "action_taken": "released", "notes": ""}
 
@@ -139,7 +145,8 @@ class RecallTests(ModelScopeTests):
 
     def form_data(self, unit):
         return {"unit": unit.pk, "enterprise": self.ent.pk, "category": f.category().pk, "product_name": "防护服",
-                "batch_number": "F2", "quantity": 120, "recalled_on": "2020-06-05", "reason": "标签不合格", "sample": ""}
+                "batch_number": "F2", "quantity": 120, "recalled_on": "2020-06-05", "reason": "标签不合格",
+                "sample": ""}
 
 
 class LedgerEntryTests(ModelScopeTests):
@@ -148,11 +155,13 @@ class LedgerEntryTests(ModelScopeTests):
     @classmethod
     def make_object(cls, unit):
         cls.seller, cls.buyer = f.enterprise(), f.enterprise()
-        return LedgerEntry.objects.create(unit=unit, seller=cls.seller, buyer=cls.buyer, product_name="口罩", batch_number="L1",
+        return LedgerEntry.objects.create(unit=unit, seller=cls.seller, buyer=cls.buyer, product_name="口罩",
+                                          batch_number="L1",
                                           quantity=100, traded_on=f.D(2020, 5, 20))
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "seller": self.seller.pk, "buyer": "", "buyer_name": "某某大药房", "product_name": "口罩",
+        return {"unit": unit.pk, "seller": self.seller.pk, "buyer": "", "buyer_name": "某某大药房",
+                "product_name": "口罩",
                 "category": "", "batch_number": "L2", "quantity": 30, "traded_on": "2020-05-22"}
 
 
@@ -172,13 +181,15 @@ class TestingInstitutionTests(ModelScopeTests):
                                                  accreditation_number="CMA-2020-001")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "name": "SGS 通标标准技术服务有限公司", "is_testing_lab": "on", "is_certification_body": "on",
+        return {"unit": unit.pk, "name": "SGS 通标标准技术服务有限公司", "is_testing_lab": "on",
+                "is_certification_body": "on",
                 "accreditation_number": "CNCA-R-1", "scope_text": "口罩 CE", "jurisdiction": "eu", "status": "valid",
                 "valid_from": "2020-01-01", "valid_to": "2022-12-31", "website": "", "notes": ""}
 
     def test_city_clerk_cannot_add_to_the_directory(self):
         self.login("shenyang_samr")
-        response = self.client.post("/fieldwork/testinginstitution/add/", self.form_data(self.users["shenyang_samr"].unit))
+        response = self.client.post("/fieldwork/testinginstitution/add/",
+                                    self.form_data(self.users["shenyang_samr"].unit))
         self.assertEqual(response.status_code, 403)
         self.assertFalse(TestingInstitution.objects.filter(name__startswith="SGS").exists())
 
@@ -195,8 +206,10 @@ class CovertVisitTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return CovertVisit.objects.create(unit=unit, visited_city=Region.objects.get(code="210100"), start_date=f.D(2020, 6, 2),
-                                          end_date=f.D(2020, 6, 4), team="省专项办 张三、李四", findings="药店销售三无口罩",
+        return CovertVisit.objects.create(unit=unit, visited_city=Region.objects.get(code="210100"),
+                                          start_date=f.D(2020, 6, 2),
+                                          end_date=f.D(2020, 6, 4), team="省专项办 张三、李四",
+                                          findings="药店销售三无口罩",
                                           requirements="三日内整改", response_due=f.D(2020, 6, 10))
 
     def form_data(self, unit):

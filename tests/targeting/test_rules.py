@@ -2,17 +2,17 @@
 recusal, certificate checks flagged on the record, export lists flagged at entry, public pages."""
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from rectify.core.audit.models import Event
-from rectify.core.current import acting_as
 from rectify.core.generic.importing import ImportFileError
 from rectify.enforcement.models import Complaint, Lead
 from rectify.enterprises.models import Qualification
-from rectify.fieldwork.models import ExportCheck, Sample, SamplingTask, TestingInstitution
+from rectify.fieldwork import services as fw
+from rectify.fieldwork.models import ExportCheck, SamplingTask, TestingInstitution
 from rectify.targeting import services
 from rectify.targeting.models import (
     CertificateCheck,
@@ -22,6 +22,7 @@ from rectify.targeting.models import (
     ExportListEntry,
     ExportListRule,
     RiskScore,
+    RiskWeight,
 )
 from rectify.testing import WorldTestCase
 from tests.fieldwork import factories as f
@@ -52,13 +53,16 @@ class RiskTests(WorldTestCase):
         services.risk_recompute(enterprise_ids=[e.pk for e in self.ents], on=ON)
         score = RiskScore.objects.get(enterprise=risky, category=f.category())
         factors = {r["factor"] for r in score.reasons}
-        self.assertEqual(factors, {"new_enterprise", "abnormal_list", "complaints", "nonconforming_samples", "failed_inspections"})
+        self.assertEqual(factors,
+                         {"new_enterprise", "abnormal_list", "complaints", "nonconforming_samples",
+                          "failed_inspections"})
         self.assertEqual(score.score, sum(r["points"] for r in score.reasons))
         quiet = RiskScore.objects.get(enterprise=self.ents[1])
         self.assertEqual([r["factor"] for r in quiet.reasons], ["never_sampled"])
         self.assertGreater(score.score, quiet.score)
         # Rendered on the enterprise page through the panel template.
-        html = Template("{% include 'targeting/enterprise_risk_panel.html' %}").render(Context({"object": risky, "request": None}))
+        panel = Template("{% include 'targeting/enterprise_risk_panel.html' %}")
+        html = panel.render(Context({"object": risky, "request": None}))
         self.assertIn("enterprise-risk", html)
 
     def test_grouped_queries_do_not_grow_with_enterprises(self):
@@ -70,24 +74,15 @@ class RiskTests(WorldTestCase):
         self.assertEqual(len(one), len(four))
 
     def test_weights_are_configuration(self):
-        from rectify.targeting.models import RiskWeight
-
         RiskWeight.objects.create(factor="never_sampled", weight=33, max_count=1)
         services.risk_recompute(enterprise_ids=[self.ents[1].pk], on=ON)
         self.assertEqual(RiskScore.objects.get(enterprise=self.ents[1]).score, 33)
 
-    def test_signal_recomputes_after_commit(self):
-        with self.captureOnCommitCallbacks(execute=True):
-            f.sample(self.samr, self.ents[2], result="nonconforming")
-            complaint(self.samr, self.ents[2], 2)
-        score = RiskScore.objects.get(enterprise=self.ents[2], category=f.category())
-        self.assertIn("nonconforming_samples", {r["factor"] for r in score.reasons})
-        self.assertIn("complaints", {r["factor"] for r in score.reasons})
-
     def test_risk_list_sorts_and_filters(self):
         services.risk_recompute(enterprise_ids=[e.pk for e in self.ents], on=ON)
         self.login("shenyang_samr")
-        response = self.client.get("/targeting/riskscore/", {"min_score": 1, "category": f.category().pk, "sort": "-score"})
+        response = self.client.get("/targeting/riskscore/",
+                                   {"min_score": 1, "category": f.category().pk, "sort": "-score"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.context["table"].rows), 4)
 
@@ -102,13 +97,14 @@ class PlanTests(WorldTestCase):
                 complaint(samr, e, 100 + 10 * i + n)
         services.risk_recompute(enterprise_ids=[e.pk for e in ents], on=ON)
         plan = services.sampling_plan_generate(unit=samr, category=f.category(), name="口罩风险抽检", period_start=ON,
-                                               period_end=D(2020, 6, 20), size=4, threshold=25, random_percent=25, seed=42,
+                                               period_end=D(2020, 6, 20), size=4, threshold=25, random_percent=25,
+                                               seed=42,
                                                actor=user)
         by = [p["by"] for p in plan.proposed]
         self.assertEqual(by, ["risk", "risk", "risk", "random"])
         self.assertTrue(all(p["score"] >= 25 for p in plan.proposed[:3]))
-        again = services.propose_targets(candidates=[(p["enterprise_id"], p["name"], p["score"], "") for p in plan.proposed],
-                                         size=4, threshold=25, random_percent=25, seed=42)
+        candidates = [(p["enterprise_id"], p["name"], p["score"], "") for p in plan.proposed]
+        again = services.propose_targets(candidates=candidates, size=4, threshold=25, random_percent=25, seed=42)
         self.assertEqual(len(again), 4)
         keep = [p["enterprise_id"] for p in plan.proposed[:3]]
         extra = next(e for e in ents if e.pk not in {p["enterprise_id"] for p in plan.proposed})
@@ -141,7 +137,8 @@ class DrawTests(WorldTestCase):
 
     def run_draw(self, **kw):
         params = {"unit": self.samr, "name": "口罩生产企业双随机检查", "period_start": ON, "period_end": D(2020, 6, 15),
-                  "target_count": 5, "flagged_percent": 100, "category": f.category(), "actor": self.users["shenyang_samr"]}
+                  "target_count": 5, "flagged_percent": 100, "category": f.category(),
+                  "actor": self.users["shenyang_samr"]}
         return services.draw_run(**{**params, **kw})
 
     def test_reproducible_from_seed_and_every_draw_kept(self):
@@ -170,7 +167,8 @@ class DrawTests(WorldTestCase):
     def test_recusal_and_at_least_two_inspectors(self):
         recused = self.users["shenyang_samr"]
         for e in self.ents:
-            ConflictOfInterest.objects.create(unit=self.samr, officer=recused, enterprise=e, reason="亲属任职", declared_on=ON)
+            ConflictOfInterest.objects.create(unit=self.samr, officer=recused, enterprise=e, reason="亲属任职",
+                                              declared_on=ON)
         draw = self.run_draw(inspectors_per_target=3)
         for row in draw.result:
             self.assertNotIn(recused.pk, row["inspector_ids"])
@@ -207,16 +205,19 @@ class CertificateTests(WorldTestCase):
         super().setUpTestData()
         cls.samr, cls.province = cls.unit("210100-samr"), cls.unit("210000-samr")
         cls.ent = f.enterprise("210100")
-        cls.body = TestingInstitution.objects.create(unit=cls.province, name="辽宁省医疗器械检验检测院", is_testing_lab=True,
+        cls.body = TestingInstitution.objects.create(unit=cls.province, name="辽宁省医疗器械检验检测院",
+                                                     is_testing_lab=True,
                                                      accreditation_number="CMA-001", scope_text="口罩、防护服",
                                                      valid_from=D(2019, 1, 1), valid_to=D(2024, 12, 31))
         cls.revoked = TestingInstitution.objects.create(unit=cls.province, name="某检测公司", is_testing_lab=True,
                                                         accreditation_number="CMA-002", status="revoked")
         cls.cert_body = TestingInstitution.objects.create(unit=cls.province, name="中国质量认证中心",
                                                           is_certification_body=True,
-                                                          accreditation_number="CNCA-R-2002-001", scope_text="口罩 masks")
+                                                          accreditation_number="CNCA-R-2002-001",
+                                                          scope_text="口罩 masks")
         cls.qual = Qualification.objects.create(enterprise=cls.ent, kind="certification", number="CQC-2020-0001",
-                                                issuer="中国质量认证中心", valid_from=D(2020, 1, 1), valid_to=D(2022, 12, 31))
+                                                issuer="中国质量认证中心", valid_from=D(2020, 1, 1),
+                                                valid_to=D(2022, 12, 31))
         cls.qual.categories.add(f.category())
 
     def test_valid_certificate_passes_and_wrong_holder_fails(self):
@@ -228,7 +229,8 @@ class CertificateTests(WorldTestCase):
         self.assertIn("certificate_holder", {x.code for x in bad if not x.ok})
         late = services.certificate_check(number="CQC-2020-0001", kind="certification", on_date=D(2023, 1, 1))
         self.assertIn("certificate_valid", {x.code for x in late if not x.ok})
-        suit = services.certificate_check(number="CQC-2020-0001", kind="certification", category=f.category("protective_suit"),
+        suit = services.certificate_check(number="CQC-2020-0001", kind="certification",
+                                          category=f.category("protective_suit"),
                                           on_date=ON)
         self.assertIn("certificate_category", {x.code for x in suit if not x.ok})
 
@@ -236,7 +238,8 @@ class CertificateTests(WorldTestCase):
         inspection = f.inspection(self.samr, self.ent)
         self.login("shenyang_samr")
         response = self.client.post(f"/targeting/check-at/fieldwork.inspection/{inspection.pk}/",
-                                    {"number": "国械注准20209999999", "kind": "device_registration", "institution_name": ""})
+                                    {"number": "国械注准20209999999", "kind": "device_registration",
+                                     "institution_name": ""})
         self.assertEqual(response.status_code, 302)
         check = CertificateCheck.objects.get(object_id=inspection.pk, content_type__model="inspection")
         self.assertTrue(check.flagged)
@@ -254,23 +257,28 @@ class CertificateTests(WorldTestCase):
         self.assertEqual(services.certificate_check_to_lead(check=check, actor=self.users["shenyang_samr"]), lead)
 
     def test_sample_report_checked_when_entered(self):
-        with self.captureOnCommitCallbacks(execute=True), acting_as(self.users["shenyang_samr"]):
-            sample = f.sample(self.samr, self.ent)
-            sample.report_number, sample.testing_institution = "R-2020-001", self.revoked
-            sample.save()
+        actor = self.users["shenyang_samr"]
+        sample_of = {"unit": self.samr, "enterprise": self.ent, "product_name": "口罩", "category": f.category(),
+                     "sampled_on": ON, "actor": actor}
+        with self.captureOnCommitCallbacks(execute=True):
+            sample = fw.sample_record(batch_number="R1", **sample_of)
+        self.assertFalse(CertificateCheck.objects.filter(object_id=sample.pk, content_type__model="sample").exists())
+        with self.captureOnCommitCallbacks(execute=True):
+            fw.sample_update(obj=sample, data={"report_number": "R-2020-001", "testing_institution": self.revoked},
+                             actor=actor)
         check = CertificateCheck.objects.get(object_id=sample.pk, content_type__model="sample")
         self.assertTrue(check.flagged)
         self.assertIn("撤销", check.reason)
-        good = Sample.objects.create(unit=self.samr, enterprise=self.ent, product_name="口罩", category=f.category(),
-                                     batch_number="G1", sampled_on=ON, report_number="R-2", testing_institution=self.body)
+        self.assertEqual(Event.objects.get(event="certificate.flag", object_id=str(sample.pk)).user, actor)
         with self.captureOnCommitCallbacks(execute=True):
-            good.save()
+            good = fw.sample_record(batch_number="G1", report_number="R-2", testing_institution=self.body, **sample_of)
         self.assertFalse(CertificateCheck.objects.get(object_id=good.pk, content_type__model="sample").flagged)
 
     def test_public_lookup_gives_public_facts_only(self):
         rows = services.public_certificate_lookup("CQC-2020-0001", on_date=ON)
         self.assertEqual(len(rows), 1)
-        self.assertEqual(set(rows[0]), {"kind", "number", "holder", "issuer", "valid_from", "valid_to", "status", "categories"})
+        self.assertEqual(set(rows[0]),
+                         {"kind", "number", "holder", "issuer", "valid_from", "valid_to", "status", "categories"})
         self.assertEqual(rows[0]["status"], "有效")
         self.assertEqual(services.public_certificate_lookup("nope"), [])
 
@@ -284,9 +292,10 @@ class ExportListTests(WorldTestCase):
 
     def export(self, number: str, category="mask") -> ExportCheck:
         with self.captureOnCommitCallbacks(execute=True):
-            return ExportCheck.objects.create(unit=self.customs, declaration_number=number, checked_on=ON, exporter=self.exporter,
-                                              producer=self.producer, enterprise=self.producer, category=f.category(category),
-                                              batches_checked=2, destination_country="美国")
+            return fw.export_check_record(unit=self.customs, declaration_number=number, checked_on=ON,
+                                          exporter=self.exporter, producer=self.producer,
+                                          category=f.category(category), batches_checked=2,
+                                          destination_country="美国", actor=self.users["customs_dl"])
 
     def test_negative_listed_producer_is_flagged_at_entry(self):
         ExportListEntry.objects.create(unit=self.province, list_kind="negative", name=self.producer.name,
@@ -305,14 +314,17 @@ class ExportListTests(WorldTestCase):
         flagged = self.export("0901202000021")
         self.assertEqual(ExportFlag.objects.get(export_check=flagged).kind, "not_white_listed")
         self.assertFalse(ExportFlag.objects.filter(export_check=self.export("0901202000022", "nonwoven")).exists())
-        ExportListEntry.objects.create(unit=self.province, list_kind="white", enterprise=self.producer, name=self.producer.name,
+        ExportListEntry.objects.create(unit=self.province, list_kind="white", enterprise=self.producer,
+                                       name=self.producer.name,
                                        category=f.category("mask"), listed_from=D(2020, 4, 26))
         self.assertFalse(ExportFlag.objects.filter(export_check=self.export("0901202000023")).exists())
 
     def test_import_from_spreadsheet(self):
         actor = self.users["province_samr"]
-        good = "名单类型,企业名称,统一社会信用代码,产品类别,列入日期,来源\n白名单,{},,口罩,2020-04-26,商务部\n负面清单,某厂,,,2020/5/1,总局\n"
-        result = services.export_list_import(unit=self.province, name="list.csv", data=good.format(self.producer.name).encode(),
+        good = ("名单类型,企业名称,统一社会信用代码,产品类别,列入日期,来源\n白名单,{},,口罩,2020-04-26,商务部\n"
+                "负面清单,某厂,,,2020/5/1,总局\n")
+        result = services.export_list_import(unit=self.province, name="list.csv",
+                                             data=good.format(self.producer.name).encode(),
                                              actor=actor)
         self.assertEqual((result.created, result.errors), (2, []))
         self.assertEqual(ExportListEntry.objects.get(list_kind="white").enterprise, self.producer)
@@ -322,7 +334,6 @@ class ExportListTests(WorldTestCase):
         self.assertEqual(ExportListEntry.objects.count(), 2)
         with self.assertRaises(ImportFileError):
             services.export_list_import(unit=self.province, name="x.xlsx", data=b"not a workbook", actor=actor)
-        from django.core.exceptions import PermissionDenied
-
         with self.assertRaises(PermissionDenied):
-            services.export_list_import(unit=self.province, name="list.csv", data=bad, actor=self.users["shenyang_samr"])
+            services.export_list_import(unit=self.province, name="list.csv", data=bad,
+                                        actor=self.users["shenyang_samr"])

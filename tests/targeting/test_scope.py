@@ -49,7 +49,8 @@ class SamplingPlanTests(ModelScopeTests):
     @classmethod
     def make_object(cls, unit):
         f.enterprise("210100").categories.add(f.category())
-        return SamplingPlan.objects.create(unit=unit, name="口罩风险抽检计划", category=f.category(), period_start=f.D(2020, 6, 1),
+        return SamplingPlan.objects.create(unit=unit, name="口罩风险抽检计划", category=f.category(),
+                                           period_start=f.D(2020, 6, 1),
                                            period_end=f.D(2020, 6, 20), seed=7)
 
     def form_data(self, unit):
@@ -63,7 +64,8 @@ class DrawTests(ModelScopeTests):
     @classmethod
     def make_object(cls, unit):
         f.enterprise("210100")
-        return Draw.objects.create(unit=unit, number="SSJ-T-01", name="口罩生产企业双随机检查", period_start=f.D(2020, 6, 1),
+        return Draw.objects.create(unit=unit, number="SSJ-T-01", name="口罩生产企业双随机检查",
+                                   period_start=f.D(2020, 6, 1),
                                    period_end=f.D(2020, 6, 10), target_count=1, seed=1, drawn_at=timezone.now(),
                                    inputs={"targets": [], "inspectors": [], "conflicts": [], "target_count": 1,
                                            "flagged_percent": 50, "inspectors_per_target": 2})
@@ -100,7 +102,8 @@ class CertificateCheckTests(ModelScopeTests):
                                                reason="证书编号不存在")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "number": "辽械注准20209999999", "kind": "device_registration", "enterprise": self.ent.pk,
+        return {"unit": unit.pk, "number": "辽械注准20209999999", "kind": "device_registration",
+                "enterprise": self.ent.pk,
                 "category": f.category().pk, "on_date": "2020-05-21", "institution": "", "institution_name": ""}
 
 
@@ -126,11 +129,13 @@ class ExportListEntryTests(ModelScopeTests):
 
     @classmethod
     def make_object(cls, unit):
-        return ExportListEntry.objects.create(unit=unit, list_kind="negative", name="某某口罩有限公司", category=f.category(),
+        return ExportListEntry.objects.create(unit=unit, list_kind="negative", name="某某口罩有限公司",
+                                              category=f.category(),
                                               listed_from=f.D(2020, 4, 26), source="市场监管总局")
 
     def form_data(self, unit):
-        return {"unit": unit.pk, "list_kind": "white", "name": "辽宁佳禾防护用品有限公司", "credit_code": "", "enterprise": "",
+        return {"unit": unit.pk, "list_kind": "white", "name": "辽宁佳禾防护用品有限公司", "credit_code": "",
+                "enterprise": "",
                 "category": f.category().pk, "product": "非医用口罩", "listed_from": "2020-04-26", "listed_to": "",
                 "source": "商务部"}
 

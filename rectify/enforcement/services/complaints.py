@@ -14,6 +14,7 @@ from rectify.core.generic.importing import RowError
 from rectify.core.generic.services import ensure_in_scope, object_update
 from rectify.core.security.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
+from rectify.enterprises.signals import risk_inputs_changed
 
 from ..importing import read_12315
 from ..models import Complaint, Lead
@@ -72,6 +73,7 @@ def complaint_receive(*, unit, actor, **fields: Any) -> Complaint:
     ensure_in_scope(complaint, actor)
     event(actor, "complaint.receive", complaint, detail={"accept_due": str(complaint.accept_due or ""),
                                                          "verify_due": str(complaint.verify_due or "")})
+    risk_inputs_changed.send(sender=Complaint, enterprise_ids=[complaint.enterprise_id])
     return complaint
 
 
@@ -92,6 +94,7 @@ def complaints_import_12315(*, name: str, data: bytes, unit, actor, batch: int =
     with transaction.atomic():
         for start in range(0, len(checked.complaints), batch):
             Complaint.objects.bulk_create(checked.complaints[start:start + batch])
+        risk_inputs_changed.send(sender=Complaint, enterprise_ids=[c.enterprise_id for c in checked.complaints])
         event(actor, "complaint.import_12315", detail={"unit": unit.code, "created": len(checked.complaints),
                                                        "failed_rows": len({e.row for e in checked.errors})})
     return ImportResult(created=len(checked.complaints), errors=checked.errors)
@@ -108,7 +111,9 @@ def complaint_update(*, obj: Complaint, data: dict, actor, expected_version: int
     # Personal fields left empty on the form mean "unchanged": the form never shows them to
     # users outside the handling unit, so an empty value must not wipe them.
     data = {k: v for k, v in data.items() if not (k in Complaint.PERSONAL_FIELDS and v in ("", None))}
+    before = Complaint.objects.filter(pk=obj.pk).values_list("enterprise_id", flat=True).first()
     obj = object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
+    risk_inputs_changed.send(sender=Complaint, enterprise_ids=[before, obj.enterprise_id])
     if "received_on" in data or "kind" in data:
         apply_clocks(obj)
         obj.save(update_fields=["accept_due", "verify_due"])

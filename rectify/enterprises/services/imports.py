@@ -26,6 +26,7 @@ from rectify.core.generic.importing import (
 
 from ..importing import COLUMNS, NEW, UPDATE, Candidate, check_rows, preview_rows, qualification_kind
 from ..models import Enterprise, ImportJob, ListEntry, Qualification
+from ..signals import risk_inputs_changed
 
 BATCH = 1000
 SYNC_MAX_BYTES = 512 * 1024   # files up to this size are checked while the user waits
@@ -269,4 +270,5 @@ def enterprise_import_apply(*, candidates: list[Candidate], unit, source: str,
                    for c in new + upd for k in c.list_kinds]
         for chunk in _batches(entries):
             ListEntry.objects.bulk_create(chunk)
+        risk_inputs_changed.send(sender=Enterprise, enterprise_ids=[c.existing_id for c in new + upd])
     return {"new": len(new), "update": len(upd), "unchanged": len(candidates) - len(new) - len(upd)}

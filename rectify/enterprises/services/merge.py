@@ -13,6 +13,7 @@ from rectify.core.audit.events import record_event
 from rectify.core.security.validators import normalise_uscc
 
 from ..models import Enterprise
+from ..signals import risk_inputs_changed
 
 MERGE_FILL_FIELDS = ("credit_code", "legal_representative", "county", "address", "contact", "phone", "approved_on",
                      "notes")
@@ -74,6 +75,7 @@ def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor) -> Enterpris
     detail: dict[str, Any] = {"kept": keep.pk, "merged": merge.pk, "merged_name": merge.name, "moved": moved,
                               "dropped_duplicates": dropped, "filled": sorted(fill)}
     record_event("enterprise.merge", keep, user=actor, detail=detail)
+    risk_inputs_changed.send(sender=Enterprise, enterprise_ids=[keep.pk, merge.pk])
     record_event("enterprise.merged_into", merge, user=actor, detail=detail)
     return keep
 

@@ -62,7 +62,8 @@ class TestingInstitution(ScopedRecord):
     is_certification_body = models.BooleanField(_("认证机构"), default=False, help_text=_("从事认证，可颁发认证证书"))
     accreditation_number = models.CharField(_("资质认定/批准编号"), max_length=100, blank=True)
     scope_text = models.TextField(_("业务范围"), blank=True)
-    jurisdiction = models.CharField(_("所属法域"), max_length=20, choices=Jurisdiction.choices, default=Jurisdiction.DOMESTIC)
+    jurisdiction = models.CharField(_("所属法域"), max_length=20, choices=Jurisdiction.choices,
+                                    default=Jurisdiction.DOMESTIC)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.VALID, db_index=True)
     valid_from = models.DateField(_("有效期自"), null=True, blank=True)
     valid_to = models.DateField(_("有效期至"), null=True, blank=True)
@@ -85,8 +86,8 @@ class TestingInstitution(ScopedRecord):
             models.UniqueConstraint(fields=["accreditation_number"], condition=~Q(accreditation_number=""),
                                     name="institution_accreditation_unique",
                                     violation_error_message=_("该资质认定/批准编号已登记在名录中的另一机构名下。")),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="institution_valid_range"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                                   | Q(valid_to__gte=models.F("valid_from")), name="institution_valid_range"),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,8 @@ class ExportCheck(ScopedRecord):
         constraints = [
             models.CheckConstraint(condition=Q(batches_nonconforming__lte=F("batches_checked")),
                                    name="export_check_nonconforming_le_checked"),
-            models.UniqueConstraint(fields=["declaration_number", "category"], name="export_check_declaration_category"),
+            models.UniqueConstraint(fields=["declaration_number", "category"],
+                                    name="export_check_declaration_category"),
         ]
         indexes = [
             models.Index(fields=["-checked_on", "-id"]),  # the list's order (core.generic.checks)

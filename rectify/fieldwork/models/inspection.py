@@ -78,7 +78,8 @@ class InspectionOutcome(BaseModel):
         FAILED_OTHER = "failed_other", _("其他不合格")
         NO_STANDARD = "no_standard", _("无质量标准")
 
-    inspection = models.ForeignKey(Inspection, verbose_name=_("排查"), on_delete=models.CASCADE, related_name="outcomes")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("排查"), on_delete=models.CASCADE,
+                                   related_name="outcomes")
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), on_delete=models.PROTECT,
                                  related_name="+")
     outcome = models.CharField(_("排查结果"), max_length=30, choices=Outcome.choices)
@@ -86,9 +87,11 @@ class InspectionOutcome(BaseModel):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被查企业"), on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     date = models.DateField(_("排查日期"), editable=False)
-    region = models.ForeignKey("organisations.Region", verbose_name=_("所属市"), on_delete=models.PROTECT, related_name="+",
+    region = models.ForeignKey("organisations.Region", verbose_name=_("所属市"), on_delete=models.PROTECT,
+                               related_name="+",
                                editable=False)
-    county = models.ForeignKey("organisations.Region", verbose_name=_("所属区县"), on_delete=models.PROTECT, related_name="+",
+    county = models.ForeignKey("organisations.Region", verbose_name=_("所属区县"), on_delete=models.PROTECT,
+                               related_name="+",
                                null=True, blank=True, editable=False)
     line = models.CharField(_("业务条线"), max_length=20, editable=False)
 
@@ -122,7 +125,8 @@ class Measure(BaseModel):
         ORDER_RECTIFY = "order_rectify", _("责令限期整改")
         CASE_OPENED = "case_opened", _("立案查处")
 
-    inspection = models.ForeignKey(Inspection, verbose_name=_("排查"), on_delete=models.CASCADE, related_name="measures")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("排查"), on_delete=models.CASCADE,
+                                   related_name="measures")
     kind = models.CharField(_("措施"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("日期"), validators=[validate_not_future])
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
@@ -138,8 +142,10 @@ class Measure(BaseModel):
         ordering = ["inspection_id", "date", "id"]
         indexes = [models.Index(fields=["inspection", "date", "id"])]  # the list's order (core.generic.checks)
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="order_rectify") | Q(deadline__isnull=False), name="measure_order_needs_deadline"),
-            models.CheckConstraint(condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("date")), name="measure_deadline_after_date"),
+            models.CheckConstraint(condition=~Q(kind="order_rectify") | Q(deadline__isnull=False),
+                                   name="measure_order_needs_deadline"),
+            models.CheckConstraint(condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("date")),
+                                   name="measure_deadline_after_date"),
         ]
 
     def __str__(self) -> str:

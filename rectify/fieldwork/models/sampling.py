@@ -48,7 +48,8 @@ class SamplingTask(ScopedRecord):
         verbose_name = _("抽检任务")
         verbose_name_plural = _("抽检任务")
         ordering = ["-period_start", "name"]
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="sampling_task_period")]
+        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                              name="sampling_task_period")]
         indexes = [models.Index(fields=["region", "period_start"], name="fw_task_region_start")]
 
     def __str__(self) -> str:
@@ -72,7 +73,8 @@ class Sample(ScopedRecord):
     production_date = models.DateField(_("生产日期"), null=True, blank=True, validators=[validate_not_future])
     sampled_on = models.DateField(_("抽样日期"), validators=[validate_not_future])
     stage = models.CharField(_("抽样环节"), max_length=20, choices=Stage.choices, default=Stage.PRODUCTION)
-    testing_institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("检验机构"), null=True, blank=True,
+    testing_institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("检验机构"), null=True,
+                                            blank=True,
                                             on_delete=models.PROTECT, related_name="samples")
     report_number = models.CharField(_("检验报告编号"), max_length=100, blank=True)
     items_tested = models.TextField(_("检验项目"), blank=True)
@@ -143,7 +145,8 @@ class Disposal(ScopedRecord):
     """The disposal of one nonconforming sample, step by step. Created by the sample services
     when the final result is nonconforming; the unit is the sample's."""
 
-    sample = models.OneToOneField(Sample, verbose_name=_("不合格样品"), on_delete=models.CASCADE, related_name="disposal",
+    sample = models.OneToOneField(Sample, verbose_name=_("不合格样品"), on_delete=models.CASCADE,
+                                  related_name="disposal",
                                   editable=False)
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
                                    related_name="+", editable=False)
@@ -172,8 +175,10 @@ class Disposal(ScopedRecord):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity_returned__isnull=True) | Q(quantity_to_recall__isnull=True)
-                                   | Q(quantity_returned__lte=F("quantity_to_recall")), name="disposal_returned_le_to_recall"),
-            models.CheckConstraint(condition=Q(case_opened_on__isnull=True) | ~Q(case_number=""), name="disposal_case_needs_number"),
+                                   | Q(quantity_returned__lte=F("quantity_to_recall")),
+                                   name="disposal_returned_le_to_recall"),
+            models.CheckConstraint(condition=Q(case_opened_on__isnull=True) | ~Q(case_number=""),
+                                   name="disposal_case_needs_number"),
         ]
         indexes = [models.Index(fields=["region", "recall_ordered_on"], name="fw_disposal_region_recall")]
 

@@ -35,7 +35,8 @@ class LedgerEntry(ScopedRecord):
         ordering = ["-traded_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(buyer__isnull=False) | ~Q(buyer_name=""), name="ledger_entry_has_buyer"),
-            models.CheckConstraint(condition=Q(buyer__isnull=True) | ~Q(buyer=F("seller")), name="ledger_entry_not_to_self"),
+            models.CheckConstraint(condition=Q(buyer__isnull=True) | ~Q(buyer=F("seller")),
+                                   name="ledger_entry_not_to_self"),
         ]
         indexes = [
             models.Index(fields=["-traded_on", "-id"]),  # the list's order (core.generic.checks)

@@ -39,7 +39,8 @@ class CovertVisit(ScopedRecord):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="covert_visit_dates"),
-            models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""), name="covert_visit_response_text"),
+            models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""),
+                                   name="covert_visit_response_text"),
         ]
         indexes = [models.Index(fields=["-start_date", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["region", "-start_date", "-id"], name="fw_visit_region_date")]

@@ -26,7 +26,8 @@ class CertificateCheck(ScopedRecord):
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     on_date = models.DateField(_("核验日期"), validators=[validate_not_future])
-    institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("发证/检验机构"), null=True, blank=True,
+    institution = models.ForeignKey("fieldwork.TestingInstitution", verbose_name=_("发证/检验机构"), null=True,
+                                    blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     institution_name = models.CharField(_("单证所列机构名称"), max_length=200, blank=True)
     content_type = models.ForeignKey(ContentType, verbose_name=_("核验环节"), null=True, blank=True,

@@ -80,7 +80,8 @@ class Draw(UnitPlacedMixin, ScopedRecord):
             models.CheckConstraint(condition=Q(flagged_percent__lte=100), name="draw_flagged_percent"),
             models.CheckConstraint(condition=Q(target_count__gte=1), name="draw_target_count_positive"),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="draw_period"),
-            models.UniqueConstraint(fields=["unit", "period_start", "period_end", "sequence"], name="draw_sequence_unique"),
+            models.UniqueConstraint(fields=["unit", "period_start", "period_end", "sequence"],
+                                    name="draw_sequence_unique"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,8 @@ from rectify.core.models import BaseModel, ScopedRecord
 class ExportListRule(BaseModel):
     """Which categories may only be exported by white-listed producers (2020: non-medical masks)."""
 
-    category = models.OneToOneField("organisations.ProductCategory", verbose_name=_("产品类别"), on_delete=models.CASCADE,
+    category = models.OneToOneField("organisations.ProductCategory", verbose_name=_("产品类别"),
+                                    on_delete=models.CASCADE,
                                     related_name="+")
     white_list_required = models.BooleanField(_("须在白名单内方可出口"), default=True)
     notes = models.CharField(_("依据"), max_length=300, blank=True)

@@ -45,7 +45,8 @@ def _institution(institution, name: str):
     name = (name or "").strip()
     if not name:
         return None
-    return TestingInstitution.objects.filter(name=name).first() or TestingInstitution.objects.filter(name__iexact=name).first()
+    return (TestingInstitution.objects.filter(name=name).first()
+            or TestingInstitution.objects.filter(name__iexact=name).first())
 
 
 def _covers(scope_text: str, category) -> bool:
@@ -65,7 +66,8 @@ def institution_findings(body, *, category=None, on_date: datetime.date, kind: s
     if not body.accreditation_number:
         out.append(Finding("issuer_accredited", False, _("“%(b)s”无资质认定/批准编号") % {"b": body}))
     if body.status != "valid":
-        out.append(Finding("issuer_status", False, _("“%(b)s”资质状态为%(s)s") % {"b": body, "s": body.get_status_display()}))
+        out.append(Finding("issuer_status", False,
+                           _("“%(b)s”资质状态为%(s)s") % {"b": body, "s": body.get_status_display()}))
     elif (body.valid_from and on_date < body.valid_from) or (body.valid_to and on_date > body.valid_to):
         out.append(Finding("issuer_valid", False, _("“%(b)s”资质有效期（%(f)s至%(t)s）不含%(d)s")
                            % {"b": body, "f": body.valid_from or "—", "t": body.valid_to or "—", "d": on_date}))
@@ -81,23 +83,31 @@ def institution_findings(body, *, category=None, on_date: datetime.date, kind: s
     return out
 
 
-def _qualification_findings(number: str, kind: str, enterprise, category, on_date, institution, institution_name) -> list[Finding]:
-    quals = list(Qualification.objects.filter(number=number).select_related("enterprise").prefetch_related("categories"))
+def _qualification_findings(number: str, kind: str, enterprise, category, on_date, institution,
+                            institution_name) -> list[Finding]:
+    quals = list(Qualification.objects.filter(number=number).select_related("enterprise")
+                 .prefetch_related("categories"))
     if not quals:
-        return [Finding("certificate_exists", False, _("证书编号“%(n)s”在资质证照库中不存在（疑似伪造或编号错误）") % {"n": number})]
+        return [Finding("certificate_exists", False,
+                        _("证书编号“%(n)s”在资质证照库中不存在（疑似伪造或编号错误）") % {"n": number})]
     # Prefer the row of this kind and enterprise, when several enterprises share a number.
-    qual = sorted(quals, key=lambda q: (q.kind != kind, enterprise is None or q.enterprise_id != enterprise.pk, q.pk))[0]
-    out = [Finding("certificate_exists", True, _("证书编号存在：%(q)s，持证企业%(e)s") % {"q": qual, "e": qual.enterprise})]
+    qual = sorted(quals,
+                  key=lambda q: (q.kind != kind, enterprise is None or q.enterprise_id != enterprise.pk, q.pk))[0]
+    out = [Finding("certificate_exists", True,
+                   _("证书编号存在：%(q)s，持证企业%(e)s") % {"q": qual, "e": qual.enterprise})]
     if qual.kind != kind:
-        out.append(Finding("certificate_kind", False, _("该编号为%(k)s，不是所称证书类型") % {"k": qual.get_kind_display()}))
+        out.append(Finding("certificate_kind", False,
+                           _("该编号为%(k)s，不是所称证书类型") % {"k": qual.get_kind_display()}))
     if qual.valid_from and on_date < qual.valid_from:
-        out.append(Finding("certificate_valid", False, _("证书%(d)s尚未生效（自%(f)s起）") % {"d": on_date, "f": qual.valid_from}))
+        out.append(Finding("certificate_valid", False,
+                           _("证书%(d)s尚未生效（自%(f)s起）") % {"d": on_date, "f": qual.valid_from}))
     elif qual.valid_to and on_date > qual.valid_to:
         out.append(Finding("certificate_valid", False, _("证书已于%(t)s过期") % {"t": qual.valid_to}))
     else:
         out.append(Finding("certificate_valid", True, _("证书在%(d)s有效") % {"d": on_date}))
     if enterprise is not None:
-        mine = qual.enterprise_id == enterprise.pk or (enterprise.credit_code and qual.enterprise.credit_code == enterprise.credit_code)
+        mine = qual.enterprise_id == enterprise.pk or (
+            enterprise.credit_code and qual.enterprise.credit_code == enterprise.credit_code)
         out.append(Finding("certificate_holder", bool(mine), _("证书登记在本企业名下") if mine else
                            _("证书登记在“%(o)s”名下，不属于“%(e)s”") % {"o": qual.enterprise, "e": enterprise}))
     if category is not None:
@@ -139,13 +149,15 @@ def _kind_for_store(kind: str) -> str:
 
 @transaction.atomic
 def certificate_check_record(*, unit, number: str, kind: str, on_date: datetime.date, actor=None, source=None,
-                             enterprise=None, category=None, institution=None, institution_name: str = "") -> CertificateCheck:
+                             enterprise=None, category=None, institution=None,
+                             institution_name: str = "") -> CertificateCheck:
     """Check and store. `actor` None = the system (a signal-triggered task), acting as recorded
     by `core.current.acting_as`."""
     findings = certificate_check(number=number, kind=kind, on_date=on_date, enterprise=enterprise, category=category,
                                  institution=institution, institution_name=institution_name)
     failed = [f for f in findings if not f.ok]
-    check = CertificateCheck(unit=unit, number=(number or institution_name or "—").strip()[:100], kind=_kind_for_store(kind),
+    check = CertificateCheck(unit=unit, number=(number or institution_name or "—").strip()[:100],
+                             kind=_kind_for_store(kind),
                              enterprise=enterprise, category=category, on_date=on_date, institution=institution,
                              institution_name=institution_name[:200], findings=[asdict(f) for f in findings],
                              flagged=bool(failed), reason="；".join(f.message for f in failed))
@@ -184,7 +196,8 @@ def check_sample(sample) -> CertificateCheck | None:
     if CertificateCheck.objects.filter(content_type=ct, object_id=sample.pk, number=sample.report_number,
                                        institution_id=sample.testing_institution_id).exists():
         return None
-    return certificate_check_record(unit=sample.unit, number=sample.report_number, kind=TEST_REPORT, on_date=sample.sampled_on,
+    return certificate_check_record(unit=sample.unit, number=sample.report_number, kind=TEST_REPORT,
+                                    on_date=sample.sampled_on,
                                     source=sample, enterprise=sample.enterprise, category=sample.category,
                                     institution=sample.testing_institution)
 
@@ -195,11 +208,13 @@ def check_export(check) -> CertificateCheck | None:
         return None
     ct = ContentType.objects.get_for_model(check)
     name = check.certification_body_text or ""
-    existing = CertificateCheck.objects.filter(content_type=ct, object_id=check.pk, institution_id=check.certification_body_id,
+    existing = CertificateCheck.objects.filter(content_type=ct, object_id=check.pk,
+                                               institution_id=check.certification_body_id,
                                                institution_name=name[:200])
     if existing.exists():
         return None
-    return certificate_check_record(unit=check.unit, number=name, kind=ISSUER_ONLY, on_date=check.checked_on, source=check,
+    return certificate_check_record(unit=check.unit, number=name, kind=ISSUER_ONLY, on_date=check.checked_on,
+                                    source=check,
                                     enterprise=check.enterprise, category=check.category,
                                     institution=check.certification_body, institution_name=name)
 
@@ -240,7 +255,8 @@ def public_certificate_lookup(number: str, on_date: datetime.date | None = None)
         return []
     on_date = on_date or today()
     out = []
-    for q in Qualification.objects.filter(number=number).select_related("enterprise").prefetch_related("categories")[:10]:
+    found = Qualification.objects.filter(number=number).select_related("enterprise").prefetch_related("categories")
+    for q in found[:10]:
         if q.valid_from and on_date < q.valid_from:
             status = _("尚未生效")
         elif q.valid_to and on_date > q.valid_to:

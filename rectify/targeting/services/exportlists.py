@@ -121,7 +121,8 @@ def _hits(entries, enterprise: Enterprise, category) -> list[ExportListEntry]:
     by_who = Q(enterprise=enterprise) | Q(name=enterprise.name)
     if enterprise.credit_code:
         by_who |= Q(credit_code=enterprise.credit_code)
-    return list(entries.filter(by_who).filter(Q(category__isnull=True) | Q(category=category)).order_by("listed_from", "pk"))
+    return list(entries.filter(by_who).filter(Q(category__isnull=True) | Q(category=category))
+                .order_by("listed_from", "pk"))
 
 
 @transaction.atomic
@@ -135,10 +136,12 @@ def export_check_screen(*, check) -> list[ExportFlag]:
     if negative:
         e = negative[0]
         flags.append((ExportFlag.Kind.NEGATIVE_LISTED, e, _("生产企业“%(p)s”列入负面清单（%(s)s，%(d)s起）%(x)s")
-                      % {"p": producer, "s": e.source or _("来源未注明"), "d": e.listed_from, "x": f"：{e.product}" if e.product else ""}))
+                      % {"p": producer, "s": e.source or _("来源未注明"), "d": e.listed_from,
+                         "x": f"：{e.product}" if e.product else ""}))
     rule = ExportListRule.objects.filter(category=check.category, white_list_required=True).first()
     if rule is not None and not _hits(entries.filter(list_kind=ExportListEntry.Kind.WHITE), producer, check.category):
-        flags.append((ExportFlag.Kind.NOT_WHITE_LISTED, None, _("%(c)s须由白名单内企业生产方可出口，生产企业“%(p)s”不在白名单内")
+        flags.append((ExportFlag.Kind.NOT_WHITE_LISTED, None,
+                      _("%(c)s须由白名单内企业生产方可出口，生产企业“%(p)s”不在白名单内")
                       % {"c": check.category, "p": producer}))
     out = []
     for kind, entry, reason in flags:
@@ -147,6 +150,7 @@ def export_check_screen(*, check) -> list[ExportFlag]:
         flag = ExportFlag(unit=check.unit, export_check=check, kind=kind, reason=reason, list_entry=entry)
         flag.full_clean()
         flag.save()
-        record_event("export.flag", check, outcome=Event.FAILURE, detail={"flag": flag.pk, "kind": kind, "reason": reason})
+        record_event("export.flag", check, outcome=Event.FAILURE,
+                     detail={"flag": flag.pk, "kind": kind, "reason": reason})
         out.append(flag)
     return out

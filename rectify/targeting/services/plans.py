@@ -36,26 +36,32 @@ def propose_targets(*, candidates: list[tuple[int, str, int, str]], size: int, t
     k = min(len(rest), size - len(by_risk))
     drawn = random.Random(seed).sample(rest, k)
     out = [{"enterprise_id": c[0], "name": c[1], "score": c[2], "by": "risk",
-            "why": _("风险分值%(s)d≥阈值%(t)d：%(r)s") % {"s": c[2], "t": threshold, "r": c[3] or "—"}} for c in by_risk]
+            "why": _("风险分值%(s)d≥阈值%(t)d：%(r)s") % {"s": c[2], "t": threshold, "r": c[3] or "—"}}
+           for c in by_risk]
     out += [{"enterprise_id": c[0], "name": c[1], "score": c[2], "by": "random",
-             "why": _("随机抽取（%(n)d户候选，种子%(seed)d），风险分值%(s)d") % {"n": len(rest), "seed": seed, "s": c[2]}}
+             "why": _("随机抽取（%(n)d户候选，种子%(seed)d），风险分值%(s)d")
+             % {"n": len(rest), "seed": seed, "s": c[2]}}
             for c in drawn]
     return out
 
 
 @transaction.atomic
 def sampling_plan_generate(*, unit, category, name: str, period_start: datetime.date, period_end: datetime.date, actor,
-                           size: int = 10, threshold: int = 30, random_percent: int = 20, seed: int | None = None) -> SamplingPlan:
+                           size: int = 10, threshold: int = 30, random_percent: int = 20,
+                           seed: int | None = None) -> SamplingPlan:
     require_unit(actor, unit)
     seed = new_seed() if seed is None else seed
     register = enterprises_of_unit(unit).filter(Q(categories=category) | Q(risk_scores__category=category)).distinct()
     names = dict(register.values_list("pk", "name"))
     scores = {s.enterprise_id: s for s in RiskScore.objects.filter(enterprise_id__in=list(names), category=category)}
-    candidates = [(pk, names[pk], scores[pk].score if pk in scores else 0, scores[pk].reasons_text if pk in scores else "")
+    candidates = [(pk, names[pk], scores[pk].score if pk in scores else 0,
+                   scores[pk].reasons_text if pk in scores else "")
                   for pk in sorted(names)]
-    plan = SamplingPlan(unit=unit, name=name, category=category, period_start=period_start, period_end=period_end, size=size,
+    plan = SamplingPlan(unit=unit, name=name, category=category, period_start=period_start, period_end=period_end,
+                        size=size,
                         threshold=threshold, random_percent=random_percent, seed=seed)
-    plan.proposed = propose_targets(candidates=candidates, size=size, threshold=threshold, random_percent=random_percent,
+    plan.proposed = propose_targets(candidates=candidates, size=size, threshold=threshold,
+                                    random_percent=random_percent,
                                     seed=seed)
     plan.full_clean()
     plan.save()
@@ -91,7 +97,8 @@ def sampling_plan_accept(*, plan: SamplingPlan, actor, enterprise_ids: Iterable[
     task = object_create(model=SamplingTask, actor=actor, data={
         "unit": locked.unit, "name": task_name or locked.name, "category": locked.category,
         "period_start": locked.period_start, "period_end": locked.period_end, "planned_batches": len(ids),
-        "targets": ids, "notes": _("由风险抽检计划“%(p)s”生成（随机种子%(s)d）。") % {"p": locked.name, "s": locked.seed}})
+        "targets": ids,
+        "notes": _("由风险抽检计划“%(p)s”生成（随机种子%(s)d）。") % {"p": locked.name, "s": locked.seed}})
     for p in locked.proposed:
         p["accepted"] = p["enterprise_id"] in ids
     added = sorted(set(ids) - set(proposed_ids))

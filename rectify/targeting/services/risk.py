@@ -2,8 +2,9 @@
 
 `risk_recompute` reads every input with one grouped query per factor (GROUP BY enterprise,
 category) over the given enterprises, then replaces their RiskScore rows in bulk — no per-record
-loops, so a recompute of a whole city is a dozen queries. Signals (targeting/signals.py) only
-enqueue the enterprises whose inputs changed; the task calls this service."""
+loops, so a recompute of a whole city is a dozen queries. The services that change an input
+announce it (rectify.enterprises.signals.risk_inputs_changed); targeting/receivers.py only enqueues
+the enterprises named, and the task calls this service."""
 from __future__ import annotations
 
 import datetime
@@ -79,7 +80,8 @@ def _gather(ids: list[int], w: dict[str, Weight], on: datetime.date) -> dict[str
         samples.filter(final_result="nonconforming").annotate(n=Count("id")).order_by())
     outcomes = InspectionOutcome.objects.filter(enterprise_id__in=ids).exclude(outcome="passed")
     data[Factor.FAILED_INSPECTIONS] = _counts(
-        outcomes.values_list("enterprise_id", "category_id").annotate(n=Count("inspection_id", distinct=True)).order_by())
+        outcomes.values_list("enterprise_id", "category_id")
+        .annotate(n=Count("inspection_id", distinct=True)).order_by())
     exports = ExportCheck.objects.filter(enterprise_id__in=ids, batches_nonconforming__gt=0)
     data[Factor.EXPORT_NONCONFORMING] = _counts(
         exports.values_list("enterprise_id", "category_id").annotate(n=Sum("batches_nonconforming")).order_by())
@@ -109,16 +111,19 @@ def _score_rows(ids: list[int], on: datetime.date) -> list[RiskScore]:
             cats |= {c for c in factor_data.get(ent_id, {}) if c is not None}
         for cat in sorted(cats) or [None]:
             reasons = []
-            for factor in (Factor.NEW_PRODUCT, Factor.COMPLAINTS, Factor.NONCONFORMING_SAMPLES, Factor.FAILED_INSPECTIONS,
+            for factor in (Factor.NEW_PRODUCT, Factor.COMPLAINTS, Factor.NONCONFORMING_SAMPLES,
+                           Factor.FAILED_INSPECTIONS,
                            Factor.EXPORT_NONCONFORMING):
                 if factor not in w or factor not in data:
                     continue
                 per_cat = data[factor].get(ent_id, {})
                 n = per_cat.get(cat, 0) + (per_cat.get(ALL, 0) if cat is not None else 0)
                 if n:
-                    reasons.append(_reason(factor, n, w[factor], f"{n}次" if factor != Factor.EXPORT_NONCONFORMING else f"{n}批"))
+                    reasons.append(_reason(factor, n, w[factor],
+                                           f"{n}次" if factor != Factor.EXPORT_NONCONFORMING else f"{n}批"))
             approved = ent["approved_on"]
-            if Factor.NEW_ENTERPRISE in w and approved and on - datetime.timedelta(days=w[Factor.NEW_ENTERPRISE].window_days) <= approved <= on:
+            new = w.get(Factor.NEW_ENTERPRISE)
+            if new and approved and on - datetime.timedelta(days=new.window_days) <= approved <= on:
                 reasons.append(_reason(Factor.NEW_ENTERPRISE, 1, w[Factor.NEW_ENTERPRISE], f"{approved:%Y-%m-%d}获批"))
             if ent["credit_status"] == "abnormal" and Factor.ABNORMAL_LIST in w:
                 reasons.append(_reason(Factor.ABNORMAL_LIST, 1, w[Factor.ABNORMAL_LIST], "经营异常名录"))
@@ -149,7 +154,8 @@ def risk_recompute(*, enterprise_ids: Iterable[int], on: datetime.date | None = 
 
 
 def risk_recompute_all(*, on: datetime.date | None = None) -> int:
-    """Nightly safety net for inputs written without signals (bulk imports, demo data)."""
+    """Every enterprise, nightly: windows of days move with the date, and rows written outside the
+    services (the demo seed) announce nothing."""
     ids = list(Enterprise.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
     return risk_recompute(enterprise_ids=ids, on=on)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import Draw
-from .services import public_result
+from ..models import Draw
+from ..services import public_result
 
 
 def _published():

@@ -1,0 +1,22 @@
+"""Field-work services (writes with rules). Import from here: `from rectify.fieldwork.services import ...`.
+
+Each is keyword-only, validates, saves, records the workflow event and re-checks the actor's scope,
+in one transaction. The `<entity>_create(*, model, data, actor)` and `<entity>_update(*, obj, data,
+actor, expected_version)` ones are what the ModelConfig of the generic pages and API calls. What the
+apps above derive from is announced after the write (`rectify.enterprises.signals`,
+`rectify.fieldwork.signals`)."""
+from .directory import institution_create, institution_save, institution_update
+from .disposal import DISPOSAL_STEPS, disposal_step, disposal_update
+from .export import export_check_create, export_check_record, export_check_update
+from .inspection import inspection_create, inspection_record, inspection_update, measure_add, measure_create
+from .ledger import ledger_import
+from .sampling import sample_create, sample_object, sample_record, sample_retest, sample_update
+from .visits import covert_visit_create, covert_visit_respond, covert_visit_update
+
+__all__ = [
+    "DISPOSAL_STEPS", "covert_visit_create", "covert_visit_respond", "covert_visit_update", "disposal_step",
+    "disposal_update", "export_check_create", "export_check_record", "export_check_update", "inspection_create",
+    "inspection_record", "inspection_update", "institution_create", "institution_save", "institution_update",
+    "ledger_import", "measure_add", "measure_create", "sample_create", "sample_object", "sample_record",
+    "sample_retest", "sample_update",
+]

@@ -1,0 +1,100 @@
+"""The disposal of a nonconforming sample (不合格产品核查处置), one dated step after another: the
+step service and the edit page keep the same rules."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.core.audit.events import record_event
+from rectify.core.generic.services import ensure_in_scope
+
+from ..models import Disposal
+from .common import lock, not_future, save_checked
+
+# step -> (date field, {value name: field}, required values)
+DISPOSAL_STEPS: dict[str, tuple[str, dict[str, str], set[str]]] = {
+    "cause_analysis": ("cause_analysis_on", {"text": "cause_analysis"}, {"text"}),
+    "recall_ordered": ("recall_ordered_on", {"quantity": "quantity_to_recall"}, {"quantity"}),
+    "recall_returned": ("recall_completed_on", {"quantity": "quantity_returned"}, {"quantity"}),
+    "flow_traced": ("flow_traced_on", {"text": "flow_trace_notes"}, set()),
+    "case_opened": ("case_opened_on", {"case_number": "case_number"}, {"case_number"}),
+    "exposed": ("exposed_on", {"text": "exposure_notes"}, set()),
+}
+
+
+def _check_steps(disposal: Disposal, dated: set[str]) -> None:
+    """The rules of the steps, whichever way they are recorded: a step dated now (its date field
+    in `dated`) is not before sampling nor in the future, and carries its required values; the
+    returns of a recall are recorded only once the recall is ordered with its quantity, and not
+    before that order."""
+    sampled_on = disposal.sample.sampled_on
+    errors: dict[str, list[str]] = {}
+    for date_field, names, required in DISPOSAL_STEPS.values():
+        on = getattr(disposal, date_field)
+        if on is None or date_field not in dated:
+            continue
+        not_future(on, date_field)
+        if on < sampled_on:
+            errors.setdefault(date_field, []).append(_("处置日期不能早于抽样日期。"))
+        for name in sorted(required):
+            field = Disposal._meta.get_field(names[name])
+            if getattr(disposal, field.name) in (None, ""):
+                errors.setdefault(field.name, []).append(
+                    _("登记了“%(date)s”，须同时填写“%(value)s”。")
+                    % {"date": Disposal._meta.get_field(date_field).verbose_name, "value": field.verbose_name})
+    if errors:
+        raise ValidationError(errors)
+    returns = disposal.recall_completed_on is not None or disposal.quantity_returned is not None
+    if returns and (disposal.recall_ordered_on is None or disposal.quantity_to_recall is None):
+        raise ValidationError(_("请先登记责令召回及应召回数量。"))
+    if (disposal.recall_completed_on and disposal.recall_ordered_on
+            and disposal.recall_completed_on < disposal.recall_ordered_on):
+        raise ValidationError({"recall_completed_on": _("召回完成日期不能早于责令召回日期。")})
+
+
+@transaction.atomic
+def disposal_step(*, disposal: Disposal, step: str, on: datetime.date, actor, **values: Any) -> Disposal:
+    """Record one dated step of the disposal (see DISPOSAL_STEPS for the values each takes)."""
+    if step not in DISPOSAL_STEPS:
+        raise ValidationError(_("未知的处置步骤：%(s)s") % {"s": step})
+    date_field, names, required = DISPOSAL_STEPS[step]
+    unknown = set(values) - set(names)
+    missing = {n for n in required if values.get(n) in (None, "")}
+    if unknown or missing:
+        raise ValidationError(_("处置步骤“%(s)s”的参数有误：缺少 %(m)s，多余 %(u)s")
+                              % {"s": step, "m": "、".join(sorted(missing)) or "—",
+                                 "u": "、".join(sorted(unknown)) or "—"})
+    locked = lock(disposal, actor)
+    setattr(locked, date_field, on)
+    for name, value in values.items():
+        setattr(locked, names[name], value)
+    _check_steps(locked, {date_field})
+    save_checked(locked)
+    record_event(f"disposal.{step}", locked,
+                 detail={"on": on.isoformat(), **{k: str(v) for k, v in values.items()}})
+    return locked
+
+
+@transaction.atomic
+def disposal_update(*, obj: Disposal, data: Mapping[str, Any], actor,
+                    expected_version: int | None = None) -> Disposal:
+    """Edit the disposal page (ModelConfig.update) under the rules of the steps; each newly dated
+    step is recorded as its workflow event, as disposal_step records it."""
+    locked = lock(obj, actor, "change", expected_version)
+    started = {step: getattr(locked, spec[0]) for step, spec in DISPOSAL_STEPS.items()}
+    for name, value in data.items():
+        setattr(locked, name, value)
+    dated = {date_field for step, (date_field, _names, _required) in DISPOSAL_STEPS.items()
+             if getattr(locked, date_field) != started[step]}
+    _check_steps(locked, dated)
+    save_checked(locked)
+    for step, (date_field, _names, _required) in DISPOSAL_STEPS.items():
+        if started[step] is None and getattr(locked, date_field) is not None:
+            record_event(f"disposal.{step}", locked, detail={"on": getattr(locked, date_field).isoformat()})
+    ensure_in_scope(locked, actor)
+    return locked

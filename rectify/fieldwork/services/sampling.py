@@ -1,0 +1,168 @@
+"""Samples (抽检): recording, the result, the enterprise's objection and the retest. A nonconforming
+final result starts a disposal (disposal.py takes it from there)."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from rectify.core.audit.events import record_event
+from rectify.core.generic.services import ensure_in_scope
+from rectify.enterprises.signals import risk_inputs_changed
+
+from ..models import Disposal, Sample
+from ..models.sampling import OBJECTION_DAYS, Result
+from ..signals import sample_reported
+from .common import lock, not_future, require, require_unit, require_visible, save_checked
+
+SAMPLE_FIELDS = {"task", "quantity", "production_date", "stage", "testing_institution", "report_number",
+                 "items_tested", "standard", "failing_items", "notified_on"}
+
+
+def _ensure_disposal(sample: Sample, actor) -> Disposal | None:
+    """A nonconforming final result starts a disposal; a retest that clears the batch removes a
+    disposal on which nothing has been done yet (the retest result stands)."""
+    existing = Disposal.objects.filter(sample=sample).first()
+    if sample.final_result == Result.NONCONFORMING:
+        if existing is None:
+            existing = Disposal(sample=sample, unit=sample.unit, enterprise=sample.enterprise,
+                                category=sample.category, batch_number=sample.batch_number)
+            existing.fill_scope()
+            existing.full_clean()
+            existing.save()
+            record_event("disposal.start", existing, detail={"sample": sample.pk})
+        return existing
+    if existing is not None and not _disposal_started(existing):
+        existing.delete()
+        record_event("disposal.cancelled", sample, detail={"reason": "final result conforming"})
+        return None
+    return existing
+
+
+def _disposal_started(disposal: Disposal) -> bool:
+    return any(getattr(disposal, f) for f in ("cause_analysis_on", "recall_ordered_on", "flow_traced_on",
+                                              "case_opened_on", "exposed_on", "recall_completed_on"))
+
+
+def _check_sample(sample: Sample, actor) -> None:
+    require_visible(actor, sample.enterprise, _("被抽样企业"))
+    require_visible(actor, sample.task, _("抽检任务"))
+    not_future(sample.sampled_on, "sampled_on")
+    if sample.result == Result.NONCONFORMING and not sample.failing_items.strip():
+        raise ValidationError({"failing_items": _("不合格样品须填写不合格项目。")})
+    if sample.result == Result.PENDING and sample.notified_on:
+        raise ValidationError({"notified_on": _("检验结论出具前不能告知结果。")})
+    if sample.notified_on and sample.notified_on < sample.sampled_on:
+        raise ValidationError({"notified_on": _("告知日期不能早于抽样日期。")})
+    sample.final_result = Sample.standing_result(sample.result, sample.retest_result)
+
+
+def _announce(sample: Sample, actor, enterprise_ids: list[int | None]) -> None:
+    """Tell the apps above what changed: the enterprises' risk inputs, and a test report to check
+    once both its number and its institution are entered."""
+    risk_inputs_changed.send(sender=Sample, enterprise_ids=enterprise_ids)
+    if sample.report_number and sample.testing_institution_id:
+        sample_reported.send(sender=Sample, sample=sample, actor=actor)
+
+
+@transaction.atomic
+def sample_record(*, unit, enterprise, category, product_name: str, batch_number: str, sampled_on: datetime.date,
+                  actor, result: str = Result.PENDING, **fields: Any) -> Sample:
+    """Record a sample; other model fields (quantity, testing_institution, report_number,
+    failing_items, notified_on...) go in `fields`. A nonconforming result starts a disposal."""
+    require(actor, Sample, "add")
+    require_unit(actor, unit)
+    unknown = set(fields) - SAMPLE_FIELDS
+    if unknown:
+        raise ValidationError(_("不能在此填写：%(f)s") % {"f": "、".join(sorted(unknown))})
+    sample = Sample(unit=unit, enterprise=enterprise, category=category, product_name=product_name,
+                    batch_number=batch_number, sampled_on=sampled_on, result=result, **fields)
+    _check_sample(sample, actor)
+    save_checked(sample)
+    record_event("sample.record", sample, detail={"result": result})
+    _ensure_disposal(sample, actor)
+    ensure_in_scope(sample, actor)
+    _announce(sample, actor, [sample.enterprise_id])
+    return sample
+
+
+def sample_create(*, model: type[models.Model], data: Mapping[str, Any], actor) -> Sample:
+    """ModelConfig.create: the generic add page and API record through sample_record."""
+    data = dict(data)
+    main = {k: data.pop(k) for k in ("unit", "enterprise", "category", "product_name", "batch_number", "sampled_on")}
+    return sample_record(actor=actor, result=data.pop("result", Result.PENDING), **main, **data)
+
+
+@transaction.atomic
+def sample_update(*, obj: Sample, data: Mapping[str, Any], actor, expected_version: int | None = None) -> Sample:
+    """Edit a sample (ModelConfig.update); a result under objection is changed by the retest only."""
+    locked = lock(obj, actor, "change", expected_version)
+    if "unit" in data and data["unit"] != locked.unit:
+        require_unit(actor, data["unit"])
+    before, enterprise_before = locked.result, locked.enterprise_id
+    for name, value in data.items():
+        setattr(locked, name, value)
+    if locked.objection_filed_on and locked.result != before:
+        raise ValidationError({"result": _("已提出异议的样品不能修改初检结论，请登记复检结果。")})
+    _check_sample(locked, actor)
+    save_checked(locked)
+    if locked.result != before:
+        record_event("sample.result", locked, detail={"from": before, "to": locked.result})
+    _ensure_disposal(locked, actor)
+    ensure_in_scope(locked, actor)
+    _announce(locked, actor, [enterprise_before, locked.enterprise_id])
+    return locked
+
+
+@transaction.atomic
+def sample_object(*, sample: Sample, objection_filed_on: datetime.date, actor,
+                  notified_on: datetime.date | None = None) -> Sample:
+    """The enterprise objects to a nonconforming result and asks for a retest (within 15 days of
+    being notified; otherwise the result stands)."""
+    locked = lock(sample, actor)
+    if notified_on is not None:
+        locked.notified_on = notified_on
+    if locked.result != Result.NONCONFORMING:
+        raise ValidationError(_("只有不合格结论可以提出异议。"))
+    if locked.notified_on is None:
+        raise ValidationError({"notified_on": _("请先登记结果告知日期。")})
+    if locked.objection_filed_on is not None:
+        raise ValidationError(_("该样品已提出过异议。"))
+    days = (objection_filed_on - locked.notified_on).days
+    if days < 0:
+        raise ValidationError({"objection_filed_on": _("异议日期不能早于告知日期。")})
+    if days > OBJECTION_DAYS:
+        raise ValidationError({"objection_filed_on": _("异议须在收到检验结果之日起%(n)s日内提出"
+                                                       "（已逾%(d)s日），原结论成立。")
+                               % {"n": OBJECTION_DAYS, "d": days}})
+    not_future(objection_filed_on, "objection_filed_on")
+    locked.objection_filed_on = objection_filed_on
+    save_checked(locked)
+    record_event("sample.objection", locked, detail={"filed_on": objection_filed_on.isoformat(), "days": days})
+    return locked
+
+
+@transaction.atomic
+def sample_retest(*, sample: Sample, retest_result: str, retested_on: datetime.date, actor,
+                  retest_report_number: str = "") -> Sample:
+    """Record the retest; its result stands (and clears or starts the disposal)."""
+    locked = lock(sample, actor)
+    if locked.objection_filed_on is None:
+        raise ValidationError(_("未提出异议的样品不能复检。"))
+    if retest_result not in (Result.CONFORMING, Result.NONCONFORMING):
+        raise ValidationError({"retest_result": _("复检结论须为合格或不合格。")})
+    if retested_on < locked.objection_filed_on:
+        raise ValidationError({"retested_on": _("复检日期不能早于异议日期。")})
+    not_future(retested_on, "retested_on")
+    locked.retest_result, locked.retested_on = retest_result, retested_on
+    locked.retest_report_number = retest_report_number
+    locked.final_result = Sample.standing_result(locked.result, retest_result)
+    save_checked(locked)
+    record_event("sample.retest", locked, detail={"result": retest_result})
+    _ensure_disposal(locked, actor)
+    risk_inputs_changed.send(sender=Sample, enterprise_ids=[locked.enterprise_id])
+    return locked
