@@ -50,6 +50,7 @@ run: seed
 # input runs (schemathesis over the whole API, every filter and form field) take minutes and test
 # no database behaviour: with PostgreSQL they run in its pass only, without it on SQLite.
 test: install
+	$(BIN)/lint-imports
 	@if [ -n "$$DATABASE_URL" ] && [[ "$$DATABASE_URL" == postgres* ]]; then \
 	  $(MAKE) -s test-sqlite SQLITE_MARKS='-m "not exhaustive"' && $(MAKE) -s test-postgres; \
 	  else echo "DATABASE_URL does not name a PostgreSQL database: PostgreSQL run skipped"; $(MAKE) -s test-sqlite; fi

@@ -38,7 +38,8 @@ def xlsx_with_sheet(sheet_data: str, dimension: str | None = None) -> bytes:
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
     parts = {
         "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                               '<Default Extension="rels" '
+                               'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                                '<Default Extension="xml" ContentType="application/xml"/>'
                                '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
                                'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
@@ -115,7 +116,8 @@ class GuardedReaderTests(SimpleTestCase):
 
         corners = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
         with override_settings(RECTIFY_SPREADSHEET_LIMITS={"MEMORY_MB": 512}), \
-                mock.patch.object(spreadsheets, "inspect_xlsx"), self.assertLogs("rectify.core.security.spreadsheets", "WARNING"):
+                mock.patch.object(spreadsheets, "inspect_xlsx"), \
+                self.assertLogs("rectify.core.security.spreadsheets", "WARNING"):
             message = self.refusal(xlsx_with_sheet(corners))
         self.assertIn("解析进程异常终止", message)
         self.assertIn("512 MB", message)
@@ -173,7 +175,8 @@ class UploadPathTests(WorldTestCase):
         return self.client.post(url, data)
 
     def test_enterprise_import(self):
-        response = self.post("shenyang_samr", "/enterprises/import/", {"file": SimpleUploadedFile("list.xlsx", xfd_xlsx())})
+        response = self.post("shenyang_samr", "/enterprises/import/",
+                             {"file": SimpleUploadedFile("list.xlsx", xfd_xlsx())})
         self.assertContains(response, REFUSAL, status_code=400)
         self.assertFalse(ImportJob.objects.exists())
         self.assertFalse(Enterprise.objects.exists())
@@ -181,7 +184,8 @@ class UploadPathTests(WorldTestCase):
     def test_enterprise_import_of_csv_lines_it_cannot_read(self):
         data = files.rows(3)
         data[1][5] = "x" * 200_000
-        self.post("shenyang_samr", "/enterprises/import/", {"file": SimpleUploadedFile("list.csv", files.csv_bytes(data))})
+        self.post("shenyang_samr", "/enterprises/import/",
+                  {"file": SimpleUploadedFile("list.csv", files.csv_bytes(data))})
         job = ImportJob.objects.get()
         self.assertEqual(job.status, ImportJob.Status.INVALID)
         self.assertEqual([(e["row"], e["column"]) for e in job.errors], [(3, "")])
@@ -254,13 +258,15 @@ class AttachmentContentTests(WorldTestCase):
         from tests.enforcement.helpers import category
 
         self.login("shenyang_samr")
-        data = {"unit": self.users["shenyang_samr"].unit.pk, "number": "C-0002", "kind": "complaint", "channel": "hotline",
+        data = {"unit": self.users["shenyang_samr"].unit.pk, "number": "C-0002", "kind": "complaint",
+                "channel": "hotline",
                 "received_on": "2020-05-21", "reporter_name": "李四", "reporter_phone": "13900001111",
                 "subject_name": "某药店", "product_category": category().pk, "content": "高价销售口罩",
                 "attachment": SimpleUploadedFile("扫描件.pdf", EXE, content_type="application/pdf")}
         response = self.client.post(reverse("enforcement:complaint_add"), data)
         self.assertEqual(response.status_code, 400)
-        self.assertIn("附件内容与文件类型 .pdf 不符（实际为Windows 可执行程序）", str(response.context["form"].errors["attachment"]))
+        self.assertIn("附件内容与文件类型 .pdf 不符（实际为Windows 可执行程序）",
+                      str(response.context["form"].errors["attachment"]))
         self.assertFalse(Complaint.objects.exists())
         data["attachment"] = SimpleUploadedFile("扫描件.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
         self.assertEqual(self.client.post(reverse("enforcement:complaint_add"), data).status_code, 302)
@@ -271,7 +277,8 @@ class AttachmentContentTests(WorldTestCase):
         from tests.enforcement.helpers import d, unit
 
         problem = services.problem_record(unit=unit("210100-samr"), source="inspection", description="出厂检验记录不全",
-                                          requirement="补齐检验记录", deadline=d("2020-06-30"), actor=self.users["shenyang_samr"])
+                                          requirement="补齐检验记录", deadline=d("2020-06-30"),
+                                          actor=self.users["shenyang_samr"])
         url = reverse("enforcement:problem_step", kwargs={"pk": problem.pk, "step": "to_done"})
         self.login("shenyang_samr")
         cases = {"记录.pdf": (b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "Linux 可执行程序"),
