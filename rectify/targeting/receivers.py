@@ -30,27 +30,34 @@ from . import tasks
 RISK_INPUTS = (Complaint, Sample, InspectionOutcome, ExportCheck, Qualification)
 
 
+class _RiskFlush:
+    """The risk recompute of one transaction, registered with on_commit by its first announcement;
+    every later announcement of the same transaction adds its ids until it runs."""
+
+    def __init__(self, ids: set[int]) -> None:
+        self.ids, self.done = ids, False
+
+    def __call__(self) -> None:
+        self.done = True
+        tasks.risk_recompute_task.delay(sorted(self.ids))
+
+
 def enqueue_risk(enterprise_ids: Iterable[int | None]) -> None:
-    """Collect ids on the connection and recompute after commit. Every call registers a flush,
-    but the first flush to run takes all pending ids and the rest find nothing: an import of
-    10,000 rows in one transaction is one recompute, not 10,000. Ids left by a rolled-back
-    transaction are recomputed with the next one — harmless, the recompute is idempotent."""
+    """Recompute these enterprises after commit, in one task per transaction: an import of 10,000
+    rows is one recompute, not 10,000. The pending ids live in the flush on the connection's
+    on-commit list, which a rollback empties of what the rolled-back block registered, so nothing
+    of a rolled-back transaction is left over for the next one (ids a rolled-back savepoint added to
+    an outer flush are recomputed with it: harmless, the recompute is idempotent)."""
     ids = {i for i in enterprise_ids if i}
     if not ids:
         return
     conn = transaction.get_connection()
-    pending = getattr(conn, "_targeting_risk_pending", None)
-    if pending is None:
-        pending = conn._targeting_risk_pending = set()
-    pending.update(ids)
-
-    def flush() -> None:
-        todo = sorted(conn._targeting_risk_pending)
-        conn._targeting_risk_pending.clear()
-        if todo:
-            tasks.risk_recompute_task.delay(todo)
-
-    transaction.on_commit(flush)
+    if conn.in_atomic_block:
+        for _savepoints, callback, _robust in conn.run_on_commit:
+            if isinstance(callback, _RiskFlush) and not callback.done:
+                callback.ids.update(ids)
+                return
+    transaction.on_commit(_RiskFlush(ids))
 
 
 def _actor_id(actor: Any) -> int | None:

@@ -7,6 +7,7 @@ from unittest import mock
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from rectify.enforcement.services import complaint_receive, complaints_import_12315
 from rectify.enterprises.models import Enterprise, ImportJob
@@ -50,6 +51,15 @@ class RiskInputTests(WorldTestCase):
         self.assertEqual(self.recomputed(), [sorted([self.ents[0].pk, self.ents[1].pk])])
         self.assertIn("nonconforming_samples", factors(self.ents[0]))
         self.assertLessEqual({"nonconforming_samples", "complaints"}, factors(self.ents[1]))
+
+    def test_a_rolled_back_write_leaves_nothing_to_the_next_transaction(self):
+        with self.assertRaisesMessage(RuntimeError, "rolled back"), transaction.atomic():
+            self.sample(self.ents[0], "B8")
+            raise RuntimeError("rolled back")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.sample(self.ents[1], "B9")
+        self.assertEqual(self.recomputed(), [[self.ents[1].pk]])
+        self.assertEqual(set(RiskScore.objects.values_list("enterprise_id", flat=True)), {self.ents[1].pk})
 
     def test_an_enterprise_import_is_one_recompute_of_its_ids(self):
         self.login("shenyang_samr")
