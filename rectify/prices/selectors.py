@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Avg, Count, Max, Min, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import Region
@@ -30,19 +31,19 @@ class PriceSeries:
         avg = [float(by_day[d]["avg"]) if d in by_day else None for d in days]
         high = [float(by_day[d]["max"]) if d in by_day else None for d in days]
         series: list[dict[str, Any]] = [
-            {"name": "日均价", "type": "line", "data": avg, "connectNulls": True},
-            {"name": "最高价", "type": "line", "data": high, "connectNulls": True, "lineStyle": {"type": "dotted"}},
+            {"name": _("日均价"), "type": "line", "data": avg, "connectNulls": True},
+            {"name": _("最高价"), "type": "line", "data": high, "connectNulls": True, "lineStyle": {"type": "dotted"}},
         ]
         if self.baseline is not None:
-            series.append({"name": "基准价", "type": "line", "data": [float(self.baseline)] * len(days),
+            series.append({"name": _("基准价"), "type": "line", "data": [float(self.baseline)] * len(days),
                            "lineStyle": {"type": "dashed"}, "symbol": "none"})
-        series.append({"name": "预警经营者", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#dc3545"},
+        series.append({"name": _("预警经营者"), "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#dc3545"},
                        "data": [{"value": [f["day"], float(f["price"])], "name": f["outlet"]} for f in self.flagged]})
         return {
             "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
             "tooltip": {"trigger": "axis"}, "legend": {"top": 28},
             "grid": {"top": 70, "left": 50, "right": 20, "bottom": 40},
-            "xAxis": {"type": "category", "data": days}, "yAxis": {"type": "value", "name": "元"},
+            "xAxis": {"type": "category", "data": days}, "yAxis": {"type": "value", "name": _("元")},
             "series": series,
         }
 

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from statistics import median
 
+from django.utils.translation import gettext as _
+
 from .models import Indicator, TableLayout
 
 JUMP_FACTOR = 3        # this week's increase above 3× last week's increase ...
@@ -72,27 +74,32 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
                 continue
             where = dict(table=label, category=category_names.get(cat, cat), column=name(ind_code))
             if value is None:
-                findings.append(Finding("error", rule="required", message="必须填写（无数据填 0）", **where))
+                findings.append(Finding("error", rule="required", message=_("必须填写（无数据填 0）"), **where))
                 continue
             if value < 0:
-                findings.append(Finding("error", rule="non_negative", message=f"不能为负数（{value}）", **where))
+                findings.append(Finding("error", rule="non_negative",
+                                        message=_("不能为负数（%(value)s）") % {"value": value}, **where))
             if ind.decimals == 0 and value != value.to_integral_value():
-                findings.append(Finding("error", rule="whole_number", message=f"应为整数（{value}）", **where))
+                findings.append(Finding("error", rule="whole_number",
+                                        message=_("应为整数（%(value)s）") % {"value": value}, **where))
             old = prev.get((cat, ind_code))
             if old is not None and value < old and decrease_explainable:
                 findings.append(Finding("warning", rule="cumulative",
-                                        message=f"累计数低于上周（上周 {old}，本周 {value}），"
-                                                "已报送的记录有删除或更正，请说明",
+                                        message=_("累计数低于上周（上周 %(old)s，本周 %(value)s），"
+                                                  "已报送的记录有删除或更正，请说明")
+                                        % {"old": old, "value": value},
                                         **where))
             elif old is not None and value < old:
                 findings.append(Finding("error", rule="cumulative",
-                                        message=f"累计数不应低于上周（上周 {old}，本周 {value}）", **where))
+                                        message=_("累计数不应低于上周（上周 %(old)s，本周 %(value)s）")
+                                        % {"old": old, "value": value}, **where))
             older = prev2.get((cat, ind_code))
             if old is not None and older is not None:
                 increase, last_increase = value - old, old - older
                 if increase >= JUMP_MINIMUM and increase > JUMP_FACTOR * max(last_increase, 0):
                     findings.append(Finding("warning", rule="jump",
-                                            message=f"本周新增 {increase}，远高于上周新增 {last_increase}，请说明",
+                                            message=_("本周新增 %(increase)s，远高于上周新增 %(last)s，请说明")
+                                            % {"increase": increase, "last": last_increase},
                                             **where))
             peer_values = [p.get((cat, ind_code)) for p in peer_cells]
             peer_values = [v for v in peer_values if v is not None]
@@ -100,16 +107,20 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
                 mid = Decimal(median(peer_values))
                 if value >= PEER_MINIMUM and value > PEER_FACTOR * mid:
                     findings.append(Finding("warning", rule="peers",
-                                            message=f"明显高于其他地区（中位数 {mid}），请说明", **where))
+                                            message=_("明显高于其他地区（中位数 %(median)s），请说明")
+                                            % {"median": mid},
+                                            **where))
         for rule in layout.rules if isinstance(layout.rules, list) else []:
             # a malformed rule (reports/configuration.py refuses it on save) is skipped, not a crash
             if not isinstance(rule, dict) or rule.get("kind") != "lte" or not isinstance(rule.get("left"), str) \
                     or not isinstance(rule.get("right"), str):
                 continue
-            for cat in {c for c, _ in cells}:
+            for cat in {c for c, _indicator in cells}:
                 left, right = cells.get((cat, rule["left"])), cells.get((cat, rule["right"]))
                 if left is not None and right is not None and left > right:
                     findings.append(Finding(
                         "error", table=label, category=category_names.get(cat, cat), column=name(rule["left"]),
-                        rule="lte", message=f"{name(rule['left'])}（{left}）不能大于{name(rule['right'])}（{right}）"))
+                        rule="lte", message=_("%(left)s（%(left_value)s）不能大于%(right)s（%(right_value)s）") % {
+                            "left": name(rule["left"]), "left_value": left,
+                            "right": name(rule["right"]), "right_value": right}))
     return findings

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from rectify.core.access.scope import area_allows
@@ -27,11 +27,13 @@ DASHBOARD_CACHE_SECONDS = 600  # an upper bound; a change to any record replaces
 
 # (chart title, [(series label, indicator code)], kind)
 TRENDS = [
-    ("排查企业（累计）", [("排查企业数量", "a1_inspected")], "line"),
-    ("出口抽查批次与不合格批次（累计）",
-     [("抽查批次", "a1_export_batches"), ("不合格批次", "a1_export_nonconforming")], "line"),
-    ("立案与处罚（累计）", [("立案", "a2_total_filed"), ("处罚", "a2_total_penalised")], "line"),
-    ("罚没金额（万元，累计）", [("罚没", "a2_total_fines")], "bar"),
+    (gettext_lazy("排查企业（累计）"), [(gettext_lazy("排查企业数量"), "a1_inspected")], "line"),
+    (gettext_lazy("出口抽查批次与不合格批次（累计）"),
+     [(gettext_lazy("抽查批次"), "a1_export_batches"), (gettext_lazy("不合格批次"), "a1_export_nonconforming")],
+     "line"),
+    (gettext_lazy("立案与处罚（累计）"),
+     [(gettext_lazy("立案"), "a2_total_filed"), (gettext_lazy("处罚"), "a2_total_penalised")], "line"),
+    (gettext_lazy("罚没金额（万元，累计）"), [(gettext_lazy("罚没"), "a2_total_fines")], "bar"),
 ]
 
 
@@ -99,7 +101,8 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
     per_week = _weekly_totals(indicators, scope, weeks, campaign)
     charts = []
     for n, (title, series, kind) in enumerate(TRENDS):
-        present = [(label, code) for label, code in series if code in per_week[0]]
+        # str(): the labels go into JSON and the cache, in the language of the request
+        present = [(str(label), code) for label, code in series if code in per_week[0]]
         if not present:
             continue
         data = [[week[code] for week in per_week] for _label, code in present]
@@ -109,7 +112,7 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
             "series": [{"name": label, "type": kind, "data": values}
                        for (label, _), values in zip(present, data, strict=True)],
         }
-        charts.append({"id": f"chart{n}", "title": title, "option": json.dumps(option, ensure_ascii=False),
+        charts.append({"id": f"chart{n}", "title": str(title), "option": json.dumps(option, ensure_ascii=False),
                        "labels": [label for label, _ in present],
                        "rows": list(zip(weeks, zip(*data, strict=True), strict=True))})
     completeness = []

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
 from rectify.core.generic.importing import read_upload
 
@@ -33,7 +34,7 @@ def uploaded_tables(files: MultiValueDict, report: WeeklyReport) -> dict[str, di
     official.OfficialFileError or ImportFileError with what is wrong in the file."""
     upload = files.get("file")
     if upload is None:
-        raise ValidationError("请选择要上传的正式报表 .xlsx 文件。")
+        raise ValidationError(_("请选择要上传的正式报表 .xlsx 文件。"))
     return official.read_official_workbook(upload.name, read_upload(upload), report.campaign,
                                            services.layouts_of(report.campaign))
 
@@ -51,7 +52,8 @@ def manual_tables_from(post: QueryDict, report: WeeklyReport) -> dict[str, dict]
                 raw = post.get(f"cell-{layout.code}-{category.code}-{column.indicator.code}", "")
                 value = official.cell_number(raw)
                 if value == "bad":
-                    errors.append(f"{layout.label}·{category.name}·{column.header}：“{raw}”不是数字")
+                    errors.append(_("%(table)s·%(category)s·%(column)s：“%(value)s”不是数字") % {
+                        "table": layout.label, "category": category.name, "column": column.header, "value": raw})
                     value = None
                 values.append("" if value is None else value)
             rows.append({"category": category.code, "values": values})

@@ -180,7 +180,7 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
     except ImportFileError as exc:
         raise OfficialFileError([str(exc)]) from None
     if fmt != "xlsx":
-        raise OfficialFileError(["请上传正式格式的 .xlsx 工作簿（由系统“下载正式报表”导出后填写）。"])
+        raise OfficialFileError([_("请上传正式格式的 .xlsx 工作簿（由系统“下载正式报表”导出后填写）。")])
     grids = {sheet.name: sheet.rows for sheet in sheets}
     categories = list(campaign.categories.order_by("order"))
     by_name = {c.name: c for c in categories}
@@ -188,7 +188,7 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
     for layout in layouts:
         sheet_name = next((s for s in grids if layout.label in s), None)
         if sheet_name is None:
-            errors.append(f"找不到工作表“{layout.label}”")
+            errors.append(_("找不到工作表“%(sheet)s”") % {"sheet": layout.label})
             continue
         grid = grids[sheet_name]
         columns = list(layout.columns.select_related("indicator").order_by("order"))
@@ -204,7 +204,8 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
                 raw = row[c] if c < len(row) else ""
                 value = cell_number(raw)
                 if value == "bad":
-                    errors.append(f"{sheet_name} 第{r}行“{label}”·“{column.header}”：“{raw}”不是数字")
+                    errors.append(_("%(sheet)s 第%(row)s行“%(category)s”·“%(column)s”：“%(value)s”不是数字") % {
+                        "sheet": sheet_name, "row": r, "category": label, "column": column.header, "value": raw})
                     value = None
                 if value is None and column.indicator.aggregate != "ratio":
                     value = 0 if raw == "" else None
@@ -212,7 +213,7 @@ def read_official_workbook(name: str, data: bytes, campaign, layouts) -> dict[st
             rows.append({"category": category.code, "values": values})
         missing = [c.name for c in categories if c.name not in seen]
         if missing:
-            errors.append(f"{sheet_name}：缺少行 {'、'.join(missing)}")
+            errors.append(_("%(sheet)s：缺少行 %(rows)s") % {"sheet": sheet_name, "rows": "、".join(missing)})
         order = {c.code: c.order for c in categories}
         tables[layout.code] = {"layout": layout.code, "columns": [c.indicator.code for c in columns],
                                "rows": sorted(rows, key=lambda x: order[x["category"]])}

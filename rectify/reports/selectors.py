@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from rectify.core.access.scope import area_allows
 from rectify.core.clock import today
@@ -80,9 +81,9 @@ def scope_label(scope: ReportScope) -> str:
     elif scope.region_id:
         place = Region.objects.get(pk=scope.region_id).name
     elif unit is not None and not unit.is_provincial:
-        place = f"{unit.name}辖区"
+        place = _("%(unit)s辖区") % {"unit": unit.name}
     else:
-        place = "辽宁省（全省）"
+        place = _("辽宁省（全省）")
     parts = [place]
     if scope.line:
         parts.append(str(Line(scope.line).label))

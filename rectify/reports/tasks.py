@@ -6,6 +6,7 @@ import datetime
 
 from celery import shared_task
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
 from rectify.core import clock
@@ -46,8 +47,9 @@ def remind_unsubmitted(day: str | None = None) -> int:
                                          roles__code__in=["reviewer", "office_admin"]).distinct()
         for user in recipients:
             sent += notify(
-                user=user, title=f"周报提醒：请于{clock.beijing(deadline):%m月%d日 %H:%M}前报送",
-                body=f"{report.unit.name}截至{cutoff:%Y-%m-%d}的周报尚未报送。",
+                user=user, title=_("周报提醒：请于%(deadline)s前报送") % {"deadline": clock.format_moment(deadline)},
+                body=_("%(unit)s截至%(cutoff)s的周报尚未报送。") % {"unit": report.unit.name,
+                                                               "cutoff": f"{cutoff:%Y-%m-%d}"},
                 url=reverse("reports:weeklyreport_detail", args=[report.pk]), key=f"remind-{report.pk}-{today}",
             )
     return sent

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from rectify.core.access.scope import area_allows
@@ -110,7 +111,7 @@ def report_action(request, pk: int):
     try:
         if action == "submit":
             services.report_submit(report=report, actor=request.user, **submission_from(request.POST))
-            messages.success(request, "已报送。")
+            messages.success(request, _("已报送。"))
         elif action in ("upload", "manual"):
             # Manual mode (a unit still on paper): the filled official workbook, or the figures typed
             # into the grid; the same checks apply and the version is marked as entered.
@@ -118,15 +119,15 @@ def report_action(request, pk: int):
                       else manual_tables_from(request.POST, report))
             services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
                                    manual_tables=tables)
-            messages.success(request, "已按手工填报报送（标注为“手工填报”）。")
+            messages.success(request, _("已按手工填报报送（标注为“手工填报”）。"))
         elif action == "return":
             services.report_return(report=report, actor=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "已退回。")
+            messages.success(request, _("已退回。"))
         elif action == "accept":
             services.report_accept(report=report, actor=request.user)
-            messages.success(request, "已接收。")
+            messages.success(request, _("已接收。"))
         else:
-            raise ValidationError("未知操作")
+            raise ValidationError(_("未知操作"))
     except (ValidationError, official.OfficialFileError) as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -138,8 +139,8 @@ def report_action(request, pk: int):
     return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
 
 
-FIGURES_HIDDEN = ("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），"
-                  "不予显示或下载；本单位范围内的数字请见“统计表（实时）”。")
+FIGURES_HIDDEN = gettext_lazy("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），"
+                              "不予显示或下载；本单位范围内的数字请见“统计表（实时）”。")
 
 
 def figures_visible(user, report: WeeklyReport) -> bool:
@@ -262,7 +263,8 @@ def final_package(request):
                 title=str(report), unit_name=report.unit.name, cutoff=report.cutoff, narrative=version.narrative,
                 fields=official.SUMMARY_FIELDS))
         missing = [u.name for u in services.reporting_units(campaign) if not finals.filter(unit=u).exists()]
-        zf.writestr("说明.txt", "未报送总结的单位：" + ("、".join(missing) if missing else "无"))
+        zf.writestr("说明.txt", _("未报送总结的单位：%(units)s")
+                    % {"units": "、".join(missing) if missing else _("无")})
     record_event("export", detail={"what": "final_package", "cutoff": str(cutoff)})
     response = HttpResponse(buf.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = "attachment; filename=final-package.zip"

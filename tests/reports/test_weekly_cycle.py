@@ -12,6 +12,7 @@ import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from rectify.accounts.models import Role
@@ -208,7 +209,10 @@ class WeeklyCycleTests(WorldTestCase):
         sent = remind_unsubmitted("2020-06-03")
         self.assertGreater(sent, 0)
         self.assertEqual(remind_unsubmitted("2020-06-03"), 0)  # a re-run reminds nobody twice
-        self.assertTrue(Notification.objects.filter(user=self.users["shenyang_office"]).exists())
+        notice = Notification.objects.filter(user=self.users["shenyang_office"]).get()
+        # the deadline is Thursday 14:00 on Beijing's clock, written as every moment people read
+        self.assertEqual(notice.title, "周报提醒：请于2020-06-04 14:00前报送")
+        self.assertEqual(notice.body, "沈阳市专项工作组办公室截至2020-06-04的周报尚未报送。")
 
     def test_command_line_writes_the_official_workbook(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -322,6 +326,39 @@ class ManualModeTests(WorldTestCase):
         self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).status, "open")
         response = self._upload(b"PK\x03\x04 not really a workbook")
         self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).versions.count(), 0)
+
+    def test_in_english_the_answers_of_the_report_page_are_english(self):
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+        def not_a_number(book):
+            book["附件1"].cell(9, 7).value = "十五"
+
+        def too_many_nonconforming(book):
+            book["附件1"].cell(9, 8).value = 99  # nonconforming > sampled (15)
+
+        response = self._upload(self._official_file(not_a_number))
+        text = " ".join(str(m) for m in response.context["messages"])
+        self.assertIn('row 9 "红外体温计（额温枪）" · "抽查产品批次": "十五" is not a number', text)
+        self.assertNotIn("不是数字", text)
+        response = self._upload(self._official_file(too_many_nonconforming))
+        text = " ".join(str(m) for m in response.context["messages"])
+        self.assertIn("(99) cannot be greater than", text)
+        self.assertNotIn("不能大于", text)
+
+        response = self.client.post(f"/reports/weeklyreport/{self.report.pk}/action/", {"action": "shred"},
+                                    follow=True)
+        self.assertEqual([str(m) for m in response.context["messages"]], ["Unknown action"])
+
+        response = self.client.post(f"/reports/weeklyreport/{self.report.pk}/action/",
+                                    {"action": "upload", "filled_by": "王芳", "phone": "1"}, follow=True)
+        self.assertEqual([str(m) for m in response.context["messages"]],
+                         ["Please choose the official report .xlsx file to upload."])
+        self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).versions.count(), 0)
+
+        response = self._upload(self._official_file())
+        self.assertEqual(WeeklyReport.objects.get(pk=self.report.pk).status, "submitted")
+        self.assertEqual([str(m) for m in response.context["messages"]],
+                         ['Submitted as a manual entry (marked "manual entry").'])
 
     def test_figures_typed_into_the_grid(self):
         data = {"action": "manual", "filled_by": "王芳", "phone": "1"}

@@ -26,7 +26,7 @@ class ExportListRule(BaseModel):
         ordering = ["category__order"]
 
     def __str__(self) -> str:
-        return f"{self.category}：{'须白名单' if self.white_list_required else '不限'}"
+        return f"{self.category}：{_('须白名单') if self.white_list_required else _('不限')}"
 
 
 class ExportListEntry(ScopedRecord):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -21,12 +22,12 @@ from rectify.core.registry import ModelConfig
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "记录已被他人修改（ETag 不匹配），请重新获取后再提交。"
+    default_detail = gettext_lazy("记录已被他人修改（ETag 不匹配），请重新获取后再提交。")
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
-    default_detail = "修改记录须带 If-Match 请求头（取自 GET 返回的 ETag）。"
+    default_detail = gettext_lazy("修改记录须带 If-Match 请求头（取自 GET 返回的 ETag）。")
 
 
 def etag_of(obj) -> str:
