@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from rectify.core.generic.api.urls import build_router
@@ -8,6 +10,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("rectify.accounts.urls")),
     path("org/", include("rectify.organisations.urls")),
+    # the coverage page was the registry's before it became field work's: old links still lead to it
+    path("enterprises/coverage/", login_required(RedirectView.as_view(pattern_name="fieldwork:coverage",
+                                                                      permanent=True))),
     path("enterprises/", include("rectify.enterprises.urls")),
     path("fieldwork/", include("rectify.fieldwork.urls")),
     path("enforcement/", include("rectify.enforcement.urls")),

@@ -41,4 +41,3 @@ registry.register(ModelConfig(
 
 add_link("registry", _("Excel 导入"), "enterprises:import", check=lambda u: model_allows(u, Enterprise, "add"))
 add_link("registry", _("疑似重复企业"), "enterprises:duplicates", check=lambda u: model_allows(u, Enterprise, "manage"))
-add_link("registry", _("排查覆盖情况"), "enterprises:coverage", check=lambda u: model_allows(u, Enterprise, "view"))

@@ -13,6 +13,5 @@ urlpatterns = [
     path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("import/<int:pk>/failed-rows/", views.import_failed_rows, name="import_failed_rows"),
     path("duplicates/", views.duplicates, name="duplicates"),
-    path("coverage/", views.coverage, name="coverage"),
     *model_urlpatterns("enterprises"),
 ]

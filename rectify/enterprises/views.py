@@ -1,5 +1,5 @@
-"""Pages of the enterprise registry beyond the generic ones: the list import, duplicates and
-coverage. Views only read input, call services/selectors and render."""
+"""Pages of the enterprise registry beyond the generic ones: the list import and duplicates.
+Views only read input, call services/selectors and render."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -123,9 +123,3 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         return redirect("enterprises:duplicates")
     return render(request, "enterprises/duplicates.html", {"groups": selectors.duplicate_groups(request.user)})
 
-
-@login_required
-def coverage(request: HttpRequest) -> HttpResponse:
-    _require(request, "view")
-    categories, rows = selectors.coverage_table(request.user)
-    return render(request, "enterprises/coverage.html", {"categories": categories, "rows": rows})

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
+from rectify.enterprises.models import Enterprise
 
 from . import services
 from .filtersets import InspectionFilterSet
@@ -117,3 +118,5 @@ registry.register(ModelConfig(
 ))
 
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))
+# beside the registry's own pages, where people look for the list's coverage
+add_link("registry", _("排查覆盖情况"), "fieldwork:coverage", check=lambda user: model_allows(user, Enterprise, "view"))

@@ -1,5 +1,6 @@
 """Pages beyond the generic ones: workflow actions (objection, retest, covert-visit response),
-the batch trace and the ledger import. Each hands validated input to a service."""
+the batch trace, the ledger import and the coverage of listed producers. Each hands validated
+input to a service or reads through a selector."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from rectify.enterprises.models import Enterprise
 from . import importing, services
 from .forms import LedgerImportForm, ObjectionForm, RespondForm, RetestForm
 from .models import CovertVisit, LedgerEntry, Sample
-from .selectors import trace_batch
+from .selectors import coverage_table, trace_batch
 
 
 class ActionView(LoginRequiredMixin, View):
@@ -122,3 +123,14 @@ class LedgerImportView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 add_validation_errors(form, exc)
         return render(request, "fieldwork/ledger_import.html", {"form": form, "columns": importing.COLUMNS}, status=400)
+
+
+class CoverageView(LoginRequiredMixin, View):
+    """Per city and category, the listed producers and how many of them field work has inspected
+    and sampled, counted over the records the user may see."""
+
+    def get(self, request):
+        if not model_allows(request.user, Enterprise, "view"):
+            raise PermissionDenied(_("您没有此操作的权限。"))
+        categories, rows = coverage_table(request.user)
+        return render(request, "fieldwork/coverage.html", {"categories": categories, "rows": rows})

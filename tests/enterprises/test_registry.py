@@ -1,4 +1,4 @@
-"""Credit-code validator, export safety, duplicates and merge, coverage, demo data."""
+"""Credit-code validator, export safety, duplicates and merge, demo data."""
 import io
 import zipfile
 
@@ -10,7 +10,7 @@ from rectify.core.audit.models import ObjectChange
 from rectify.core.security.validators import uscc_error, validate_uscc
 from rectify.enterprises import demo
 from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
-from rectify.enterprises.selectors import coverage_counts, name_key
+from rectify.enterprises.selectors import name_key
 from rectify.enterprises.services import enterprise_merge
 from rectify.organisations.demo import DemoContext
 from rectify.organisations.models import ProductCategory
@@ -99,18 +99,6 @@ class RegistryTests(WorldTestCase):
             response = self.client.post("/enterprises/duplicates/", {"keep": keep.pk, "merge": junk}, follow=True)
             self.assertContains(response, "请选择要保留的企业和要合并的企业。", msg_prefix=repr(junk))
         self.assertFalse(Enterprise.objects.filter(merged_into__isnull=False).exists())
-
-    def test_coverage_page_counts_listed_producers_per_category(self):
-        e = self.ent("沈阳口罩厂", code(850), is_producer=True)
-        e.categories.add(*ProductCategory.objects.filter(code__in=["mask", "meltblown"]))
-        self.ent("沈阳非清单企业", code(851))
-        self.assertEqual(coverage_counts([e.pk]), {"inspected": {}, "sampled": {}})
-        self.login("shenyang_samr")
-        response = self.client.get("/enterprises/coverage/")
-        self.assertContains(response, "沈阳市")
-        self.assertContains(response, "1 / 0 / 0", count=2)
-        self.login("dalian_samr")
-        self.assertNotContains(self.client.get("/enterprises/coverage/"), "沈阳市</th>")
 
     def test_demo_seed_small(self):
         ctx = DemoContext()

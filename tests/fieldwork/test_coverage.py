@@ -2,9 +2,11 @@
 samples, scoped by the user, and the not-yet-inspected producers listed on the page."""
 from django.urls import reverse
 
-from rectify.enterprises.selectors import coverage_counts, coverage_table
+from rectify.core.generic.navigation import menu_for
+from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import InspectionOutcome
-from rectify.organisations.models import Unit
+from rectify.fieldwork.selectors import coverage_counts, coverage_table
+from rectify.organisations.models import ProductCategory, Region, Unit
 from rectify.testing import WorldTestCase
 from tests.fieldwork import factories as f
 
@@ -56,7 +58,7 @@ class CoverageTests(WorldTestCase):
         self.assertEqual(cells["meltblown"]["not_inspected_count"], 0)
 
         self.login("shenyang_samr")
-        page = self.client.get(reverse("enterprises:coverage"))
+        page = self.client.get(reverse("fieldwork:coverage"))
         self.assertContains(page, "3 / 1 / 1")
         self.assertContains(page, "未排查 2 家")
         self.assertContains(page, f'href="{reverse("enterprises:enterprise_detail", args=[self.b.pk])}"')
@@ -65,11 +67,36 @@ class CoverageTests(WorldTestCase):
         self.assertNotContains(page, "大连丁口罩厂")
 
         self.login("shenyang_office")  # sees customs' inspection of C too
-        page = self.client.get(reverse("enterprises:coverage"))
+        page = self.client.get(reverse("fieldwork:coverage"))
         self.assertContains(page, "3 / 2 / 1")
         self.assertContains(page, "未排查 1 家")
 
         self.login("province_office")
-        page = self.client.get(reverse("enterprises:coverage"))
+        page = self.client.get(reverse("fieldwork:coverage"))
         self.assertContains(page, "大连市")
         self.assertContains(page, "1 / 1 / 0")
+
+    def test_the_page_is_in_the_registry_menu_and_old_links_lead_to_it(self):
+        url = reverse("fieldwork:coverage")
+        self.assertEqual(url, "/fieldwork/coverage/")
+        registry_area = next(a for a in menu_for(self.users["shenyang_samr"]) if a.key == "registry")
+        self.assertIn(("排查覆盖情况", url), [(str(label), href) for label, href in registry_area.links])
+        self.login("shenyang_samr")
+        response = self.client.get("/enterprises/coverage/")
+        self.assertRedirects(response, url, status_code=301)
+
+
+class ListedProducerTests(WorldTestCase):
+    def test_a_listed_producer_without_field_work_counts_in_each_of_its_categories(self):
+        city = Region.objects.get(code="210100")
+        producer = Enterprise.objects.create(name="沈阳口罩厂", region=city, is_producer=True)
+        producer.categories.add(*ProductCategory.objects.filter(code__in=["mask", "meltblown"]))
+        Enterprise.objects.create(name="沈阳非清单企业", region=city)
+        self.assertEqual(coverage_counts([producer.pk]), {"inspected": {}, "sampled": {}})
+        self.login("shenyang_samr")
+        response = self.client.get(reverse("fieldwork:coverage"))
+        self.assertContains(response, "沈阳市")
+        self.assertContains(response, "1 / 0 / 0", count=2)
+        self.assertNotContains(response, "沈阳非清单企业")
+        self.login("dalian_samr")
+        self.assertNotContains(self.client.get(reverse("fieldwork:coverage")), "沈阳市</th>")
