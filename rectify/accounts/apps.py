@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self) -> None:
-        from rectify.accounts import registrations, signals  # noqa: F401
+        from . import receivers, registrations  # noqa: F401
+
+        receivers.connect()

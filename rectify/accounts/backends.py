@@ -2,7 +2,7 @@
 
 `MAX_FAILURES` wrong passwords in a row lock the account for `LOCK_MINUTES`; during the lock even
 the right password is refused. Every attempt is audited: success by the `user_logged_in` signal,
-failure by `user_login_failed` (signals.py), the lock and refusals here. Passwords are never
+failure by `user_login_failed` (receivers.py), the lock and refusals here. Passwords are never
 recorded."""
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ def disable_inactive_users(days: int | None = None) -> list[str]:
     for user in stale:
         with transaction.atomic():
             user.is_active = False
-            user.save(update_fields=["is_active"])  # post_save ends the sessions (signals.py)
+            user.save(update_fields=["is_active"])  # post_save ends the sessions (receivers.py)
             record_event("user.disabled_inactive", user, detail={"last_login": user.last_login.isoformat()
                                                                  if user.last_login else None})
         disabled.append(user.username)
