@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import Role, User
 from rectify.accounts.services import ensure_may_set_roles, validate_role_combination
+from rectify.core import clock
 from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm
 from rectify.organisations.models import Unit
 
@@ -27,7 +27,7 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
             if until is not None:
                 raise ValidationError(
                     _("连续登录失败次数过多，账号已锁定至 %(time)s。请稍后再试或联系安全管理员解锁。")
-                    % {"time": timezone.localtime(until).strftime("%H:%M")}, code="locked")
+                    % {"time": clock.format_moment(until)}, code="locked")
             raise
 
 

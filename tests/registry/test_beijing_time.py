@@ -22,14 +22,19 @@ from unittest import mock
 
 import openpyxl
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 from django.utils import timezone
 
 import rectify
+from rectify.accounts.models import PasswordHistory, User
+from rectify.accounts.services import disable_inactive_users
+from rectify.accounts.tokens import link_hours
 from rectify.core import clock
 from rectify.core.audit.changelog import history_for
 from rectify.core.audit.events import events_for
+from rectify.core.audit.models import Event
 from rectify.core.notifications import notify
 from rectify.enforcement import services as s
 from rectify.enforcement.models import Complaint, Exposure, Lead, Problem
@@ -94,6 +99,16 @@ class OneClockTests(SimpleTestCase):
                  if "migrations" not in path.parts and "bench" not in path.parts and path.name != "clock.py"
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if other_clocks.search(line)]
+        self.assertEqual(found, [])
+
+    def test_no_moment_is_written_in_the_active_zone(self):
+        """timezone.localtime() writes a moment in whatever zone is active (UTC in a process that
+        switched to it): a moment people read is written by core.clock."""
+        root = Path(rectify.__file__).parent
+        found = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py"))
+                 if "migrations" not in path.parts and "bench" not in path.parts and path.name != "clock.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if re.search(r"\blocaltime\(", line)]
         self.assertEqual(found, [])
 
 
@@ -352,3 +367,51 @@ class MomentDisplayTests(WorldTestCase):
         data = self.api("shenyang_samr").get(f"/api/enforcement/lead/{self.lead.pk}/").json()
         self.assertTrue(data["created_at"].startswith("2020-06-04T05:46:07"), data["created_at"])
         self.assertTrue(data["created_at"].endswith("+08:00"), data["created_at"])
+
+
+class AccountMomentTests(WorldTestCase):
+    """A lock, a one-time link, an account disabled for disuse: the sign-in page, the mail, the issue
+    page and the audit log say when in Beijing time, whatever zone is active."""
+
+    def test_a_lock_says_until_when_in_beijing_time(self):
+        user = self.users["shenyang_samr"]
+        until = "2020-06-04 06:16"  # 30 minutes after 05:46:07 in Beijing
+        for zone in ZONES:
+            with self.subTest(zone=zone), clock_at(DAWN_UTC, zone):
+                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+                for i in range(settings.RECTIFY_LOCKOUT["MAX_FAILURES"]):
+                    response = self.client.post("/accounts/login/", {"username": user.username, "password": f"x{i}"})
+                self.assertContains(response, f"账号已锁定至 {until}。")
+                self.client.post("/accounts/login/", {"username": user.username, "password": "right or wrong"})
+                locked = Event.objects.filter(event="account.locked", object_id=str(user.pk)).latest("pk")
+                refused = Event.objects.filter(event="login.locked", object_id=str(user.pk)).latest("pk")
+                self.assertEqual((locked.detail["locked_until"], refused.detail["locked_until"]), (until, until))
+
+    def test_a_one_time_link_expires_at_a_beijing_time(self):
+        account = User.objects.create_user(username="wangwu", full_name="王五", unit=unit("210100-samr"),
+                                           email="wangwu@example.gov.cn")
+        expires = clock.format_moment(DAWN_UTC + datetime.timedelta(hours=link_hours()))
+        self.assertEqual(expires, "2020-06-07 05:46")
+        self.login("sysadmin")
+        for zone in ZONES:
+            mail.outbox.clear()
+            with self.subTest(zone=zone), clock_at(DAWN_UTC, zone):
+                with self.captureOnCommitCallbacks(execute=True):  # the mail leaves on commit
+                    page = self.client.post(f"/accounts/user/{account.pk}/link/")
+                self.assertContains(page, f"有效期至 {expires}，只能使用一次")
+                [message] = mail.outbox
+                self.assertIn(f"请在 {expires} 前打开下面的链接", message.body)
+                event = Event.objects.filter(event="account.link_issued", object_id=str(account.pk)).latest("pk")
+                self.assertEqual(event.detail["expires_at"], expires)
+
+    def test_an_account_disabled_for_disuse_keeps_its_last_sign_in_in_beijing_time(self):
+        account = User.objects.create_user(username="zhaoliu", unit=unit("210100-samr"))
+        User.objects.filter(pk=account.pk).update(last_login=DAWN_UTC)
+        with clock_at(DAWN_UTC + datetime.timedelta(days=100), "UTC"):
+            self.assertIn("zhaoliu", disable_inactive_users())
+        event = Event.objects.get(event="user.disabled_inactive", object_id=str(account.pk))
+        self.assertEqual(event.detail["last_login"], DAWN_SHOWN)
+
+    def test_a_password_history_entry_is_dated_in_beijing(self):
+        entry = PasswordHistory(user=self.users["shenyang_samr"], password="x", created_at=EVENING_UTC)
+        self.assertEqual(str(entry), f"{self.users['shenyang_samr'].pk} @ {BEIJING_DAY.isoformat()}")

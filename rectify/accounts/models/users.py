@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core import clock
 from rectify.core.access.roles import ACCOUNT_LOG, ROLE_NAMES
 from rectify.core.querysets import RestrictedQuerySet
 from rectify.core.registry import RegistryURLMixin
@@ -108,4 +109,4 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+        return f"{self.user_id} @ {clock.beijing_date(self.created_at)}"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 
@@ -66,7 +67,7 @@ def _send_link_mail(user: User, url: str, expires_at: datetime.datetime) -> None
              "设置登录密码（链接只能使用一次）：\n\n%(url)s\n\n设置后请用新密码登录，并按提示用手机身份验证器绑定动态口令。"
              "如非本人申请，请联系本单位管理员。") % {
         "name": user.full_name or user.username, "site": TOTP_ISSUER, "username": user.username,
-        "expires": timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M"), "url": url}
+        "expires": clock.format_moment(expires_at), "url": url}
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except (OSError, ValueError):
@@ -90,7 +91,7 @@ def account_issue_link(*, user: User, actor, base_url: str = "") -> IssuedLink:
     expires_at = timezone.now() + datetime.timedelta(hours=link_hours())
     emailed = bool(user.email)
     # Neither the token nor the link goes into the audit record: it would be a credential in the log.
-    record_event("account.link_issued", user, detail={"expires_at": expires_at.isoformat(), "emailed": emailed,
+    record_event("account.link_issued", user, detail={"expires_at": clock.format_moment(expires_at), "emailed": emailed,
                                                       "reset": reset})
     if emailed:
         transaction.on_commit(lambda: _send_link_mail(user, url, expires_at))

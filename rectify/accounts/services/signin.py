@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.audit.models import Event
@@ -38,7 +39,7 @@ def login_failed(user: User, *, reason: str = "password") -> User:
             fields.append("locked_until")
             record_event("account.locked", locked, user=locked, outcome=Event.FAILURE,
                          detail={"reason": reason, "failures": lockout["MAX_FAILURES"],
-                                 "locked_until": locked.locked_until.isoformat()})
+                                 "locked_until": clock.format_moment(locked.locked_until)})
         locked.save(update_fields=fields)
     user.failed_logins, user.locked_until = locked.failed_logins, locked.locked_until
     return user
@@ -52,7 +53,7 @@ def login_succeeded(user: User) -> None:
 
 def login_refused_locked(user: User) -> None:
     record_event("login.locked", user, user=user, outcome=Event.FAILURE,
-                 detail={"locked_until": user.locked_until.isoformat() if user.locked_until else None})
+                 detail={"locked_until": clock.format_moment(user.locked_until) or None})
 
 
 @transaction.atomic

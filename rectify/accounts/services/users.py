@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.generic import services
@@ -79,7 +80,7 @@ def disable_inactive_users(days: int | None = None) -> list[str]:
         with transaction.atomic():
             user.is_active = False
             user.save(update_fields=["is_active"])  # post_save ends the sessions (receivers.py)
-            record_event("user.disabled_inactive", user, detail={"last_login": user.last_login.isoformat()
-                                                                 if user.last_login else None})
+            record_event("user.disabled_inactive", user,
+                         detail={"last_login": clock.format_moment(user.last_login) or None})
         disabled.append(user.username)
     return disabled
