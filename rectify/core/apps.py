@@ -16,4 +16,8 @@ class CoreConfig(AppConfig):
         from rectify.core.speed import tablespeed
 
         tablespeed.install()
+        from rectify.core.registry import registry
+        from rectify.core.workflow.hooks import WorkflowExtension
+
+        registry.extend(WorkflowExtension())
         inputs.install()

@@ -59,3 +59,12 @@ def format_logged(value: object) -> object:
         except ValueError:
             return value
     return value
+
+
+def format_due(due: datetime.date | datetime.datetime | None) -> str:
+    """A deadline as people read it: a date as "2020-06-04", a moment in Beijing time to the minute."""
+    if due is None:
+        return ""
+    if isinstance(due, datetime.datetime):
+        return format_moment(due)
+    return due.isoformat()

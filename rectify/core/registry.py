@@ -101,9 +101,31 @@ class ModelConfig:
         return f"{self.app_label}:{self.model_name}_{action}"
 
 
+class Extension:
+    """A mechanism that adds to every registered model's pages and API without the generic code
+    knowing it (the workflows: core/workflow/hooks.py). Each method may return nothing."""
+
+    def urls(self, config: ModelConfig) -> list:
+        return []
+
+    def detail_panels(self, config: ModelConfig) -> list[str]:
+        return []
+
+    def detail_context(self, request: Any, obj: Any, config: ModelConfig) -> dict:
+        return {}
+
+    def api_attrs(self, config: ModelConfig) -> dict[str, Any]:
+        return {}
+
+
 class Registry:
     def __init__(self) -> None:
         self._configs: dict[type[models.Model], ModelConfig] = {}
+        self.extensions: list[Extension] = []
+
+    def extend(self, extension: Extension) -> None:
+        if not any(type(e) is type(extension) for e in self.extensions):
+            self.extensions.append(extension)
 
     def register(self, config: ModelConfig) -> ModelConfig:
         self._configs[config.model] = config

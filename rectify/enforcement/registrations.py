@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import services
+from . import (
+    services,
+    workflows,  # noqa: F401  (registers the workflows with core.workflow)
+)
 from .filtersets import ComplaintFilterSet, ProblemFilterSet
 from .forms import ComplaintForm
 from .models import (
@@ -20,13 +23,13 @@ from .models import (
     TransferThreshold,
     ViolationType,
 )
+from .related import workflow_context
 from .serializers import ComplaintSerializer
 from .services.personal import can_see_personal_data
-from .workflow_views import workflow_context
 
 M = "enforcement"
-# The workflow panel: the steps the user can take on the record now (see workflow_views.py).
-WF = "enforcement/_workflow_panel.html"
+# The records this one produced or hangs off; the workflow panel itself is core.workflow's.
+WF = "enforcement/_related_panel.html"
 
 registry.register(ModelConfig(
     model=Complaint, menu=M, sensitive=True,

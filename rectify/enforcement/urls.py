@@ -2,7 +2,7 @@ from django.urls import path
 
 from rectify.core.generic.urls import model_urlpatterns
 
-from . import views, workflow_views
+from . import views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -10,7 +10,5 @@ urlpatterns = [
     path("problems/overdue/", views.ProblemsOverdueView.as_view(), name="problems_overdue"),
     path("cases/criminal-check/", views.CriminalCheckView.as_view(), name="criminal_check"),
     path("complaints/import-12315/", views.Complaint12315ImportView.as_view(), name="complaint_import_12315"),
-    # Workflow steps (受理, 移送, 立案, 处罚决定...): <model>/<pk>/step/<step>/, POST runs the service.
-    *workflow_views.urlpatterns(),
     *model_urlpatterns("enforcement"),
 ]

@@ -8,35 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.generic.builders import BootstrapFormMixin
+from rectify.core.workflow.forms import EmptyForm, StepForm
+
+__all__ = ["EmptyForm", "StepForm"]
 from rectify.organisations.models import CaseCategory, Line, ProductCategory, Unit
 
 from .models import Case, Problem
 
 DATE = forms.DateInput
-
-
-class StepForm(BootstrapFormMixin, forms.Form):
-    """Base: `obj` is the record the step works on (for initial values and choices)."""
-
-    def __init__(self, *args: Any, obj: Any = None, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.user = user
-        self.setup()
-        self._style()
-
-    def setup(self) -> None:
-        """Hook for subclasses: narrow choices, set initial values."""
-
-    def values(self) -> dict[str, Any]:
-        """Cleaned values the user actually gave: an empty optional field is left out so that the
-        service applies its own default (today's date, the amount already on record...)."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-class EmptyForm(StepForm):
-    """Steps with nothing to enter (审核, 发布, 接收...): the button is the form."""
 
 
 class ComplaintRejectForm(StepForm):
@@ -92,7 +71,7 @@ class TransferReturnForm(StepForm):
 
 
 class ReasonForm(StepForm):
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TransferAcceptForm(StepForm):
@@ -191,12 +170,6 @@ class SupervisionListForm(StepForm):
 
 class SupervisionFollowUpForm(StepForm):
     note = forms.CharField(label=_("跟踪情况"), widget=forms.Textarea(attrs={"rows": 3}))
-    done = forms.BooleanField(label=_("办结督办事项"), required=False, help_text=_("仅省专项工作组办公室可办结。"))
-
-    def setup(self) -> None:
-        unit = getattr(self.user, "unit", None)
-        if unit is None or not unit.is_provincial_office:
-            del self.fields["done"]
 
 
 class ProblemRectifyForm(StepForm):
@@ -212,3 +185,11 @@ class ProblemRectifyForm(StepForm):
 class JointActionDoneForm(StepForm):
     text = forms.CharField(label=_("落实情况"), widget=forms.Textarea(attrs={"rows": 3}))
     done_on = forms.DateField(label=_("落实日期"), required=False, widget=DATE)
+
+
+class ExposureReviewForm(StepForm):
+    reviewed_on = forms.DateField(label=_("审核日期"), required=False, widget=DATE)
+
+
+class ExposurePublishForm(StepForm):
+    published_on = forms.DateField(label=_("发布日期"), required=False, widget=DATE)

@@ -145,7 +145,7 @@ class ComplaintTests(WorldTestCase):
         rejected = self._receive(number="C-2")
         complaint_decide(complaint=rejected, accept=False, reason="不属于本部门职责", actor=clerk,
                          decided_on=d("2020-06-28"))
-        with self.assertRaisesMessage(ValidationError, "当前为“不予受理”，不能转为线索"):
+        with self.assertRaisesMessage(ValidationError, "当前为“不予受理”，不能再转为线索"):
             complaint_to_lead(complaint=rejected, description="x", actor=clerk)
         self.assertFalse(rejected.leads.exists())
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from rectify.accounts.models import Role, User
 from rectify.core.audit.events import events_for
 from rectify.enforcement import services as s
 from rectify.enforcement.models import (
@@ -55,7 +56,7 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertEqual(self.post("dalian_samr", step(complaint, "accept")).status_code, 404)
         # The city office sees it but the decision is the handling unit's: the service says so.
         page = self.post("shenyang_office", step(complaint, "accept"), follow=True)
-        self.assertContains(page, "可以作出受理决定")
+        self.assertContains(page, "（承办单位）可以受理")
         self.assertEqual(Complaint.objects.get(pk=complaint.pk).status, "received")
         # GET never changes state: it shows the form (or refuses a step not open to the user).
         self.login("shenyang_samr")
@@ -66,7 +67,7 @@ class WorkflowStoryTests(WorldTestCase):
         complaint.refresh_from_db()
         self.assertEqual((complaint.status, complaint.decided_on), ("accepted", d("2020-05-27")))
         page = self.post("shenyang_samr", step(complaint, "accept"), follow=True)
-        self.assertContains(page, "不能重复决定")
+        self.assertContains(page, "须为“待受理”才能受理")
 
         # 2. It becomes a lead, transferred to Dalian.
         response = self.post("shenyang_samr", step(complaint, "to_lead"),
@@ -93,7 +94,7 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertContains(page, step(hop, "return"))
         self.assertNotContains(page, step(lead, "case"), msg_prefix="no case before acceptance")
         page = self.post("shenyang_samr", step(hop, "accept"), follow=True)
-        self.assertContains(page, "可以接收该移送")
+        self.assertContains(page, "（接收单位）可以接收移送")
         self.assertEqual(self.post("customs_sy", step(hop, "accept")).status_code, 404)
         response = self.post("dalian_samr", step(hop, "accept"), {"accepted_on": "2020-05-28"})
         self.assertRedirects(response, detail(lead), fetch_redirect_response=False)
@@ -116,7 +117,7 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertNotContains(page, step(the_case, "decide"), msg_prefix="decide only after investigation")
         # A step the state machine refuses: the service's reason comes back as a message.
         page = self.post("dalian_samr", step(the_case, "close"), follow=True)
-        self.assertContains(page, "不能变更为")
+        self.assertContains(page, "须为“调查终结、已作出处罚决定”才能结案")
         self.post("dalian_samr", step(the_case, "investigated"), {"staff_dispatched": 4, "units_investigated": 1,
                                                                   "facts": "疫情期间将口罩售价提高至每只30元"})
         the_case.refresh_from_db()
@@ -140,7 +141,7 @@ class WorkflowStoryTests(WorldTestCase):
 
         # 5. The province lists it for supervision; Dalian follows up; only the province closes it.
         page = self.post("dalian_samr", step(the_case, "supervise"), {"deadline": "2020-07-31"}, follow=True)
-        self.assertContains(page, "只有省专项工作组办公室可以挂牌督办")
+        self.assertContains(page, "仅省专项工作组办公室可以挂牌督办")
         self.login("province_office")
         self.assertContains(self.client.get(detail(the_case)), step(the_case, "supervise"))
         self.post("province_office", step(the_case, "supervise"), {"deadline": "2020-07-31", "listed_on": "2020-06-09",
@@ -148,21 +149,27 @@ class WorkflowStoryTests(WorldTestCase):
         listing = Supervision.objects.get(case=the_case)
         self.login("dalian_samr")
         self.assertContains(self.client.get(detail(listing)), step(listing, "follow_up"))
-        self.assertNotContains(self.client.get(step(listing, "follow_up")), 'name="done"')
-        self.post("dalian_samr", step(listing, "follow_up"), {"note": "已作出处罚决定", "done": "on"})
+        page = self.post("dalian_samr", step(listing, "finish"), {"note": "已作出处罚决定"}, follow=True)
+        self.assertContains(page, "仅省专项工作组办公室可以办结督办")
+        self.post("dalian_samr", step(listing, "follow_up"), {"note": "已作出处罚决定"})
         listing.refresh_from_db()
-        self.assertEqual(listing.status, "listed", "the done box is not the handling side's")
+        self.assertEqual(listing.status, "listed", "finishing is not the handling side's")
         self.assertIn("已作出处罚决定", listing.follow_ups)
-        self.post("province_office", step(listing, "follow_up"), {"note": "同意办结", "done": "on"})
+        self.post("province_office", step(listing, "finish"), {"note": "同意办结"})
         self.assertEqual(Supervision.objects.get(pk=listing.pk).status, "done")
 
         # 6. Dalian's office prepares the exposure; the text with the reporter's name is refused.
-        response = self.post("dalian_office", reverse("enforcement:exposure_add"), {
+        # The draft is written by an office clerk: its reviewer may not be its author.
+        drafter = User.objects.create_user(username="t_dalian_drafter", password="x", full_name="大连起草人",
+                                           unit=unit("210200-office"))
+        drafter.roles.set(Role.objects.filter(code="clerk"))
+        self.users["dalian_drafter"] = drafter
+        response = self.post("dalian_drafter", reverse("enforcement:exposure_add"), {
             "unit": unit("210200-office").pk, "case": the_case.pk, "title": "大连某口罩经营部哄抬价格案",
             "public_text": "举报人赵六反映……"})
         exposure = Exposure.objects.get(case=the_case)
         page = self.post("dalian_samr", step(exposure, "review"), follow=True)
-        self.assertContains(page, "只有专项工作组办公室可以审核曝光文本")
+        self.assertContains(page, "仅专项工作组办公室的审核员或管理员可以审核")
         page = self.post("dalian_office", step(exposure, "review"), follow=True)
         self.assertContains(page, "投诉举报人信息")
         self.assertEqual(Exposure.objects.get(pk=exposure.pk).status, "draft")
@@ -281,20 +288,20 @@ class WorkflowStepTests(WorldTestCase):
         problem = s.problem_record(unit=unit("210100-samr"), source="inspection", description="出厂检验记录不全",
                                    requirement="补齐检验记录", deadline=d("2020-06-30"),
                                    actor=self.users["shenyang_samr"])
-        page = self.post("shenyang_samr", step(problem, "to_done"), {"rectification": ""})
+        page = self.post("shenyang_samr", step(problem, "done"), {"rectification": ""})
         self.assertContains(page, "整改完成须填写整改情况或上传佐证材料", status_code=400)
         evidence = SimpleUploadedFile("记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-        self.post("shenyang_samr", step(problem, "to_done"), {"rectification": "已补齐", "evidence": evidence})
+        self.post("shenyang_samr", step(problem, "done"), {"rectification": "已补齐", "evidence": evidence})
         problem.refresh_from_db()
         self.assertEqual(problem.status, "done")
         self.assertTrue(problem.evidence.name)
         self.login("shenyang_samr")
-        self.assertNotContains(self.client.get(detail(problem)), step(problem, "to_verified"))
-        page = self.post("shenyang_samr", step(problem, "to_verified"), follow=True)
-        self.assertContains(page, "只有专项工作组办公室可以验收销号")
+        self.assertNotContains(self.client.get(detail(problem)), step(problem, "verify"))
+        page = self.post("shenyang_samr", step(problem, "verify"), follow=True)
+        self.assertContains(page, "仅专项工作组办公室的审核员或管理员可以验收销号")
         self.login("shenyang_office")
-        self.assertContains(self.client.get(detail(problem)), step(problem, "to_verified"))
-        self.post("shenyang_office", step(problem, "to_verified"))
+        self.assertContains(self.client.get(detail(problem)), step(problem, "verify"))
+        self.post("shenyang_office", step(problem, "verify"))
         self.assertEqual(Problem.objects.get(pk=problem.pk).status, "verified")
 
     def test_joint_action_marked_done_by_its_unit(self):
@@ -304,9 +311,9 @@ class WorkflowStepTests(WorldTestCase):
                                              actor=self.users["shenyang_office"])
         action = JointPunishmentAction.objects.get(punishment=decision)
         self.login("shenyang_samr")
-        self.assertContains(self.client.get(detail(decision)), step(action, "done"))
+        self.assertContains(self.client.get(detail(action)), step(action, "done"))
         page = self.post("shenyang_office", step(action, "done"), {"text": "已抽查"}, follow=True)
-        self.assertContains(page, "填报该惩戒措施的落实情况")
+        self.assertContains(page, "（惩戒实施单位）可以填报落实情况")
         self.post("shenyang_samr", step(action, "done"), {"text": "已对该企业开展抽查"})
         action.refresh_from_db()
         self.assertTrue(action.done_on)

@@ -279,7 +279,7 @@ class AttachmentContentTests(WorldTestCase):
         problem = services.problem_record(unit=unit("210100-samr"), source="inspection", description="出厂检验记录不全",
                                           requirement="补齐检验记录", deadline=d("2020-06-30"),
                                           actor=self.users["shenyang_samr"])
-        url = reverse("enforcement:problem_step", kwargs={"pk": problem.pk, "step": "to_done"})
+        url = reverse("enforcement:problem_step", kwargs={"pk": problem.pk, "step": "done"})
         self.login("shenyang_samr")
         cases = {"记录.pdf": (b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "Linux 可执行程序"),
                  "记录.docx": (b"#!/bin/sh\nrm -rf /\n", "脚本"),

@@ -283,3 +283,10 @@ def log_queryset_update(qs, values: dict[str, Any], do_update: Callable[[], int]
 def history_for(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return ObjectChange.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")
+
+
+def created_by(obj: models.Model) -> int | None:
+    """The id of the user whose change row created `obj` (None for rows made outside a request or a
+    command that names its actor)."""
+    return (history_for(obj).filter(action=ObjectChange.CREATE).order_by("id")
+            .values_list("user_id", flat=True).first())

@@ -25,4 +25,6 @@ def model_urlpatterns(app_label: str) -> list:
         if config.allow_delete:
             patterns.append(path(f"{base}/<int:pk>/delete/", views.ObjectDeleteView.as_view(**kw),
                                  name=f"{base}_delete"))
+        for extension in registry.extensions:
+            patterns += extension.urls(config)
     return patterns

@@ -205,6 +205,11 @@ class ObjectDetailView(ConfigView):
         template = self.config.detail_template or "core/object_detail.html"
         fields = detail_fields(obj, self.config.detail_fields, request.user)
         extra = self.config.detail_context(request, obj) if self.config.detail_context else {}
+        panels = list(self.config.detail_panels)
+        for extension in registry.extensions:
+            extra.update(extension.detail_context(request, obj, self.config))
+            panels = extension.detail_panels(self.config) + panels
+        extra["detail_panels"] = panels
         return render(request, template, self.context(object=obj, fields=fields, **extra,
                       can_change_obj=self.config.allow_edit and can(request.user, "change", obj),
                       can_delete_obj=self.config.allow_delete and can(request.user, "delete", obj)))

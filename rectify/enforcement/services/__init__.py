@@ -1,6 +1,5 @@
 """Enforcement services (writes with rules). Import from here: `from rectify.enforcement.services import ...`."""
 from .cases import (
-    TRANSITIONS,
     case_decision_correct,
     case_from_lead,
     case_transition,
@@ -41,7 +40,7 @@ from .transfers import (
 )
 
 __all__ = [
-    "TRANSITIONS", "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_create",
+    "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_create",
     "complaint_decide", "complaint_lead_ready", "complaint_personal_data", "complaint_receive", "complaint_to_lead",
     "complaint_update", "complaint_verify", "complaints_import_12315", "credit_record_for_decision", "exposure_publish",
     "exposure_review", "exposure_withdraw", "joint_action_done", "joint_punishment_decide", "lead_transfer",

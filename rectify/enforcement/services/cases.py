@@ -7,8 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,86 +17,68 @@ from rectify.core.audit.integrity import canonical, compute
 from rectify.core.clock import beijing_date
 from rectify.core.current import change_reason
 from rectify.core.generic.services import changed_with_reason, clean_reason, ensure_in_scope
+from rectify.core.workflow.engine import Outcome, perform
+from rectify.core.workflow.notices import announce
 
 from ..models import Case, CreditRecord, DecisionVersion, Lead, Supervision
-from .common import event, lock_in_scope, require_provincial_office, require_unit, today
-from .transfers import case_transfer
+from .common import event, today
+from .transfers import case_transfer, is_police
 
 S = Case.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.LEAD: {S.FILED, S.TRANSFERRED},
-    S.FILED: {S.INVESTIGATED, S.TRANSFERRED},
-    S.INVESTIGATED: {S.DECIDED, S.CLOSED, S.TRANSFERRED},
-    # A decided case may still go to the police (以罚代刑 must not stop a transfer).
-    S.DECIDED: {S.CLOSED, S.TRANSFERRED},
-    S.CLOSED: set(),
-    S.TRANSFERRED: set(),
-}
-# Fields each step may set, and which of them it needs.
-STEP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    S.FILED: ({"filed_on"}, {"filed_on"}),
-    S.INVESTIGATED: ({"investigated_on", "facts", "units_investigated", "staff_dispatched"}, set()),
-    S.DECIDED: ({"decided_on", "decision_number", "fine", "confiscation", "goods_confiscated", "licence_revoked",
-                 "goods_value"}, {"decided_on", "decision_number"}),
-    S.CLOSED: ({"closed_on"}, set()),
-    S.TRANSFERRED: ({"to_unit", "reason"}, {"to_unit", "reason"}),
-}
+# The step that leads to each state; a transfer is 移送公安 when the receiver is a police unit.
+STEP_TO = {S.FILED: "file", S.INVESTIGATED: "investigated", S.DECIDED: "decide", S.CLOSED: "close",
+           S.TRANSFERRED: "transfer"}
 DATE_OF = {S.FILED: "filed_on", S.INVESTIGATED: "investigated_on", S.DECIDED: "decided_on", S.CLOSED: "closed_on"}
+DECISION_FIELDS = {"decided_on", "decision_number", "fine", "confiscation", "goods_confiscated", "licence_revoked",
+                   "goods_value"}
 
 
-@transaction.atomic
 def case_transition(*, case: Case, to: str, actor, **fields: Any) -> Case:
-    """Move a case along lead → filed → investigated → decided → closed (or → transferred).
-    Refuses, with the reason in Chinese, a step the machine does not allow or one missing data."""
-    case = lock_in_scope(case, actor)
-    if to not in TRANSITIONS:
+    """Move a case along lead → filed → investigated → decided → closed (or → transferred), through
+    the case workflow's step for `to` (enforcement/workflows.py)."""
+    if to not in STEP_TO:
         raise ValidationError(_("未知的案件状态“%(to)s”。") % {"to": to})
-    target_label = S(to).label
-    if to not in TRANSITIONS[case.status]:
-        allowed = "、".join(str(S(t).label) for t in sorted(TRANSITIONS[case.status])) or _("无（已终结）")
-        raise ValidationError(_("案件当前为“%(now)s”，不能变更为“%(to)s”；可变更为：%(allowed)s。")
-                              % {"now": case.get_status_display(), "to": target_label, "allowed": allowed})
-    permitted, required = STEP_FIELDS[to]
-    unknown = set(fields) - permitted
-    if unknown:
-        raise ValidationError(_("“%(to)s”这一步不能修改：%(f)s。")
-                              % {"to": target_label, "f": "、".join(sorted(unknown))})
+    step = STEP_TO[to]
+    if to == S.TRANSFERRED and fields.get("to_unit") is not None and is_police(fields["to_unit"]):
+        step = "transfer_police"
     if to in DATE_OF:
         fields.setdefault(DATE_OF[to], today())
-    missing = [f for f in sorted(required) if fields.get(f) in (None, "")]
-    if missing:
-        raise ValidationError({f: _("“%(to)s”须填写此项。") % {"to": target_label} for f in missing})
-    if to == S.TRANSFERRED:
-        return _transfer(case, actor, fields["to_unit"], fields["reason"])
-    previous = case.status
-    for name, value in fields.items():
+    perform(case, step, actor=actor, values=fields)
+    return Case.objects.get(pk=case.pk)
+
+
+def dated_body(to: str):
+    """The body of a step that stamps its date and sets the step's fields (立案, 调查终结, 结案)."""
+    def run(case: Case, actor, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            setattr(case, name, value)
+        case.__dict__.setdefault(DATE_OF[to], None)
+        if getattr(case, DATE_OF[to]) is None:
+            setattr(case, DATE_OF[to], today())
+        case.full_clean()
+    return run
+
+
+def decide_body(case: Case, actor, values: dict[str, Any]) -> None:
+    """处罚决定: the decision's fields, sealed, and the enterprise's credit record."""
+    for name, value in values.items():
         setattr(case, name, value)
-    if to == S.DECIDED and case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
+    if case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
         # 附件2 counts 处罚案件: a decision without any penalty is 不予处罚 and closes the case instead.
         raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；不予处罚请直接结案。"))
-    case.status = to
-    case.version += 1
+    case.status = S.DECIDED
     case.full_clean()
     case.save()
-    ensure_in_scope(case, actor)
-    event(actor, f"case.{to}", case, detail={"from": previous, **{k: str(v) for k, v in fields.items()}})
-    if to == S.DECIDED:
-        case.refresh_from_db()
-        case.integrity_code = compute(case.integrity_fields())
-        Case.objects.filter(pk=case.pk).update(integrity_code=case.integrity_code)
-        credit_record_for_decision(case=case, actor=actor)
-    return case
+    case.refresh_from_db()  # the seal covers the values as stored (decimals as the database keeps them)
+    case.integrity_code = compute(case.integrity_fields())
+    credit_record_for_decision(case=case, actor=actor)
 
 
-def _transfer(case: Case, actor, to_unit, reason: str) -> Case:
-    hop = case_transfer(case=case, to_unit=to_unit, reason=reason, actor=actor)
-    case.status = S.TRANSFERRED
+def transfer_body(case: Case, actor, values: dict[str, Any]) -> None:
+    hop = case_transfer(case=case, to_unit=values["to_unit"], reason=values["reason"], actor=actor)
     if hop.to_police:
         case.transferred_to_police = True
         case.transferred_to_police_on = beijing_date(hop.sent_at)
-    case.version += 1
-    case.save()
-    return case
 
 
 def credit_record_for_decision(*, case: Case, actor=None) -> CreditRecord | None:
@@ -118,46 +99,48 @@ def credit_record_for_decision(*, case: Case, actor=None) -> CreditRecord | None
     return record
 
 
-@transaction.atomic
 def case_from_lead(*, lead: Lead, number: str, title: str, case_category, product_category, actor,
                    filed_on: datetime.date | None = None, source: str = Case.Source.LEAD, **extra: Any) -> Case:
     """The lead's owner files a case on it (立案)."""
-    lead = lock_in_scope(lead, actor)
-    if lead.pending_unit_id:
-        raise ValidationError(_("线索正在移送中，接收后才能立案。"))
-    require_unit(actor, lead.unit)
-    if lead.status != Lead.Status.OPEN:
-        raise ValidationError(_("线索当前为“%(s)s”，不能立案。") % {"s": lead.get_status_display()})
-    case = Case(unit=lead.unit, number=number, title=title, enterprise=lead.enterprise, case_category=case_category,
-                product_category=product_category or lead.product_category, source=source, source_lead=lead,
-                source_complaint=lead.complaint, **extra)
+    values = {"number": number, "title": title, "case_category": case_category, "product_category": product_category,
+              "filed_on": filed_on, "source": source, **extra}
+    return perform(lead, "case", actor=actor, values={k: v for k, v in values.items() if v is not None})
+
+
+def case_from_lead_body(lead: Lead, actor, values: dict[str, Any]) -> Case:
+    values = dict(values)
+    filed_on = values.pop("filed_on", None) or today()
+    product_category = values.pop("product_category", None) or lead.product_category
+    case = Case(unit=lead.unit, enterprise=lead.enterprise, product_category=product_category,
+                source=values.pop("source", Case.Source.LEAD), source_lead=lead, source_complaint=lead.complaint,
+                **values)
     case.full_clean()
     case.save()
     ensure_in_scope(case, actor)
     event(actor, "case.create", case, detail={"lead": lead.pk})
-    lead.status = Lead.Status.CASE
-    lead.version += 1
-    lead.save()
-    return case_transition(case=case, to=S.FILED, actor=actor, filed_on=filed_on or today())
+    perform(case, "file", actor=actor, values={"filed_on": filed_on})
+    return Case.objects.get(pk=case.pk)
 
 
 # 更正: a documented correction of an issued penalty decision --------------------------------------
-CORRECTABLE = STEP_FIELDS[S.DECIDED][0]
+CORRECTABLE = DECISION_FIELDS
 
 
-@transaction.atomic
 def case_decision_correct(*, case: Case, actor, reason: str, **fields: Any) -> Case:
-    """更正: replace an issued penalty decision by a corrected one. The decision in force is kept
-    unchanged as a sealed DecisionVersion (its content, the seal it was issued under, who replaced
-    it, when and why); the case carries the corrected decision under a new seal, and its penalty
-    credit record follows. Only the case's owner side, with the review role, corrects; the reason
-    is required and lands in the change log and the event. Fields not given keep their value."""
-    case = lock_in_scope(case, actor)
-    if not area_allows(actor, "records", "review"):
-        raise PermissionDenied(_("只有案件承办方的审核员或办公室管理员可以更正处罚决定。"))
-    if not case.decision_issued:
-        raise ValidationError(_("该案件尚未作出处罚决定，没有可更正的决定。"))
-    reason = clean_reason(reason, missing=_("更正处罚决定须填写更正原因。"))
+    """更正: replace an issued penalty decision by a corrected one (the workflow's step
+    `correct_decision`). Fields not given keep their value."""
+    current = {name: getattr(case, name) for name in ("decision_number", "decided_on")}
+    perform(case, "correct_decision", actor=actor, values={**current, "reason": reason, **fields})
+    return Case.objects.get(pk=case.pk)
+
+
+def correct_body(case: Case, actor, values: dict[str, Any]) -> Outcome:
+    """The decision in force is kept unchanged as a sealed DecisionVersion (its content, the seal it
+    was issued under, who replaced it, when and why); the case carries the corrected decision under
+    a new seal, and its penalty credit record follows. The reason lands in the change log and the
+    event."""
+    fields = dict(values)
+    reason = clean_reason(fields.pop("reason", ""), missing=_("更正处罚决定须填写更正原因。"))
     unknown = set(fields) - CORRECTABLE
     if unknown:
         raise ValidationError(_("更正处罚决定不能修改：%(f)s。") % {"f": "、".join(sorted(unknown))})
@@ -181,18 +164,13 @@ def case_decision_correct(*, case: Case, actor, reason: str, **fields: Any) -> C
         if case.penalty_total <= 0 and not case.goods_confiscated and not case.licence_revoked:
             raise ValidationError(_("处罚决定须至少包含罚款、没收违法所得、没收物品或吊销证照之一；"
                                     "不予处罚请直接结案。"))
-        case.version += 1
         case.full_clean()
         case.reseal()
-        case.save()
-        ensure_in_scope(case, actor)
         _credit_record_follows(case)
-    event(actor, "case.decision_correct", case, detail={
-        "reason": reason, "kept_version": number, "from": {k: str(getattr(was, k)) for k in changed},
-        "to": {k: str(v) for k, v in changed.items()}})
     changed_with_reason.send(sender=Case, kind="corrected", obj=was, objects=[was], current=case, actor=actor,
                              reason=reason)
-    return case
+    return Outcome(detail={"kept_version": number, "from": {k: str(getattr(was, k)) for k in changed},
+                           "to": {k: str(v) for k, v in changed.items()}})
 
 
 def _credit_record_follows(case: Case) -> None:
@@ -220,20 +198,21 @@ def supervision_refusal(case: Case) -> str | None:
     return None
 
 
-@transaction.atomic
 def supervision_list(*, case: Case, deadline: datetime.date, actor, requirement: str = "",
                      listed_on: datetime.date | None = None) -> Supervision:
-    require_provincial_office(actor, _("挂牌督办"))
-    case = lock_in_scope(case, actor, "view")
-    refusal = supervision_refusal(case)
-    if refusal:
-        raise ValidationError(refusal)
-    item = Supervision(case=case, listed_by=actor.unit, listed_on=listed_on or today(), deadline=deadline,
-                       requirement=requirement)
+    values = {"deadline": deadline, "requirement": requirement, "listed_on": listed_on}
+    perform(case, "supervise", actor=actor, values={k: v for k, v in values.items() if v not in (None, "")})
+    return case.supervisions.order_by("-id").first()
+
+
+def supervise_body(case: Case, actor, values: dict[str, Any]) -> Supervision:
+    item = Supervision(case=case, listed_by=actor.unit, listed_on=values.get("listed_on") or today(),
+                       deadline=values["deadline"], requirement=values.get("requirement", ""))
     item.full_clean()
     item.save()
-    event(actor, "case.supervise", case, detail={"supervision": item.pk, "deadline": str(deadline)})
-    return item
+    event(actor, "supervision.list", item, detail={"case": case.pk, "deadline": str(item.deadline)})
+    announce(item, actor)
+    return case
 
 
 def supervision_create(*, model, data: dict, actor) -> Supervision:
@@ -250,23 +229,15 @@ def may_follow_up(user, supervision: Supervision) -> bool:
     return can(user, "change", supervision.case)
 
 
-@transaction.atomic
 def supervision_follow_up(*, supervision: Supervision, note: str, actor, done: bool = False) -> Supervision:
-    """A follow-up note, from the province or the handling side; `done` closes the listing."""
-    supervision = lock_in_scope(supervision, actor, "view")
-    if not may_follow_up(actor, supervision):
-        raise PermissionDenied(_("只有省专项工作组办公室和案件承办方可以填写督办跟踪。"))
-    if supervision.status != Supervision.Status.LISTED:
-        raise ValidationError(_("该督办已结束。"))
-    line = f"{today():%Y-%m-%d} {actor.unit}（{actor.get_username()}）：{note.strip()}"
+    """A follow-up note, from the province or the handling side; `done` (the province's) closes the listing."""
+    perform(supervision, "finish" if done else "follow_up", actor=actor, values={"note": note})
+    return Supervision.objects.get(pk=supervision.pk)
+
+
+def follow_up_body(supervision: Supervision, actor, values: dict[str, Any]) -> None:
+    line = f"{today():%Y-%m-%d} {actor.unit}（{actor.get_username()}）：{values['note'].strip()}"
     supervision.follow_ups = f"{supervision.follow_ups}\n{line}".strip()
-    if done:
-        require_provincial_office(actor, _("办结督办事项"))
-        supervision.status = Supervision.Status.DONE
-    supervision.version += 1
-    supervision.save()
-    event(actor, "supervision.follow_up", supervision, detail={"done": done})
-    return supervision
 
 
 def penalty_in_10k(amount: Decimal) -> Decimal:

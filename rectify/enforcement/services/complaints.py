@@ -6,20 +6,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from rectify.core.generic.importing import RowError
 from rectify.core.generic.services import ensure_in_scope, object_update
 from rectify.core.security.validators import normalise_uscc
+from rectify.core.workflow.engine import perform
 from rectify.enterprises.models import Enterprise
 from rectify.enterprises.signals import risk_inputs_changed
 
 from ..importing import read_12315
 from ..models import Complaint, Lead
 from ..workdays import add_working_days
-from .common import event, lock_in_scope, require_own_unit, require_unit, today
+from .common import event, require_unit, today
 
 ACCEPT_DAYS = 7   # 市场监督管理投诉举报处理暂行办法 art. 15: decide on a complaint in 7 working days
 VERIFY_DAYS = 15  # art. 31: verify a tip in 15 working days
@@ -120,46 +119,31 @@ def complaint_update(*, obj: Complaint, data: dict, actor, expected_version: int
     return obj
 
 
-@transaction.atomic
 def complaint_decide(*, complaint: Complaint, accept: bool, actor, reason: str = "",
                      decided_on: datetime.date | None = None) -> Complaint:
-    complaint = lock_in_scope(complaint, actor)
-    require_own_unit(actor, complaint.unit, _("作出受理决定"))
-    if complaint.kind != Complaint.Kind.COMPLAINT:
-        raise ValidationError(_("举报无须作出受理决定，请录入核查结果。"))
-    if complaint.status != Complaint.Status.RECEIVED:
-        raise ValidationError(_("该投诉举报已作出决定（%(s)s），不能重复决定。")
-                              % {"s": complaint.get_status_display()})
-    if not accept and not reason.strip():
-        raise ValidationError({"decision_reason": _("不予受理须说明理由。")})
+    values = {"decided_on": decided_on, **({} if accept else {"reason": reason})}
+    return perform(complaint, "accept" if accept else "reject", actor=actor,
+                   values={k: v for k, v in values.items() if v not in (None, "")})
+
+
+def decide_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
+    """受理 / 不予受理 (the step's target says which)."""
+    accept = "reason" not in values
     complaint.decision = Complaint.Decision.ACCEPTED if accept else Complaint.Decision.REJECTED
-    complaint.status = Complaint.Status.ACCEPTED if accept else Complaint.Status.REJECTED
-    complaint.decided_on = decided_on or today()
-    complaint.decision_reason = reason
-    complaint.version += 1
+    complaint.decided_on = values.get("decided_on") or today()
+    complaint.decision_reason = values.get("reason", "").strip()
     complaint.full_clean()
-    complaint.save()
-    event(actor, "complaint.decide", complaint, detail={"decision": complaint.decision, "late": bool(
-        complaint.accept_due and complaint.decided_on > complaint.accept_due)})
-    return complaint
 
 
-@transaction.atomic
 def complaint_verify(*, complaint: Complaint, result: str, actor,
                      verified_on: datetime.date | None = None) -> Complaint:
-    complaint = lock_in_scope(complaint, actor)
-    require_own_unit(actor, complaint.unit, _("核查举报"))
-    if complaint.kind != Complaint.Kind.TIP:
-        raise ValidationError(_("只有举报需要核查；投诉请作出受理决定。"))
-    if complaint.verified_on:
-        raise ValidationError(_("该举报已核查。"))
-    complaint.verified_on = verified_on or today()
-    complaint.verification_result = result
-    complaint.status = Complaint.Status.VERIFIED
-    complaint.version += 1
-    complaint.save()
-    event(actor, "complaint.verify", complaint)
-    return complaint
+    values = {"result": result, **({"verified_on": verified_on} if verified_on else {})}
+    return perform(complaint, "verify", actor=actor, values=values)
+
+
+def verify_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
+    complaint.verified_on = values.get("verified_on") or today()
+    complaint.verification_result = values["result"]
 
 
 def complaint_lead_ready(complaint: Complaint) -> bool:
@@ -171,22 +155,18 @@ def complaint_lead_ready(complaint: Complaint) -> bool:
     return ready and not complaint.leads.exists()
 
 
-@transaction.atomic
 def complaint_to_lead(*, complaint: Complaint, description: str, actor) -> Lead:
+    return perform(complaint, "to_lead", actor=actor, values={"description": description})
+
+
+def to_lead_body(complaint: Complaint, actor, values: dict[str, Any]) -> Lead:
     """A complaint or tip becomes a lead of the handling unit. The lead carries no personal data:
     it may travel to other units, the complaint does not."""
-    complaint = lock_in_scope(complaint, actor)
-    require_own_unit(actor, complaint.unit, _("将投诉举报转为线索"))
-    if complaint.leads.exists():
-        raise ValidationError(_("该投诉举报已转为线索，不能重复转为线索。"))
-    if not complaint_lead_ready(complaint):
-        raise ValidationError(_("该投诉举报当前为“%(s)s”，不能转为线索；投诉须先受理。")
-                              % {"s": complaint.get_status_display()})
-    lead = Lead(unit=complaint.unit, source=Lead.Source.COMPLAINT, complaint=complaint, description=description,
-                enterprise=complaint.enterprise, product_category=complaint.product_category)
+    lead = Lead(unit=complaint.unit, source=Lead.Source.COMPLAINT, complaint=complaint,
+                description=values["description"], enterprise=complaint.enterprise,
+                product_category=complaint.product_category)
     lead.full_clean()
     lead.save()
     ensure_in_scope(lead, actor)
-    event(actor, "complaint.to_lead", complaint, detail={"lead": lead.pk})
     event(actor, "lead.create", lead, detail={"complaint": complaint.pk})
     return lead

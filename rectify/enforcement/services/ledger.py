@@ -10,13 +10,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import perform
 
 from ..models import Problem
-from .common import event, lock_in_scope, require_office, require_unit, today
+from .common import event, require_unit, today
 
 P = Problem.Status
-NEXT: dict[str, set[str]] = {P.OPEN: {P.RECTIFYING, P.DONE}, P.RECTIFYING: {P.DONE}, P.DONE: {P.VERIFIED, P.RECTIFYING},
-                             P.VERIFIED: set()}
 
 
 @transaction.atomic
@@ -43,27 +42,33 @@ def problem_create(*, model, data: dict, actor) -> Problem:
     return problem_record(actor=actor, **data)
 
 
-@transaction.atomic
+STEP_TO = {P.RECTIFYING: "rectifying", P.DONE: "done", P.VERIFIED: "verify"}
+
+
 def problem_set_status(*, problem: Problem, status: str, actor, rectification: str = "",
                        evidence=None) -> Problem:
     """open → rectifying → done (with evidence or a description of the rectification) → verified
     (销号, by an office); done may go back to rectifying when verification fails."""
-    problem = lock_in_scope(problem, actor)
-    if status not in NEXT.get(problem.status, set()):
-        raise ValidationError(_("问题当前为“%(now)s”，不能变更为“%(to)s”。")
-                              % {"now": problem.get_status_display(), "to": P(status).label})
-    if rectification:
-        problem.rectification = rectification
-    if evidence is not None:
-        problem.evidence = evidence
-    if status == P.DONE and not (problem.rectification or problem.evidence):
+    if status not in STEP_TO:
+        raise ValidationError(_("问题不能变更为“%(to)s”。") % {"to": status})
+    values = {"rectification": rectification, "evidence": evidence}
+    perform(problem, STEP_TO[status], actor=actor, values={k: v for k, v in values.items() if v not in (None, "")})
+    return Problem.objects.get(pk=problem.pk)
+
+
+def rectify_body(problem: Problem, actor, values: dict) -> None:
+    if values.get("rectification"):
+        problem.rectification = values["rectification"]
+    if values.get("evidence") is not None:
+        problem.evidence = values["evidence"]
+
+
+def done_body(problem: Problem, actor, values: dict) -> None:
+    rectify_body(problem, actor, values)
+    if not (problem.rectification or problem.evidence):
         raise ValidationError({"rectification": _("整改完成须填写整改情况或上传佐证材料。")})
-    if status == P.VERIFIED:
-        require_office(actor, _("验收销号"))
-        problem.closed_on = today()
-    problem.status = status
-    problem.version += 1
     problem.full_clean()
-    problem.save()
-    event(actor, f"problem.{status}", problem)
-    return problem
+
+
+def verify_body(problem: Problem, actor, values: dict) -> None:
+    problem.closed_on = today()

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import bump, perform
+from rectify.core.workflow.notices import announce
 
 from ..models import Complaint, CreditRecord, Exposure, JointPunishment, JointPunishmentAction
-from .common import event, lock_in_scope, require_office, require_own_unit, require_unit, today
+from .common import event, require_office, require_unit, today
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}(19|20)\d{2}(0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])")
@@ -45,54 +47,36 @@ def _check_public_text(exposure: Exposure) -> None:
                                % {"what": "、".join(dict.fromkeys(found))}})
 
 
-@transaction.atomic
 def exposure_review(*, exposure: Exposure, actor, reviewed_on: datetime.date | None = None) -> Exposure:
-    exposure = lock_in_scope(exposure, actor)
-    require_office(actor, _("审核曝光文本"))
-    if exposure.status != Exposure.Status.DRAFT:
-        raise ValidationError(_("只有草稿可以审核。"))
+    perform(exposure, "review", actor=actor, values={"reviewed_on": reviewed_on} if reviewed_on else {})
+    return Exposure.objects.get(pk=exposure.pk)
+
+
+def review_body(exposure: Exposure, actor, values: dict) -> None:
     _check_public_text(exposure)
-    exposure.status = Exposure.Status.REVIEWED
     exposure.reviewed_by = actor.get_username()
-    exposure.reviewed_on = reviewed_on or today()
-    exposure.version += 1
-    exposure.save()
-    event(actor, "exposure.review", exposure)
-    return exposure
+    exposure.reviewed_on = values.get("reviewed_on") or today()
 
 
-@transaction.atomic
 def exposure_publish(*, exposure: Exposure, actor, published_on: datetime.date | None = None) -> Exposure:
-    exposure = lock_in_scope(exposure, actor)
-    require_office(actor, _("发布典型案例"), action="manage")
-    if exposure.status != Exposure.Status.REVIEWED:
-        raise ValidationError(_("须先审核，才能发布。"))
+    perform(exposure, "publish", actor=actor, values={"published_on": published_on} if published_on else {})
+    return Exposure.objects.get(pk=exposure.pk)
+
+
+def publish_body(exposure: Exposure, actor, values: dict) -> None:
     _check_public_text(exposure)  # again: the case's complaints may have changed since review
-    exposure.status = Exposure.Status.PUBLISHED
-    exposure.published_on = published_on or today()
-    exposure.version += 1
-    exposure.save()
-    event(actor, "exposure.publish", exposure)
-    return exposure
+    exposure.published_on = values.get("published_on") or today()
 
 
-@transaction.atomic
 def exposure_withdraw(*, exposure: Exposure, reason: str, actor) -> Exposure:
     """Take a reviewed or published typical case back to draft (off the public pages) so that its
     text can change; it is then reviewed again before it is published again."""
-    exposure = lock_in_scope(exposure, actor)
-    require_office(actor, _("撤回典型案例"), action="manage")
-    if exposure.status == Exposure.Status.DRAFT:
-        raise ValidationError(_("草稿无须撤回。"))
-    if not reason.strip():
-        raise ValidationError({"reason": _("请填写撤回原因。")})
-    previous = exposure.status
-    exposure.status = Exposure.Status.DRAFT
+    perform(exposure, "withdraw", actor=actor, values={"reason": reason})
+    return Exposure.objects.get(pk=exposure.pk)
+
+
+def withdraw_body(exposure: Exposure, actor, values: dict) -> None:
     exposure.reviewed_by, exposure.reviewed_on, exposure.published_on = "", None, None
-    exposure.version += 1
-    exposure.save()
-    event(actor, "exposure.withdraw", exposure, detail={"from": previous, "reason": reason.strip()})
-    return exposure
 
 
 @transaction.atomic
@@ -113,6 +97,7 @@ def joint_punishment_decide(*, unit, enterprise, basis: str, actions: list[tuple
         action.fill_scope()
         action.full_clean()
         action.save()
+        announce(action, actor)
     ensure_in_scope(decision, actor)
     CreditRecord.objects.create(unit=unit, enterprise=enterprise, case=case, kind=CreditRecord.Kind.JOINT,
                                 recorded_on=decision.decided_on, summary=_("联合惩戒：%(b)s") % {"b": basis})
@@ -120,21 +105,17 @@ def joint_punishment_decide(*, unit, enterprise, basis: str, actions: list[tuple
     return decision
 
 
-@transaction.atomic
 def joint_action_done(*, action: JointPunishmentAction, text: str, actor,
                       done_on: datetime.date | None = None) -> JointPunishmentAction:
-    action = lock_in_scope(action, actor)
-    require_own_unit(actor, action.unit, _("填报该惩戒措施的落实情况"))
-    if action.done_on is not None:
-        raise ValidationError(_("该惩戒措施已于%(d)s填报落实情况。") % {"d": action.done_on.isoformat()})
-    action.action = text
-    action.done_on = done_on or today()
-    action.version += 1
-    action.save()
-    event(actor, "joint_punishment.action_done", action)
-    punishment = action.punishment
-    if not punishment.actions.filter(done_on__isnull=True).exists():
+    perform(action, "done", actor=actor, values={"text": text, **({"done_on": done_on} if done_on else {})})
+    return JointPunishmentAction.objects.get(pk=action.pk)
+
+
+def action_done_body(action: JointPunishmentAction, actor, values: dict) -> None:
+    action.action = values["text"]
+    action.done_on = values.get("done_on") or today()
+    action.full_clean()
+    punishment = JointPunishment.objects.select_for_update().get(pk=action.punishment_id)
+    if not punishment.actions.filter(done_on__isnull=True).exclude(pk=action.pk).exists():
         punishment.status = JointPunishment.Status.DONE
-        punishment.version += 1
-        punishment.save()
-    return action
+        bump(punishment)

@@ -17,7 +17,7 @@ from rectify.core.generic import services
 from rectify.core.generic.api.filtering import refuse_unknown_parameters
 from rectify.core.generic.builders import filterset_for, serializer_for
 from rectify.core.middleware import client_ip
-from rectify.core.registry import ModelConfig
+from rectify.core.registry import ModelConfig, registry
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -167,11 +167,17 @@ def viewset_for(config: ModelConfig) -> type[ScopedModelViewSet]:
         http_methods += ["put", "patch"]
     if config.allow_delete:
         http_methods.append("delete")
-    return type(f"{config.model.__name__}ViewSet", (ScopedModelViewSet,), {
+    attrs = {
         "config": config,
         "queryset": config.model.objects.all(),
         "serializer_class": serializer_for(config),
         "filterset_class": filterset_for(config),
         "ordering_fields": "__all__",
-        "http_method_names": http_methods,
-    })
+    }
+    for extension in registry.extensions:
+        extra = extension.api_attrs(config)
+        if extra and "post" not in http_methods:
+            http_methods.append("post")  # an action's POST (a workflow step) on a read-only resource
+        attrs.update(extra)
+    attrs["http_method_names"] = http_methods
+    return type(f"{config.model.__name__}ViewSet", (ScopedModelViewSet,), attrs)
