@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import units_for
 from rectify.core.audit.changelog import created_by
+from rectify.core.clock import beijing_date
 from rectify.core.workflow import declare as d
 from rectify.core.workflow import rules as r
 from rectify.core.workflow.declare import Deadline, Step, Workflow, register
@@ -64,7 +65,8 @@ NOT_PENDING = r.record(lambda lead: not lead.pending_unit_id,
 MAY_FILE = r.Rule(lambda u, lead: units_for(u, "add").filter(pk=lead.unit_id).exists(),
                   lambda u, lead, s: _("仅%(unit)s或其上级单位可以立案。") % {"unit": lead.unit})
 LEAD_DUE = Deadline(_("自发现线索之日起15个工作日内决定是否立案"),
-                    lambda lead: add_working_days(lead.created_at.date(), 15) if lead.created_at else None, legal=True)
+                    lambda lead: add_working_days(beijing_date(lead.created_at), 15) if lead.created_at else None,
+                    legal=True)
 
 
 def _lead_hops(user: Any, lead: Lead) -> Any:
@@ -92,7 +94,7 @@ RECEIVER = d.unit_at("to_unit", _("接收单位"))
 SENDER = d.unit_at("unit", _("移送单位"))
 IS_RECEIVER = r.unit_at("to_unit", _("接收单位"))
 RECEIPT_DUE = Deadline(_("移送之日起3个工作日内接收或退回"),
-                       lambda t: add_working_days(t.sent_at.date(), 3) if t.sent_at else None)
+                       lambda t: add_working_days(beijing_date(t.sent_at), 3) if t.sent_at else None)
 
 register(Workflow(
     name="transfer", model=Transfer, states=T.choices, bar=[T.PENDING, T.ACCEPTED], final=[T.RETURNED],

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rectify.core.generic.importing import read_upload
+from rectify.core.workflow.forms import StepForm
 
 from . import official, services
 from .models import WeeklyReport
@@ -61,3 +64,26 @@ def manual_tables_from(post: QueryDict, report: WeeklyReport) -> dict[str, dict]
     if errors:
         raise ValidationError(errors)
     return tables
+
+
+class ReportSubmitForm(StepForm):
+    """报送 through the API (the report's page has its own form, with the check step's findings and
+    the manual grid, and gives the same values)."""
+
+    filled_by = forms.CharField(label=gettext_lazy("填报人"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=30, required=False)
+    narrative = forms.JSONField(label=gettext_lazy("文字报告（各栏）"), required=False)
+    explanations = forms.JSONField(label=gettext_lazy("预警说明（按检查项）"), required=False)
+    manual_tables = forms.JSONField(label=gettext_lazy("手工填报的表格"), required=False)
+    correction_reason = forms.CharField(label=gettext_lazy("更正原因"), max_length=500, required=False,
+                                        help_text=gettext_lazy("退回后重新报送时必填。"))
+
+
+class ReportReturnForm(StepForm):
+    reason = forms.CharField(label=gettext_lazy("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportReopenForm(StepForm):
+    reason = forms.CharField(label=gettext_lazy("重新打开的原因"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=gettext_lazy("报告退回报送单位更正，更正后重新报送并再次接收。"))

@@ -4,6 +4,7 @@ from rectify.core.access.scope import area_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
+from . import workflows  # noqa: F401  (registers the report workflow with core.workflow)
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 from .serializers import ReportVersionSerializer
 from .views import report_context

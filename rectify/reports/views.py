@@ -22,6 +22,7 @@ from rectify.core.generic.exports import XLSX_TYPE, file_response
 from rectify.core.generic.importing import ImportFileError
 from rectify.core.registry import registry
 from rectify.core.security.inputs import parse_int
+from rectify.core.workflow.engine import offers
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
@@ -154,8 +155,7 @@ def report_context(request, report: WeeklyReport) -> dict:
     user = request.user
     if not figures_visible(user, report):
         return {"figures_hidden": FIGURES_HIDDEN % {"unit": report.unit.name},
-                "versions": list(report.versions.order_by("-number")), "narrative_fields": [], "can_submit": False,
-                "can_review": report.status == "submitted" and services.receiver_may_review(user, report)}
+                "versions": list(report.versions.order_by("-number")), "narrative_fields": [], "can_submit": False}
     latest = report.latest_version
     live = None
     findings = []
@@ -169,10 +169,8 @@ def report_context(request, report: WeeklyReport) -> dict:
         "diffs": diffs, "drill_params": services.report_scope(report).as_params(),
         "narrative_fields": (official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL
                              else official.NARRATIVE_FIELDS),
-        "can_submit": area_allows(user, "records", "review") and report.status in ("open", "returned")
-        and user.unit_id == report.unit_id  # the report's own unit only (services.ensure_own_report)
-        and WeeklyReport.objects.restrict(user, "change").filter(pk=report.pk).exists(),
-        "can_review": report.status == "submitted" and services.receiver_may_review(user, report),
+        # The workflow's own answer (reports/workflows.py): the reporting unit's reviewer, while open or returned.
+        "can_submit": any(o.allowed for o in offers(user, report) if o.step.name == "submit"),
     }
 
 

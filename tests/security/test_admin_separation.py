@@ -270,7 +270,7 @@ class ProvinceNeverSubmitsTests(WorldTestCase):
     def test_province_cannot_submit_a_city_report(self):
         open_weekly_reports("2020-06-01")
         report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=datetime.date(2020, 6, 4))
-        with self.assertRaisesMessage(PermissionDenied, f"报告只能由报告单位（{report.unit.name}）自行报送"):
+        with self.assertRaisesMessage(PermissionDenied, f"仅{report.unit.name}（报告单位）可以报送"):
             reports.report_submit(report=report, actor=self.users["province_office"], narrative={}, filled_by="x",
                                   phone="")
         self.login("province_office")
@@ -280,7 +280,7 @@ class ProvinceNeverSubmitsTests(WorldTestCase):
         for action in ("submit", "manual"):
             response = self.client.post(f"/reports/weeklyreport/{report.pk}/action/", {
                 "action": action, "filled_by": "省办", "phone": ""}, follow=True)
-            self.assertContains(response, "上级单位只能接收或退回")
+            self.assertContains(response, "（报告单位）可以报送")
         api = self.api("province_office")
         self.assertEqual(api.post(f"/api/reports/weeklyreport/{report.pk}/", {"status": "submitted"}).status_code, 405)
         self.assertEqual(api.patch(f"/api/reports/weeklyreport/{report.pk}/", {"status": "submitted"}).status_code, 405)

@@ -174,7 +174,7 @@ class NamedAttacksTests(WorldTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(city.delete(f"{url}?reason=已办结").status_code, 403)
         s.supervision_follow_up(supervision=listing, note="已约谈当事人", actor=self.users["shenyang_samr"])
-        with self.assertRaisesMessage(Exception, "只有"):
+        with self.assertRaisesMessage(Exception, "仅省专项工作组办公室和案件承办方可以填写督办跟踪"):
             s.supervision_follow_up(supervision=listing, note="越权", actor=self.users["shenyang_leader"])
         listing.refresh_from_db()
         self.assertEqual(listing.deadline, d("2020-06-20"))

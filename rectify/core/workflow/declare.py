@@ -99,6 +99,7 @@ class Step:
     style: str = "primary"
     done: str = ""
     on_desk: bool = True  # listed on the assignee's work desk while open
+    page: Callable[[Any], str] | None = None  # the record's own page for a step it takes there (a report's 报送)
 
     @property
     def required(self) -> list[str]:

@@ -52,8 +52,9 @@ class StoryLine:
 
 
 def buttons(user: Any, obj: models.Model, target: str = "") -> list[Button]:
-    return [Button(str(o.step.label), step_url(obj, o.step.name), o.step.style, o.step.inline, o.allowed,
-                   o.reason, target, getattr(obj, "version", None)) for o in offers(user, obj)]
+    return [Button(str(o.step.label), o.step.page(obj) if o.step.page else step_url(obj, o.step.name), o.step.style,
+                   o.step.inline and not o.step.page, o.allowed, o.reason, target, getattr(obj, "version", None))
+            for o in offers(user, obj)]
 
 
 def _bar(workflow: Workflow, state: str) -> list[tuple[str, str]]:

@@ -18,18 +18,19 @@ from .weeks import (
 )
 from .workflow import (
     configuration_findings,
-    ensure_own_report,
     receiver_may_review,
     report_accept,
     report_check,
+    report_reopen,
     report_return,
     report_submit,
     seal,
 )
 
 __all__ = [
-    "completeness", "compute_tables", "configuration_findings", "deadline_for", "ensure_own_report", "layouts_of",
-    "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_return",
+    "completeness", "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
+    "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen",
+    "report_return",
     "report_scope", "report_submit", "reporting_units", "reports_open_week", "seal", "snapshot_of", "versions_compare",
     "week_of",
 ]

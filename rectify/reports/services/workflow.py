@@ -1,15 +1,15 @@
 """The report's workflow: the check step, submission as a sealed version, return and acceptance."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.access.scope import area_allows
-from rectify.core.audit.events import record_event
 from rectify.core.audit.integrity import compute
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import Outcome, perform
 
 from .. import corrections
 from ..checks import Finding, check_tables
@@ -76,28 +76,23 @@ def report_check(report: WeeklyReport, tables: dict[str, dict],
     return findings
 
 
-# --- the workflow ------------------------------------------------------------------------------
-def _lock(report: WeeklyReport, actor, action: str = "change") -> WeeklyReport:
-    locked = WeeklyReport.objects.restrict(actor, action).select_for_update().filter(pk=report.pk).first()
-    if locked is None:
-        raise PermissionDenied(_("您没有处理此报告的权限。"))
-    return locked
-
-
-@transaction.atomic
+# --- the workflow (reports/workflows.py declares its steps) -------------------------------------------
 def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], filled_by: str, phone: str,
                   explanations: dict[str, str] | None = None, manual_tables: dict[str, dict] | None = None,
                   correction_reason: str = "") -> ReportVersion:
-    if not area_allows(actor, "records", "review"):
-        raise PermissionDenied(_("只有审核员或办公室管理员可以报送。"))
-    report = _lock(report, actor)
-    ensure_own_report(actor, report)
-    if report.status not in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
-        raise ValidationError(_("该报告当前状态为“%(s)s”，不能报送。") % {"s": report.get_status_display()})
-    if report.status == WeeklyReport.Status.RETURNED and not correction_reason.strip():
+    values = {"narrative": narrative, "filled_by": filled_by, "phone": phone, "explanations": explanations or {},
+              "correction_reason": correction_reason}
+    if manual_tables is not None:
+        values["manual_tables"] = manual_tables
+    return perform(report, "submit", actor=actor, values={k: v for k, v in values.items() if v not in (None, "")})
+
+
+def submit_body(report: WeeklyReport, actor, values: dict[str, Any]) -> Outcome:
+    """The check step and the sealed version: errors refuse, warnings need an explanation each."""
+    correction_reason = values.get("correction_reason", "").strip()
+    if report.status == WeeklyReport.Status.RETURNED and not correction_reason:
         raise ValidationError({"correction_reason": _("退回后重新报送须说明更正原因。")})
-    if not filled_by.strip():
-        raise ValidationError({"filled_by": _("请填写填报人。")})
+    manual_tables = values.get("manual_tables")
     computed = None
     if manual_tables is None:
         computed = compute_tables(report.campaign, report_scope(report), report.cutoff)
@@ -106,40 +101,28 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}" for f in errors])
-    explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
+    explanations = {k: v.strip() for k, v in (values.get("explanations") or {}).items() if v and v.strip()}
     unexplained = [f for f in findings if f.level == "warning" and f.key not in explanations]
     if unexplained:
-        raise ValidationError([f"{f.table}·{f.category}·{f.column}：{f.message}（须填写说明后报送）"
+        raise ValidationError([_("%(where)s：%(message)s（须填写说明后报送）")
+                               % {"where": f"{f.table}·{f.category}·{f.column}", "message": f.message}
                                for f in unexplained])
     now = timezone.now()
     number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = ReportVersion.objects.create(
-        report=report, number=number, tables=tables, narrative=narrative, explanations=explanations,
-        warnings=[f.as_dict() for f in findings], filled_by=filled_by, phone=phone, submitted_at=now,
-        submitted_by=actor,
+        report=report, number=number, tables=tables, narrative=values.get("narrative") or {},
+        explanations=explanations, warnings=[f.as_dict() for f in findings], filled_by=values["filled_by"],
+        phone=values.get("phone", ""), submitted_at=now, submitted_by=actor,
         mode=ReportVersion.Mode.MANUAL if manual_tables is not None else ReportVersion.Mode.COMPUTED,
         correction_reason=correction_reason,
     )
     seal(version)
     corrections.mark_explained(report, version, explanations)
-    report.status = WeeklyReport.Status.SUBMITTED
     if report.submitted_at is None:  # timeliness is that of the first submission; corrections follow returns
         report.is_late = now > report.deadline
     report.submitted_at = now
-    report.version += 1
-    report.save(update_fields=["status", "submitted_at", "is_late", "version", "updated_at"])
-    record_event("report.submit", report, user=actor,
-                 detail={"version": number, "late": report.is_late, "mode": version.mode})
-    ensure_in_scope(report, actor)
-    return version
-
-
-def ensure_own_report(actor, report: WeeklyReport) -> None:
-    """A report is submitted by its own unit only: the province (or any unit above) that sees it
-    reviews it, and would otherwise accept figures it had submitted itself."""
-    if getattr(actor, "unit_id", None) != report.unit_id:
-        raise PermissionDenied(_("报告只能由报告单位（%(unit)s）自行报送；上级单位只能接收或退回。")
-                               % {"unit": report.unit.name})
+    return Outcome(show=version, detail={"version": number, "late": report.is_late, "mode": version.mode,
+                                         "narrative": "", "explanations": "", "manual_tables": ""})
 
 
 def receiver_may_review(actor, report: WeeklyReport) -> bool:
@@ -154,38 +137,23 @@ def receiver_may_review(actor, report: WeeklyReport) -> bool:
             and area_allows(actor, "records", "review"))
 
 
-def _province_office(actor, report: WeeklyReport) -> None:
-    if not receiver_may_review(actor, report):
-        raise PermissionDenied(_("只有接收单位（省专项工作组办公室或省级主管部门）可以接收或退回报告。"))
-
-
-@transaction.atomic
 def report_return(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
-    _province_office(actor, report)
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": _("退回必须填写原因。")})
-    report = _lock(report, actor, "view")
-    if report.status != WeeklyReport.Status.SUBMITTED:
-        raise ValidationError(_("只能退回已报送的报告。"))
-    report.status = WeeklyReport.Status.RETURNED
-    report.return_reason = reason.strip()
-    report.version += 1
-    report.save(update_fields=["status", "return_reason", "version", "updated_at"])
-    record_event("report.return", report, user=actor, detail={"reason": reason.strip()})
-    return report
+    perform(report, "return", actor=actor, values={"reason": reason})
+    return WeeklyReport.objects.get(pk=report.pk)
 
 
-@transaction.atomic
+def return_body(report: WeeklyReport, actor, values: dict[str, Any]) -> None:
+    report.return_reason = values["reason"].strip()
+
+
 def report_accept(*, report: WeeklyReport, actor) -> WeeklyReport:
-    _province_office(actor, report)
-    report = _lock(report, actor, "view")
-    if report.status != WeeklyReport.Status.SUBMITTED:
-        raise ValidationError(_("只能接收已报送的报告。"))
-    report.status = WeeklyReport.Status.ACCEPTED
-    report.version += 1
-    report.save(update_fields=["status", "version", "updated_at"])
-    record_event("report.accept", report, user=actor)
-    return report
+    perform(report, "accept", actor=actor)
+    return WeeklyReport.objects.get(pk=report.pk)
+
+
+def report_reopen(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
+    perform(report, "reopen", actor=actor, values={"reason": reason})
+    return WeeklyReport.objects.get(pk=report.pk)
 
 
 def seal(version: ReportVersion) -> None:
