@@ -1,6 +1,7 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
-their disposals, export checks, recalls, ledger chains to trace, the institution directory and
-covert visits — across all 14 cities, dated 2020-05-15..06-30. Deterministic through ctx.rng.
+their disposals, export checks, recalls, ledger chains to trace, the institution directory,
+covert visits and collective interviews — across all 14 cities, dated 2020-05-15..06-30.
+Deterministic through ctx.rng.
 
 Small scale: a few hundred records. Large scale: several hundred thousand records plus a
 1,000,000-entry ledger, built in Python and written with bulk_create in batches of 5,000 (the
@@ -15,6 +16,7 @@ from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Unit
 
 from .models import (
+    CollectiveInterview,
     CovertVisit,
     Disposal,
     ExportCheck,
@@ -36,6 +38,9 @@ INSTITUTIONS = [
     ("TÜV SÜD", True, True, "eu"), ("SGS", True, True, "eu"), ("BSI", False, True, "uk"),
     ("Intertek", True, True, "us"), ("UL", True, True, "us"), ("JQA", False, True, "jp"),
 ]
+INTERVIEW_TOPICS = ["规范防疫用品生产经营秩序集中约谈", "口罩等防护用品价格行为提醒告诫",
+                    "医用防护用品质量安全主体责任约谈", "电商平台防疫用品销售行政指导会",
+                    "出口防疫物资质量合规集中约谈"]
 COUNTRIES = ["意大利", "德国", "法国", "西班牙", "美国", "英国", "日本", "韩国", "澳大利亚", "加拿大"]
 
 
@@ -165,9 +170,38 @@ def seed(ctx) -> str:
     _bulk(Recall, recalls)
     _bulk(CovertVisit, visits)
     ledger = _ledger(ctx, bad, by_city, n_chains, units)
+    interviews = _interviews(ctx, cities, by_city, units)
     return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
             f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
-            f"{len(visits)} covert visits")
+            f"{len(visits)} covert visits, {interviews} collective interviews")
+
+
+def _interviews(ctx, cities, by_city, units) -> int:
+    """Collective interviews convened by each city's market regulator: a few to a dozen of its
+    enterprises invited, most of them attending, a commitment letter from most of those. Drawn
+    last, so that the field-work records drawn before them stayed as they were."""
+    rng = ctx.rng
+    rows, invited, attended = [], [], []
+    for city in cities:
+        ents = by_city.get(city.pk) or []
+        if not ents:
+            continue
+        for _ in range(ctx.n(2, 300)):
+            guests = rng.sample(ents, min(len(ents), rng.randint(3, 12)))
+            present = [e for e in guests if rng.random() < .85]
+            signed = sum(rng.random() < .9 for _ in present)
+            day = ctx.date_between(datetime.date(2020, 5, 15), datetime.date(2020, 6, 30))
+            rows.append(CollectiveInterview(unit=units[f"{city.code}-samr"], date=day,
+                                            topic=rng.choice(INTERVIEW_TOPICS), commitments_signed=signed,
+                                            follow_up="企业已提交整改报告，执法人员逐户回访核实。" if signed else ""))
+            invited.append(guests)
+            attended.append(present)
+    rows = _bulk(CollectiveInterview, rows)
+    for field, chosen in (("invited", invited), ("attended", attended)):
+        through = getattr(CollectiveInterview, field).through
+        _bulk(through, [through(collectiveinterview_id=row.pk, enterprise_id=e.pk)
+                        for row, ents in zip(rows, chosen, strict=True) for e in ents])
+    return len(rows)
 
 
 def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:

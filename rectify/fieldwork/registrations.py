@@ -10,6 +10,7 @@ from . import services
 from .filtersets import InspectionFilterSet
 from .forms import INSPECTION_FIELDS, SAMPLE_FIELDS, InspectionForm, SampleForm
 from .models import (
+                     CollectiveInterview,
                      CovertVisit,
                      Disposal,
                      ExportCheck,
@@ -115,6 +116,15 @@ registry.register(ModelConfig(
     select_related=["visited_city", "unit"], create=services.covert_visit_create, update=services.covert_visit_update,
     detail_actions=[(_("反馈整改情况"), "fieldwork:covertvisit_respond")],
     detail_panels=["fieldwork/_covertvisit_panel.html"],
+))
+registry.register(ModelConfig(
+    model=CollectiveInterview, menu="fieldwork",
+    list_columns=["date", "topic", "unit", "region", "commitments_signed"],
+    filter_fields=[*SCOPE_FILTERS, "date"], search_fields=["topic", "follow_up", "notes"],
+    form_fields=["unit", "date", "topic", "invited", "attended", "commitments_signed", "follow_up", "notes"],
+    select_related=["unit", "region"],
+    # the attendance rules read the many-to-many fields, which the generic writes set after full_clean
+    create=services.interview_create, update=services.interview_update,
 ))
 
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))

@@ -8,6 +8,7 @@ import itertools
 from rectify.accounts.models import User
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import (
+    CollectiveInterview,
     CovertVisit,
     Disposal,
     ExportCheck,
@@ -125,3 +126,14 @@ def covert_visit(unit=None) -> CovertVisit:
                                       start_date=D(2020, 6, 2), end_date=D(2020, 6, 4), team=f"暗访{n}组",
                                       findings=f"暗访发现{n}号", requirements=f"整改要求{n}号",
                                       response_due=D(2020, 6, 10))
+
+
+def collective_interview(unit=None) -> CollectiveInterview:
+    n = number()
+    unit = unit or unit_of("210100-samr")
+    invited = [placed_enterprise(unit), placed_enterprise(unit)]
+    obj = CollectiveInterview.objects.create(unit=unit, date=D(2020, 6, 5), topic=f"集中约谈{n}号",
+                                             commitments_signed=1, follow_up=f"回访核实{n}号")
+    obj.invited.set(invited)
+    obj.attended.set(invited[:1])
+    return obj

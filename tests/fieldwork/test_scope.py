@@ -1,5 +1,6 @@
 """The generic scope tests for every registered field-work model."""
 from rectify.fieldwork.models import (
+    CollectiveInterview,
     CovertVisit,
     Disposal,
     ExportCheck,
@@ -216,3 +217,21 @@ class CovertVisitTests(ModelScopeTests):
         return {"unit": unit.pk, "visited_city": Region.objects.get(code="210100").pk, "start_date": "2020-06-08",
                 "end_date": "2020-06-09", "team": "暗访组", "findings": "哄抬价格", "requirements": "立即查处",
                 "response_due": "2020-06-15", "follow_up": ""}
+
+
+class CollectiveInterviewTests(ModelScopeTests):
+    model = CollectiveInterview
+
+    @classmethod
+    def make_object(cls, unit):
+        cls.firms = [f.enterprise(), f.enterprise(), f.enterprise()]
+        obj = CollectiveInterview.objects.create(unit=unit, date=f.D(2020, 6, 3), topic="口罩价格行为提醒告诫",
+                                                 commitments_signed=2, follow_up="三家企业已整改")
+        obj.invited.set(cls.firms)
+        obj.attended.set(cls.firms[:2])
+        return obj
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "date": "2020-06-08", "topic": "防护服质量安全主体责任约谈",
+                "invited": [e.pk for e in self.firms], "attended": [self.firms[0].pk], "commitments_signed": 1,
+                "follow_up": "", "notes": "行政指导"}

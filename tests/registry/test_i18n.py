@@ -4,18 +4,36 @@ login and public pages into English; without it the site is in Chinese.
 The catalogue is rectify/locale/en/LC_MESSAGES/django.po, compiled to django.mo (committed, so a
 machine without gettext still has it).
 """
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from rectify.core.registry import registry
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Region
 from rectify.testing import WorldTestCase
 from tests.enterprises.files import code
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_registered_model_names_itself_its_fields_and_choices_in_english():
+    """A model added to the registry without its English entries (docs/development.md, "Adding a
+    model", point 7) would show Chinese headings, labels and choices in the English interface."""
+    untranslated = []
+    with translation.override("en"):
+        for config in registry:
+            meta = config.model._meta
+            texts = [("", meta.verbose_name), ("", meta.verbose_name_plural)]
+            for field in meta.get_fields():
+                texts += [(field.name, getattr(field, "verbose_name", ""))]
+                texts += [(field.name, label) for _value, label in getattr(field, "flatchoices", None) or ()]
+            untranslated += [f"{meta.label}.{name}: {text}" for name, text in texts if CHINESE.search(str(text))]
+    assert untranslated == []
 
 
 class EnglishTests(WorldTestCase):

@@ -1,15 +1,17 @@
 """Field work (排查抽检): inspections, sampling and disposal, export checks and recalls, purchase and
-sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits.
+sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits,
+collective interviews.
 
 Split by topic to keep files small; everything is importable from `rectify.fieldwork.models`."""
 from .directory import TestingInstitution
 from .export import ExportCheck, Recall
 from .inspection import Inspection, InspectionOutcome, Measure
+from .interviews import CollectiveInterview
 from .sampling import Disposal, Sample, SamplingTask
 from .tracing import LedgerEntry
 from .visits import CovertVisit
 
 __all__ = [
-    "CovertVisit", "Disposal", "ExportCheck", "Inspection", "InspectionOutcome", "LedgerEntry", "Measure", "Recall",
-    "Sample", "SamplingTask", "TestingInstitution",
+    "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "Inspection", "InspectionOutcome", "LedgerEntry",
+    "Measure", "Recall", "Sample", "SamplingTask", "TestingInstitution",
 ]

@@ -9,6 +9,7 @@ from .directory import institution_create, institution_save, institution_update
 from .disposal import DISPOSAL_STEPS, disposal_step, disposal_update
 from .export import export_check_create, export_check_record, export_check_update
 from .inspection import inspection_create, inspection_record, inspection_update, measure_add, measure_create
+from .interviews import interview_create, interview_update
 from .ledger import ledger_import
 from .sampling import sample_create, sample_object, sample_record, sample_retest, sample_update
 from .visits import covert_visit_create, covert_visit_respond, covert_visit_update
@@ -17,6 +18,6 @@ __all__ = [
     "DISPOSAL_STEPS", "covert_visit_create", "covert_visit_respond", "covert_visit_update", "disposal_step",
     "disposal_update", "export_check_create", "export_check_record", "export_check_update", "inspection_create",
     "inspection_record", "inspection_update", "institution_create", "institution_save", "institution_update",
-    "ledger_import", "measure_add", "measure_create", "sample_create", "sample_object", "sample_record",
-    "sample_retest", "sample_update",
+    "interview_create", "interview_update", "ledger_import", "measure_add", "measure_create", "sample_create",
+    "sample_object", "sample_record", "sample_retest", "sample_update",
 ]
