@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # the widget templates, for FORM_RENDERER below
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "django_tables2",
     "drf_spectacular",
@@ -166,6 +165,9 @@ RECTIFY_REQUIRE_2FA = env_bool("RECTIFY_REQUIRE_2FA", True)
 # Session limits enforced by rectify.accounts.middleware.SessionTimeoutMiddleware.
 RECTIFY_SESSION = {"IDLE_SECONDS": 30 * 60, "ABSOLUTE_SECONDS": 12 * 60 * 60}
 RECTIFY_INACTIVE_DAYS = 90  # accounts unused this long are disabled (accounts.tasks)
+# API tokens of system clients (accounts/services/tokens.py): the expiry date an administrator is
+# offered, and the latest one allowed, in days from the day of issue.
+RECTIFY_API_TOKENS = {"DEFAULT_DAYS": 90, "MAX_DAYS": 365}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -219,7 +221,13 @@ CELERY_BEAT_SCHEDULE.update({
                                  "schedule": crontab(hour=2, minute=0)},
     "reports-remind-unsubmitted": {"task": "rectify.reports.tasks.remind_unsubmitted",
                                    "schedule": crontab(hour=8, minute=30, day_of_week="wed,thu")},
+    # Every workflow step with a deadline: a reminder two days before, a notice once overdue.
+    "workflow-remind-deadlines": {"task": "rectify.core.tasks.remind_deadlines",
+                                  "schedule": crontab(hour=8, minute=0)},
 })
+# Without a broker the served process runs the schedule in a thread (core/periodic.py); cron may
+# call `rectify run_periodic` instead (then set RECTIFY_PERIODIC_IN_PROCESS=0).
+RECTIFY_PERIODIC_IN_PROCESS = os.environ.get("RECTIFY_PERIODIC_IN_PROCESS", "1") != "0"
 
 CACHES = {
     "default": (
@@ -230,9 +238,11 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
+    # The token first: DRF answers a failed authentication with the first class's challenge, and
+    # only a challenge makes it 401 (an expired or revoked token) rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rectify.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rectify.core.generic.api.permissions.ScopedModelPermission"],
     "DEFAULT_PAGINATION_CLASS": "rectify.core.generic.api.pagination.Pagination",

@@ -124,3 +124,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """When each scheduled job (settings.CELERY_BEAT_SCHEDULE) last ran without Celery beat: the
+    in-process scheduler and `rectify run_periodic` share it, so a job runs once per slot however
+    many processes look."""
+
+    name = models.CharField(_("任务"), max_length=120, unique=True)
+    last_run_at = models.DateTimeField(_("上次运行"))
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+
+    def __str__(self) -> str:
+        return self.name

@@ -193,3 +193,10 @@ class ExposureReviewForm(StepForm):
 
 class ExposurePublishForm(StepForm):
     published_on = forms.DateField(label=_("发布日期"), required=False, widget=DATE)
+
+
+class ComplaintCloseForm(StepForm):
+    reply = forms.CharField(label=_("办结答复（调解结果或处理结果）"), max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("将告知投诉人或举报人的答复内容。"))
+    closed_on = forms.DateField(label=_("办结日期"), required=False, widget=DATE)

@@ -23,6 +23,7 @@ from .services import cases, complaints, ledger, publicity, transfers
 from .workdays import add_working_days
 
 OWNER = d.unit_at("unit", _("承办单位"))
+MEDIATION_DAYS = 45  # 市场监督管理投诉举报处理暂行办法: mediation ends within 45 working days of acceptance
 HANDLER = r.unit_at("unit", _("承办单位"))
 
 # -- complaints and tips ----------------------------------------------------------------------------
@@ -30,6 +31,8 @@ C = Complaint.Status
 IS_COMPLAINT = r.record(lambda c: c.kind == Complaint.Kind.COMPLAINT, _("举报无须作出受理决定，请录入核查结果。"))
 IS_TIP = r.record(lambda c: c.kind == Complaint.Kind.TIP, _("只有举报需要核查；投诉请作出受理决定。"))
 ACCEPT_DUE = Deadline(_("收到投诉之日起7个工作日内决定是否受理"), lambda c: c.accept_due, legal=True)
+MEDIATE_DUE = Deadline(_("投诉受理之日起45个工作日内终结调解并答复"), lambda c: add_working_days(
+    c.decided_on, MEDIATION_DAYS) if c.decided_on and c.kind == Complaint.Kind.COMPLAINT else None, legal=True)
 VERIFY_DUE = Deadline(_("收到举报之日起15个工作日内核查处置"), lambda c: c.verify_due, legal=True)
 
 
@@ -50,6 +53,10 @@ register(Workflow(
         Step("verify", _("核查举报"), (C.RECEIVED,), HANDLER, target=C.VERIFIED, form=wf.ComplaintVerifyForm,
              run=complaints.verify_body, when=IS_TIP, assignee=OWNER, deadline=VERIFY_DUE,
              event="complaint.verify", done=_("已录入核查结果。")),
+        Step("close", _("办结答复"), (C.ACCEPTED, C.VERIFIED), HANDLER, target=C.CLOSED, form=wf.ComplaintCloseForm,
+             run=complaints.close_body, assignee=OWNER,
+             deadline=MEDIATE_DUE,
+             event="complaint.close", style="outline-success", done=_("已办结并答复。")),
         Step("to_lead", _("转为线索"), (C.ACCEPTED, C.RECEIVED, C.VERIFIED), HANDLER, form=wf.ComplaintToLeadForm,
              run=complaints.to_lead_body,
              when=r.record(_lead_ready, lambda u, c, s: _("已转为线索，不能重复转为线索。") if c.leads.exists()

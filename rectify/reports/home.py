@@ -1,4 +1,5 @@
-"""The landing page: the campaign's phase and, per area, what the user's scope holds."""
+"""The landing page, the work desk: what awaits the user (core.workflow.desk), then the campaign's
+phase and the record counts of the user's scope."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from rectify.core import clock
 from rectify.core.access.scope import model_allows
 from rectify.core.registry import registry
+from rectify.core.workflow.desk import desk_for
 from rectify.organisations.models import Campaign
 
 
@@ -20,4 +22,5 @@ def dashboard(request):
         if config.menu in {"", "system", "organisation"} or not model_allows(request.user, config.model, "view"):
             continue
         counts.append((config, config.model.objects.restrict(request.user).count()))
-    return render(request, "reports/home.html", {"campaign": campaign, "phase": phase, "counts": counts})
+    return render(request, "reports/home.html", {"campaign": campaign, "phase": phase, "counts": counts,
+                                                 "desk": desk_for(request.user)})

@@ -32,8 +32,10 @@ class StoryTests(WorldTestCase):
         lead = s.complaint_to_lead(complaint=complaint, description="大连护佳口罩经营部涉嫌哄抬口罩价格", actor=sy)
         hop = s.lead_transfer(lead=lead, to_unit=unit("210200-samr"), reason="被投诉主体在大连，属地管辖", actor=sy)
         s.transfer_accept(transfer=hop, actor=dl, accepted_on=d("2020-05-28"))
-        self.assertFalse(self.can_see("shenyang_samr", Lead.objects.get(pk=lead.pk)),
-                         "moved: Shenyang no longer sees it")
+        moved = Lead.objects.get(pk=lead.pk)
+        self.assertTrue(self.can_see("shenyang_samr", moved), "the sender keeps reading what it sent")
+        self.assertFalse(Lead.objects.restrict(sy, "change").filter(pk=lead.pk).exists(),
+                         "moved: the lead is Dalian's, Shenyang no longer writes it")
         self.assertTrue(self.can_see("dalian_samr", Lead.objects.get(pk=lead.pk)))
         self.assertFalse(self.can_see("dalian_samr", complaint), "the complaint and its reporter stay in Shenyang")
         # 3. Dalian files a price case, investigates and penalises.

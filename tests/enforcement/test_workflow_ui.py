@@ -100,7 +100,9 @@ class WorkflowStoryTests(WorldTestCase):
         self.assertRedirects(response, detail(lead), fetch_redirect_response=False)
         self.assertEqual(Lead.objects.get(pk=lead.pk).unit.code, "210200-samr")
         self.login("shenyang_samr")
-        self.assertEqual(self.client.get(detail(lead)).status_code, 404, "the lead moved to Dalian")
+        page = self.client.get(detail(lead))
+        self.assertContains(page, "已接收", msg_prefix="the sender reads the outcome of what it sent")
+        self.assertNotContains(page, step(lead, "case"), msg_prefix="the lead moved to Dalian: no step is Shenyang's")
 
         # 4. Dalian files a price case on it (立案), investigates and decides with a fine.
         self.login("dalian_samr")

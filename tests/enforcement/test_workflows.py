@@ -33,7 +33,9 @@ class TransferTests(WorldTestCase):
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.unit.code, "210200-samr")
         self.assertEqual(self.lead.region.code, "210200")
-        self.assertFalse(self.visible("shenyang_samr", self.lead))
+        self.assertTrue(self.visible("shenyang_samr", self.lead), "the sender keeps reading what it sent")
+        self.assertFalse(Lead.objects.restrict(self.users["shenyang_samr"], "change").filter(pk=self.lead.pk).exists(),
+                         "but the lead is the receiver's to work on")
         self.assertTrue(self.visible("shenyang_samr", hop), "the sender keeps its hop")
         self.assertTrue(self.visible("dalian_samr", hop))
         self.assertEqual(Transfer.objects.get(pk=hop.pk).status, "accepted")

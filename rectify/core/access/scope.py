@@ -35,7 +35,7 @@ class ScopeSpec:
     region: str | None = "region"
     county: str | None = "county"
     line: str | None = "line"
-    shared: str | None = None  # path to a Unit that may also see the row
+    shared: str | tuple[str, ...] | None = None  # path(s) to a Unit that may also see the row (read only)
     owner: str | None = "unit"  # path to the owning unit (writes are limited to the owner side)
     province_owned: bool = False  # only provincial units write these rows (the provincial office
     # alone where `owner` is None)
@@ -69,13 +69,16 @@ def scope_q(user, spec: ScopeSpec, model=None) -> Q:
             q &= Q(**{f"{spec.region}__in": unit.covered_city_ids()})
     if not unit.is_office and spec.line:
         q &= Q(**{spec.line: unit.department.line})
-    if spec.shared:
-        if "__" in spec.shared and model is not None:
+    shared = (spec.shared,) if isinstance(spec.shared, str) else spec.shared or ()
+    if not q:  # nothing narrows this user's rows: an extra path must not narrow them either
+        return q
+    for path in shared:
+        if "__" in path and model is not None:
             # A to-many path as a subquery, not a join: a join needs DISTINCT, and PostgreSQL
             # refuses SELECT ... DISTINCT ... FOR UPDATE (object_update locks restricted rows).
-            q |= Q(pk__in=model._base_manager.filter(**{spec.shared: unit.pk}).values("pk"))
+            q |= Q(pk__in=model._base_manager.filter(**{path: unit.pk}).values("pk"))
         else:
-            q |= Q(**{spec.shared: unit.pk})
+            q |= Q(**{path: unit.pk})
     return q
 
 

@@ -64,6 +64,8 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
     decision_reason = models.TextField(_("决定理由"), blank=True, editable=False)
     verified_on = models.DateField(_("核查完成日期"), null=True, blank=True, editable=False)
     verification_result = models.TextField(_("核查结果"), blank=True, editable=False)
+    reply = models.TextField(_("办结答复"), blank=True, editable=False)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
     # Due dates are stored (not computed on read) so "overdue" is one indexed query.
     accept_due = models.DateField(_("受理期限"), null=True, blank=True, editable=False, db_index=True)
     verify_due = models.DateField(_("核查期限"), null=True, blank=True, editable=False, db_index=True)

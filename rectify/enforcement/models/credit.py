@@ -73,7 +73,8 @@ class JointPunishment(ScopedRecord):
     basis = models.TextField(_("惩戒依据"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DECIDED)
 
-    scope = ScopeSpec(line=None)
+    # A member unit of another city or line that must apply a measure sees the decision behind it.
+    scope = ScopeSpec(line=None, shared="actions__unit")
 
     class Meta:
         verbose_name = _("联合惩戒")
@@ -93,6 +94,10 @@ class JointPunishmentAction(ScopedRecord):
     measure = models.CharField(_("惩戒措施"), max_length=20, choices=Measure.choices)
     action = models.TextField(_("落实情况"), blank=True)
     done_on = models.DateField(_("落实日期"), null=True, blank=True, validators=[validate_not_future])
+
+    # Placed in the decision's city; the acting unit — of any city or line — sees its measure from the
+    # decision on, and is its owner for the 落实 step.
+    scope = ScopeSpec(shared="unit")
 
     class Meta:
         verbose_name = _("联合惩戒措施")

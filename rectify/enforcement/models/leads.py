@@ -43,7 +43,9 @@ class Lead(HandlerRegionMixin, ScopedRecord):
     pending_unit = models.ForeignKey("organisations.Unit", verbose_name=_("待接收单位"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+", editable=False)
 
-    scope = ScopeSpec(shared="pending_unit")
+    # The receiver of a pending transfer sees the lead; every unit that sent it on keeps reading it
+    # (and its outcome), without writing it.
+    scope = ScopeSpec(shared=("pending_unit", "transfers__unit"))
 
     class Meta:
         verbose_name = _("线索")

@@ -12,6 +12,7 @@ from .cases import (
     supervision_refusal,
 )
 from .complaints import (
+    complaint_close,
     complaint_create,
     complaint_decide,
     complaint_lead_ready,
@@ -40,7 +41,8 @@ from .transfers import (
 )
 
 __all__ = [
-    "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_create",
+    "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_close",
+    "complaint_create",
     "complaint_decide", "complaint_lead_ready", "complaint_personal_data", "complaint_receive", "complaint_to_lead",
     "complaint_update", "complaint_verify", "complaints_import_12315", "credit_record_for_decision", "exposure_publish",
     "exposure_review", "exposure_withdraw", "joint_action_done", "joint_punishment_decide", "lead_transfer",

@@ -146,6 +146,18 @@ def verify_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
     complaint.verification_result = values["result"]
 
 
+def complaint_close(*, complaint: Complaint, reply: str, actor, closed_on: datetime.date | None = None) -> Complaint:
+    values = {"reply": reply, **({"closed_on": closed_on} if closed_on else {})}
+    return perform(complaint, "close", actor=actor, values=values)
+
+
+def close_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
+    """办结: the reply given to the complainant (the mediation's result, or what was done on a tip)."""
+    complaint.reply = values["reply"].strip()
+    complaint.closed_on = values.get("closed_on") or today()
+    complaint.full_clean()
+
+
 def complaint_lead_ready(complaint: Complaint) -> bool:
     """A complaint once accepted, a tip unless closed, may become a lead, and only one: a second
     would file the same matter twice."""
