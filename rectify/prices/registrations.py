@@ -4,7 +4,10 @@ from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import services
+from . import (
+    services,
+    workflows,  # noqa: F401  (registers the workflows with core.workflow)
+)
 from .models import (
     CapacityAllocation,
     CapacityOffer,
@@ -62,7 +65,8 @@ registry.register(ModelConfig(
     list_columns=["received_on", "enterprise", "kind", "title", "unit", "status", "answered_on"],
     filter_fields=["kind", "status", "region", "received_on"],
     search_fields=["title", "content", "enterprise__name", "tracking_code"],
-    form_fields=["unit", "enterprise", "kind", "title", "content", "received_on", "answer", "answered_on"],
+    # The answer is the workflow's step 答复 (prices/workflows.py), not an edit.
+    form_fields=["unit", "enterprise", "kind", "title", "content", "received_on"],
     create=services.service_request_create, update=services.service_request_update,
     select_related=["enterprise", "unit"],
 ))
@@ -83,8 +87,8 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=CapacityAllocation, menu=M, list_columns=["allocated_on", "offer", "request", "quantity", "unit"],
     filter_fields=["region", "allocated_on"], search_fields=["request__requester", "offer__enterprise__name"],
-    form_fields=["unit", "offer", "request", "quantity", "allocated_on", "notes"],
-    create=services.capacity_allocate, allow_edit=False,  # an allocation is corrected by deleting it
+    # Made by the capacity request's step 调配产能 (prices/workflows.py); corrected by deleting it.
+    allow_add=False, allow_edit=False,
     select_related=["offer__enterprise", "offer__category", "request__category", "unit"],
 ))
 registry.register(ModelConfig(

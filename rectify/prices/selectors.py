@@ -1,5 +1,6 @@
-"""Reads for the price pages: the chart's choices and series, and the complaints grouped by seller.
-Every query starts from `restrict(user)`, so a city sees its own outlets only."""
+"""Reads for the price pages: the chart's choices and series, the complaints grouped by seller, and
+the capacity left to allocate. Every query starts from `restrict(user)`, so a city sees its own
+outlets only."""
 from __future__ import annotations
 
 import datetime
@@ -8,14 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import Region
 
-from .models import PriceBaseline, PriceFlag, PriceObservation
+from .models import CapacityAllocation, CapacityOffer, CapacityRequest, PriceBaseline, PriceFlag, PriceObservation
 
 
 @dataclass
@@ -103,3 +104,32 @@ def complaints_by_seller(user, *, min_count: int = 1):
                       open=Count("id", filter=Q(status=Complaint.Status.RECEIVED)),
                       first=Min("received_on"), last=Max("received_on"))
             .filter(total__gte=min_count).order_by("-total", "seller"))
+
+
+def offers_with_capacity(user, category_id: int | None) -> models.QuerySet:
+    """The offers of a category the user sees that still have capacity to allocate, each with its
+    `left` (what is not yet allocated)."""
+    used = Coalesce(Sum("allocations__quantity"), 0)
+    return (CapacityOffer.objects.restrict(user).filter(category_id=category_id)
+            .annotate(left=F("quantity") - used).filter(left__gt=0)
+            .select_related("enterprise", "category").order_by("-available_from", "-id"))
+
+
+def capacity_state(request: CapacityRequest) -> str:
+    """待调配 (nothing allocated), 部分调配, or 已满足 (allocations cover the quantity needed)."""
+    used = request.allocations.aggregate(n=Sum("quantity"))["n"] or 0
+    return "open" if used == 0 else "partial" if used < request.quantity else "met"
+
+
+def capacity_state_q(states) -> Q:
+    """The requests in `states` (see capacity_state), as a filter."""
+    used = (CapacityAllocation.objects.filter(request=OuterRef("pk")).values("request")
+            .annotate(n=Sum("quantity")).values("n"))
+    rows = CapacityRequest.objects.annotate(used=Coalesce(Subquery(used), 0))
+    by_state = {"open": Q(used=0), "partial": Q(used__gt=0, used__lt=F("quantity")),
+                "met": Q(used__gte=F("quantity"))}
+    q = Q(pk__in=[])
+    for state in states:
+        if state in by_state:
+            q |= Q(pk__in=rows.filter(by_state[state]).values("pk"))
+    return q

@@ -9,6 +9,5 @@ urlpatterns = [
     path("chart/", views.PriceChartView.as_view(), name="chart"),
     path("complaints-by-seller/", views.ComplaintsBySellerView.as_view(), name="complaints_by_seller"),
     path("priceobservation/import/", views.ObservationImportView.as_view(), name="observation_import"),
-    path("priceflag/<int:pk>/act/<str:action>/", views.FlagActionView.as_view(), name="flag_action"),
     *model_urlpatterns("prices"),
 ]

@@ -1,5 +1,6 @@
-"""Price pages beyond the generic ones: the chart, complaints grouped by seller, the import, and
-the one-click actions on a flag. Rows come through `restrict(user)`; writes through services."""
+"""Price pages beyond the generic ones: the chart, complaints grouped by seller and the import (a
+flag's, a request's and a capacity request's steps are core.workflow's pages). Rows come through
+`restrict(user)`; writes through services."""
 from __future__ import annotations
 
 import datetime
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,7 +23,7 @@ from rectify.organisations.models import ProductCategory, Region
 
 from . import services
 from .importing import COLUMNS
-from .models import PriceFlag, PriceObservation
+from .models import PriceObservation
 from .selectors import chart_choices, complaints_by_seller, price_series
 
 
@@ -104,27 +105,3 @@ class ObservationImportView(LoginRequiredMixin, View):
         messages.success(request, _("已导入%(n)d条价格监测记录，产生%(f)d条预警。")
                          % {"n": result.created, "f": result.flags})
         return HttpResponseRedirect(reverse("prices:priceobservation_list"))
-
-
-class FlagActionView(LoginRequiredMixin, View):
-    """POST only: to_lead, to_case, dismiss."""
-
-    def post(self, request, pk: int, action: str):
-        flag = get_object_or_404(PriceFlag.objects.restrict(request.user), pk=pk)
-        try:
-            if action == "lead":
-                lead = services.price_flag_to_lead(flag=flag, actor=request.user)
-                messages.success(request, _("已转为线索。"))
-                return HttpResponseRedirect(lead.get_absolute_url())
-            if action == "case":
-                case = services.price_flag_to_case(flag=flag, actor=request.user)
-                messages.success(request, _("已立案：%(n)s。") % {"n": case.number})
-                return HttpResponseRedirect(case.get_absolute_url())
-            if action == "dismiss":
-                services.price_flag_dismiss(flag=flag, reason=request.POST.get("reason", ""), actor=request.user)
-                messages.success(request, _("已排除该预警。"))
-            else:
-                raise PermissionDenied
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        return HttpResponseRedirect(flag.get_absolute_url())

@@ -1,5 +1,8 @@
-"""Forms beyond the derived ones: officer choices, plan acceptance, list import, checks at a record."""
+"""Forms beyond the derived ones: officer choices, list import, checks at a record, and the steps of
+the targeting workflows (StepForms: plan acceptance, an export flag's disposal)."""
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.accounts.models import User
 from rectify.core.access.scope import units_for
 from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm, ScopedModelSerializer
+from rectify.core.workflow.forms import StepForm
 from rectify.enterprises.models import Enterprise
 
 from .models import ConflictOfInterest, Draw
@@ -44,20 +48,39 @@ class ConflictSerializer(ScopedModelSerializer):
         return fields
 
 
-class PlanAcceptForm(BootstrapFormMixin, forms.Form):
+class PlanAcceptForm(StepForm):
+    """The sampling plan's step 确认 (targeting/workflows.py): the proposal as ticked boxes, and the
+    enterprises the unit adds. `values()` hands the step one list, `targets`."""
+
     task_name = forms.CharField(label=_("抽检任务名称"), max_length=200, required=False)
     targets = forms.TypedMultipleChoiceField(label=_("保留的建议对象"), coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     extra = forms.ModelMultipleChoiceField(label=_("增补企业"), queryset=Enterprise.objects.none(), required=False)
 
-    def __init__(self, *args, plan=None, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
+    def setup(self) -> None:
+        plan = self.obj
+        if plan is None:
+            return
         self.fields["targets"].choices = [(p["enterprise_id"], f"{p['name']}（{p['why']}）") for p in plan.proposed]
         self.fields["targets"].initial = [p["enterprise_id"] for p in plan.proposed]
         self.fields["extra"].queryset = enterprises_of_unit(plan.unit).filter(categories=plan.category).order_by("name")
-        self._style()
+
+    def _style(self) -> None:
+        super()._style()
         self.fields["targets"].widget.attrs.pop("class", None)
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out: dict[str, Any] = {"targets": [*data.get("targets", []), *(e.pk for e in data.get("extra") or [])]}
+        if data.get("task_name"):
+            out["task_name"] = data["task_name"]
+        return out
+
+
+class DisposalForm(StepForm):
+    """An export flag's 核实放行 or 阻止出口: the customs says how it verified or why it stopped."""
+
+    reason = forms.CharField(label=_("处置说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ListImportForm(BootstrapFormMixin, forms.Form):

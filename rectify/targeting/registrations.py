@@ -5,7 +5,10 @@ from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import services
+from . import (
+    services,
+    workflows,  # noqa: F401  (registers the workflows with core.workflow)
+)
 from .forms import ConflictForm, ConflictSerializer, DrawSerializer
 from .models import (
     CertificateCheck,
@@ -43,8 +46,7 @@ registry.register(ModelConfig(
     detail_fields=["name", "unit", "category", "period_start", "period_end", "size", "threshold", "random_percent",
                    "seed",
                    "status", "task"],
-    detail_panels=["targeting/plan_panel.html"],
-    detail_actions=[(_("确认/调整并生成抽检任务"), "targeting:plan_accept")],
+    detail_panels=["targeting/plan_panel.html"],  # accepted through the workflow's step (workflows.py)
 ))
 registry.register(ModelConfig(
     model=Draw, menu=M,
@@ -74,8 +76,7 @@ registry.register(ModelConfig(
     form_fields=["unit", "number", "kind", "enterprise", "category", "on_date", "institution", "institution_name"],
     select_related=["enterprise", "category", "unit"], create=services.certificate_check_create,
     allow_edit=False, allow_delete=False, ordering=["-created_at", "-id"],
-    detail_panels=["targeting/certificate_check_detail_panel.html"],
-    detail_actions=[(_("转为线索"), "targeting:check_to_lead")],
+    detail_panels=["targeting/certificate_check_detail_panel.html"],  # to a lead: the workflow's step
 ))
 registry.register(ModelConfig(
     model=ExportListRule, menu=M, list_columns=["category", "white_list_required", "notes"],
@@ -97,7 +98,8 @@ registry.register(ModelConfig(
     list_columns=["created_at", "export_check", "kind", "reason", "status", "unit", "region"],
     filter_fields=["kind", "status", "region", "unit"], search_fields=["reason", "export_check__declaration_number",
                                                                         "export_check__producer__name"],
-    form_fields=["status", "notes"], select_related=["export_check__category", "unit", "region"], allow_add=False,
+    # Disposed of by the customs through the workflow's steps (workflows.py), not edited.
+    select_related=["export_check__category", "unit", "region"], allow_add=False, allow_edit=False,
     allow_delete=False,
     ordering=["-created_at", "-id"],
 ))

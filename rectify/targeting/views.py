@@ -1,4 +1,5 @@
-"""Pages beyond the generic ones; each hands validated input to a service."""
+"""Pages beyond the generic ones; each hands validated input to a service. The steps of a sampling
+plan, a certificate check and an export flag are core.workflow's pages (targeting/workflows.py)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -13,11 +14,10 @@ from django.views import View
 
 from rectify.core.access.scope import model_allows
 from rectify.core.generic.importing import ImportFileError, errors_by_row, read_upload
-from rectify.core.generic.views import add_validation_errors
 
 from . import services
-from .forms import CheckAtForm, ListImportForm, PlanAcceptForm
-from .models import CertificateCheck, ExportListEntry, SamplingPlan
+from .forms import CheckAtForm, ListImportForm
+from .models import ExportListEntry
 from .services.exportlists import COLUMNS
 
 # Records a number may be checked at by hand (app_label.model -> the date field of the record).
@@ -29,45 +29,6 @@ def _in_scope(model, user, pk: int, action: str = "change"):
     if obj is None:
         raise Http404(_("记录不存在或不在您的数据范围内。"))
     return obj
-
-
-class PlanAcceptView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        plan = _in_scope(SamplingPlan, request.user, pk)
-        return self.page(plan, PlanAcceptForm(plan=plan, user=request.user))
-
-    def page(self, plan, form, status: int = 200):
-        return render(self.request, "targeting/plan_accept.html", {"object": plan, "form": form}, status=status)
-
-    def post(self, request, pk: int):
-        plan = _in_scope(SamplingPlan, request.user, pk)
-        form = PlanAcceptForm(request.POST, plan=plan, user=request.user)
-        if form.is_valid():
-            ids = list(form.cleaned_data["targets"]) + [e.pk for e in form.cleaned_data["extra"]]
-            try:
-                plan = services.sampling_plan_accept(plan=plan, enterprise_ids=ids, actor=request.user,
-                                                     task_name=form.cleaned_data["task_name"])
-                messages.success(request, _("已生成抽检任务：%(t)s") % {"t": plan.task})
-                return HttpResponseRedirect(plan.task.get_absolute_url())
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-        return self.page(plan, form, status=400)
-
-
-class CheckToLeadView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        check = _in_scope(CertificateCheck, request.user, pk)
-        return render(request, "targeting/check_to_lead.html", {"object": check})
-
-    def post(self, request, pk: int):
-        check = _in_scope(CertificateCheck, request.user, pk)
-        try:
-            lead = services.certificate_check_to_lead(check=check, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return HttpResponseRedirect(check.get_absolute_url())
-        messages.success(request, _("已转为线索：%(l)s") % {"l": lead})
-        return HttpResponseRedirect(lead.get_absolute_url())
 
 
 class CheckAtView(LoginRequiredMixin, View):

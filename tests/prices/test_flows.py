@@ -3,6 +3,7 @@ enterprise's request answered and visible by tracking code."""
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from rectify.core.audit.models import Event
 from rectify.core.generic.exports import write_xlsx
@@ -14,6 +15,10 @@ from rectify.testing import WorldTestCase
 from tests.portal.helpers import solve
 
 from . import helpers as h
+
+
+def step_url(obj, name: str) -> str:
+    return reverse(f"prices:{obj._meta.model_name}_step", kwargs={"pk": obj.pk, "step": name})
 
 
 class PriceFlagFlowTests(WorldTestCase):
@@ -37,11 +42,11 @@ class PriceFlagFlowTests(WorldTestCase):
         self.assertEqual(flag.measured, Decimal("200.00"))
         self.assertIn("高出200.00%", flag.explanation)
         page = self.client.get(flag.get_absolute_url())
-        self.assertContains(page, "flag-to-case")
+        self.assertContains(page, step_url(flag, "to_case"))
         self.assertContains(page, "沈阳康民大药房")
-        response = self.client.post(f"/prices/priceflag/{flag.pk}/act/case/")
-        self.assertEqual(response.status_code, 302)
+        response = self.client.post(step_url(flag, "to_case"))
         flag.refresh_from_db()
+        self.assertRedirects(response, flag.case.get_absolute_url(), fetch_redirect_response=False)
         self.assertEqual(flag.status, PriceFlag.Status.CASE)
         case = flag.case
         self.assertEqual(case.case_category.code, "price")
@@ -51,14 +56,14 @@ class PriceFlagFlowTests(WorldTestCase):
         self.assertEqual(case.enterprise, h.enterprise())
         self.assertTrue(Event.objects.filter(event="price_flag.to_case").exists())
         # A second click does not file a second case.
-        self.client.post(f"/prices/priceflag/{flag.pk}/act/case/")
+        self.assertContains(self.client.post(step_url(flag, "to_case"), follow=True), "不能再立为价格违法案件")
         self.assertEqual(Case.objects.filter(case_category__code="price").count(), 1)
 
     def test_out_of_scope_unit_cannot_act_on_flag(self):
         obs = h.observation(self.unit("210100-samr"), price="1.50")
         flag = PriceFlag.objects.get(observation=obs)
         self.login("dalian_samr")
-        self.assertEqual(self.client.post(f"/prices/priceflag/{flag.pk}/act/lead/").status_code, 404)
+        self.assertEqual(self.client.post(step_url(flag, "to_lead")).status_code, 404)
         self.assertFalse(Lead.objects.exists())
 
     def test_markup_rise_and_hoarding_rules(self):
@@ -84,10 +89,11 @@ class PriceFlagFlowTests(WorldTestCase):
         obs = h.observation(self.unit("210100-samr"), price="1.50")
         flag = PriceFlag.objects.get(observation=obs)
         self.login("shenyang_samr")
-        self.client.post(f"/prices/priceflag/{flag.pk}/act/dismiss/", {"reason": ""})
+        response = self.client.post(step_url(flag, "dismiss"), {"reason": ""})
+        self.assertContains(response, "该字段是必填项", status_code=400)
         flag.refresh_from_db()
         self.assertEqual(flag.status, "open")
-        self.client.post(f"/prices/priceflag/{flag.pk}/act/dismiss/", {"reason": "进货价格已上涨，有发票"})
+        self.client.post(step_url(flag, "dismiss"), {"reason": "进货价格已上涨，有发票"})
         flag.refresh_from_db()
         self.assertEqual(flag.status, "dismissed")
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from rectify.core.audit.models import Event
 from rectify.core.generic.importing import ImportFileError
@@ -109,10 +110,10 @@ class PlanTests(WorldTestCase):
         keep = [p["enterprise_id"] for p in plan.proposed[:3]]
         extra = next(e for e in ents if e.pk not in {p["enterprise_id"] for p in plan.proposed})
         self.login("shenyang_samr")
-        response = self.client.post(f"/targeting/samplingplan/{plan.pk}/accept/",
+        response = self.client.post(reverse("targeting:samplingplan_step", kwargs={"pk": plan.pk, "step": "accept"}),
                                     {"targets": keep, "extra": [extra.pk], "task_name": "口罩监督抽查（风险）"})
-        self.assertEqual(response.status_code, 302)
         plan.refresh_from_db()
+        self.assertRedirects(response, plan.task.get_absolute_url(), fetch_redirect_response=False)
         task = SamplingTask.objects.get(pk=plan.task_id)
         self.assertEqual(set(task.targets.values_list("pk", flat=True)), {*keep, extra.pk})
         self.assertEqual(task.planned_batches, 4)
@@ -250,7 +251,8 @@ class CertificateTests(WorldTestCase):
         self.assertTrue(Event.objects.filter(event="certificate.flag", object_id=str(inspection.pk)).exists())
         flags = self.client.get("/targeting/certificatecheck/flags/", follow=True)
         self.assertIn(check.pk, {r.pk for r in flags.context["table"].data})
-        self.assertEqual(self.client.post(f"/targeting/certificatecheck/{check.pk}/to-lead/").status_code, 302)
+        to_lead = reverse("targeting:certificatecheck_step", kwargs={"pk": check.pk, "step": "to_lead"})
+        self.assertEqual(self.client.post(to_lead).status_code, 302)
         check.refresh_from_db()
         lead = Lead.objects.get(pk=check.lead_id)
         self.assertEqual((lead.source, lead.enterprise_id, lead.unit_id), ("inspection", self.ent.pk, self.samr.pk))

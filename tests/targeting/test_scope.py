@@ -160,6 +160,3 @@ class ExportFlagTests(ModelScopeTests):
                                            exporter=f.enterprise("210200"), producer=producer, enterprise=producer,
                                            category=f.category(), batches_checked=1, destination_country="意大利")
         return ExportFlag.objects.create(unit=unit, export_check=check, kind="negative_listed", reason="列入负面清单")
-
-    def update_data(self, obj):
-        return {"status": "stopped", "notes": "已阻止出口"}

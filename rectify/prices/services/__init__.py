@@ -17,6 +17,7 @@ from .support import (
     TRACKING_ALPHABET,
     capacity_allocate,
     new_tracking_code,
+    service_request_answer,
     service_request_create,
     service_request_update,
 )
@@ -25,5 +26,5 @@ __all__ = [
     "TRACKING_ALPHABET", "ImportResult", "capacity_allocate", "config_create", "config_delete", "config_update",
     "new_tracking_code", "price_flag_dismiss", "price_flag_to_case", "price_flag_to_lead", "price_flags_evaluate",
     "price_flags_reevaluate", "price_observation_create", "price_observation_import", "price_observation_update",
-    "service_request_create", "service_request_update",
+    "service_request_answer", "service_request_create", "service_request_update",
 ]

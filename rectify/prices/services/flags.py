@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import units_for
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today
 from rectify.core.generic.services import object_create
+from rectify.core.workflow.engine import Outcome, StateConflict, perform
 from rectify.enforcement.models import Case, Lead
 from rectify.enforcement.services import case_from_lead
 from rectify.organisations.models import CaseCategory
@@ -120,25 +121,27 @@ def price_flags_reevaluate(queryset=None, *, batch: int = 2000) -> int:
     return count
 
 
-# -- flag → lead / case ---------------------------------------------------------------------------
-def _lock_flag(flag: PriceFlag, actor) -> PriceFlag:
-    locked = PriceFlag.objects.restrict(actor, "change").select_for_update().filter(pk=flag.pk).first()
-    if locked is None:
-        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
-    if not units_for(actor, "add").filter(pk=locked.unit_id).exists():
-        raise PermissionDenied(_("只有%(unit)s可以处理该预警。") % {"unit": locked.unit})
-    return locked
+# -- flag → lead / case / dismissed (the steps of the workflow in prices/workflows.py) --------------
+def _taken(flag: PriceFlag, made: str, exc: StateConflict) -> Any:
+    """What an earlier step made (the flag's lead or case), for a step asked again: `perform` has
+    checked scope and who before it found the state moved on."""
+    found = getattr(PriceFlag.objects.get(pk=flag.pk), made)
+    if found is None:
+        raise exc
+    return found
 
 
-@transaction.atomic
 def price_flag_to_lead(*, flag: PriceFlag, actor) -> Lead:
-    """The flag becomes a lead of its unit. Enforcement has no lead-creation service of its own:
-    the lead pages use core `object_create`, and so does this (same validation and scope check)."""
-    flag = _lock_flag(flag, actor)
-    if flag.lead_id:
-        return flag.lead
-    if flag.status != PriceFlag.Status.OPEN:
-        raise ValidationError(_("该预警已处理（%(s)s）。") % {"s": flag.get_status_display()})
+    """The flag becomes a lead of its unit; a flag already turned into a lead answers with it."""
+    try:
+        return perform(flag, "to_lead", actor=actor)
+    except StateConflict as exc:
+        return _taken(flag, "lead", exc)
+
+
+def _new_lead(flag: PriceFlag, actor) -> Lead:
+    """Enforcement has no lead-creation service of its own: the lead pages use core `object_create`,
+    and so does this (same validation and scope check)."""
     obs = flag.observation
     description = _("价格预警：%(outlet)s %(product)s%(spec)s。%(text)s") % {
         "outlet": flag.outlet_name, "product": obs.product,
@@ -148,51 +151,46 @@ def price_flag_to_lead(*, flag: PriceFlag, actor) -> Lead:
                                            "enterprise": flag.enterprise, "product_category": obs.category},
                          actor=actor)
     record_event("lead.create", lead, user=actor, detail={"price_flag": flag.pk})
-    flag.lead = lead
-    flag.status = PriceFlag.Status.LEAD
-    flag.version += 1
-    flag.save()
-    record_event("price_flag.to_lead", flag, user=actor, detail={"lead": lead.pk})
     return lead
+
+
+def to_lead_body(flag: PriceFlag, actor, values: dict[str, Any]) -> Outcome:
+    flag.lead = _new_lead(flag, actor)
+    return Outcome(show=flag.lead, detail={"lead": flag.lead.pk})
 
 
 def next_price_case_number(flag: PriceFlag) -> str:
     return f"价格-{flag.region.code}-{today():%Y%m%d}-{flag.pk:06d}"
 
 
-@transaction.atomic
 def price_flag_to_case(*, flag: PriceFlag, actor, number: str = "", title: str = "") -> Case:
-    """One click: lead (if not yet) and a filed price case (案件类别 price) through
-    enforcement's `case_from_lead`."""
-    lead = price_flag_to_lead(flag=flag, actor=actor)
-    flag = _lock_flag(flag, actor)
-    if flag.case_id:
-        return flag.case
+    """One step: a lead (if the flag has none yet) and a filed price case (案件类别 price) through
+    enforcement's `case_from_lead`; a flag already filed answers with its case."""
+    values = {k: v for k, v in (("number", number), ("title", title)) if v}
+    try:
+        return perform(flag, "to_case", actor=actor, values=values)
+    except StateConflict as exc:
+        return _taken(flag, "case", exc)
+
+
+def to_case_body(flag: PriceFlag, actor, values: dict[str, Any]) -> Outcome:
     category = CaseCategory.objects.current().filter(code="price").first()
     if category is None:
         raise ValidationError(_("未配置“价格违法类”案件类别。"))
+    lead = flag.lead or _new_lead(flag, actor)
     obs = flag.observation
-    case = case_from_lead(lead=lead, number=number or next_price_case_number(flag),
-                          title=title or _("涉嫌哄抬%(p)s价格（%(o)s）") % {"p": obs.product, "o": flag.outlet_name},
+    case = case_from_lead(lead=lead, number=values.get("number") or next_price_case_number(flag),
+                          title=values.get("title") or _("涉嫌哄抬%(p)s价格（%(o)s）") % {
+                              "p": obs.product, "o": flag.outlet_name},
                           case_category=category, product_category=obs.category, actor=actor)
-    flag.case = case
-    flag.status = PriceFlag.Status.CASE
-    flag.version += 1
-    flag.save()
-    record_event("price_flag.to_case", flag, user=actor, detail={"case": case.pk})
-    return case
+    flag.lead, flag.case = lead, case
+    return Outcome(show=case, detail={"lead": lead.pk, "case": case.pk})
 
 
-@transaction.atomic
 def price_flag_dismiss(*, flag: PriceFlag, reason: str, actor) -> PriceFlag:
-    flag = _lock_flag(flag, actor)
-    if flag.status != PriceFlag.Status.OPEN:
-        raise ValidationError(_("该预警已处理（%(s)s）。") % {"s": flag.get_status_display()})
-    if not reason.strip():
-        raise ValidationError(_("排除预警须说明理由。"))
-    flag.status = PriceFlag.Status.DISMISSED
-    flag.explanation = f"{flag.explanation}\n{_('排除理由：')}{reason.strip()}"
-    flag.version += 1
-    flag.save()
-    record_event("price_flag.dismiss", flag, user=actor, detail={"reason": reason.strip()})
-    return flag
+    perform(flag, "dismiss", actor=actor, values={"reason": reason})
+    return PriceFlag.objects.get(pk=flag.pk)
+
+
+def dismiss_body(flag: PriceFlag, actor, values: dict[str, Any]) -> None:
+    flag.explanation = f"{flag.explanation}\n{_('排除理由：')}{values['reason'].strip()}"

@@ -10,14 +10,13 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import restrict
 from rectify.core.audit.events import record_event
 from rectify.core.audit.models import Event
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import Outcome, StateConflict, perform
 from rectify.enforcement.models import Lead
 from rectify.enterprises.models import Qualification
 from rectify.fieldwork.models import TestingInstitution
@@ -222,29 +221,30 @@ def check_export(check) -> CertificateCheck | None:
 LEAD_SOURCE = {"inspection": "inspection", "sample": "sample", "exportcheck": "export"}
 
 
-@transaction.atomic
-def certificate_check_to_lead(*, check: CertificateCheck, actor):
-    """One click: a flagged check becomes a lead of the check's unit (idempotent)."""
-    locked = restrict(CertificateCheck.objects.select_for_update().filter(pk=check.pk), actor, "change").first()
-    if locked is None:
-        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
-    if locked.lead_id:
-        return locked.lead
-    if not locked.flagged:
-        raise ValidationError(_("核验未发现问题，无需转为线索。"))
-    where = f"（{locked.content_type.name} {locked.source}）" if locked.content_type_id else ""
-    lead = Lead(unit=locked.unit, source=LEAD_SOURCE.get(getattr(locked.content_type, "model", ""), "other"),
-                description=_("证书/报告核验存疑：%(c)s%(w)s。%(r)s") % {"c": locked, "w": where, "r": locked.reason},
-                enterprise=locked.enterprise, product_category=locked.category)
+def certificate_check_to_lead(*, check: CertificateCheck, actor) -> Lead:
+    """One click: a flagged check becomes a lead of the check's unit (the workflow's step `to_lead`,
+    targeting/workflows.py). A check already turned into a lead answers with that lead."""
+    try:
+        return perform(check, "to_lead", actor=actor)
+    except StateConflict:
+        # perform has checked scope and who before it found the state moved on
+        lead = CertificateCheck.objects.get(pk=check.pk).lead
+        if lead is None:
+            raise
+        return lead
+
+
+def to_lead_body(check: CertificateCheck, actor, values: dict) -> Outcome:
+    where = f"（{check.content_type.name} {check.source}）" if check.content_type_id else ""
+    lead = Lead(unit=check.unit, source=LEAD_SOURCE.get(getattr(check.content_type, "model", ""), "other"),
+                description=_("证书/报告核验存疑：%(c)s%(w)s。%(r)s") % {"c": check, "w": where, "r": check.reason},
+                enterprise=check.enterprise, product_category=check.category)
     lead.full_clean()
     lead.save()
     ensure_in_scope(lead, actor)
-    locked.lead = lead
-    locked.version += 1
-    locked.save()
-    event(actor, "lead.create", lead, detail={"certificate_check": locked.pk})
-    event(actor, "certificate.to_lead", locked, detail={"lead": lead.pk})
-    return lead
+    check.lead = lead
+    event(actor, "lead.create", lead, detail={"certificate_check": check.pk})
+    return Outcome(show=lead, detail={"lead": lead.pk})
 
 
 def public_certificate_lookup(number: str, on_date: datetime.date | None = None) -> list[dict]:

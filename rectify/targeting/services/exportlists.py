@@ -1,8 +1,10 @@
-"""Export white/negative lists: import from Excel (core.generic.importing) and screening of export checks."""
+"""Export white/negative lists: import from Excel (core.generic.importing), screening of export checks,
+and the customs' disposal of the flags the screening raises."""
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,7 @@ from rectify.core.audit.events import record_event
 from rectify.core.audit.models import Event
 from rectify.core.generic.importing import Column, RowError, parse_date, read_table
 from rectify.core.generic.services import object_create, object_update
+from rectify.core.workflow.engine import perform
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory
 
@@ -154,3 +157,21 @@ def export_check_screen(*, check) -> list[ExportFlag]:
                      detail={"flag": flag.pk, "kind": kind, "reason": reason})
         out.append(flag)
     return out
+
+
+# -- the customs' disposal of a flag (the workflow's steps, targeting/workflows.py) -------------------------
+def export_flag_clear(*, flag: ExportFlag, reason: str, actor) -> ExportFlag:
+    """核实放行: the customs verified the producer may export after all (a list entry out of date, a
+    namesake), and says how."""
+    perform(flag, "clear", actor=actor, values={"reason": reason})
+    return ExportFlag.objects.get(pk=flag.pk)
+
+
+def export_flag_stop(*, flag: ExportFlag, reason: str, actor) -> ExportFlag:
+    """阻止出口: the batch does not leave; the reason is the customs' disposal note."""
+    perform(flag, "stop", actor=actor, values={"reason": reason})
+    return ExportFlag.objects.get(pk=flag.pk)
+
+
+def disposal_body(flag: ExportFlag, actor, values: dict[str, Any]) -> None:
+    flag.notes = values["reason"].strip()

@@ -7,14 +7,15 @@ import datetime
 import random
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import restrict
 from rectify.core.generic.services import ensure_in_scope, object_create
+from rectify.core.workflow.engine import Outcome, perform
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import SamplingTask
 
@@ -76,40 +77,38 @@ def sampling_plan_create(*, model, data: dict, actor) -> SamplingPlan:
     return sampling_plan_generate(actor=actor, **data)
 
 
-@transaction.atomic
 def sampling_plan_accept(*, plan: SamplingPlan, actor, enterprise_ids: Iterable[int] | None = None,
                          task_name: str = "") -> SamplingPlan:
-    """Accept the proposal (or the unit's edited list) and create the fieldwork SamplingTask."""
-    locked = restrict(SamplingPlan.objects.select_for_update().filter(pk=plan.pk), actor, "change").first()
-    if locked is None:
-        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
-    require_unit(actor, locked.unit)
-    if locked.status != SamplingPlan.Status.DRAFT:
-        raise ValidationError(_("该计划已确认，不能重复生成抽检任务。"))
-    proposed_ids = [p["enterprise_id"] for p in locked.proposed]
-    ids = sorted({int(i) for i in (enterprise_ids if enterprise_ids is not None else proposed_ids)})
+    """Accept the proposal (or the unit's edited list) and create the fieldwork SamplingTask: the
+    workflow's step `accept` (targeting/workflows.py)."""
+    values: dict[str, Any] = {"task_name": task_name} if task_name else {}
+    if enterprise_ids is not None:
+        values["targets"] = [int(i) for i in enterprise_ids]
+    perform(plan, "accept", actor=actor, values=values)
+    return SamplingPlan.objects.get(pk=plan.pk)
+
+
+def accept_body(plan: SamplingPlan, actor, values: dict[str, Any]) -> Outcome:
+    proposed_ids = [p["enterprise_id"] for p in plan.proposed]
+    ids = sorted({int(i) for i in values.get("targets", proposed_ids)})
     if not ids:
-        raise ValidationError(_("请至少保留一个抽检对象。"))
-    allowed = set(enterprises_of_unit(locked.unit).filter(pk__in=ids).values_list("pk", flat=True))
+        raise ValidationError({"targets": _("请至少保留一个抽检对象。")})
+    allowed = set(enterprises_of_unit(plan.unit).filter(pk__in=ids).values_list("pk", flat=True))
     if set(ids) - allowed:
-        raise ValidationError(_("所选企业不在本单位辖区内。"))
+        raise ValidationError({"targets": _("所选企业不在本单位辖区内。")})
 
     task = object_create(model=SamplingTask, actor=actor, data={
-        "unit": locked.unit, "name": task_name or locked.name, "category": locked.category,
-        "period_start": locked.period_start, "period_end": locked.period_end, "planned_batches": len(ids),
+        "unit": plan.unit, "name": values.get("task_name") or plan.name, "category": plan.category,
+        "period_start": plan.period_start, "period_end": plan.period_end, "planned_batches": len(ids),
         "targets": ids,
-        "notes": _("由风险抽检计划“%(p)s”生成（随机种子%(s)d）。") % {"p": locked.name, "s": locked.seed}})
-    for p in locked.proposed:
+        "notes": _("由风险抽检计划“%(p)s”生成（随机种子%(s)d）。") % {"p": plan.name, "s": plan.seed}})
+    for p in plan.proposed:
         p["accepted"] = p["enterprise_id"] in ids
     added = sorted(set(ids) - set(proposed_ids))
 
     for pk, name in Enterprise.objects.filter(pk__in=added).order_by("pk").values_list("pk", "name"):
-        locked.proposed.append({"enterprise_id": pk, "name": name, "score": None, "by": "manual", "accepted": True,
-                                "why": _("单位人工增补")})
-    locked.task = task
-    locked.status = SamplingPlan.Status.ACCEPTED
-    locked.version += 1
-    locked.save()
-    event(actor, "sampling_plan.accept", locked, detail={"task": task.pk, "targets": ids, "added": added,
-                                                          "removed": sorted(set(proposed_ids) - set(ids))})
-    return locked
+        plan.proposed.append({"enterprise_id": pk, "name": name, "score": None, "by": "manual", "accepted": True,
+                              "why": _("单位人工增补")})
+    plan.task = task
+    return Outcome(show=task, detail={"task": task.pk, "targets": ids, "added": added,
+                                      "removed": sorted(set(proposed_ids) - set(ids))})
