@@ -200,3 +200,12 @@ class ComplaintCloseForm(StepForm):
                             widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("将告知投诉人或举报人的答复内容。"))
     closed_on = forms.DateField(label=_("办结日期"), required=False, widget=DATE)
+
+
+class LeadCloseForm(StepForm):
+    reason = forms.CharField(label=_("了结理由（不予立案的理由）"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SupervisionCancelForm(StepForm):
+    reason = forms.CharField(label=_("撤销督办的理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

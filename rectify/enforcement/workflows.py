@@ -93,6 +93,9 @@ register(Workflow(
         Step("transfer_police", _("移送公安"), (L.OPEN,), HANDLER, target=L.IN_TRANSFER, form=wf.PoliceTransferForm,
              run=transfers.lead_transfer_body, when=NOT_PENDING, assignee=OWNER, event="lead.transfer",
              style="outline-danger", done=_("已移送公安，待对方接收。"), on_desk=False),
+        # 不予立案: the reason is kept in the step's event and the change log.
+        Step("close", _("了结线索"), (L.OPEN,), HANDLER, target=L.CLOSED, form=wf.LeadCloseForm, when=NOT_PENDING,
+             assignee=OWNER, event="lead.close", style="outline-secondary", done=_("线索已了结。"), on_desk=False),
     ]))
 
 # -- transfers (one hop of a lead or a case) ------------------------------------------------------------------
@@ -182,6 +185,10 @@ register(Workflow(
              form=wf.SupervisionFollowUpForm, run=cases.follow_up_body, assignee=d.provincial_office(),
              also_tell=d.unit_at("case__unit", _("案件承办单位")), event="supervision.follow_up",
              style="outline-success", done=_("督办事项已办结。"), on_desk=False),
+        Step("cancel", _("撤销督办"), (SV.LISTED,), r.provincial_office("manage"), target=SV.CANCELLED,
+             form=wf.SupervisionCancelForm, assignee=d.provincial_office(),
+             also_tell=d.unit_at("case__unit", _("案件承办单位")), event="supervision.cancel",
+             style="outline-danger", done=_("已撤销督办。"), on_desk=False),
     ]))
 
 # -- exposure (draft → review → publish; the reviewer is not the author) -----------------------------------
@@ -235,7 +242,8 @@ register(Workflow(
     state_of=lambda a: "done" if a.done_on else "open",
     state_q=lambda states: _action_q(states),
     steps=[
-        Step("done", _("填报落实情况"), ("open",), r.unit_at("unit", _("惩戒实施单位")), form=wf.JointActionDoneForm,
+        Step("done", _("填报落实情况"), ("open",), r.unit_at("unit", _("惩戒实施单位")), target="done",
+             form=wf.JointActionDoneForm,
              run=publicity.action_done_body, assignee=d.unit_at("unit", _("惩戒实施单位")),
              also_tell=d.unit_at("punishment__unit", _("决定单位")), event="joint_punishment.action_done",
              done=_("已填报落实情况。")),

@@ -128,11 +128,23 @@ class Workflow:
     final: Sequence[str] = field(default_factory=tuple)
     # (user, obj) -> related records whose open steps show on this record's page (a lead's transfer)
     companions: Callable[[Any, Any], Iterable[Any]] | None = None
+    # States a step of another workflow sets (a capacity request is met by an allocation's step):
+    # the test over the declarations counts them as reached.
+    set_elsewhere: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: duplicate step names")
+
+    @property
+    def initial(self) -> str:
+        """The state a new record starts in."""
+        if self.state_of is None:
+            default = self.model._meta.get_field(self.state_field).default
+            if default is not models.NOT_PROVIDED:
+                return default
+        return self.bar[0] if self.bar else self.states[0][0]
 
     def step(self, name: str) -> Step | None:
         return next((s for s in self.steps if s.name == name), None)

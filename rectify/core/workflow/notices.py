@@ -87,14 +87,16 @@ def after_step(workflow: Workflow, step: Step, obj: Any, actor: Any, previous: s
     return sent
 
 
-def announce(obj: Any, actor: Any) -> int:
+def announce(obj: Any, actor: Any, reason: str = "") -> int:
     """A record a step created (a transfer's hop, a joint-punishment measure, a 督办 item): tell the
-    units that must act on it."""
+    units that must act on it, with the reason it was sent."""
     workflow = workflow_of(obj)
     if workflow is None:
         return 0
-    return _tell_open(workflow, obj, actor, _("%(who)s发来：%(obj)s") % {
-        "who": getattr(actor, "unit", None) or actor, "obj": obj}, None, set())
+    body = _("%(who)s发来：%(obj)s。") % {"who": getattr(actor, "unit", None) or actor, "obj": obj}
+    if reason.strip():
+        body += _("理由：%(reason)s") % {"reason": reason.strip()}
+    return _tell_open(workflow, obj, actor, body, None, set())
 
 
 def _as_date(due: datetime.date | datetime.datetime) -> datetime.date:

@@ -12,8 +12,8 @@ from .common import HandlerRegionMixin
 
 class Lead(HandlerRegionMixin, ScopedRecord):
     """A clue about a violation. `unit` is the unit currently responsible: acceptance of a transfer
-    moves it to the receiver (the sender then no longer sees it, unless it is in the receiver's
-    scope anyway); while a transfer waits, the receiver sees it through `pending_unit`."""
+    moves it to the receiver (the sender keeps reading it, through its hop, and no longer writes
+    it); while a transfer waits, the receiver sees it through `pending_unit`."""
 
     class Source(models.TextChoices):
         COMPLAINT = "complaint", _("投诉举报")

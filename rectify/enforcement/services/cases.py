@@ -211,7 +211,7 @@ def supervise_body(case: Case, actor, values: dict[str, Any]) -> Supervision:
     item.full_clean()
     item.save()
     event(actor, "supervision.list", item, detail={"case": case.pk, "deadline": str(item.deadline)})
-    announce(item, actor)
+    announce(item, actor, item.requirement)
     return case
 
 

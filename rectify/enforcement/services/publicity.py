@@ -97,7 +97,7 @@ def joint_punishment_decide(*, unit, enterprise, basis: str, actions: list[tuple
         action.fill_scope()
         action.full_clean()
         action.save()
-        announce(action, actor)
+        announce(action, actor, basis)
     ensure_in_scope(decision, actor)
     CreditRecord.objects.create(unit=unit, enterprise=enterprise, case=case, kind=CreditRecord.Kind.JOINT,
                                 recorded_on=decision.decided_on, summary=_("联合惩戒：%(b)s") % {"b": basis})

@@ -45,7 +45,7 @@ def lead_transfer_body(lead: Lead, actor, values: dict) -> Lead:
     hop.save()
     lead.pending_unit = to_unit
     event(actor, "transfer.send", hop, detail={"lead": lead.pk, "from": lead.unit.code, "to": to_unit.code})
-    announce(hop, actor)
+    announce(hop, actor, reason)
     return lead
 
 
@@ -61,7 +61,7 @@ def case_transfer(*, case: Case, to_unit: Unit, reason: str, actor) -> Transfer:
     hop.full_clean()
     hop.save()
     event(actor, "case.transfer", case, detail={"transfer": hop.pk, "to": to_unit.code, "police": hop.to_police})
-    announce(hop, actor)
+    announce(hop, actor, reason)
     return hop
 
 
