@@ -1,10 +1,12 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import Role, User
-from rectify.accounts.services import ensure_may_set_roles, validate_role_combination
+from rectify.accounts.services import api_token_days, api_token_owners, ensure_may_set_roles, validate_role_combination
 from rectify.core import clock
 from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm
 from rectify.organisations.models import Unit
@@ -94,3 +96,42 @@ class UserForm(ScopedModelForm):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
         return roles
+
+
+class TokenOwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        name = f"{obj.full_name}（{obj.username}）" if obj.full_name else obj.username
+        return f"{name} · {obj.unit}" if obj.unit_id else name
+
+
+class ApiTokenIssueForm(BootstrapFormMixin, forms.Form):
+    """Issuing an API token: the accounts offered are those the administrator may issue one for;
+    the expiry's bounds are checked again by services.api_token_issue."""
+
+    owner = TokenOwnerField(queryset=User.objects.none(), label=_("所属账号"),
+                            help_text=_("接口以该账号的身份和数据范围调用；管理员账号不在此列。"))
+    purpose = forms.CharField(label=_("用途"), max_length=100,
+                              help_text=_("对接的系统或程序，例如“市局执法办案系统数据同步”。"))
+    expires_on = forms.DateField(label=_("有效期至"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = api_token_owners(actor).select_related("unit")
+        default_days, max_days = api_token_days()
+        today = clock.today()
+        latest = today + datetime.timedelta(days=max_days)
+        self.fields["expires_on"].initial = today + datetime.timedelta(days=default_days)
+        self.fields["expires_on"].help_text = _(
+            "含当日（北京时间）；留空为 %(default)s 天；最长 %(days)s 天，即不晚于 %(date)s。"
+        ) % {"default": default_days, "days": max_days, "date": latest.isoformat()}
+        self.fields["expires_on"].widget.attrs.update({"min": today.isoformat(), "max": latest.isoformat()})
+        self._style()
+
+
+class ApiTokenRevokeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("请填写撤销原因。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -2,8 +2,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.forms import UserForm
 from rectify.accounts.models import User
-from rectify.accounts.services import user_create, user_update
+from rectify.accounts.services import may_manage_api_tokens, user_create, user_update
 from rectify.accounts.views import rollout_context
+from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
 registry.register(ModelConfig(
@@ -16,3 +17,5 @@ registry.register(ModelConfig(
     detail_panels=["accounts/user_rollout_panel.html"], detail_context=rollout_context,
     list_actions=[(_("批量开通账号"), "accounts:user_import")],
 ))
+
+add_link("system", _("接口令牌"), "accounts:token_list", check=may_manage_api_tokens)

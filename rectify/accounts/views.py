@@ -1,5 +1,5 @@
 """Login, the TOTP second factor, password change and logout; account rollout (one-time links,
-initial passwords, the account and role imports)."""
+initial passwords, the account and role imports); the API tokens (list, issue, revoke)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render, resolve_url
 from django.utils.decorators import method_decorator
@@ -20,11 +21,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from rectify.accounts import services
-from rectify.accounts.forms import AccountSetupForm, LoginForm, RectifyPasswordChangeForm, TotpForm
+from rectify.accounts.forms import (
+    AccountSetupForm,
+    ApiTokenIssueForm,
+    ApiTokenRevokeForm,
+    LoginForm,
+    RectifyPasswordChangeForm,
+    TotpForm,
+)
 from rectify.accounts.importing import COLUMNS
 from rectify.accounts.middleware import SESSION_2FA
-from rectify.accounts.models import User
+from rectify.accounts.models import ApiToken, User
 from rectify.accounts.tokens import account_link_tokens, link_hours, link_user
+from rectify.core import clock
 from rectify.core.access.scope import area_allows
 from rectify.core.generic.exports import file_response
 from rectify.core.generic.importing import ImportFileError, read_upload, template_xlsx
@@ -229,3 +238,64 @@ class UserImportView(LoginRequiredMixin, View):
                            % {"n": len(result.errors)})
             return render(request, self.template_name, self._context(request, errors=result.errors), status=400)
         return render(request, self.template_name, self._context(request, result=result, kind=self.kind))
+
+
+# --- API tokens: list, issue, revoke --------------------------------------------------------------
+TOKENS_PER_PAGE = 50
+
+
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The tokens of the accounts this administrator manages, newest first; never a secret."""
+    services.ensure_may_manage_api_tokens(request.user)
+    today = clock.today()
+    tokens = services.api_tokens_visible(request.user).select_related("owner__unit", "issued_by", "revoked_by")
+    state = request.GET.get("state", "")
+    if state in ApiToken.State.values:
+        tokens = tokens.filter(ApiToken.state_q(state, today))
+    else:
+        state = ""
+    page = Paginator(tokens, TOKENS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/token_list.html", {
+        "page": page, "rows": [(token, token.state(today)) for token in page],
+        "state": state, "states": ApiToken.State.choices})
+
+
+@never_cache
+@login_required
+def token_issue(request: HttpRequest) -> HttpResponse:
+    """The issue form; on success the secret, shown this once (the response is not cached)."""
+    services.ensure_may_manage_api_tokens(request.user)
+    form = ApiTokenIssueForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.api_token_issue(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return render(request, "accounts/token_issued.html", {"issued": issued})
+        return render(request, "accounts/token_issue.html", {"form": form}, status=400)
+    return render(request, "accounts/token_issue.html", {"form": form})
+
+
+@never_cache
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation with the reason (GET), and the revocation (POST)."""
+    services.ensure_may_manage_api_tokens(request.user)
+    token = get_object_or_404(services.api_tokens_visible(request.user).select_related("owner__unit", "revoked_by"),
+                              pk=pk)
+    form = ApiTokenRevokeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.api_token_revoke(token=token, reason=form.cleaned_data["reason"], actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("令牌“%(token)s”已撤销，接口将不再接受它。") % {"token": token})
+                return HttpResponseRedirect(resolve_url("accounts:token_list"))
+        return render(request, "accounts/token_revoke.html", {"token": token, "form": form}, status=400)
+    return render(request, "accounts/token_revoke.html", {"token": token, "form": form})

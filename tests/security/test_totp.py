@@ -2,9 +2,9 @@
 import re
 
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from rectify.accounts.services import api_token_issue
 from rectify.core.audit.models import Event
 from rectify.testing import WorldTestCase
 
@@ -82,9 +82,9 @@ class TotpTests(WorldTestCase):
         user = self.users["sysadmin"]
         password_login(self.client, user)
         self.assertEqual(self.client.get("/api/accounts/user/").status_code, 403)
-        token = Token.objects.create(user=user)
+        secret = api_token_issue(owner=user, purpose="测试", actor=None).secret
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
         self.assertEqual(api.get("/api/accounts/user/").status_code, 200)
         full_login(self.client, user)
         self.assertEqual(self.client.get("/api/accounts/user/").status_code, 200)

@@ -19,6 +19,18 @@ from .signin import (
     password_expired,
     user_unlock,
 )
+from .tokens import (
+    ApiTokenRefused,
+    IssuedApiToken,
+    api_token_authenticate,
+    api_token_days,
+    api_token_issue,
+    api_token_owners,
+    api_token_revoke,
+    api_tokens_visible,
+    ensure_may_manage_api_tokens,
+    may_manage_api_tokens,
+)
 from .totp import (
     TOTP_ISSUER,
     seal_secret,
@@ -32,9 +44,12 @@ from .totp import (
 from .users import disable_inactive_users, user_create, user_update
 
 __all__ = [
-    "TOTP_ISSUER", "AccountImportResult", "IssuedLink", "RoleImportResult", "account_issue_initial_password",
-    "account_issue_link", "account_password_set", "accounts_import", "disable_inactive_users", "end_user_sessions",
-    "ensure_may_issue_credentials", "ensure_may_roll_out", "ensure_may_set_roles", "link_invalid_message",
+    "TOTP_ISSUER", "AccountImportResult", "ApiTokenRefused", "IssuedApiToken", "IssuedLink", "RoleImportResult",
+    "account_issue_initial_password", "account_issue_link", "account_password_set", "accounts_import",
+    "api_token_authenticate", "api_token_days", "api_token_issue", "api_token_owners", "api_token_revoke",
+    "api_tokens_visible", "disable_inactive_users", "end_user_sessions", "ensure_may_issue_credentials",
+    "ensure_may_manage_api_tokens", "ensure_may_roll_out", "ensure_may_set_roles", "link_invalid_message",
+    "may_manage_api_tokens",
     "login_failed", "login_refused_locked", "login_succeeded",
     "password_change", "password_expired", "roles_import", "seal_secret", "totp_begin_enrolment",
     "totp_provisioning_uri", "totp_qr_data_uri", "totp_reset", "totp_secret", "totp_verify", "user_create",
