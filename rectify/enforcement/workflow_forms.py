@@ -98,6 +98,8 @@ class CaseFromLeadForm(StepForm):
 
     def setup(self) -> None:
         lead = self.obj
+        if lead is not None and lead.product_category_id is None:
+            self.fields["product_category"].required = True  # the case's category comes from here then
         if lead is not None and not self.is_bound:
             self.fields["product_category"].initial = lead.product_category_id
             if lead.source == lead.Source.COMPLAINT:

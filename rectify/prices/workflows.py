@@ -4,12 +4,9 @@ allocations from the offers). The services take these steps through `core.workfl
 the record pages, the API, the work desk and the notices read the same declarations."""
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.access.scope import units_for
 from rectify.core.workflow import declare as d
 from rectify.core.workflow import rules as r
 from rectify.core.workflow.declare import Deadline, Step, Workflow, register
@@ -19,15 +16,6 @@ from . import forms
 from .models import CapacityRequest, PriceFlag, ServiceRequest
 from .selectors import capacity_state, capacity_state_q
 from .services import flags, support
-
-
-def owner_side(action: str) -> r.Rule:
-    """Users whose role may `action` records, of the record's unit or a unit above it (its city
-    office, the provincial department of its line, the provincial office)."""
-    def reason(user: Any, obj: Any, step: Any) -> str:
-        return _gettext("仅%(unit)s及其上级单位可以%(step)s。") % {"unit": obj.unit, "step": step.label}
-    return r.role(action) & r.Rule(lambda user, obj: units_for(user, action).filter(pk=obj.unit_id).exists(), reason)
-
 
 # -- price flags ----------------------------------------------------------------------------------------
 F = PriceFlag.Status
@@ -44,13 +32,13 @@ LEAD_OPEN = r.record(_lead_open, lambda u, flag, s: _gettext("该预警的线索
 register(Workflow(
     name="price_flag", model=PriceFlag, states=F.choices, bar=[F.OPEN, F.LEAD, F.CASE], final=[F.CASE, F.DISMISSED],
     steps=[
-        Step("to_lead", _("转为线索"), (F.OPEN,), owner_side("add"), target=F.LEAD, run=flags.to_lead_body,
+        Step("to_lead", _("转为线索"), (F.OPEN,), r.owner_side("add"), target=F.LEAD, run=flags.to_lead_body,
              assignee=FLAG_UNIT, event="price_flag.to_lead", style="outline-primary", done=_("已转为线索。")),
         # From a flag, or from its lead while the lead is still the flag unit's to file.
-        Step("to_case", _("立为价格违法案件"), (F.OPEN, F.LEAD), owner_side("add"), target=F.CASE,
+        Step("to_case", _("立为价格违法案件"), (F.OPEN, F.LEAD), r.owner_side("add"), target=F.CASE,
              form=forms.PriceFlagCaseForm, run=flags.to_case_body, when=LEAD_OPEN, assignee=FLAG_UNIT,
              event="price_flag.to_case", style="danger", done=_("已立案。"), on_desk=False),
-        Step("dismiss", _("排除预警"), (F.OPEN,), owner_side("add"), target=F.DISMISSED,
+        Step("dismiss", _("排除预警"), (F.OPEN,), r.owner_side("add"), target=F.DISMISSED,
              form=forms.PriceFlagDismissForm, run=flags.dismiss_body, assignee=FLAG_UNIT,
              event="price_flag.dismiss", style="outline-secondary", done=_("已排除该预警。"), on_desk=False),
     ]))
@@ -61,7 +49,7 @@ S = ServiceRequest.Status
 register(Workflow(
     name="service_request", model=ServiceRequest, states=S.choices, bar=[S.OPEN, S.ANSWERED], final=[S.ANSWERED],
     steps=[
-        Step("answer", _("答复"), (S.OPEN,), owner_side("change"), target=S.ANSWERED,
+        Step("answer", _("答复"), (S.OPEN,), r.owner_side("change"), target=S.ANSWERED,
              form=forms.ServiceRequestAnswerForm, run=support.answer_body,
              assignee=d.unit_at("unit", _("承办部门")), event="service_request.answer", style="success",
              done=_("已答复，企业可凭查询码查看。")),
@@ -73,7 +61,8 @@ register(Workflow(
     states=[("open", _("待调配")), ("partial", _("部分调配")), ("met", _("已满足"))],
     bar=["open", "partial", "met"], final=["met"], state_of=capacity_state, state_q=capacity_state_q,
     steps=[
-        Step("allocate", _("调配产能"), ("open", "partial"), owner_side("add"), form=forms.CapacityAllocateForm,
+        Step("allocate", _("调配产能"), ("open", "partial"), r.owner_side("add"), leads_to=("partial", "met"),
+             form=forms.CapacityAllocateForm,
              run=support.allocate_body, assignee=d.unit_at("unit", _("需求登记单位")),
              deadline=Deadline(_("需求日期"), lambda req: req.needed_by), event="capacity.allocate",
              done=_("已调配。")),

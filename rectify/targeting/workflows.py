@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.access.scope import units_for
 from rectify.core.workflow import declare as d
 from rectify.core.workflow import rules as r
 from rectify.core.workflow.declare import Deadline, Step, Workflow, register
@@ -23,21 +21,13 @@ from .services import certificates, exportlists, plans
 OWNER = d.unit_at("unit", _("承办单位"))
 
 
-def owner_side(action: str) -> r.Rule:
-    """Users whose role may `action` records, of the record's unit or a unit above it (its city
-    office, the provincial department of its line, the provincial office)."""
-    def reason(user: Any, obj: Any, step: Any) -> str:
-        return _gettext("仅%(unit)s及其上级单位可以%(step)s。") % {"unit": obj.unit, "step": step.label}
-    return r.role(action) & r.Rule(lambda user, obj: units_for(user, action).filter(pk=obj.unit_id).exists(), reason)
-
-
 # -- sampling plans from risk ---------------------------------------------------------------------------
 P = SamplingPlan.Status
 
 register(Workflow(
     name="sampling_plan", model=SamplingPlan, states=P.choices, bar=[P.DRAFT, P.ACCEPTED], final=[P.ACCEPTED],
     steps=[
-        Step("accept", _("确认并生成抽检任务"), (P.DRAFT,), owner_side("add"), target=P.ACCEPTED,
+        Step("accept", _("确认并生成抽检任务"), (P.DRAFT,), r.owner_side("add"), target=P.ACCEPTED,
              form=forms.PlanAcceptForm, run=plans.accept_body, assignee=OWNER,
              deadline=Deadline(_("计划开始日期"), lambda plan: plan.period_start), event="sampling_plan.accept",
              style="success", done=_("已生成抽检任务。")),
@@ -63,9 +53,10 @@ def _check_q(states: Any) -> Q:
 register(Workflow(
     # No step bar: a check that passed never was doubtful, so no one path runs through every state.
     name="certificate_check", model=CertificateCheck, states=CHECK_STATES, final=["passed", "lead"],
-    state_of=_check_state, state_q=_check_q,
+    state_of=_check_state, state_q=_check_q, set_elsewhere=["flagged"],  # a check is recorded flagged or passed
     steps=[
-        Step("to_lead", _("转为线索"), ("flagged",), owner_side("change"), run=certificates.to_lead_body,
+        Step("to_lead", _("转为线索"), ("flagged",), r.owner_side("change"), target="lead",
+             run=certificates.to_lead_body,
              assignee=OWNER, event="certificate.to_lead", style="outline-danger", done=_("已转为线索。")),
     ]))
 

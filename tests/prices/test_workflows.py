@@ -228,8 +228,9 @@ class ServiceRequestWorkflowTests(StepCalls, WorldTestCase):
         self.assertTrue(Event.objects.filter(event="service_request.answer", object_id=str(req.pk)).exists())
         self.assertEqual(patch({"title": "熔喷布原料短缺（已对接）"}).status_code, 200)
         response = patch({"answer": "改写的答复"})
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("已答复", response.json()["non_field_errors"][0])
+        self.assertEqual(response.status_code, 409, "the answer is a step, and the state no longer allows it")
+        self.assertIn("已答复", response.json()["detail"])
+        self.assertEqual(response.json()["state"], "answered")
         req = ServiceRequest.objects.get(pk=self.request.pk)
         self.assertEqual((req.title, req.answer), ("熔喷布原料短缺（已对接）", "已对接原料供应企业。"))
 

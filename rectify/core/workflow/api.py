@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -19,18 +19,14 @@ from rectify.core.generic.api.viewsets import PreconditionFailed, etag_of, to_dr
 from rectify.core.generic.services import ConflictError
 
 from .declare import Step, Workflow
-from .engine import RecordNotFound, StateConflict, StepRefused, offers, perform
-
-
-class StateConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "state_conflict"
-
-    def __init__(self, exc: StateConflict) -> None:
-        super().__init__({"detail": exc.messages[0], "state": exc.state, "state_label": exc.state_label})
-
+from .engine import RecordNotFound, StepRefused, offers, perform
 
 _FIELD_TYPES: list[tuple[type, Any]] = [
+    # Lists first: a model multiple choice is also a model choice.
+    (forms.ModelMultipleChoiceField, lambda f: serializers.ListField(child=serializers.IntegerField(),
+                                                                     required=f.required)),
+    (forms.MultipleChoiceField, lambda f: serializers.MultipleChoiceField(choices=list(f.choices),
+                                                                          required=f.required)),
     (forms.BooleanField, lambda f: serializers.BooleanField(required=False)),
     (forms.DateField, lambda f: serializers.DateField(required=f.required)),
     (forms.DecimalField, lambda f: serializers.DecimalField(max_digits=16, decimal_places=2, required=f.required)),
@@ -100,8 +96,6 @@ def step_action(workflow: Workflow, step: Step, response_serializer: Any) -> Any
             raise exceptions.NotFound(str(RecordNotFound().args[0])) from None
         except StepRefused as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
-        except StateConflict as exc:
-            raise StateConflictError(exc) from None
         except ConflictError:
             raise PreconditionFailed() from None
         except DjangoValidationError as exc:
@@ -116,14 +110,15 @@ def step_action(workflow: Workflow, step: Step, response_serializer: Any) -> Any
 
     run.__name__ = f"step_{step.name}"
     run.__doc__ = f"{step.label}"
-    run = extend_schema(request=request_serializer(workflow, step), responses={
+    run.workflow_action = True
+    run = action(detail=True, methods=["post"], url_path=step.name, url_name=f"step-{step.name}")(run)
+    # After action(): it would otherwise replace the schema with the model's serializer.
+    return extend_schema(request=request_serializer(workflow, step), responses={
         200: inline_serializer(f"{workflow.model.__name__}{step.name.title().replace('_', '')}Done", {
             "step": serializers.CharField(), "state": serializers.CharField(),
             "state_label": serializers.CharField(), "record": response_serializer(),
             "next": serializers.CharField()}), **ERRORS},
         summary=str(step.label), description=str(step.label))(run)
-    return action(detail=True, methods=["post"], url_path=step.name,
-                  url_name=f"step-{step.name}")(run)
 
 
 def steps_action(workflow: Workflow) -> Any:
@@ -136,7 +131,7 @@ def steps_action(workflow: Workflow) -> Any:
             for o in offers(request.user, obj)]})
 
     read.__name__ = "steps"
-    read = extend_schema(request=None, responses={200: STEPS_READ, 404: ERRORS[404]},
-                         summary="可办理的步骤",
+    read.workflow_action = True
+    read = action(detail=True, methods=["get"], url_path="steps", url_name="steps")(read)
+    return extend_schema(request=None, responses={200: STEPS_READ, 404: ERRORS[404]}, summary="可办理的步骤",
                          description="记录当前状态，以及每一步您现在能否办理、不能办理的原因。")(read)
-    return action(detail=True, methods=["get"], url_path="steps", url_name="steps")(read)

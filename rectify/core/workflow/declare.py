@@ -100,6 +100,7 @@ class Step:
     done: str = ""
     on_desk: bool = True  # listed on the assignee's work desk while open
     page: Callable[[Any], str] | None = None  # the record's own page for a step it takes there (a report's 报送)
+    leads_to: tuple[str, ...] = ()  # where a step of a derived state may lead (an allocation: partial or met)
 
     @property
     def required(self) -> list[str]:
@@ -128,8 +129,8 @@ class Workflow:
     final: Sequence[str] = field(default_factory=tuple)
     # (user, obj) -> related records whose open steps show on this record's page (a lead's transfer)
     companions: Callable[[Any, Any], Iterable[Any]] | None = None
-    # States a step of another workflow sets (a capacity request is met by an allocation's step):
-    # the test over the declarations counts them as reached.
+    # States a record enters other than by this workflow's steps (recorded in it by a service, or set
+    # by another workflow's step): the test over the declarations counts them as reached.
     set_elsewhere: Sequence[str] = ()
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectify.core.access.scope import area_allows, can, write_refusal
+from rectify.core.access.scope import area_allows, can, units_for, write_refusal
 
 Reason = str | Callable[[Any, Any, Any], str]  # text, or (user, obj, step) -> text
 
@@ -89,6 +89,18 @@ def unit_at(path: str, what: Reason = HANDLING_UNIT, action: str = "change") -> 
         return _("仅%(unit)s（%(what)s）可以%(step)s。") % {"unit": unit or _("指定单位"), "what": what,
                                                         "step": _label(s)}
     return Rule(test, reason)
+
+
+def owner_side(action: str, path: str = "unit") -> Rule:
+    """Users whose role may `action` records, of the record's unit (at `path`) or a unit above it
+    (its city office, the provincial department of its line, the provincial office)."""
+    def test(u: Any, o: Any) -> bool:
+        unit_id = getattr(o, f"{path}_id", None)
+        return unit_id is not None and units_for(u, action).filter(pk=unit_id).exists()
+
+    def reason(u: Any, o: Any, s: Any) -> str:
+        return _("仅%(unit)s及其上级单位可以%(step)s。") % {"unit": resolve(o, path), "step": _label(s)}
+    return role(action) & Rule(test, reason)
 
 
 def provincial_office(action: str = "manage") -> Rule:

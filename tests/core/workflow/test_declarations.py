@@ -34,7 +34,7 @@ class DeclarationTests(TestCase):
                     if state in reached:
                         continue
                     reached.add(state)
-                    todo += [s.target for s in workflow.open_steps(state) if s.target]
+                    todo += [t for s in workflow.open_steps(state) for t in (s.target, *s.leads_to) if t]
                 self.assertEqual(set(dict(workflow.states)) - reached, set(),
                                  f"{workflow.name}: states no step leads to")
 

@@ -34,7 +34,17 @@ def etag_of(obj) -> str:
     return f'"{obj.pk}-{getattr(obj, "version", 0)}"'
 
 
-def to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+class StateConflictError(exceptions.APIException):
+    """The record's state does not allow the change (a workflow step taken meanwhile): 409."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "state_conflict"
+
+
+def to_drf_error(exc: DjangoValidationError) -> exceptions.APIException:
+    if getattr(exc, "code", None) == "state":
+        return StateConflictError({"detail": exc.messages[0], "state": getattr(exc, "state", ""),
+                                   "state_label": getattr(exc, "state_label", "")})
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
             {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
