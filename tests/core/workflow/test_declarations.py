@@ -14,16 +14,17 @@ from rectify.core.workflow.rules import Rule
 from rectify.testing import WorldTestCase
 from tests.factories import Exhausted, factory_for
 
-# The limits the law sets (市场监督管理投诉举报处理暂行办法, 市场监督管理行政处罚程序规定).
+# The limits the law sets (市场监督管理投诉举报处理暂行办法, 市场监督管理行政处罚程序规定,
+# 产品质量监督抽查管理暂行办法: an objection to a sampling result within 15 days of its notice).
 LEGAL = {("complaint", "accept"), ("complaint", "reject"), ("complaint", "verify"), ("complaint", "close"),
-         ("lead", "case"), ("case", "investigated"), ("case", "decide")}
+         ("lead", "case"), ("case", "investigated"), ("case", "decide"), ("sample", "object")}
 
 
 class DeclarationTests(TestCase):
     def test_there_are_workflows_for_the_hand_offs_the_issue_names(self):
         names = {w.name for w in workflows()}
         self.assertLessEqual({"complaint", "lead", "transfer", "case", "report", "supervision", "exposure", "problem",
-                              "joint_punishment_action"}, names)
+                              "joint_punishment_action", "sample", "disposal", "covert_visit"}, names)
 
     def test_every_state_is_reachable_from_the_first(self):
         for workflow in workflows():
@@ -88,3 +89,11 @@ class ReasonsTests(WorldTestCase):
                             self.assertNotIn("%(", offer.reason)
                             checked += 1
         self.assertGreater(checked, 20)
+
+
+class ReadOnlyResourcesTests(WorldTestCase):
+    def test_a_step_action_does_not_open_a_read_only_list_to_post(self):
+        from rectify.enforcement.models import Transfer
+        self.assertFalse(registry.get(Transfer).allow_add)
+        response = self.api("province_office").post("/api/enforcement/transfer/", {}, format="json")
+        self.assertEqual(response.status_code, 405)

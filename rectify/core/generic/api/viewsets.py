@@ -167,6 +167,10 @@ def _serialized_m2m(serializer_class, model) -> list[str]:
     return [f.name for f in model._meta.many_to_many if fields == "__all__" or f.name in fields]
 
 
+def _no_create(self, request, *args, **kwargs):
+    raise exceptions.MethodNotAllowed(request.method)
+
+
 def viewset_for(config: ModelConfig) -> type[ScopedModelViewSet]:
     if config.viewset:
         return config.viewset
@@ -188,6 +192,7 @@ def viewset_for(config: ModelConfig) -> type[ScopedModelViewSet]:
         extra = extension.api_attrs(config)
         if extra and "post" not in http_methods:
             http_methods.append("post")  # an action's POST (a workflow step) on a read-only resource
+            attrs["create"] = _no_create  # ... which does not open the list to a POST
         attrs.update(extra)
     attrs["http_method_names"] = http_methods
     return type(f"{config.model.__name__}ViewSet", (ScopedModelViewSet,), attrs)
