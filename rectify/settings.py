@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SampleResultEnum": "rectify.fieldwork.models.sampling.Result",
         "ServiceRequestKindEnum": "rectify.prices.models.ServiceRequest.Kind",
+        # The 立案 step's form offers a case's sources; a lead's and a problem's are other sets.
+        "CaseSourceEnum": "rectify.enforcement.models.Case.Source",
     },
 }
 

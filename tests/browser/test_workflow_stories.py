@@ -96,6 +96,9 @@ def test_complaint_to_case_to_police_through_the_pages(page, live_server, people
     assert page.inner_text("#workflow-state") == "已移送"
     page.set_viewport_size({"width": 1366, "height": 900})
     page.screenshot(path=f"{SHOTS}/case-transferred-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#workflow-panel").screenshot(path=f"{SHOTS}/case-panel-390.png")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # The police: a notice in the top bar, the hop on the work desk, received from there.
     login(page, live_server, police)
@@ -116,6 +119,7 @@ def test_complaint_to_case_to_police_through_the_pages(page, live_server, people
     assert hop.status == "accepted"
     page.goto(f"{live_server.url}/notifications/")
     assert "待接收移送" in page.inner_text("#notice-list")
+    page.screenshot(path=f"{SHOTS}/notices-desktop.png", full_page=True)
 
 
 def test_a_returned_report_reaches_the_city_desk_and_is_resubmitted(page, live_server, people):
@@ -161,6 +165,9 @@ def test_a_measure_assigned_to_another_city_is_completed_there(page, live_server
     assert "填报落实情况" in page.inner_text("#work-desk")
     page.click("#work-desk a.fw-semibold")
     step(page, "填报落实情况")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=f"{SHOTS}/step-form-390.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.fill("#id_text", "已对该企业开展抽查")
     submit_step(page)
     action.refresh_from_db()
