@@ -1,6 +1,7 @@
 """Forms beyond the derived ones: the inspection form (outcome per category, one problem for
-the ledger), the sample form (its lab from the testing labs of the directory) and the small action
-forms (objection, retest, covert-visit response, ledger import)."""
+the ledger), the sample form (its lab from the testing labs of the directory), the ledger entry
+form (a buyer in another city), the ledger import, and the forms of the workflow steps (result,
+notice, objection, retest, the disposal's steps, the covert visit's response and verification)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import User
 from rectify.core.access.scope import units_for
-from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm
+from rectify.core.generic.builders import BootstrapFormMixin, ScopedModelForm, list_choices
+from rectify.core.workflow.forms import StepForm
+from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory
 
-from .models import Inspection, InspectionOutcome, Sample, TestingInstitution
+from .models import Inspection, InspectionOutcome, LedgerEntry, Sample, TestingInstitution
 from .models.inspection import CHECKS
 from .models.sampling import Result
 
@@ -131,33 +134,115 @@ class SampleForm(ScopedModelForm):
         field.help_text = _("只列出名录中登记为检验检测机构的机构")
 
 
-class ObjectionForm(BootstrapFormMixin, forms.Form):
-    notified_on = forms.DateField(label=_("结果告知日期"), widget=forms.DateInput)
-    objection_filed_on = forms.DateField(label=_("异议申请日期"), widget=forms.DateInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
+LEDGER_FIELDS = ["unit", "seller", "buyer", "buyer_name", "product_name", "category", "batch_number", "quantity",
+                 "traded_on"]
 
 
-class RetestForm(BootstrapFormMixin, forms.Form):
+class LedgerEntryForm(ScopedModelForm):
+    """A sale: the seller among the enterprises the user sees; the buyer among them, or anywhere in
+    the registry by its credit code or exact name (a buyer in another city), or by name alone when
+    it is not in the registry."""
+
+    buyer_key = forms.CharField(label=_("外市购买方（统一社会信用代码或名录全称）"), max_length=200, required=False,
+                                help_text=_("购买方在其他地市、不在上面的列表中时填写。"))
+
+    class Meta:
+        model = LedgerEntry
+        fields = LEDGER_FIELDS
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        held = self.instance.buyer_id if self.instance.pk else None
+        if held:  # a buyer of another city, chosen by code earlier, stays selectable on the edit page
+            field = self.fields["buyer"]
+            field.queryset = field.queryset.all() | Enterprise.objects.filter(pk=held)
+            list_choices(field)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("buyer") and data.get("buyer_key"):
+            self.add_error("buyer_key", _("购买方已从名录中选择，不能同时按代码或名称指定。"))
+        return data
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        if self.cleaned_data.get("buyer_key"):
+            data["buyer_key"] = self.cleaned_data["buyer_key"]
+        return data
+
+
+# -- workflow steps (rectify/fieldwork/workflows.py): each form holds only its step's fields --------------
+DATE = forms.DateInput
+
+
+class SampleConformingForm(StepForm):
+    report_number = forms.CharField(label=_("检验报告编号"), max_length=100, required=False)
+
+
+class SampleNonconformingForm(StepForm):
+    failing_items = forms.CharField(label=_("不合格项目"), widget=forms.Textarea(attrs={"rows": 3}))
+    report_number = forms.CharField(label=_("检验报告编号"), max_length=100, required=False)
+
+
+class SampleNoticeForm(StepForm):
+    notified_on = forms.DateField(label=_("结果告知日期"), required=False, widget=DATE,
+                                  help_text=_("企业可自告知之日起15日内提出异议；不填为今天。"))
+
+
+class ObjectionForm(StepForm):
+    objection_filed_on = forms.DateField(label=_("异议申请日期"), widget=DATE)
+
+
+class RetestForm(StepForm):
     retest_result = forms.ChoiceField(label=_("复检结论"),
                                       choices=[(Result.CONFORMING, _("合格")), (Result.NONCONFORMING, _("不合格"))])
-    retested_on = forms.DateField(label=_("复检日期"), widget=forms.DateInput)
-    retest_report_number = forms.CharField(label=_("复检报告编号"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
+    retested_on = forms.DateField(label=_("复检日期"), widget=DATE)
+    retest_report_number = forms.CharField(label=_("复检报告编号"), max_length=100, required=False)
 
 
-class RespondForm(BootstrapFormMixin, forms.Form):
+class DisposalCauseForm(StepForm):
+    on = forms.DateField(label=_("收到原因分析日期"), required=False, widget=DATE)
+    text = forms.CharField(label=_("原因分析"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DisposalRecallOrderForm(StepForm):
+    on = forms.DateField(label=_("责令召回日期"), required=False, widget=DATE)
+    quantity = forms.IntegerField(label=_("应召回数量"), min_value=1)
+
+
+class DisposalRecallReturnForm(StepForm):
+    on = forms.DateField(label=_("召回完成日期"), required=False, widget=DATE)
+    quantity = forms.IntegerField(label=_("实际召回数量"), min_value=0)
+
+
+class DisposalTraceForm(StepForm):
+    on = forms.DateField(label=_("流向排查完成日期"), required=False, widget=DATE)
+    text = forms.CharField(label=_("流向排查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("登记后，系统按购销台账追溯该批次，并通报批次流入的其他地市。"))
+
+
+class DisposalCaseForm(StepForm):
+    on = forms.DateField(label=_("立案日期"), required=False, widget=DATE)
+    case_number = forms.CharField(label=_("立案编号"), max_length=100)
+
+
+class DisposalExposureForm(StepForm):
+    on = forms.DateField(label=_("曝光日期"), required=False, widget=DATE)
+    text = forms.CharField(label=_("曝光情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RespondForm(StepForm):
     response = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 6}))
-    responded_on = forms.DateField(label=_("反馈日期"), widget=forms.DateInput)
+    responded_on = forms.DateField(label=_("反馈日期"), required=False, widget=DATE)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
+
+class VisitVerifyForm(StepForm):
+    note = forms.CharField(label=_("核查意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    verified_on = forms.DateField(label=_("核查日期"), required=False, widget=DATE)
+
+
+class VisitReturnForm(StepForm):
+    reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LedgerImportForm(BootstrapFormMixin, forms.Form):

@@ -6,9 +6,12 @@ from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 from rectify.enterprises.models import Enterprise
 
-from . import services
+from . import (
+    services,
+    workflows,  # noqa: F401  (registers the workflows with core.workflow)
+)
 from .filtersets import InspectionFilterSet
-from .forms import INSPECTION_FIELDS, SAMPLE_FIELDS, InspectionForm, SampleForm
+from .forms import INSPECTION_FIELDS, LEDGER_FIELDS, SAMPLE_FIELDS, InspectionForm, LedgerEntryForm, SampleForm
 from .models import (
                      CollectiveInterview,
                      CovertVisit,
@@ -22,7 +25,7 @@ from .models import (
                      SamplingTask,
                      TestingInstitution,
 )
-from .serializers import InspectionSerializer, SampleSerializer
+from .serializers import InspectionSerializer, LedgerEntrySerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
 
@@ -57,7 +60,6 @@ registry.register(ModelConfig(
     form_fields=SAMPLE_FIELDS, form=SampleForm, serializer=SampleSerializer,
     select_related=["enterprise", "category", "unit", "testing_institution"],
     create=services.sample_create, update=services.sample_update,
-    detail_actions=[(_("登记异议"), "fieldwork:sample_objection"), (_("登记复检"), "fieldwork:sample_retest")],
     detail_panels=["fieldwork/_sample_panel.html", "targeting/certificate_check_panel.html"],
 ))
 registry.register(ModelConfig(
@@ -98,6 +100,8 @@ registry.register(ModelConfig(
     list_columns=["traded_on", "seller", "buyer", "buyer_name", "product_name", "batch_number", "quantity"],
     filter_fields=[*SCOPE_FILTERS, "category", "traded_on"],
     search_fields=["batch_number", "seller__name", "buyer__name", "buyer_name", "product_name"],
+    form_fields=LEDGER_FIELDS, form=LedgerEntryForm, serializer=LedgerEntrySerializer,
+    create=services.ledger_entry_create, update=services.ledger_entry_update,
     select_related=["seller", "buyer"], ordering=["-traded_on", "-id"],
     list_actions=[(_("导入台账"), "fieldwork:ledger_import"), (_("批次流向追溯"), "fieldwork:trace")],
 ))
@@ -111,10 +115,10 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=CovertVisit, menu="fieldwork",
-    list_columns=["start_date", "visited_city", "end_date", "response_due", "responded_on"],
-    filter_fields=["visited_city", "start_date", "responded_on"], search_fields=["findings", "requirements", "team"],
+    list_columns=["start_date", "visited_city", "end_date", "response_due", "responded_on", "verified_on"],
+    filter_fields=["visited_city", "start_date", "responded_on", "verified_on"],
+    search_fields=["findings", "requirements", "team"],
     select_related=["visited_city", "unit"], create=services.covert_visit_create, update=services.covert_visit_update,
-    detail_actions=[(_("反馈整改情况"), "fieldwork:covertvisit_respond")],
     detail_panels=["fieldwork/_covertvisit_panel.html"],
 ))
 registry.register(ModelConfig(

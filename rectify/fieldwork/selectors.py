@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory, Region, Unit
 
-from .models import InspectionOutcome, LedgerEntry, Recall, Sample
+from .models import Disposal, InspectionOutcome, LedgerEntry, Recall, Sample
 
 
 @dataclass
@@ -99,14 +99,17 @@ def trace_batch(*, enterprise_id: int, batch_number: str, max_depth: int = 20, u
     """Every downstream holder of `batch_number` sold by `enterprise_id`, to any depth (≤ max_depth),
     with the quantities received, sold on and recalled, and the units of every region reached.
 
-    With `user` the start enterprise must be in the user's scope (Enterprise.DoesNotExist
-    otherwise, which views answer with 404); the downstream holders are listed wherever they are,
-    since telling the other regions is the point of the trace."""
-    qs = Enterprise.objects.select_related("region")
-    if user is not None:
-        qs = qs.restrict(user, "view")
-    start = qs.get(pk=enterprise_id)
+    With `user` the start enterprise must be in the user's scope, or the batch's disposal shared
+    with the user's city by the trace (Enterprise.DoesNotExist otherwise, which views answer with
+    404); the downstream holders are listed wherever they are, since telling the other regions is
+    the point of the trace."""
     batch_number = batch_number.strip()
+    qs = Enterprise.objects.select_related("region")
+    if user is not None and not qs.restrict(user, "view").filter(pk=enterprise_id).exists():
+        told = Disposal.objects.restrict(user, "view").filter(enterprise_id=enterprise_id, batch_number=batch_number)
+        if not told.exists():
+            raise Enterprise.DoesNotExist
+    start = qs.get(pk=enterprise_id)
     with connection.cursor() as cursor:
         cursor.execute(_sql(), [enterprise_id, batch_number, batch_number, max_depth, batch_number])
         rows = cursor.fetchall()

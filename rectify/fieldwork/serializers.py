@@ -1,5 +1,5 @@
 """API serializers beyond the derived ones: the inspection takes its outcomes and problems, the
-sample its lab from the testing labs of the directory."""
+sample its lab from the testing labs of the directory, the ledger entry a buyer in another city."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,10 +10,11 @@ from rest_framework import serializers
 
 from rectify.accounts.models import User
 from rectify.core.generic.builders import PkListsListSerializer, ScopedModelSerializer
+from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import ProductCategory
 
 from .forms import directory_body, directory_choices
-from .models import Inspection, InspectionOutcome, Sample, TestingInstitution
+from .models import Inspection, InspectionOutcome, LedgerEntry, Sample, TestingInstitution
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -76,3 +77,24 @@ class SampleSerializer(ScopedModelSerializer):
         fields = ["id", "url", *[f.name for f in Sample._meta.concrete_fields if f.name != "id"]]
         read_only_fields = ["region", "county", "line", "created_at", "updated_at", "version"]
         list_serializer_class = PkListsListSerializer
+
+
+class LedgerEntrySerializer(ScopedModelSerializer):
+    """`buyer` among the enterprises the caller sees (and the one the entry already holds);
+    `buyer_key`, write only, names a buyer anywhere in the registry by credit code or exact name."""
+
+    buyer_key = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200,
+                                      label=_("外市购买方（统一社会信用代码或名录全称）"))
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "url", *[f.name for f in LedgerEntry._meta.concrete_fields if f.name != "id"], "buyer_key"]
+        read_only_fields = ["region", "county", "line", "created_at", "updated_at", "version"]
+        list_serializer_class = PkListsListSerializer
+
+    def get_fields(self):
+        fields = super().get_fields()
+        held = self.instance.buyer_id if isinstance(self.instance, models.Model) else None
+        if held and "buyer" in fields:
+            fields["buyer"].queryset = fields["buyer"].queryset.all() | Enterprise.objects.filter(pk=held)
+        return fields

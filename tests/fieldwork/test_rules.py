@@ -1,12 +1,14 @@
 """The business rules of field work, through the services and pages."""
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from openpyxl import Workbook
 
+from rectify.core import clock
 from rectify.core.audit.models import Event
 from rectify.enforcement.models import Problem
 from rectify.fieldwork import services
@@ -18,6 +20,7 @@ from rectify.fieldwork.models import (
     InspectionOutcome,
     LedgerEntry,
     Recall,
+    Sample,
 )
 from rectify.fieldwork.selectors import trace_batch
 from rectify.organisations.models import Region
@@ -147,37 +150,49 @@ class SampleRuleTests(WorldTestCase):
         self.assertEqual(str(disposal.recall_effectiveness), "80.0")
         self.assertTrue(Event.objects.filter(event="disposal.recall_returned", object_id=str(disposal.pk)).exists())
 
+    def _notified(self, batch: str, days_ago: int):
+        """A nonconforming sample whose result was notified `days_ago` days before today (the
+        objection window runs on today's Beijing date)."""
+        actor, today = self.users["shenyang_samr"], clock.today()
+        return services.sample_record(unit=actor.unit, enterprise=f.enterprise(), category=f.category(),
+                                      product_name="口罩", batch_number=batch,
+                                      sampled_on=today - datetime.timedelta(days=30), result="nonconforming",
+                                      failing_items="过滤效率", notified_on=today - datetime.timedelta(days=days_ago),
+                                      actor=actor)
+
     def test_objection_within_fifteen_days_and_the_retest_stands(self):
-        actor = self.users["shenyang_samr"]
-        late = self._nonconforming("N2")
-        with self.assertRaisesMessage(ValidationError, "15日内"):
-            services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 17), actor=actor)
-        services.sample_object(sample=late, objection_filed_on=f.D(2020, 6, 16), actor=actor)  # day 15: in time
-        cleared = services.sample_retest(sample=late, retest_result="conforming", retested_on=f.D(2020, 6, 20),
-                                         actor=actor)
+        actor, today = self.users["shenyang_samr"], clock.today()
+        late = self._notified("N2", days_ago=16)
+        with self.assertRaisesMessage(ValidationError, "已超过异议期限"):
+            services.sample_object(sample=late, objection_filed_on=today, actor=actor)
+        self.assertIsNone(Sample.objects.get(pk=late.pk).objection_filed_on)
+        in_time = self._notified("N2b", days_ago=15)
+        services.sample_object(sample=in_time, objection_filed_on=today, actor=actor)  # day 15: in time
+        cleared = services.sample_retest(sample=in_time, retest_result="conforming", retested_on=today, actor=actor)
         self.assertEqual(cleared.final_result, "conforming")
         self.assertFalse(Disposal.objects.filter(sample=cleared).exists())  # nothing done yet: dropped
-        confirmed = self._nonconforming("N3")
-        services.sample_object(sample=confirmed, objection_filed_on=f.D(2020, 6, 5), actor=actor)
-        confirmed = services.sample_retest(sample=confirmed, retest_result="nonconforming", retested_on=f.D(2020, 6, 8),
-                                           actor=actor)
+        confirmed = self._notified("N3", days_ago=10)
+        services.sample_object(sample=confirmed, objection_filed_on=today - datetime.timedelta(days=6), actor=actor)
+        confirmed = services.sample_retest(sample=confirmed, retest_result="nonconforming",
+                                           retested_on=today - datetime.timedelta(days=3), actor=actor)
         self.assertEqual(confirmed.final_result, "nonconforming")
         self.assertTrue(Disposal.objects.filter(sample=confirmed).exists())
 
     def test_objection_and_retest_pages(self):
-        sample = self._nonconforming("N4")
+        today = clock.today()
+        late = self._notified("N4", days_ago=20)
         self.login("shenyang_samr")
-        response = self.client.post(f"/fieldwork/sample/{sample.pk}/objection/", {"notified_on": "2020-06-01",
-                                                                                   "objection_filed_on": "2020-06-30"})
-        self.assertContains(response, "15日内", status_code=400)
-        self.client.post(f"/fieldwork/sample/{sample.pk}/objection/",
-                         {"notified_on": "2020-06-01", "objection_filed_on": "2020-06-03"})
-        self.client.post(f"/fieldwork/sample/{sample.pk}/retest/",
-                         {"retest_result": "conforming", "retested_on": "2020-06-06"})
+        page = self.client.get(f"/fieldwork/sample/{late.pk}/step/object/")
+        self.assertContains(page, "已超过异议期限", status_code=403)
+        sample = self._notified("N4b", days_ago=3)
+        self.client.post(f"/fieldwork/sample/{sample.pk}/step/object/",
+                         {"objection_filed_on": (today - datetime.timedelta(days=1)).isoformat()})
+        self.client.post(f"/fieldwork/sample/{sample.pk}/step/retest/",
+                         {"retest_result": "conforming", "retested_on": today.isoformat()})
         sample.refresh_from_db()
         self.assertEqual((sample.retest_result, sample.final_result), ("conforming", "conforming"))
         self.login("dalian_samr")
-        self.assertEqual(self.client.get(f"/fieldwork/sample/{sample.pk}/retest/").status_code, 404)
+        self.assertEqual(self.client.get(f"/fieldwork/sample/{sample.pk}/step/retest/").status_code, 404)
 
 
 class TraceTests(WorldTestCase):
@@ -271,7 +286,7 @@ class ExportAndVisitTests(WorldTestCase):
         self.login("shenyang_office")
         self.assertEqual(self.client.post(f"/fieldwork/covertvisit/{visit.pk}/edit/", {}).status_code in (400, 403),
                          True)
-        response = self.client.post(f"/fieldwork/covertvisit/{visit.pk}/respond/",
+        response = self.client.post(f"/fieldwork/covertvisit/{visit.pk}/step/respond/",
                                     {"response": "已全部整改", "responded_on": "2020-06-08"})
         self.assertEqual(response.status_code, 302)
         visit.refresh_from_db()

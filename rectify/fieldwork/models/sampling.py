@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.access.scope import RECORD_SCOPE
+from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
 from rectify.core.models import ScopedRecord
 from rectify.core.security.validators import validate_not_future
 
@@ -165,9 +165,13 @@ class Disposal(ScopedRecord):
     case_opened_on = models.DateField(_("立案日期"), null=True, blank=True, validators=[validate_not_future])
     exposed_on = models.DateField(_("曝光日期"), null=True, blank=True, validators=[validate_not_future])
     exposure_notes = models.TextField(_("曝光情况"), blank=True)
+    # The units of the cities the batch flowed into, told by the flow trace (services.tracing).
+    downstream_units = models.ManyToManyField("organisations.Unit", verbose_name=_("已通报的下游地市单位"),
+                                              blank=True, editable=False, related_name="+")
 
-    # stated explicitly: region + county + line of work (see core.access.scope)
-    scope = RECORD_SCOPE
+    # Region + county + line of work, and the downstream cities' units from the trace on (read only:
+    # the owner side stays the sampling unit's). A to-many path, so scope takes it as a subquery.
+    scope = ScopeSpec(shared="downstream_units__id")
 
     class Meta:
         verbose_name = _("不合格产品核查处置")

@@ -14,8 +14,9 @@ OFFICE_LINE = "office"
 
 class CovertVisit(ScopedRecord):
     """Owned by the provincial office; placed in the visited city so that the city's office sees
-    it by region and answers it (services.covert_visit_respond). Its line is the pseudo-line
-    "office", which no department has, so member units of the city do not see it."""
+    it by region and answers it (the workflow's 反馈整改情况 step; the province then verifies it or
+    returns it). Its line is the pseudo-line "office", which no department has, so member units of
+    the city do not see it."""
 
     visited_city = models.ForeignKey("organisations.Region", verbose_name=_("被检查市"), on_delete=models.PROTECT,
                                      related_name="+", limit_choices_to={"level": "city"})
@@ -27,10 +28,13 @@ class CovertVisit(ScopedRecord):
     response_due = models.DateField(_("反馈期限"), null=True, blank=True)
     response = models.TextField(_("市整改反馈"), blank=True, editable=False)
     responded_on = models.DateField(_("反馈日期"), null=True, blank=True, editable=False)
+    # The province's verification of the city's response (核查销号); a returned response clears
+    # responded_on and the city answers again.
+    verified_on = models.DateField(_("核查销号日期"), null=True, blank=True, editable=False)
     follow_up = models.TextField(_("跟踪督办情况"), blank=True)
 
-    # Seen by the visited city; written by the provincial group only (the city answers through
-    # covert_visit_respond).
+    # Seen by the visited city; written by the provincial group only (the city answers through its
+    # workflow step, services.covert_visit_respond).
     scope = ScopeSpec(province_owned=True)
 
     class Meta:
@@ -41,6 +45,8 @@ class CovertVisit(ScopedRecord):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="covert_visit_dates"),
             models.CheckConstraint(condition=Q(responded_on__isnull=True) | ~Q(response=""),
                                    name="covert_visit_response_text"),
+            models.CheckConstraint(condition=Q(verified_on__isnull=True) | Q(responded_on__isnull=False),
+                                   name="covert_visit_verified_after_response"),
         ]
         indexes = [models.Index(fields=["-start_date", "-id"]),  # the list's order (core.generic.checks)
                    models.Index(fields=["region", "-start_date", "-id"], name="fw_visit_region_date")]

@@ -1,9 +1,10 @@
 """The disposal of a nonconforming sample (不合格产品核查处置), one dated step after another: the
-step service and the edit page keep the same rules."""
+workflow's steps (rectify/fieldwork/workflows.py) and the edit page keep the same rules. Recording
+the flow trace tells the cities the batch reached (tracing.py)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
+from rectify.core.clock import today
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import Outcome, perform
 
 from ..models import Disposal
 from .common import lock, not_future, save_checked
+from .tracing import tell_downstream
 
 # step -> (date field, {value name: field}, required values)
 DISPOSAL_STEPS: dict[str, tuple[str, dict[str, str], set[str]]] = {
@@ -57,34 +61,45 @@ def _check_steps(disposal: Disposal, dated: set[str]) -> None:
         raise ValidationError({"recall_completed_on": _("召回完成日期不能早于责令召回日期。")})
 
 
-@transaction.atomic
-def disposal_step(*, disposal: Disposal, step: str, on: datetime.date, actor, **values: Any) -> Disposal:
-    """Record one dated step of the disposal (see DISPOSAL_STEPS for the values each takes)."""
+def disposal_step(*, disposal: Disposal, step: str, on: datetime.date | None = None, actor,
+                  **values: Any) -> Disposal:
+    """Record one dated step of the disposal (see DISPOSAL_STEPS for the values each takes), as the
+    workflow's step of that name."""
     if step not in DISPOSAL_STEPS:
         raise ValidationError(_("未知的处置步骤：%(s)s") % {"s": step})
-    date_field, names, required = DISPOSAL_STEPS[step]
-    unknown = set(values) - set(names)
-    missing = {n for n in required if values.get(n) in (None, "")}
-    if unknown or missing:
-        raise ValidationError(_("处置步骤“%(s)s”的参数有误：缺少 %(m)s，多余 %(u)s")
-                              % {"s": step, "m": "、".join(sorted(missing)) or "—",
-                                 "u": "、".join(sorted(unknown)) or "—"})
-    locked = lock(disposal, actor)
-    setattr(locked, date_field, on)
-    for name, value in values.items():
-        setattr(locked, names[name], value)
-    _check_steps(locked, {date_field})
-    save_checked(locked)
-    record_event(f"disposal.{step}", locked,
-                 detail={"on": on.isoformat(), **{k: str(v) for k, v in values.items()}})
-    return locked
+    perform(disposal, step, actor=actor, values={**values, **({"on": on} if on else {})})
+    return Disposal.objects.get(pk=disposal.pk)
+
+
+def step_body(step: str) -> Callable[[Disposal, Any, dict[str, Any]], Outcome | None]:
+    """The body of a dated step: its date (today unless given) and values, under the steps' rules."""
+    date_field, names, _required = DISPOSAL_STEPS[step]
+
+    def run(disposal: Disposal, actor, values: dict[str, Any]) -> Outcome | None:
+        setattr(disposal, date_field, values.get("on") or today())
+        for name, field in names.items():
+            if name in values:
+                setattr(disposal, field, values[name].strip() if isinstance(values[name], str) else values[name])
+        _check_steps(disposal, {date_field})
+        disposal.full_clean()
+        if step == "flow_traced":
+            return tell_downstream_body(disposal, actor, values)
+        return None
+    return run
+
+
+def tell_downstream_body(disposal: Disposal, actor, values: dict[str, Any]) -> Outcome:
+    """Trace the batch down the ledgers and tell the cities it reached (通报下游地市)."""
+    told = tell_downstream(disposal=disposal, actor=actor)
+    return Outcome(detail={"told_cities": "、".join(sorted({str(u.region) for u in told}))})
 
 
 @transaction.atomic
 def disposal_update(*, obj: Disposal, data: Mapping[str, Any], actor,
                     expected_version: int | None = None) -> Disposal:
     """Edit the disposal page (ModelConfig.update) under the rules of the steps; each newly dated
-    step is recorded as its workflow event, as disposal_step records it."""
+    step is recorded as its workflow event, as disposal_step records it, and a flow trace dated
+    here tells the downstream cities as the step does."""
     locked = lock(obj, actor, "change", expected_version)
     started = {step: getattr(locked, spec[0]) for step, spec in DISPOSAL_STEPS.items()}
     for name, value in data.items():
@@ -96,5 +111,7 @@ def disposal_update(*, obj: Disposal, data: Mapping[str, Any], actor,
     for step, (date_field, _names, _required) in DISPOSAL_STEPS.items():
         if started[step] is None and getattr(locked, date_field) is not None:
             record_event(f"disposal.{step}", locked, detail={"on": getattr(locked, date_field).isoformat()})
+            if step == "flow_traced":
+                tell_downstream(disposal=locked, actor=actor)
     ensure_in_scope(locked, actor)
     return locked

@@ -1,9 +1,10 @@
-"""Samples (抽检): recording, the result, the enterprise's objection and the retest. A nonconforming
+"""Samples (抽检): recording and editing, then the steps of the sampling workflow — the result, its
+notice to the enterprise, the enterprise's objection within 15 days and the retest. A nonconforming
 final result starts a disposal (disposal.py takes it from there)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
+from rectify.core.clock import today
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.workflow.engine import Outcome, perform
+from rectify.core.workflow.notices import announce
 from rectify.enterprises.signals import risk_inputs_changed
 
 from ..models import Disposal, Sample
@@ -99,15 +103,21 @@ def sample_create(*, model: type[models.Model], data: Mapping[str, Any], actor) 
 
 @transaction.atomic
 def sample_update(*, obj: Sample, data: Mapping[str, Any], actor, expected_version: int | None = None) -> Sample:
-    """Edit a sample (ModelConfig.update); a result under objection is changed by the retest only."""
+    """Edit a sample (ModelConfig.update). Once the result is notified, the objection period runs
+    from that date: neither the result nor the date changes by an edit any more (a result under
+    objection is changed by the retest only)."""
     locked = lock(obj, actor, "change", expected_version)
     if "unit" in data and data["unit"] != locked.unit:
         require_unit(actor, data["unit"])
-    before, enterprise_before = locked.result, locked.enterprise_id
+    before, enterprise_before, notified_before = locked.result, locked.enterprise_id, locked.notified_on
     for name, value in data.items():
         setattr(locked, name, value)
     if locked.objection_filed_on and locked.result != before:
         raise ValidationError({"result": _("已提出异议的样品不能修改初检结论，请登记复检结果。")})
+    if notified_before is not None and locked.notified_on != notified_before:
+        raise ValidationError({"notified_on": _("结果告知日期已登记，不能修改：异议期限自该日起算。")})
+    if notified_before is not None and locked.result != before:
+        raise ValidationError({"result": _("已告知企业的检验结论不能修改；企业有异议的，请登记异议和复检结果。")})
     _check_sample(locked, actor)
     save_checked(locked)
     if locked.result != before:
@@ -118,51 +128,107 @@ def sample_update(*, obj: Sample, data: Mapping[str, Any], actor, expected_versi
     return locked
 
 
+# -- the workflow's steps (rectify/fieldwork/workflows.py): who may take them, from which state and until
+# when is declared there; the bodies below do what each step does besides the state and its event.
+
+def sample_result(*, sample: Sample, result: str, actor, failing_items: str = "", report_number: str = "") -> Sample:
+    """The lab's conclusion on a pending sample (合格 / 不合格); a nonconforming one starts a disposal."""
+    step = "nonconforming" if result == Result.NONCONFORMING else "conforming"
+    values = {"failing_items": failing_items} if step == "nonconforming" else {}
+    if report_number:
+        values["report_number"] = report_number
+    perform(sample, step, actor=actor, values=values)
+    return Sample.objects.get(pk=sample.pk)
+
+
+def result_body(result: str) -> Callable[[Sample, Any, dict[str, Any]], None]:
+    """The body of the result step giving `result`."""
+    def run(sample: Sample, actor, values: dict[str, Any]) -> None:
+        sample.result = result
+        sample.failing_items = values.get("failing_items", "").strip() if result == Result.NONCONFORMING else ""
+        if values.get("report_number"):
+            sample.report_number = values["report_number"].strip()
+        _check_sample(sample, actor)
+        sample.full_clean()
+        disposal = _ensure_disposal(sample, actor)
+        if disposal is not None:
+            announce(disposal, actor)
+        _announce(sample, actor, [sample.enterprise_id])
+    return run
+
+
+def sample_notify(*, sample: Sample, actor, notified_on: datetime.date | None = None) -> Sample:
+    """The nonconforming result is notified to the enterprise: its objection period starts."""
+    perform(sample, "notify", actor=actor, values={"notified_on": notified_on} if notified_on else {})
+    return Sample.objects.get(pk=sample.pk)
+
+
+def notify_body(sample: Sample, actor, values: dict[str, Any]) -> None:
+    on = values.get("notified_on") or today()
+    not_future(on, "notified_on")
+    if on < sample.sampled_on:
+        raise ValidationError({"notified_on": _("告知日期不能早于抽样日期。")})
+    sample.notified_on = on
+
+
 @transaction.atomic
 def sample_object(*, sample: Sample, objection_filed_on: datetime.date, actor,
                   notified_on: datetime.date | None = None) -> Sample:
     """The enterprise objects to a nonconforming result and asks for a retest (within 15 days of
-    being notified; otherwise the result stands)."""
-    locked = lock(sample, actor)
+    being notified; otherwise the result stands). `notified_on` records the notice first when it
+    is not recorded yet."""
     if notified_on is not None:
-        locked.notified_on = notified_on
-    if locked.result != Result.NONCONFORMING:
-        raise ValidationError(_("只有不合格结论可以提出异议。"))
-    if locked.notified_on is None:
-        raise ValidationError({"notified_on": _("请先登记结果告知日期。")})
-    if locked.objection_filed_on is not None:
-        raise ValidationError(_("该样品已提出过异议。"))
-    days = (objection_filed_on - locked.notified_on).days
-    if days < 0:
+        current = Sample.objects.filter(pk=sample.pk).values_list("notified_on", flat=True).first()
+        if current is None:
+            sample_notify(sample=sample, notified_on=notified_on, actor=actor)
+        elif current != notified_on:
+            raise ValidationError({"notified_on": _("结果已于%(d)s告知，告知日期不能在登记异议时更改。")
+                                   % {"d": current.isoformat()}})
+    perform(sample, "object", actor=actor, values={"objection_filed_on": objection_filed_on})
+    return Sample.objects.get(pk=sample.pk)
+
+
+def objection_window_open(sample: Sample) -> bool:
+    """Today is within the 15 days after the notice (the last day included)."""
+    return sample.notified_on is not None and today() <= objection_due(sample)
+
+
+def objection_due(sample: Sample) -> datetime.date | None:
+    return sample.notified_on + datetime.timedelta(days=OBJECTION_DAYS) if sample.notified_on else None
+
+
+def object_body(sample: Sample, actor, values: dict[str, Any]) -> Outcome:
+    filed_on = values["objection_filed_on"]
+    if filed_on < sample.notified_on:
         raise ValidationError({"objection_filed_on": _("异议日期不能早于告知日期。")})
-    if days > OBJECTION_DAYS:
-        raise ValidationError({"objection_filed_on": _("异议须在收到检验结果之日起%(n)s日内提出"
-                                                       "（已逾%(d)s日），原结论成立。")
-                               % {"n": OBJECTION_DAYS, "d": days}})
-    not_future(objection_filed_on, "objection_filed_on")
-    locked.objection_filed_on = objection_filed_on
-    save_checked(locked)
-    record_event("sample.objection", locked, detail={"filed_on": objection_filed_on.isoformat(), "days": days})
-    return locked
+    not_future(filed_on, "objection_filed_on")
+    sample.objection_filed_on = filed_on
+    return Outcome(detail={"filed_on": filed_on.isoformat(), "days": str((filed_on - sample.notified_on).days)})
 
 
-@transaction.atomic
 def sample_retest(*, sample: Sample, retest_result: str, retested_on: datetime.date, actor,
                   retest_report_number: str = "") -> Sample:
     """Record the retest; its result stands (and clears or starts the disposal)."""
-    locked = lock(sample, actor)
-    if locked.objection_filed_on is None:
-        raise ValidationError(_("未提出异议的样品不能复检。"))
+    values = {"retest_result": retest_result, "retested_on": retested_on}
+    if retest_report_number:
+        values["retest_report_number"] = retest_report_number
+    perform(sample, "retest", actor=actor, values=values)
+    return Sample.objects.get(pk=sample.pk)
+
+
+def retest_body(sample: Sample, actor, values: dict[str, Any]) -> Outcome:
+    retest_result, retested_on = values["retest_result"], values["retested_on"]
     if retest_result not in (Result.CONFORMING, Result.NONCONFORMING):
         raise ValidationError({"retest_result": _("复检结论须为合格或不合格。")})
-    if retested_on < locked.objection_filed_on:
+    if retested_on < sample.objection_filed_on:
         raise ValidationError({"retested_on": _("复检日期不能早于异议日期。")})
     not_future(retested_on, "retested_on")
-    locked.retest_result, locked.retested_on = retest_result, retested_on
-    locked.retest_report_number = retest_report_number
-    locked.final_result = Sample.standing_result(locked.result, retest_result)
-    save_checked(locked)
-    record_event("sample.retest", locked, detail={"result": retest_result})
-    _ensure_disposal(locked, actor)
-    risk_inputs_changed.send(sender=Sample, enterprise_ids=[locked.enterprise_id])
-    return locked
+    sample.retest_result, sample.retested_on = retest_result, retested_on
+    sample.retest_report_number = values.get("retest_report_number", "").strip()
+    sample.final_result = Sample.standing_result(sample.result, retest_result)
+    sample.full_clean()
+    disposal = _ensure_disposal(sample, actor)
+    if disposal is not None:
+        announce(disposal, actor)
+    risk_inputs_changed.send(sender=Sample, enterprise_ids=[sample.enterprise_id])
+    return Outcome(detail={"result": retest_result})
