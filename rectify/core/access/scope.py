@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -73,13 +74,21 @@ def scope_q(user, spec: ScopeSpec, model=None) -> Q:
     if not q:  # nothing narrows this user's rows: an extra path must not narrow them either
         return q
     for path in shared:
-        if "__" in path and model is not None:
+        if model is not None and ("__" in path or _to_many(model, path)):
             # A to-many path as a subquery, not a join: a join needs DISTINCT, and PostgreSQL
             # refuses SELECT ... DISTINCT ... FOR UPDATE (object_update locks restricted rows).
             q |= Q(pk__in=model._base_manager.filter(**{path: unit.pk}).values("pk"))
         else:
             q |= Q(**{path: unit.pk})
     return q
+
+
+def _to_many(model, name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a reverse accessor's query name: the query itself says what is wrong
+        return False
+    return bool(field.many_to_many or field.one_to_many)
 
 
 WRITE_ACTIONS = frozenset({"add", "change", "delete"})

@@ -181,6 +181,9 @@ def perform(obj: models.Model, name: str, *, actor: Any, values: dict[str, Any] 
                 locked.version += 1
             locked.save()
         now = workflow.state(locked)
+        if workflow.state_of is not None and step.target is not None and now != step.target:
+            # A derived state is the body's doing: a body that did not produce it is a defect.
+            raise AssertionError(f"{workflow.name}.{step.name} left the state {now!r}, not {step.target!r}")
         record_event(step.event or f"{workflow.name}.{step.name}", locked, user=actor, detail={
             "step": step.name, "state_from": previous, "state_to": now, **_detail(values), **(outcome.detail or {})})
         notices.after_step(workflow, step, locked, actor, previous, values)
