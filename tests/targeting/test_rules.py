@@ -165,6 +165,13 @@ class DrawTests(WorldTestCase):
         page = self.client.get(f"/targeting/draw/{stored.pk}/")
         self.assertContains(page, "按种子复算结果一致")
 
+    def test_a_draw_for_another_citys_unit_is_refused_naming_that_unit(self):
+        dalian = self.unit("210200-samr")
+        with self.assertRaises(PermissionDenied) as caught:
+            self.run_draw(unit=dalian)
+        self.assertEqual(str(caught.exception), f"您不能以“{dalian}”的名义录入记录。")
+        self.assertFalse(Draw.objects.exists())
+
     def test_recusal_and_at_least_two_inspectors(self):
         recused = self.users["shenyang_samr"]
         for e in self.ents:

@@ -14,7 +14,7 @@ from django.db.models.deletion import Collector
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import model_allows, restrict, write_refusal
+from rectify.core.access.scope import model_allows, restrict, units_for, write_refusal
 from rectify.core.current import change_reason
 
 # Sent inside the transaction of a change that must give its reason — a deletion (kind "deleted",
@@ -55,16 +55,38 @@ def ensure_owner(obj: models.Model, actor, action: str) -> None:
         raise PermissionDenied(write_refusal(actor, action, obj))
 
 
-def lock_for_write(model: type[models.Model], pk: Any, actor, action: str) -> models.Model:
+def require_unit(actor, unit, action: str = "add") -> None:
+    """The actor enters records on behalf of `unit`: their own unit or one under it, with a role
+    that may `action` records (core.access.scope.units_for)."""
+    if not units_for(actor, action).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("您不能以“%(unit)s”的名义录入记录。") % {"unit": unit})
+
+
+def require_visible(actor, obj: models.Model | None, label: str) -> None:
+    """A record the write points at (the inspected enterprise, the seller...) is one the actor sees;
+    the form and the API offer no others, so anything else is a forged choice."""
+    if obj is not None and not restrict(type(obj)._default_manager.filter(pk=obj.pk), actor, "view").exists():
+        raise ValidationError(_("%(label)s不在您的数据范围内。") % {"label": label})
+
+
+def lock_for_write(model: type[models.Model], pk: Any, actor, action: str,
+                   expected_version: int | None = None) -> models.Model:
     """The row locked for `action`; a row the actor sees but does not own is refused with the
-    reason, a row out of scope with the same answer as a missing one."""
+    reason, a row out of scope with the same answer as a missing one. With `expected_version`,
+    a row someone else saved since the actor loaded it is a ConflictError."""
     locked = restrict(model._default_manager.select_for_update().filter(pk=pk), actor, action).first()
-    if locked is not None:
-        return locked
-    visible = restrict(model._default_manager.filter(pk=pk), actor, "view").first()
-    if visible is None:
-        raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
-    raise PermissionDenied(write_refusal(actor, action, visible))
+    if locked is None:
+        visible = restrict(model._default_manager.filter(pk=pk), actor, "view").first()
+        if visible is None:
+            raise PermissionDenied(_("记录不存在或不在您的数据范围内。"))
+        raise PermissionDenied(write_refusal(actor, action, visible))
+    if expected_version is not None and hasattr(locked, "version") and locked.version != expected_version:
+        raise ConflictError(
+            _("该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。请刷新后重新修改。")
+            % {"now": locked.version, "mine": expected_version},
+            code="conflict",
+        )
+    return locked
 
 
 @transaction.atomic
@@ -88,13 +110,7 @@ def object_create(*, model: type[models.Model], data: dict[str, Any], actor) -> 
 def object_update(*, obj: models.Model, data: dict[str, Any], actor,
                   expected_version: int | None = None) -> models.Model:
     model = type(obj)
-    locked = lock_for_write(model, obj.pk, actor, "change")
-    if expected_version is not None and hasattr(locked, "version") and locked.version != expected_version:
-        raise ConflictError(
-            _("该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。请刷新后重新修改。")
-            % {"now": locked.version, "mine": expected_version},
-            code="conflict",
-        )
+    locked = lock_for_write(model, obj.pk, actor, "change", expected_version)
     frozen = getattr(locked, "frozen_fields", lambda: ())()
     message = getattr(locked, "frozen_message", None) or _("该字段已锁定，不能修改。")
     for name in frozen:

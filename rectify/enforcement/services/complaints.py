@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from rectify.core.generic.importing import RowError
-from rectify.core.generic.services import ensure_in_scope, object_update
+from rectify.core.generic.services import ensure_in_scope, object_update, require_unit
 from rectify.core.security.validators import normalise_uscc
 from rectify.core.workflow.engine import perform
 from rectify.enterprises.models import Enterprise
@@ -18,7 +18,7 @@ from rectify.enterprises.signals import risk_inputs_changed
 from ..importing import read_12315
 from ..models import Complaint, Lead
 from ..workdays import add_working_days
-from .common import event, require_unit, today
+from .common import event, today
 
 ACCEPT_DAYS = 7   # 市场监督管理投诉举报处理暂行办法 art. 15: decide on a complaint in 7 working days
 VERIFY_DAYS = 15  # art. 31: verify a tip in 15 working days

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, require_unit
 from rectify.core.workflow.engine import perform
 
 from ..models import Problem
-from .common import event, require_unit, today
+from .common import event, today
 
 P = Problem.Status
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, require_unit
 from rectify.core.workflow.engine import bump, perform
 from rectify.core.workflow.notices import announce
 
 from ..models import Complaint, CreditRecord, Exposure, JointPunishment, JointPunishmentAction
-from .common import event, require_office, require_unit, today
+from .common import event, require_office, today
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}(19|20)\d{2}(0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])")

@@ -7,21 +7,21 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, lock_for_write, require_unit
 
 from ..models import TestingInstitution
-from .common import lock, require, require_provincial, require_unit, save_checked
+from .common import require, require_provincial_office_or_market_bureau, save_checked
 
 
 @transaction.atomic
 def institution_save(*, data: Mapping[str, Any], actor, institution: TestingInstitution | None = None,
                      expected_version: int | None = None) -> TestingInstitution:
-    require_provincial(actor, _("检验检测认证机构名录"))
+    require_provincial_office_or_market_bureau(actor, _("检验检测认证机构名录"))
     if institution is None:
         require(actor, TestingInstitution, "add")
         obj = TestingInstitution()
     else:
-        obj = lock(institution, actor, "change", expected_version)
+        obj = lock_for_write(type(institution), institution.pk, actor, "change", expected_version)
     for name, value in data.items():
         setattr(obj, name, value)
     if "unit" in data:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, lock_for_write
 from rectify.core.workflow.engine import Outcome, perform
 
 from ..models import Disposal
-from .common import lock, not_future, save_checked
+from .common import not_future, save_checked
 from .tracing import tell_downstream
 
 # step -> (date field, {value name: field}, required values)
@@ -100,7 +100,7 @@ def disposal_update(*, obj: Disposal, data: Mapping[str, Any], actor,
     """Edit the disposal page (ModelConfig.update) under the rules of the steps; each newly dated
     step is recorded as its workflow event, as disposal_step records it, and a flow trace dated
     here tells the downstream cities as the step does."""
-    locked = lock(obj, actor, "change", expected_version)
+    locked = lock_for_write(type(obj), obj.pk, actor, "change", expected_version)
     started = {step: getattr(locked, spec[0]) for step, spec in DISPOSAL_STEPS.items()}
     for name, value in data.items():
         setattr(locked, name, value)

@@ -10,12 +10,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, lock_for_write, require_unit, require_visible
 from rectify.enterprises.signals import risk_inputs_changed
 
 from ..models import ExportCheck
 from ..signals import export_check_recorded
-from .common import lock, not_future, require, require_unit, require_visible, save_checked
+from .common import not_future, require, save_checked
 
 
 def _enterprise_ids(check: ExportCheck) -> list[int | None]:
@@ -67,7 +67,7 @@ def _export_apply(check: ExportCheck, actor, data: Mapping[str, Any]) -> None:
 def export_check_update(*, obj: ExportCheck, data: Mapping[str, Any], actor,
                         expected_version: int | None = None) -> ExportCheck:
     """Edit an export check (ModelConfig.update)."""
-    locked = lock(obj, actor, "change", expected_version)
+    locked = lock_for_write(type(obj), obj.pk, actor, "change", expected_version)
     before = _enterprise_ids(locked)
     if "unit" in data and data["unit"] != locked.unit:
         require_unit(actor, data["unit"])

@@ -13,13 +13,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, lock_for_write, require_unit, require_visible
 from rectify.enforcement.services import problem_record
 from rectify.enterprises.signals import risk_inputs_changed
 
 from ..models import Inspection, InspectionOutcome, Measure
 from ..models.inspection import CHECKS
-from .common import lock, not_future, require, require_unit, require_visible, save_checked
+from .common import not_future, require, save_checked
 
 MIN_INSPECTORS = 2  # 双随机: at least two inspectors on every inspection
 
@@ -143,7 +143,7 @@ def inspection_update(*, obj: Inspection, data: Mapping[str, Any], actor,
                       expected_version: int | None = None) -> Inspection:
     """Edit an inspection (ModelConfig.update). `outcomes` in `data` ({category or id: outcome},
     or the API's list) replaces the outcome rows."""
-    locked = lock(obj, actor, "change", expected_version)
+    locked = lock_for_write(type(obj), obj.pk, actor, "change", expected_version)
     before = locked.enterprise_id
     data = dict(data)
     outcomes = _outcomes(data.pop("outcomes", None))

@@ -15,12 +15,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
-from rectify.core.generic.services import object_create, object_update
+from rectify.core.generic.services import lock_for_write, object_create, object_update, require_unit, require_visible
 from rectify.core.security.validators import normalise_uscc
 from rectify.enterprises.models import Enterprise
 
 from ..models import LedgerEntry
-from .common import lock, require, require_unit, require_visible
+from .common import require
 
 BUYER_KEY = "buyer_key"  # the form's and the API's name for a buyer given by credit code or name
 
@@ -63,7 +63,7 @@ def ledger_entry_update(*, obj: LedgerEntry, data: Mapping[str, Any], actor,
                         expected_version: int | None = None) -> LedgerEntry:
     """ModelConfig.update: the seller stays one the actor sees; the buyer may be anywhere."""
     data = _resolve_buyer(dict(data))
-    if "seller" in data and data["seller"] != lock(obj, actor, "change").seller:
+    if "seller" in data and data["seller"] != lock_for_write(type(obj), obj.pk, actor, "change").seller:
         require_visible(actor, data["seller"], _("销售方"))
     return object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
 

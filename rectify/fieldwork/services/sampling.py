@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, lock_for_write, require_unit, require_visible
 from rectify.core.workflow.engine import Outcome, perform
 from rectify.core.workflow.notices import announce
 from rectify.enterprises.signals import risk_inputs_changed
@@ -21,7 +21,7 @@ from rectify.enterprises.signals import risk_inputs_changed
 from ..models import Disposal, Sample
 from ..models.sampling import OBJECTION_DAYS, Result
 from ..signals import sample_reported
-from .common import lock, not_future, require, require_unit, require_visible, save_checked
+from .common import not_future, require, save_checked
 
 SAMPLE_FIELDS = {"task", "quantity", "production_date", "stage", "testing_institution", "report_number",
                  "items_tested", "standard", "failing_items", "notified_on"}
@@ -106,7 +106,7 @@ def sample_update(*, obj: Sample, data: Mapping[str, Any], actor, expected_versi
     """Edit a sample (ModelConfig.update). Once the result is notified, the objection period runs
     from that date: neither the result nor the date changes by an edit any more (a result under
     objection is changed by the retest only)."""
-    locked = lock(obj, actor, "change", expected_version)
+    locked = lock_for_write(type(obj), obj.pk, actor, "change", expected_version)
     if "unit" in data and data["unit"] != locked.unit:
         require_unit(actor, data["unit"])
     before, enterprise_before, notified_before = locked.result, locked.enterprise_id, locked.notified_on

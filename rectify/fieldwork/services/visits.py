@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today
-from rectify.core.generic.services import ensure_in_scope, object_create
+from rectify.core.generic.services import ensure_in_scope, lock_for_write, object_create
 from rectify.core.workflow.engine import Outcome, perform
 
 from ..models import CovertVisit
-from .common import lock, not_future, require_provincial, save_checked
+from .common import not_future, require_provincial_office_or_market_bureau, save_checked
 
 
 def covert_visit_create(*, model: type[models.Model], data: Mapping[str, Any], actor) -> CovertVisit:
     """ModelConfig.create: only the provincial group records a visit."""
-    require_provincial(actor, _("明察暗访记录"))
+    require_provincial_office_or_market_bureau(actor, _("明察暗访记录"))
     visit = object_create(model=model, data=data, actor=actor)
     record_event("covert_visit.record", visit, detail={"city": visit.visited_city.code})
     return visit
@@ -32,8 +32,8 @@ def covert_visit_create(*, model: type[models.Model], data: Mapping[str, Any], a
 def covert_visit_update(*, obj: CovertVisit, data: Mapping[str, Any], actor,
                         expected_version: int | None = None) -> CovertVisit:
     """Only the provincial group edits a visit; the city answers through covert_visit_respond."""
-    require_provincial(actor, _("明察暗访记录"))
-    locked = lock(obj, actor, "change", expected_version)
+    require_provincial_office_or_market_bureau(actor, _("明察暗访记录"))
+    locked = lock_for_write(type(obj), obj.pk, actor, "change", expected_version)
     for name, value in data.items():
         setattr(locked, name, value)
     save_checked(locked)

@@ -6,19 +6,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
-from rectify.core.access.scope import area_allows, units_for
+from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.clock import today as today  # the Beijing date, for the services importing it from here
 from rectify.enterprises.models import Enterprise
 
 
-def require_unit(actor, unit, action: str = "add") -> None:
-    """The actor works on behalf of `unit` (their own or one under them)."""
-    if not units_for(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("您不能以“%(unit)s”的名义办理。") % {"unit": unit})
-
-
-def require_provincial(actor, what: str) -> None:
+def require_provincial_unit(actor, what: str) -> None:
+    """Any provincial unit (office or line department) whose role may add records: the export
+    lists are the province's, whichever provincial department keeps them."""
     unit = getattr(actor, "unit", None)
     if unit is None or not unit.is_provincial or not area_allows(actor, "records", "add"):
         raise PermissionDenied(_("只有省级单位可以%(what)s。") % {"what": what})

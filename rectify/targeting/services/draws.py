@@ -18,12 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectify.core.generic.services import ensure_in_scope
+from rectify.core.generic.services import ensure_in_scope, require_unit
 from rectify.enforcement.models import Complaint
 from rectify.organisations.models import Unit
 
 from ..models import ConflictOfInterest, Draw
-from .common import enterprises_of_unit, event, officers_of_unit, require_unit
+from .common import enterprises_of_unit, event, officers_of_unit
 
 FLAG_LABELS = {"complaint": "有投诉举报", "abnormal": "列入经营异常名录", "serious": "列入严重违法失信名单"}
 

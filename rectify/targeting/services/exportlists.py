@@ -20,7 +20,7 @@ from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory
 
 from ..models import ExportFlag, ExportListEntry, ExportListRule
-from .common import event, require_provincial
+from .common import event, require_provincial_unit
 
 COLUMNS = [
     Column("list_kind", "名单类型", ("list", "kind"), required=True, example="白名单", help="白名单 / 负面清单"),
@@ -54,7 +54,7 @@ def _match(credit_code: str, name: str) -> Enterprise | None:
 @transaction.atomic
 def export_list_import(*, unit, name: str, data: bytes, actor) -> ImportResult:
     """All or nothing: any row error and nothing is written (the errors say which row and why)."""
-    require_provincial(actor, _("导入出口白名单/负面清单"))
+    require_provincial_unit(actor, _("导入出口白名单/负面清单"))
 
     table = read_table(name, data, COLUMNS)
     campaign = Campaign.current()
@@ -105,14 +105,14 @@ def export_list_import(*, unit, name: str, data: bytes, actor) -> ImportResult:
 
 
 def export_list_entry_create(*, model, data: dict, actor) -> ExportListEntry:
-    require_provincial(actor, _("维护出口白名单/负面清单"))
+    require_provincial_unit(actor, _("维护出口白名单/负面清单"))
     if not data.get("enterprise"):
         data = {**data, "enterprise": _match(data.get("credit_code", ""), data.get("name", ""))}
     return object_create(model=model, data=data, actor=actor)
 
 
 def export_list_entry_update(*, obj, data: dict, actor, expected_version: int | None = None) -> ExportListEntry:
-    require_provincial(actor, _("维护出口白名单/负面清单"))
+    require_provincial_unit(actor, _("维护出口白名单/负面清单"))
     return object_update(obj=obj, data=data, actor=actor, expected_version=expected_version)
 
 

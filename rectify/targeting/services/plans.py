@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rectify.core.generic.services import ensure_in_scope, object_create
+from rectify.core.generic.services import ensure_in_scope, object_create, require_unit
 from rectify.core.workflow.engine import Outcome, perform
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import SamplingTask
 
 from ..models import RiskScore, SamplingPlan
-from .common import enterprises_of_unit, event, require_unit
+from .common import enterprises_of_unit, event
 
 
 def new_seed() -> int:
