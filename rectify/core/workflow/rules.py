@@ -67,9 +67,19 @@ def role(action: str, area: str = "records") -> Rule:
                 lambda u, o, s: _("您的角色不能%(step)s。") % {"step": _label(s)})
 
 
+def _can(user: Any, action: str, obj: Any) -> bool:
+    """core.access.scope.can, asked once per user and action of a record loaded for a page: its
+    panel asks it for every step."""
+    memo = obj.__dict__.setdefault("_workflow_can", {})
+    key = (getattr(user, "pk", None), action)
+    if key not in memo:
+        memo[key] = can(user, action, obj)
+    return memo[key]
+
+
 def may(action: str = "change") -> Rule:
     """The row is on the user's owner side for `action` (core.access.scope), with scope's own reason."""
-    return Rule(lambda u, o: can(u, action, o), lambda u, o, s: write_refusal(u, action, o))
+    return Rule(lambda u, o: _can(u, action, o), lambda u, o, s: write_refusal(u, action, o))
 
 
 HANDLING_UNIT = gettext_lazy("承办单位")
