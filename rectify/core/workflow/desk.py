@@ -72,17 +72,21 @@ def _sort_key(item: DeskItem) -> tuple:
 @dataclass
 class Desk:
     items: list[DeskItem]
-    more: dict[str, int]  # step label -> rows beyond the limit
+    more: dict[str, str]  # step -> how many more ("12", or "至少 12" where not every row was read)
 
     @property
     def overdue(self) -> int:
         return sum(1 for i in self.items if i.overdue)
 
 
-def desk_for(user: Any, limit: int = 30) -> Desk:
+def _label(item: DeskItem) -> str:
+    return f"{item.workflow.model._meta.verbose_name}·{item.step.label}"
+
+
+def desk_for(user: Any, limit: int = 30, shown: int = 60) -> Desk:
     now, today = timezone.now(), clock.today()
     items: list[DeskItem] = []
-    more: dict[str, int] = {}
+    capped: set[str] = set()
     for workflow in workflows():
         if not model_allows(user, workflow.model, "view"):
             continue
@@ -94,13 +98,14 @@ def desk_for(user: Any, limit: int = 30) -> Desk:
                 continue
             rows = (workflow.model.objects.restrict(user, "view").filter(assigned)
                     .filter(workflow.in_states(step.sources)))
-            found = 0
-            for obj in rows[: limit * 2]:
+            taken = 0
+            for obj in rows[: limit * 2 + 1]:
+                if taken == limit:
+                    capped.add(f"{workflow.model._meta.verbose_name}·{step.label}")
+                    break
                 if step.who.refusal(user, obj, step) or (step.when and step.when.refusal(user, obj, step)):
                     continue
-                found += 1
-                if found > limit:
-                    continue
+                taken += 1
                 due = step.deadline.due(obj) if step.deadline else None
                 if isinstance(due, datetime.datetime):
                     overdue, soon = due < now, now <= due <= now + datetime.timedelta(days=1)
@@ -110,7 +115,12 @@ def desk_for(user: Any, limit: int = 30) -> Desk:
                     overdue = soon = False
                 url = step.page(obj) if step.page else obj.get_absolute_url()
                 items.append(DeskItem(workflow, step, obj, url, due, overdue, soon, _note(obj)))
-            if found > limit:
-                more[f"{workflow.model._meta.verbose_name}·{step.label}"] = found - limit
     items.sort(key=_sort_key)
-    return Desk(items, more)
+    counts: dict[str, int] = {}
+    for item in items[shown:]:  # the earliest deadlines are shown; the rest counted by step
+        counts[_label(item)] = counts.get(_label(item), 0) + 1
+    for label in capped - set(counts):
+        counts[label] = 0
+    more = {label: (str(n) if label not in capped else _("至少%(n)s") % {"n": n} if n else _("若干"))
+            for label, n in counts.items()}
+    return Desk(items[:shown], more)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectify.core.access.scope import area_allows, can, units_for, write_refusal
+from rectify.core.access.scope import area_allows, can, model_allows, units_for, write_refusal
 
 Reason = str | Callable[[Any, Any, Any], str]  # text, or (user, obj, step) -> text
 
@@ -73,8 +73,18 @@ def _can(user: Any, action: str, obj: Any) -> bool:
     memo = obj.__dict__.setdefault("_workflow_can", {})
     key = (getattr(user, "pk", None), action)
     if key not in memo:
-        memo[key] = can(user, action, obj)
+        memo[key] = _own_unit_row(user, action, obj) or can(user, action, obj)
     return memo[key]
+
+
+def _own_unit_row(user: Any, action: str, obj: Any) -> bool:
+    """A row owned by the user's own (active) unit is on their owner side whenever their role allows
+    the action: its place derives from that unit (core.access.scope), so no query needs to say so."""
+    spec = getattr(type(obj), "scope", None)
+    unit = getattr(user, "unit", None)
+    return (spec is not None and spec.owner == "unit" and not spec.province_owned and unit is not None
+            and unit.is_active and getattr(obj, "unit_id", None) == unit.pk
+            and model_allows(user, type(obj), action))
 
 
 def may(action: str = "change") -> Rule:

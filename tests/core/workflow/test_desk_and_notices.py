@@ -37,6 +37,13 @@ class DeskTests(WorldTestCase):
         self.assertEqual([i.step.name for i in dalian], ["accept"])
         self.assertFalse(desk_for(self.users["customs_sy"]).items)
 
+    def test_a_long_desk_shows_the_earliest_and_counts_the_rest(self):
+        desk = desk_for(self.users["shenyang_samr"], limit=5, shown=1)
+        self.assertEqual([i.obj for i in desk.items], [self.old])
+        self.assertEqual(desk.more, {"投诉举报·受理": "1"})
+        capped = desk_for(self.users["shenyang_samr"], limit=1, shown=5)
+        self.assertEqual(capped.more, {"投诉举报·受理": "若干"}, "rows beyond the step's limit were not read")
+
     def test_the_home_page_shows_the_desk_first(self):
         self.login("shenyang_samr")
         page = self.client.get(reverse("home")).content.decode()
