@@ -52,10 +52,12 @@ def _cells(snapshot: dict) -> dict[tuple[str, str], Decimal | None]:
 
 def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, before_previous: dict[str, dict] | None,
                  peers: list[dict[str, dict]], layouts: dict[str, TableLayout], indicators: dict[str, Indicator],
-                 category_names: dict[str, str], decrease_explainable: bool = False) -> list[Finding]:
-    """`decrease_explainable`: counted records were deleted or corrected since the last report
-    (reports/corrections.py), so a cumulative figure below last week's is a warning to explain
-    rather than an error."""
+                 category_names: dict[str, str], records_changed: bool = False) -> list[Finding]:
+    """A cumulative figure below last week's is a warning to explain, never an error: it is what a
+    correction looks like (a counted record deleted or corrected, a figure typed wrong last week),
+    and refusing it would leave the unit no way to report at all. `records_changed`: counted
+    records were deleted or corrected since the last report (reports/corrections.py), which the
+    message then names."""
     findings: list[Finding] = []
     for code, snapshot in tables.items():
         layout = layouts[code]
@@ -83,16 +85,12 @@ def check_tables(tables: dict[str, dict], *, previous: dict[str, dict] | None, b
                 findings.append(Finding("error", rule="whole_number",
                                         message=_("应为整数（%(value)s）") % {"value": value}, **where))
             old = prev.get((cat, ind_code))
-            if old is not None and value < old and decrease_explainable:
-                findings.append(Finding("warning", rule="cumulative",
-                                        message=_("累计数低于上周（上周 %(old)s，本周 %(value)s），"
-                                                  "已报送的记录有删除或更正，请说明")
-                                        % {"old": old, "value": value},
+            if old is not None and value < old:
+                message = (_("累计数低于上周（上周 %(old)s，本周 %(value)s），已报送的记录有删除或更正，请说明")
+                           if records_changed else
+                           _("累计数低于上周（上周 %(old)s，本周 %(value)s），请说明更正的原因"))
+                findings.append(Finding("warning", rule="cumulative", message=message % {"old": old, "value": value},
                                         **where))
-            elif old is not None and value < old:
-                findings.append(Finding("error", rule="cumulative",
-                                        message=_("累计数不应低于上周（上周 %(old)s，本周 %(value)s）")
-                                        % {"old": old, "value": value}, **where))
             older = prev2.get((cat, ind_code))
             if old is not None and older is not None:
                 increase, last_increase = value - old, old - older

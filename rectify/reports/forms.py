@@ -87,3 +87,9 @@ class ReportReopenForm(StepForm):
     reason = forms.CharField(label=gettext_lazy("重新打开的原因"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=gettext_lazy("报告退回报送单位更正，更正后重新报送并再次接收。"))
+
+
+class ReportReopenRequestForm(StepForm):
+    reason = forms.CharField(label=gettext_lazy("申请重新打开的原因"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=gettext_lazy("说明已接收的报告哪里有误；接收单位决定是否重新打开。"))

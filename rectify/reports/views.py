@@ -163,12 +163,17 @@ def report_context(request, report: WeeklyReport) -> dict:
         live = services.compute_tables(report.campaign, services.report_scope(report), report.cutoff)
         findings = services.report_check(report, services.snapshot_of(live), live)
     versions = list(report.versions.order_by("-number"))
+    fields = official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS
     diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
+    # What the unit wrote for a cell's warning in the version before stays the starting text of the
+    # same warning (the same finding key) when it submits again.
+    carried = latest.explanations if latest else {}
     return {
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
-        "diffs": diffs, "drill_params": services.report_scope(report).as_params(),
-        "narrative_fields": (official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL
-                             else official.NARRATIVE_FIELDS),
+        "diffs": diffs,
+        "drill_params": services.report_scope(report).as_params(), "narrative_fields": fields,
+        "to_explain": [{"key": f.key, "where": f"{f.table}·{f.category}·{f.column}", "message": f.message,
+                        "text": carried.get(f.key, "")} for f in findings if f.level == "warning"],
         # The workflow's own answer (reports/workflows.py): the reporting unit's reviewer, while open or returned.
         "can_submit": any(o.allowed for o in offers(user, report) if o.step.name == "submit"),
     }

@@ -1,7 +1,9 @@
 """The weekly report's workflow: the reporting unit submits (its reviewer or office admin, before the
 campaign's deadline); the receiver — the provincial office for a city office, the provincial
 department of the line for a member unit — accepts or returns it with a reason; a returned report is
-corrected and submitted again; an accepted one may be reopened by the receiver, with a reason."""
+corrected and submitted again; an accepted one may be reopened by the receiver, with a reason, and
+the reporting unit that finds an error in it after acceptance asks the receiver to do so (the
+request only tells the receiver: reopening stays the receiver's decision)."""
 from __future__ import annotations
 
 from typing import Any
@@ -66,4 +68,7 @@ register(Workflow(
         Step("reopen", _("重新打开"), (W.ACCEPTED,), RECEIVER, target=W.RETURNED, form=forms.ReportReopenForm,
              run=services.return_body, assignee=RECEIVING, event="report.reopen", style="outline-warning",
              done=_("已重新打开，报送单位将收到通知。"), on_desk=False),
+        Step("request_reopen", _("申请重新打开"), (W.ACCEPTED,), OWN_UNIT, form=forms.ReportReopenRequestForm,
+             assignee=RECEIVING, event="report.request_reopen", style="outline-secondary",
+             done=_("已申请重新打开，接收单位将收到通知。"), on_desk=False),
     ]))

@@ -22,6 +22,7 @@ from .workflow import (
     report_accept,
     report_check,
     report_reopen,
+    report_request_reopen,
     report_return,
     report_submit,
     seal,
@@ -30,7 +31,7 @@ from .workflow import (
 __all__ = [
     "completeness", "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
     "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen",
-    "report_return",
+    "report_request_reopen", "report_return",
     "report_scope", "report_submit", "reporting_units", "reports_open_week", "seal", "snapshot_of", "versions_compare",
     "week_of",
 ]

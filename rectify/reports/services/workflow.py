@@ -67,7 +67,7 @@ def report_check(report: WeeklyReport, tables: dict[str, dict],
         tables, previous=previous[0] if previous else None, before_previous=previous[1] if len(previous) > 1 else None,
         peers=_peer_snapshots(report), layouts={lay.code: lay for lay in layouts_of(campaign)},
         indicators={i.code: i for i in Indicator.objects.filter(campaign=campaign)},
-        category_names=dict(campaign.categories.values_list("code", "name")), decrease_explainable=bool(changes),
+        category_names=dict(campaign.categories.values_list("code", "name")), records_changed=bool(changes),
     ) + changes
     if computed:
         broken = configuration_findings(computed)
@@ -153,6 +153,12 @@ def report_accept(*, report: WeeklyReport, actor) -> WeeklyReport:
 
 def report_reopen(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
     perform(report, "reopen", actor=actor, values={"reason": reason})
+    return WeeklyReport.objects.get(pk=report.pk)
+
+
+def report_request_reopen(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
+    """The reporting unit asks the receiver to reopen an accepted report; the receiver is told."""
+    perform(report, "request_reopen", actor=actor, values={"reason": reason})
     return WeeklyReport.objects.get(pk=report.pk)
 
 
