@@ -7,6 +7,7 @@ from rectify.core.registry import ModelConfig, registry
 from . import workflows  # noqa: F401  (registers the report workflow with core.workflow)
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 from .serializers import ReportVersionSerializer
+from .tables import WeeklyReportTable
 from .views import report_context
 
 
@@ -15,7 +16,7 @@ def _report_context(request, obj):
 
 
 registry.register(ModelConfig(
-    model=WeeklyReport, menu="reports",
+    model=WeeklyReport, menu="reports", table=WeeklyReportTable,
     list_columns=["unit", "kind", "cutoff", "deadline", "status", "submitted_at", "is_late"],
     filter_fields=["status", "kind", "region", "cutoff", "is_late"], search_fields=["unit__name"],
     allow_add=False, allow_edit=False, allow_delete=False, select_related=["unit", "region"],

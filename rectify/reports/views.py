@@ -165,17 +165,38 @@ def report_context(request, report: WeeklyReport) -> dict:
     versions = list(report.versions.order_by("-number"))
     fields = official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS
     diffs = services.versions_compare(versions[1], versions[0]) if len(versions) > 1 else []
+    last_week = services.previous_week_version(report) if latest else None
     # What the unit wrote for a cell's warning in the version before stays the starting text of the
     # same warning (the same finding key) when it submits again.
     carried = latest.explanations if latest else {}
     return {
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
-        "diffs": diffs,
+        "diffs": services.named_differences(report.campaign, diffs),
         "drill_params": services.report_scope(report).as_params(), "narrative_fields": fields,
         "to_explain": [{"key": f.key, "where": f"{f.table}·{f.category}·{f.column}", "message": f.message,
                         "text": carried.get(f.key, "")} for f in findings if f.level == "warning"],
+        "review": _review(report, latest, fields, last_week) if latest else None,
         # The workflow's own answer (reports/workflows.py): the reporting unit's reviewer, while open or returned.
         "can_submit": any(o.allowed for o in offers(user, report) if o.step.name == "submit"),
+    }
+
+
+def _review(report: WeeklyReport, latest, fields: list[tuple[str, str]], last_week) -> dict:
+    """What the receiver reads before accepting or returning the latest version: the narrative under
+    its labels, every warning of the check step with the unit's explanation, and the cells that
+    changed against last week's report — all named in Chinese, never by code."""
+    narrative = latest.narrative or {}
+    explanations = dict(latest.explanations or {})
+    checks = [{"level": w.get("level", ""), "where": f"{w.get('table')}·{w.get('category')}·{w.get('column')}",
+               "message": w.get("message", ""), "explanation": explanations.get(w.get("key", ""), "")}
+              for w in latest.warnings or []]
+    return {
+        "version": latest,
+        "narrative": [(label, narrative.get(key, "")) for key, label in fields],
+        "checks": checks,
+        "last_week": last_week,
+        "against_last_week": (services.named_differences(report.campaign, services.versions_compare(last_week, latest))
+                              if last_week else []),
     }
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from rectify.core.audit.integrity import compute
 from rectify.core.generic.services import object_delete
 from rectify.core.models import Notification
+from rectify.core.registry import registry
 from rectify.fieldwork.models import Inspection
 from rectify.organisations.models import Campaign
 from rectify.reports import services
@@ -24,6 +25,8 @@ from .fixtures import build
 from .test_weekly_cycle import ON_TIME, at
 
 D = datetime.date.fromisoformat
+ANNEX1 = "防疫物资生产企业排查、督促、产品质量监督抽查以及出口物资查验情况表"
+REVIEW_FAILED = "市场监管、药监部门生产企业排查情况·审评审批不合格企业数量"
 
 
 class CorrectionStoryTests(WorldTestCase):
@@ -95,8 +98,10 @@ class CorrectionStoryTests(WorldTestCase):
         mask_v1 = next(r for r in v1.tables["annex1"]["rows"] if r["category"] == "mask")
         mask_v2 = next(r for r in v2.tables["annex1"]["rows"] if r["category"] == "mask")
         self.assertEqual((mask_v1["values"][1], mask_v2["values"][1]), (1, 0))
+        diffs = services.named_differences(self.campaign, services.versions_compare(v1, v2))
         self.assertIn({"table": "annex1", "category": "mask", "column": v1.tables["annex1"]["columns"][1],
-                       "old": 1, "new": 0}, services.versions_compare(v1, v2))
+                       "old": 1, "new": 0, "table_name": f"附件1 {ANNEX1}", "category_name": "口罩",
+                       "column_name": REVIEW_FAILED}, diffs)
 
     def test_the_correction_story_through_the_api(self):
         week_n, week_next = self._accepted_then_deleted()
@@ -187,3 +192,72 @@ class CorrectionStoryTests(WorldTestCase):
                 continue
             found = re.findall(rf'name="explain_{re.escape(key)}" id="[\w-]*">([^<]*)</textarea>', page)
             self.assertEqual(found, [f"说明{i}"] * 3, key)
+
+
+class ReviewerPageTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.records = build(cls.users)
+        cls.campaign = Campaign.objects.get(code="ln-2020-epidemic-supplies")
+
+    def test_the_province_reads_narrative_explanations_checks_and_differences(self):
+        city, province = self.users["shenyang_office"], self.users["province_office"]
+        services.reports_open_week(campaign=self.campaign, day=D("2020-06-01"))
+        week_n = WeeklyReport.objects.get(unit__code="210100-office", cutoff=D("2020-06-04"))
+        services.report_submit(report=week_n, actor=city, narrative={"measures": "全面排查"}, filled_by="王芳",
+                               phone="")
+        services.report_accept(report=week_n, actor=province)
+        object_delete(obj=Inspection.objects.get(enterprise=self.records["e1"], date=D("2020-05-20")), actor=city,
+                      reason="误将其他企业的排查记入")
+        services.reports_open_week(campaign=self.campaign, day=D("2020-06-08"))
+        week_next = WeeklyReport.objects.get(unit__code="210100-office", cutoff=D("2020-06-11"))
+        tables = services.snapshot_of(services.compute_tables(self.campaign, services.report_scope(week_next),
+                                                              week_next.cutoff))
+        keys = [f.key for f in services.report_check(week_next, tables) if f.level == "warning"]
+        services.report_submit(report=week_next, actor=city, filled_by="王芳", phone="",
+                               narrative={"measures": "复查口罩经营户", "next_week": "继续抽检熔喷布"},
+                               explanations={key: "删除了误记的沈阳甲排查记录" for key in keys})
+
+        self.login("province_office")
+        page = self.client.get(f"/reports/weeklyreport/{week_next.pk}/")
+        self.assertEqual(page.status_code, 200)
+        html = page.content.decode()
+        review = html[html.index('id="review"'):html.index("</section>", html.index('id="review"'))]
+        for label in ("具体措施", "检查市场主体数", "下一步工作安排"):
+            self.assertIn(label, review)
+        self.assertIn("复查口罩经营户", review)
+        self.assertIn("继续抽检熔喷布", review)
+        self.assertIn("删除了误记的沈阳甲排查记录", review)
+        self.assertIn("附件1·口罩·审评审批不合格企业数量", review)  # the check's cell, in Chinese
+        self.assertIn("累计数低于上周（上周 1，本周 0）", review)
+        self.assertIn("误将其他企业的排查记入", review)  # the deletion behind the report, with its reason
+        last_week = review[review.index('id="review-last-week"'):]
+        self.assertIn(f"附件1 {ANNEX1}", last_week)
+        self.assertIn(REVIEW_FAILED, last_week)
+        self.assertNotIn("annex1", review)
+        self.assertNotIn("a1_", review)
+        self.assertNotIn(">mask<", review)
+        self.assertContains(page, 'id="workflow-panel"')  # accept and return with a reason, from the workflow
+        actions = page.context["workflow"]["allowed"]
+        self.assertEqual({str(b.label) for b in actions}, {"接收", "退回"})
+
+        # The previous version against the latest, named the same way, once the accepted week is corrected.
+        services.report_reopen(report=week_n, actor=province, reason="请更正")
+        services.report_submit(report=week_n, actor=city, narrative={}, filled_by="王芳", phone="",
+                               correction_reason="删除误记记录后更正")
+        page = self.client.get(f"/reports/weeklyreport/{week_n.pk}/").content.decode()
+        diff = page[page.index('id="version-diff"'):]
+        diff = diff[:diff.index("</table>")]
+        self.assertIn(REVIEW_FAILED, diff)
+        self.assertIn("口罩", diff)
+        self.assertNotIn("annex1", diff)
+        self.assertIn("删除误记记录后更正", page)
+
+    def test_the_list_opens_the_report(self):
+        services.reports_open_week(campaign=self.campaign, day=D("2020-06-01"))
+        report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=D("2020-06-04"))
+        self.login("province_office")
+        page = self.client.get("/reports/weeklyreport/", {"q": "沈阳"}).content.decode()
+        self.assertIn(f'href="/reports/weeklyreport/{report.pk}/"', page)
+        self.assertNotIn(f'href="{registry.url_for(report.unit, "detail")}"', page)

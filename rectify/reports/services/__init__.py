@@ -3,6 +3,7 @@
 from .figures import (
     compute_tables,
     layouts_of,
+    named_differences,
     province_workbook,
     report_scope,
     snapshot_of,
@@ -18,6 +19,7 @@ from .weeks import (
 )
 from .workflow import (
     configuration_findings,
+    previous_week_version,
     receiver_may_review,
     report_accept,
     report_check,
@@ -30,6 +32,7 @@ from .workflow import (
 
 __all__ = [
     "completeness", "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
+    "named_differences", "previous_week_version",
     "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen",
     "report_request_reopen", "report_return",
     "report_scope", "report_submit", "reporting_units", "reports_open_week", "seal", "snapshot_of", "versions_compare",

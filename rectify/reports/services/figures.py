@@ -9,7 +9,7 @@ from rectify.organisations.models import Campaign, Region
 
 from .. import official
 from ..engine import ReportScope, compute_tables_by_region, compute_tables_for
-from ..models import ReportVersion, TableLayout, WeeklyReport
+from ..models import LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 
 
 def layouts_of(campaign: Campaign) -> list[TableLayout]:
@@ -44,6 +44,23 @@ def versions_compare(a: ReportVersion, b: ReportVersion) -> list[dict[str, Any]]
                 if str(old) != str(new):
                     diffs.append({"table": code, "category": cat, "column": col, "old": old, "new": new})
     return diffs
+
+
+def named_differences(campaign: Campaign, diffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """versions_compare's cells named as the official tables name them — the table's number and
+    title, the category's name, the column's group and header — for a reader who does not know the
+    codes; a code the campaign no longer has is shown as it is."""
+    layouts = {layout.code: layout for layout in layouts_of(campaign)}
+    headers = {(c.layout.code, c.indicator.code): f"{c.group}·{c.header}" if c.group else c.header
+               for c in LayoutColumn.objects.filter(layout__campaign=campaign).select_related("layout", "indicator")}
+    categories = dict(campaign.categories.values_list("code", "name"))
+    named = []
+    for d in diffs:
+        layout = layouts.get(d["table"])
+        named.append({**d, "table_name": f"{layout.label} {layout.title}" if layout else d["table"],
+                      "category_name": categories.get(d["category"], d["category"]),
+                      "column_name": headers.get((d["table"], d["column"]), d["column"])})
+    return named
 
 
 def province_workbook(campaign: Campaign, cutoff: datetime.date, viewer=None) -> bytes:

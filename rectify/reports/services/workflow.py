@@ -31,6 +31,17 @@ def _previous_snapshots(report: WeeklyReport, n: int = 2) -> list[dict]:
     return out
 
 
+def previous_week_version(report: WeeklyReport) -> ReportVersion | None:
+    """The latest submitted version of the unit's report for the week before (what "last week"
+    means to the check step and to the reviewer's comparison)."""
+    earlier = (WeeklyReport.objects.filter(campaign=report.campaign, unit=report.unit, kind=WeeklyReport.Kind.WEEKLY,
+                                           cutoff__lt=report.cutoff)
+               .exclude(status=WeeklyReport.Status.OPEN).order_by("-cutoff").first())
+    if earlier is None:
+        return None
+    return earlier.versions.exclude(submitted_at=None).order_by("-number").first()
+
+
 def _peer_snapshots(report: WeeklyReport) -> list[dict]:
     peers = (ReportVersion.objects.filter(report__campaign=report.campaign, report__cutoff=report.cutoff,
                                           report__kind=report.kind, report__unit__is_office=report.unit.is_office)
