@@ -118,8 +118,12 @@ def report_action(request, pk: int):
             # into the grid; the same checks apply and the version is marked as entered.
             tables = (uploaded_tables(request.FILES, report) if action == "upload"
                       else manual_tables_from(request.POST, report))
-            services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
-                                   manual_tables=tables)
+            try:
+                services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
+                                       manual_tables=tables)
+            except ValidationError:
+                _keep_typed(request, report, tables)
+                raise
             messages.success(request, _("已按手工填报报送（标注为“手工填报”）。"))
         elif action == "return":
             services.report_return(report=report, actor=request.user, reason=request.POST.get("reason", ""))
@@ -138,6 +142,23 @@ def report_action(request, pk: int):
     except ImportFileError as exc:  # an unreadable upload must not become a 500
         messages.error(request, str(exc))
     return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
+
+
+def _typed_key(report: WeeklyReport) -> str:
+    return f"reports:typed:{report.pk}"
+
+
+def _keep_typed(request, report: WeeklyReport, tables: dict[str, dict]) -> None:
+    """A manual submission refused: the warnings of the figures as typed or uploaded (the page's own
+    check sees only the live figures), the explanations written and the grid's cells are kept for
+    the page the user is sent back to, so that a unit on paper can explain what it entered."""
+    warnings = [{"key": f.key, "where": f"{f.table}·{f.category}·{f.column}", "message": f.message}
+                for f in services.report_check(report, tables) if f.level == "warning"]
+    request.session[_typed_key(report)] = {
+        "warnings": warnings,
+        "explained": {k.removeprefix("explain_"): v for k, v in request.POST.items() if k.startswith("explain_")},
+        "cells": {k: v for k, v in request.POST.items() if k.startswith("cell-")},
+    }
 
 
 FIGURES_HIDDEN = gettext_lazy("本报告的数字按%(unit)s的数据范围计算，超出您单位可查看的范围（地区或业务条线），"
@@ -169,12 +190,17 @@ def report_context(request, report: WeeklyReport) -> dict:
     # What the unit wrote for a cell's warning in the version before stays the starting text of the
     # same warning (the same finding key) when it submits again.
     carried = latest.explanations if latest else {}
+    typed = request.session.pop(_typed_key(report), None) or {"warnings": [], "explained": {}, "cells": {}}
+    carried = {**carried, **{k: v for k, v in typed["explained"].items() if v.strip()}}
+    to_explain = [{"key": f.key, "where": f"{f.table}·{f.category}·{f.column}", "message": f.message,
+                   "text": carried.get(f.key, "")} for f in findings if f.level == "warning"]
+    shown = {w["key"] for w in to_explain}
+    to_explain += [{**w, "text": carried.get(w["key"], "")} for w in typed["warnings"] if w["key"] not in shown]
     return {
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
         "diffs": services.named_differences(report.campaign, diffs),
         "drill_params": services.report_scope(report).as_params(), "narrative_fields": fields,
-        "to_explain": [{"key": f.key, "where": f"{f.table}·{f.category}·{f.column}", "message": f.message,
-                        "text": carried.get(f.key, "")} for f in findings if f.level == "warning"],
+        "to_explain": to_explain, "typed_cells": typed["cells"],
         "review": _review(report, latest, fields, last_week) if latest else None,
         # The workflow's own answer (reports/workflows.py): the reporting unit's reviewer, while open or returned.
         "can_submit": any(o.allowed for o in offers(user, report) if o.step.name == "submit"),

@@ -164,7 +164,18 @@ class CorrectionStoryTests(WorldTestCase):
         self.assertIn("口罩·排查企业数量：累计数低于上周（上周 2，本周 1），请说明更正的原因", text)
         self.assertEqual(WeeklyReport.objects.get(pk=week_next.pk).status, "open")
 
-        data["explain_附件1:口罩:排查企业数量:cumulative"] = "上周误将一家企业计入"
+        # Sent back, the page asks for the explanation of the figure as typed (the live figures do not
+        # fall) in each form, and keeps the grid as typed.
+        page = response.content.decode()
+        key = "附件1:口罩:排查企业数量:cumulative"
+        self.assertEqual(page.count(f'name="explain_{key}"'), 3)
+        self.assertIn("附件1·口罩·排查企业数量：累计数低于上周（上周 2，本周 1），请说明更正的原因", page)
+        self.assertIn('name="cell-annex1-mask-a1_inspected" value="1"', page)
+        page = self.client.get(f"/reports/weeklyreport/{week_next.pk}/").content.decode()
+        self.assertIn('name="cell-annex1-mask-a1_inspected" value="2"', page, "shown once, then the live figures")
+        self.assertNotIn(f'name="explain_{key}"', page)
+
+        data[f"explain_{key}"] = "上周误将一家企业计入"
         self.client.post(f"/reports/weeklyreport/{week_next.pk}/action/", data)
         week_next.refresh_from_db()
         self.assertEqual(week_next.status, "submitted")
