@@ -1,0 +1,46 @@
+"""The reviewer's page in a browser: the province reads the city's narrative, the check results and
+the difference against last week on the report itself, and returns it with a reason that reaches
+the city."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from rectify.core.models import Notification
+from rectify.reports import services as reports
+from rectify.reports.models import WeeklyReport
+from rectify.reports.tasks import open_weekly_reports
+from rectify.testing import PASSWORD, make_world_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_province_reviews_and_returns_a_report(page, live_server, transactional_db, settings):
+    settings.RECTIFY_REQUIRE_2FA = False
+    city, province = make_world_user("shenyang_office"), make_world_user("province_office")
+    open_weekly_reports("2020-06-01")
+    report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=datetime.date(2020, 6, 4))
+    reports.report_submit(report=report, actor=city, filled_by="王芳", phone="024-12345678",
+                          narrative={"measures": "全面排查口罩生产企业，出动执法人员120人次"})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", province.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#work-desk")
+    page.click("#work-desk a.fw-semibold")
+    page.wait_for_selector("#review")
+    narrative = page.inner_text("#review-narrative")
+    assert "全面排查口罩生产企业，出动执法人员120人次" in narrative, narrative
+    assert page.locator("#review-checks").count() == 1
+    assert page.locator("#review-last-week").count() == 1
+    page.screenshot(path="/tmp/rectify-shots/report-review-desktop.png", full_page=True)
+    page.locator("#workflow-actions").get_by_role("link", name="退回", exact=True).click()
+    page.fill("#id_reason", "第二部分缺少出动执法人员的分项数字，请补充后重新报送")
+    page.click("#workflow-step-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    report.refresh_from_db()
+    assert (report.status, report.return_reason) == ("returned", "第二部分缺少出动执法人员的分项数字，请补充后重新报送")
+    assert Notification.objects.filter(user=city, body__contains="缺少出动执法人员").exists()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="/tmp/rectify-shots/report-returned-390.png", full_page=True)
