@@ -118,7 +118,8 @@ def _compute_figures(campaign: Campaign, cutoff: datetime.date, scope) -> tuple[
     completeness = []
     if scope.line is None:
         for w in weeks:
-            rows = services.completeness(campaign, services.week_of(campaign, w)[1])
+            # The cities' offices: the member units report to their departments, not in this count.
+            rows = [r for r in services.completeness(campaign, services.week_of(campaign, w)[1]) if not r["member"]]
             if scope.region_id:
                 rows = [r for r in rows if r["unit"].region_id == scope.region_id]
             completeness.append((w, sum(r["state"] == "on_time" for r in rows), sum(r["state"] == "late" for r in rows),

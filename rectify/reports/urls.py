@@ -12,6 +12,7 @@ urlpatterns = [
     path("weeklyreport/<int:pk>/file.<str:fmt>", views.report_file, name="report_file"),
     path("province.xlsx", views.province_workbook, name="province_workbook"),
     path("completeness/", views.completeness_view, name="completeness"),
+    path("completeness/urge/", views.completeness_urge, name="completeness_urge"),
     path("weeklyreport/open/", views.report_open_view, name="report_open"),
     path("final-package.zip", views.final_package, name="final_package"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from rectify.core.access.scope import area_allows
@@ -321,18 +322,55 @@ def final_package(request):
     return response
 
 
+def _completeness_rows(user, campaign: Campaign, cutoff: datetime.date) -> list[dict]:
+    rows = services.completeness(campaign, cutoff)
+    if not user.unit.is_provincial:
+        covered = set(user.unit.covered_city_ids())
+        rows = [r for r in rows if r["city_id"] in covered]
+    return rows
+
+
 @login_required
 def completeness_view(request):
+    """Per week: every city office and every member unit that reports, on time, late or missing,
+    with the totals and the 催报 button for the units the user receives; below, each city's
+    timeliness over the whole campaign."""
     _require_records_view(request.user)
     campaign = _campaign()
     cutoff = services.week_of(campaign, parse_cutoff(request.GET.get("cutoff"), campaign))[1]
-    rows = services.completeness(campaign, cutoff)
+    rows = _completeness_rows(request.user, campaign, cutoff)
+    for row in rows:
+        awaiting = row["report"] is None or row["report"].status in (WeeklyReport.Status.OPEN,
+                                                                     WeeklyReport.Status.RETURNED)
+        row["may_urge"] = awaiting and services.may_urge(request.user, row["unit"])
+    timeliness = services.timeliness(campaign)
     if not request.user.unit.is_provincial:
-        rows = [r for r in rows if r["unit"].region_id in request.user.unit.covered_city_ids()]
-    weeks = []
-    day = campaign.start
-    while day <= campaign.end:
-        weeks.append(services.week_of(campaign, day)[1])
-        day += datetime.timedelta(days=7)
-    return render(request, "reports/completeness.html",
-                  {"rows": rows, "cutoff": cutoff, "weeks": weeks, "campaign": campaign})
+        covered = set(request.user.unit.covered_city_ids())
+        timeliness = [t for t in timeliness if t["unit"].region_id in covered]
+    return render(request, "reports/completeness.html", {
+        "rows": rows, "totals": services.completeness_totals(rows), "cutoff": cutoff,
+        "weeks": services.campaign_weeks(campaign), "campaign": campaign, "timeliness": timeliness,
+        "may_urge_any": any(r["may_urge"] for r in rows)})
+
+
+@login_required
+@require_POST
+def completeness_urge(request):
+    """催报 (POST): the week's unsubmitted reports the user receives, or the one unit posted."""
+    _require_records_view(request.user)
+    campaign = _campaign()
+    cutoff = services.week_of(campaign, parse_cutoff(request.POST.get("cutoff"), campaign))[1]
+    unit = parse_int(request.POST.get("unit"), 0)
+    try:
+        urged = services.reports_urge(cutoff=cutoff, actor=request.user, unit_ids=[unit] if unit else None,
+                                      campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if urged:
+            messages.success(request, _("已催报%(units)d个单位，新发通知%(sent)d条（同一报告每天只通知一次）。")
+                             % {"units": len(urged), "sent": sum(u.sent for u in urged)})
+        else:
+            messages.info(request, _("没有需要催报的单位。"))
+    return HttpResponseRedirect(f"{reverse('reports:completeness')}?cutoff={cutoff.isoformat()}")

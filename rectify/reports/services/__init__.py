@@ -10,11 +10,17 @@ from .figures import (
     versions_compare,
 )
 from .weeks import (
+    Urged,
+    campaign_weeks,
     completeness,
+    completeness_totals,
     deadline_for,
+    may_urge,
     report_open,
     reporting_units,
     reports_open_week,
+    reports_urge,
+    timeliness,
     week_of,
 )
 from .workflow import (
@@ -31,7 +37,8 @@ from .workflow import (
 )
 
 __all__ = [
-    "completeness", "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
+    "Urged", "campaign_weeks", "completeness", "completeness_totals", "may_urge", "reports_urge", "timeliness",
+    "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
     "named_differences", "previous_week_version",
     "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen",
     "report_request_reopen", "report_return",

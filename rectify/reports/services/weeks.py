@@ -3,18 +3,26 @@ reports, and who has submitted."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify.core import clock
 from rectify.core.access.scope import area_allows
+from rectify.core.audit.events import record_event
 from rectify.core.clock import beijing_at, beijing_date
 from rectify.core.generic.services import ensure_in_scope
+from rectify.core.notifications import notify
+from rectify.core.workflow import notices
+from rectify.core.workflow.declare import workflow_of
 from rectify.organisations.models import Campaign, Unit
 
 from ..models import WeeklyReport
+from .workflow import receiver_may_review
 
 
 def deadline_for(campaign: Campaign, day: datetime.date) -> datetime.datetime:
@@ -69,18 +77,156 @@ def report_open(*, campaign: Campaign, unit: Unit, day: datetime.date, actor,
     return report
 
 
+def campaign_weeks(campaign: Campaign) -> list[datetime.date]:
+    """The cut-off dates of the campaign's weeks, first to last (the week chooser's choices)."""
+    weeks = []
+    day = campaign.start
+    while day <= campaign.end:
+        weeks.append(week_of(campaign, day)[1])
+        day += datetime.timedelta(days=7)
+    return weeks
+
+
+def _state(report: WeeklyReport | None) -> str:
+    if report is None or report.submitted_at is None:
+        return "missing"
+    return "late" if report.is_late else "on_time"
+
+
 def completeness(campaign: Campaign, cutoff: datetime.date) -> list[dict[str, Any]]:
-    """Per city office: on time, late, or not submitted, for the week ending at `cutoff`."""
-    reports = {r.unit_id: r for r in WeeklyReport.objects.filter(campaign=campaign, cutoff=cutoff,
-                                                                 kind=WeeklyReport.Kind.WEEKLY)}
+    """For the week ending at `cutoff`: every city office (whether its report was opened or not),
+    then every member unit whose report for the week exists (member units open their own), each
+    on time, late, or not submitted. Timeliness is that of the first submission."""
+    reports = {r.unit_id: r for r in WeeklyReport.objects.filter(
+        campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY,
+    ).select_related("unit__region", "unit__department", "region")}
     rows = []
-    for unit in reporting_units(campaign).order_by("region__code"):
-        r = reports.get(unit.pk)
-        if r is None or r.submitted_at is None:
-            state = "missing"
-        elif r.is_late:
-            state = "late"
-        else:
-            state = "on_time"
-        rows.append({"unit": unit, "report": r, "state": state})
+    offices = list(reporting_units(campaign).order_by("region__code"))
+    for unit in offices:
+        report = reports.get(unit.pk)
+        rows.append({"unit": unit, "report": report, "state": _state(report), "member": False,
+                     "line": "", "city_id": unit.region_id})
+    office_ids = {u.pk for u in offices}
+    members = sorted((r for r in reports.values()
+                      if r.unit_id not in office_ids and not r.unit.is_office and not r.unit.is_provincial),
+                     key=lambda r: (r.region.code if r.region_id else "", r.unit.department.order, r.unit.code))
+    for report in members:
+        rows.append({"unit": report.unit, "report": report, "state": _state(report), "member": True,
+                     "line": report.unit.department.get_line_display(), "city_id": report.region_id})
     return rows
+
+
+def completeness_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of `rows` are on time, late and missing."""
+    totals = {"on_time": 0, "late": 0, "missing": 0}
+    for row in rows:
+        totals[row["state"]] += 1
+    return totals
+
+
+def timeliness(campaign: Campaign, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Each city office over the whole campaign so far: how many weeks it reported on time, late,
+    or not at all. A week still before its deadline and not yet submitted is not counted: it is
+    not missing yet."""
+    now = now or timezone.now()
+    weeks = [(cutoff, week_of(campaign, cutoff)[2]) for cutoff in campaign_weeks(campaign)]
+    offices = list(reporting_units(campaign).order_by("region__code"))
+    submitted = {(unit_id, cutoff): is_late for unit_id, cutoff, is_late in WeeklyReport.objects.filter(
+        campaign=campaign, kind=WeeklyReport.Kind.WEEKLY, unit__in=offices, submitted_at__isnull=False,
+    ).values_list("unit_id", "cutoff", "is_late")}
+    rows = []
+    for unit in offices:
+        counts = {"unit": unit, "on_time": 0, "late": 0, "missing": 0}
+        for cutoff, deadline in weeks:
+            if (unit.pk, cutoff) in submitted:
+                counts["late" if submitted[unit.pk, cutoff] else "on_time"] += 1
+            elif deadline <= now:
+                counts["missing"] += 1
+        rows.append(counts)
+    return rows
+
+
+# --- 催报: the receiver urges the units that have not submitted ------------------------------------
+@dataclass
+class Urged:
+    """One report urged: the users told (those who may take its `submit` step) and how many of
+    them got a notice now (a second urge the same day tells nobody again)."""
+
+    report: WeeklyReport
+    users: list[Any] = field(default_factory=list)
+    sent: int = 0
+
+
+def may_urge(actor, unit: Unit) -> bool:
+    """Whether `actor` receives `unit`'s weekly report (the workflow's receiver rule), asked before
+    the report exists too: the rule looks only at the reporting unit."""
+    return receiver_may_review(actor, WeeklyReport(unit=unit))
+
+
+def _receives_any(actor) -> bool:
+    unit = getattr(actor, "unit", None)
+    if unit is None or not unit.is_provincial:
+        return False
+    # The rule looks at the reporting unit's kind and line: a city office, or a member unit of the actor's line.
+    probes = [Unit(is_office=True, department=unit.department), Unit(is_office=False, department=unit.department)]
+    return any(may_urge(actor, probe) for probe in probes)
+
+
+def _awaiting(row: dict[str, Any]) -> bool:
+    """Not submitted, or returned and not yet submitted again: the submit step is open."""
+    report = row["report"]
+    return report is None or report.status in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED)
+
+
+def _opened(campaign: Campaign, unit: Unit, cutoff: datetime.date) -> WeeklyReport:
+    start, cutoff, deadline = week_of(campaign, cutoff)
+    report, _created = WeeklyReport.objects.get_or_create(
+        campaign=campaign, unit=unit, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
+        defaults={"week_start": start, "deadline": deadline})
+    return report
+
+
+@transaction.atomic
+def reports_urge(*, cutoff: datetime.date, actor, unit_ids: list[int] | None = None,
+                 campaign: Campaign | None = None) -> list[Urged]:
+    """催报: tell the users who must submit the week's report of each unit that has not (all those
+    the actor receives, or `unit_ids`), once a day per report, and log who urged which report. The
+    receiver rule of the report's workflow decides who may urge: the provincial office urges city
+    offices, a provincial department the member units of its line. A city office the scheduler
+    did not open a report for gets it opened, so that the notice leads to a report to submit."""
+    if not _receives_any(actor):
+        raise PermissionDenied(_("只有省专项工作组办公室（对各市）或省级主管部门（对本条线成员单位）可以催报。"))
+    campaign = campaign or Campaign.current()
+    if campaign is None:
+        raise ValidationError(_("当前没有进行中的专项行动。"))
+    cutoff = week_of(campaign, cutoff)[1]
+    rows = [r for r in completeness(campaign, cutoff) if _awaiting(r)]
+    if unit_ids is not None:
+        wanted = {int(pk) for pk in unit_ids}
+        rows = [r for r in rows if r["unit"].pk in wanted]
+        if len(rows) != len(wanted):
+            raise ValidationError(_("所选单位中有本周已报送或不报送周报的单位。"))
+        refused = [r["unit"].name for r in rows if not may_urge(actor, r["unit"])]
+        if refused:
+            raise PermissionDenied(_("您的单位不是%(units)s周报的接收单位，不能催报。") % {"units": "、".join(refused)})
+    rows = [r for r in rows if may_urge(actor, r["unit"])]
+    step = workflow_of(WeeklyReport).step("submit")
+    today = clock.today()
+    who = f"{actor.unit}·{actor}"
+    urged = []
+    for row in rows:
+        report = row["report"] or _opened(campaign, row["unit"], cutoff)
+        users = notices._users(step.assignee, report, step, None)
+        if report.deadline < timezone.now():
+            body = _("%(who)s催报：报送期限%(due)s已过，请尽快报送。")
+        else:
+            body = _("%(who)s催报：请于%(due)s前报送。")
+        body %= {"who": who, "due": clock.format_due(report.deadline)}
+        title = (_("催报：%(report)s") % {"report": report})[:200]
+        sent = sum(notify(user=user, title=title, body=body, url=report.get_absolute_url(),
+                          key=f"report.urge:{report.pk}:{today.isoformat()}") for user in users)
+        record_event("report.urge", report, user=actor, detail={
+            "by": str(actor.unit), "cutoff": cutoff.isoformat(), "unit": report.unit.name,
+            "notified": [u.username for u in users], "sent": sent})
+        urged.append(Urged(report, users, sent))
+    return urged
