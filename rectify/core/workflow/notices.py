@@ -22,7 +22,9 @@ from rectify.core.notifications import notify
 from .declare import Assignee, Step, Workflow, workflow_of, workflows
 
 
-def _users(assignee: Assignee, obj: Any, step: Step | None, exclude_unit: int | None) -> list[Any]:
+def recipients(assignee: Assignee, obj: Any, step: Step | None, exclude_unit: int | None) -> list[Any]:
+    """The active users of the assignee's units (but `exclude_unit`) who see `obj` and, given a step,
+    could take it now: whom a notice about `obj` may reach."""
     unit_ids = {u.pk for u in assignee.units(obj)} - {exclude_unit}
     if not unit_ids:
         return []
@@ -62,7 +64,7 @@ def _tell_open(workflow: Workflow, obj: Any, actor: Any, body: str, skip: Step |
         if nxt.when is not None and nxt.when.refusal(None, obj, nxt):
             continue
         title = _("待%(step)s：%(obj)s") % {"step": nxt.label, "obj": obj}
-        for user in _users(nxt.assignee, obj, nxt, own_unit):
+        for user in recipients(nxt.assignee, obj, nxt, own_unit):
             if user.pk not in told:
                 told.add(user.pk)
                 sent += notify(user=user, title=title[:200], body=body, url=obj.get_absolute_url(),
@@ -79,7 +81,7 @@ def after_step(workflow: Workflow, step: Step, obj: Any, actor: Any, previous: s
     sent = _tell_open(workflow, obj, actor, body, step if workflow.state(obj) == previous else None, told)
     if step.also_tell is not None:
         title = _("%(step)s：%(obj)s") % {"step": step.label, "obj": obj}
-        for user in _users(step.also_tell, obj, None, getattr(actor, "unit_id", None)):
+        for user in recipients(step.also_tell, obj, None, getattr(actor, "unit_id", None)):
             if user.pk not in told:
                 told.add(user.pk)
                 sent += notify(user=user, title=title[:200], body=body, url=obj.get_absolute_url(),
@@ -126,7 +128,7 @@ def remind(today: datetime.date | None = None, days_before: int = 2) -> int:
                 else:
                     continue
                 text = title % {"step": step.label, "obj": obj, "due": clock.format_due(due)}
-                for user in _users(step.assignee, obj, step, None):
+                for user in recipients(step.assignee, obj, step, None):
                     sent += notify(user=user, title=text[:200], body=str(step.deadline.label),
                                    url=obj.get_absolute_url(), key=_key(kind, obj, step.name, day, user.pk))
     return sent

@@ -216,7 +216,7 @@ def reports_urge(*, cutoff: datetime.date, actor, unit_ids: list[int] | None = N
     urged = []
     for row in rows:
         report = row["report"] or _opened(campaign, row["unit"], cutoff)
-        users = notices._users(step.assignee, report, step, None)
+        users = notices.recipients(step.assignee, report, step, None)
         if report.deadline < timezone.now():
             body = _("%(who)s催报：报送期限%(due)s已过，请尽快报送。")
         else:
