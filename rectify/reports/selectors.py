@@ -13,6 +13,7 @@ from rectify.core.security.inputs import parse_int
 from rectify.organisations.models import Campaign, Line, Region
 
 from .engine import ReportScope
+from .official import column_spec
 from .services import layouts_of
 
 
@@ -98,8 +99,8 @@ def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
         snap = tables.get(layout.code)
         if not snap:
             continue
-        columns = list(layout.columns.order_by("order"))
+        columns = list(layout.columns.select_related("indicator").order_by("order"))
         specs.append({"label": layout.label, "title": layout.title, "row_header": layout.row_header,
-                      "notes": layout.notes, "columns": [{"group": c.group, "header": c.header} for c in columns],
+                      "notes": layout.notes, "columns": [column_spec(c) for c in columns],
                       "rows": [(names.get(r["category"], r["category"]), r["values"]) for r in snap["rows"]]})
     return specs

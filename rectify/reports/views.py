@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from django_tables2 import RequestConfig
 from rectify.core.access.scope import area_allows
 from rectify.core.audit.events import record_event
 from rectify.core.generic.builders import table_for
-from rectify.core.generic.exports import XLSX_TYPE, file_response
+from rectify.core.generic.exports import XLSX_TYPE
 from rectify.core.generic.importing import ImportFileError
 from rectify.core.registry import registry
 from rectify.core.security.inputs import parse_int
@@ -57,8 +58,11 @@ def tables(request):
     if request.GET.get("format") == "xlsx":
         record_event("export", detail={"what": "report_tables", "scope": scope.as_params(), "cutoff": str(cutoff)})
         info = {"unit_name": scope_label(scope), "filled_by": "", "phone": "", "cutoff": cutoff}
-        content = official.workbook((t.layout.label, official.table_spec(t), info) for t in computed.values())
-        return file_response(content, f"统计表_{cutoff}.xlsx", "xlsx")
+        content = official.workbook([(t.layout.label, official.table_spec(t), info) for t in computed.values()],
+                                    campaign=campaign)
+        labels = "".join(t.layout.label for t in computed.values())
+        return _download(content, official.file_name(scope_label(scope), labels, cutoff, "xlsx"),
+                         f"tables-{cutoff}.xlsx", XLSX_TYPE)
     regions = Region.objects.filter(level="city").order_by("code") if request.user.unit.is_provincial else []
     return render(request, "reports/tables.html", {
         "campaign": campaign, "cutoff": cutoff, "scope": scope, "scope_label": scope_label(scope),
@@ -227,6 +231,17 @@ def _review(report: WeeklyReport, latest, fields: list[tuple[str, str]], last_we
     }
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes, name: str, ascii_name: str, content_type: str) -> HttpResponse:
+    """An attachment named in Chinese (RFC 5987 filename*, which browsers prefer) with an ASCII
+    filename for the clients that read only that one."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
 @login_required
 def report_file(request, pk: int, fmt: str):
     report = _report(request, pk)
@@ -241,17 +256,22 @@ def report_file(request, pk: int, fmt: str):
     else:
         tables, narrative, filled_by, phone = version.tables, version.narrative, version.filled_by, version.phone
     record_event("export", report, detail={"format": fmt})
+    specs = snapshot_specs(report.campaign, tables)
+    final = report.kind == WeeklyReport.Kind.FINAL
     if fmt == "docx":
-        fields = official.SUMMARY_FIELDS if report.kind == WeeklyReport.Kind.FINAL else official.NARRATIVE_FIELDS
-        content = official.narrative_docx(title=str(report), unit_name=report.unit.name, cutoff=report.cutoff,
-                                          narrative=narrative, fields=fields)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        response["Content-Disposition"] = f"attachment; filename=report-{report.pk}.docx"
-        return response
+        content = official.narrative_docx(
+            title=str(report), unit_name=report.unit.name, cutoff=report.cutoff, narrative=narrative,
+            fields=official.SUMMARY_FIELDS if final else official.NARRATIVE_FIELDS, tables=specs,
+            filled_by=filled_by, phone=phone, campaign=report.campaign)
+        what = "工作总结" if final else "工作情况"
+        return _download(content, official.file_name(report.unit.name, what, report.cutoff, "docx"),
+                         f"report-{report.pk}-{report.cutoff}.docx", DOCX_TYPE)
     info = {"unit_name": report.unit.name, "filled_by": filled_by, "phone": phone, "cutoff": report.cutoff}
-    sheets = [(spec["label"], spec, info) for spec in snapshot_specs(report.campaign, tables)]
-    return file_response(official.workbook(sheets), f"{report.unit.name}_{report.cutoff}.xlsx", "xlsx")
+    sheets = [(spec["label"], spec, info) for spec in specs]
+    what = "最终统计报表" if final else "".join(spec["label"] for spec in specs)
+    return _download(official.workbook(sheets, campaign=report.campaign),
+                     official.file_name(report.unit.name, what, report.cutoff, "xlsx"),
+                     f"report-{report.pk}-tables-{report.cutoff}.xlsx", XLSX_TYPE)
 
 
 @login_required
@@ -265,9 +285,8 @@ def province_workbook(request):
     cutoff = parse_cutoff(request.GET.get("cutoff"), campaign)
     content = services.province_workbook(campaign, cutoff, viewer=user)
     record_event("export", detail={"what": "province_workbook", "cutoff": str(cutoff)})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=province-{cutoff}.xlsx"
-    return response
+    return _download(content, official.file_name(user.unit.name, "全省汇总", cutoff, "xlsx"),
+                     f"province-{cutoff}.xlsx", XLSX_TYPE)
 
 
 @login_required
@@ -301,25 +320,29 @@ def final_package(request):
     cutoff = campaign.final_summary_due
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"全省汇总_{cutoff}.xlsx", services.province_workbook(campaign, cutoff))
+        zf.writestr(official.file_name(user.unit.name, "全省汇总", cutoff, "xlsx"),
+                    services.province_workbook(campaign, cutoff))
         finals = (WeeklyReport.objects.filter(campaign=campaign, kind=WeeklyReport.Kind.FINAL, unit__is_office=True)
                   .exclude(submitted_at=None).select_related("unit", "region").order_by("region__code"))
         for report in finals:
             version = report.latest_version
             info = {"unit_name": report.unit.name, "filled_by": version.filled_by, "phone": version.phone,
                     "cutoff": report.cutoff}
-            sheets = [(spec["label"], spec, info) for spec in snapshot_specs(campaign, version.tables)]
-            zf.writestr(f"{report.region.name}_最终统计报表.xlsx", official.workbook(sheets))
-            zf.writestr(f"{report.region.name}_工作总结.docx", official.narrative_docx(
+            specs = snapshot_specs(campaign, version.tables)
+            sheets = [(spec["label"], spec, info) for spec in specs]
+            zf.writestr(official.file_name(report.unit.name, "最终统计报表", report.cutoff, "xlsx"),
+                        official.workbook(sheets, campaign=campaign))
+            summary = official.narrative_docx(
                 title=str(report), unit_name=report.unit.name, cutoff=report.cutoff, narrative=version.narrative,
-                fields=official.SUMMARY_FIELDS))
+                fields=official.SUMMARY_FIELDS, tables=specs, filled_by=version.filled_by, phone=version.phone,
+                campaign=campaign)
+            zf.writestr(official.file_name(report.unit.name, "工作总结", report.cutoff, "docx"), summary)
         missing = [u.name for u in services.reporting_units(campaign) if not finals.filter(unit=u).exists()]
         zf.writestr("说明.txt", _("未报送总结的单位：%(units)s")
                     % {"units": "、".join(missing) if missing else _("无")})
     record_event("export", detail={"what": "final_package", "cutoff": str(cutoff)})
-    response = HttpResponse(buf.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = "attachment; filename=final-package.zip"
-    return response
+    return _download(buf.getvalue(), official.file_name(user.unit.name, "最终报送材料", cutoff, "zip"),
+                     f"final-package-{cutoff}.zip", "application/zip")
 
 
 def _completeness_rows(user, campaign: Campaign, cutoff: datetime.date) -> list[dict]:

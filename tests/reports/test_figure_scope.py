@@ -100,12 +100,15 @@ def page_tables(tables) -> dict[tuple[str, str, str], str]:
 
 
 def sheet_tables(ws, layout: TableLayout) -> dict[tuple[str, str, str], str]:
-    """The figures of one official sheet (rows from the sixth, in the categories' order)."""
+    """The figures of one official sheet (rows from the sixth, in the categories' order); a rate
+    is kept as the fraction its cell shows as a percentage, read back in per cent as computed."""
     columns = [c.indicator.code for c in layout.columns.select_related("indicator").order_by("order")]
     out = {}
     for r, category in enumerate(ProductCategory.objects.order_by("order"), start=6):
         for c, code in enumerate(columns, start=2):
-            out[(layout.code, category.code, code)] = ws.cell(r, c).value
+            cell = ws.cell(r, c)
+            percent = isinstance(cell.value, int | float) and cell.number_format.endswith("%")
+            out[(layout.code, category.code, code)] = cell.value * 100 if percent else cell.value
     return out
 
 

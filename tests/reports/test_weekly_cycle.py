@@ -266,9 +266,9 @@ class MemberUnitAndFinalTests(WorldTestCase):
         self.login("province_office")
         response = self.client.get("/reports/final-package.zip")
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-        self.assertIn("沈阳市_工作总结.docx", names)
-        self.assertIn("沈阳市_最终统计报表.xlsx", names)
-        self.assertTrue(any(n.startswith("全省汇总") for n in names))
+        self.assertIn("沈阳市专项工作组办公室_工作总结_截至2020-06-25.docx", names)
+        self.assertIn("沈阳市专项工作组办公室_最终统计报表_截至2020-06-25.xlsx", names)
+        self.assertIn("辽宁省专项工作组办公室_全省汇总_截至2020-06-25.xlsx", names)
         self.login("shenyang_office")
         self.assertEqual(self.client.get("/reports/final-package.zip").status_code, 403)
 

@@ -91,4 +91,4 @@ def province_workbook(campaign: Campaign, cutoff: datetime.date, viewer=None) ->
         for table in own:
             sheets.append((f"省本级-{table.layout.label}", official.table_spec(table),
                            {"unit_name": f"{province_name}（省本级）", "filled_by": "", "phone": "", "cutoff": cutoff}))
-    return official.workbook(sheets)
+    return official.workbook(sheets, campaign=campaign)

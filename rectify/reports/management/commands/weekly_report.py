@@ -32,6 +32,7 @@ class Command(BaseCommand):
         else:
             tables = services.compute_tables(campaign, ReportScope(region_id=place.pk), cutoff)
             info = {"unit_name": f"{place.name}专项工作组办公室", "filled_by": "", "phone": "", "cutoff": cutoff}
-            content = official.workbook((t.layout.label, official.table_spec(t), info) for t in tables.values())
+            content = official.workbook([(t.layout.label, official.table_spec(t), info) for t in tables.values()],
+                                        campaign=campaign)
         Path(out).write_bytes(content)
         self.stdout.write(f"wrote {out} ({len(content)} bytes)")
