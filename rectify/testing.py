@@ -102,6 +102,20 @@ class WorldTestCase(TestCase):
             client.force_authenticate(self.users[key])
         return client
 
+    def api_step(self, key: str, obj: Any, name: str, data: dict | None = None) -> Any:
+        """POST a workflow step of `obj` through the API (core.workflow.api) as user `key`."""
+        meta = obj._meta
+        return self.api(key).post(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/{name}/", data or {},
+                                  format="json")
+
+    def api_steps(self, key: str, obj: Any) -> tuple[str, dict[str, dict]]:
+        """The API's read of `obj`'s steps as user `key`: its state, and each step by name."""
+        meta = obj._meta
+        response = self.api(key).get(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/steps/")
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        return body["state"], {s["name"]: s for s in body["steps"]}
+
 
 WRITE_ROLES = frozenset({"clerk", "reviewer", "office_admin"})
 

@@ -8,9 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.workflow.forms import EmptyForm, StepForm
-
-__all__ = ["EmptyForm", "StepForm"]
+from rectify.core.workflow.forms import StepForm
 from rectify.organisations.models import CaseCategory, Line, ProductCategory, Unit
 
 from .models import Case, Problem
@@ -68,10 +66,6 @@ class PoliceTransferForm(TransferForm):
 class TransferReturnForm(StepForm):
     reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}))
     returned_on = forms.DateField(label=_("退回日期"), required=False, widget=DATE)
-
-
-class ReasonForm(StepForm):
-    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TransferAcceptForm(StepForm):

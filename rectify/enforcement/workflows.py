@@ -16,6 +16,7 @@ from rectify.core.clock import beijing_date
 from rectify.core.workflow import declare as d
 from rectify.core.workflow import rules as r
 from rectify.core.workflow.declare import Deadline, Step, Workflow, register
+from rectify.core.workflow.forms import ReasonForm
 
 from . import workflow_forms as wf
 from .models import Case, Complaint, Exposure, JointPunishmentAction, Lead, Problem, Supervision, Transfer
@@ -212,7 +213,7 @@ register(Workflow(
              style="success",
              done=_("已发布。")),
         Step("withdraw", _("撤回重审"), (E.REVIEWED, E.PUBLISHED), r.office("manage") & r.may("change"),
-             target=E.DRAFT, form=wf.ReasonForm, run=publicity.withdraw_body, assignee=CITY_OFFICE,
+             target=E.DRAFT, form=ReasonForm, run=publicity.withdraw_body, assignee=CITY_OFFICE,
              event="exposure.withdraw", style="outline-danger", done=_("已撤回为草稿。"), on_desk=False),
     ]))
 

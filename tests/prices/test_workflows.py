@@ -28,22 +28,6 @@ from . import factories as f
 from . import helpers as h
 
 
-class StepCalls:
-    """Calls of a record's step endpoints as one of the world's users."""
-
-    def step(self, key: str, obj, name: str, data: dict | None = None):
-        meta = obj._meta
-        return self.api(key).post(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/{name}/", data or {},
-                                  format="json")
-
-    def steps(self, key: str, obj) -> tuple[str, dict[str, dict]]:
-        meta = obj._meta
-        response = self.api(key).get(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/steps/")
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        return body["state"], {s["name"]: s for s in body["steps"]}
-
-
 def provincial_flag_in_dalian() -> PriceFlag:
     seller = h.enterprise("大连仁和药房有限公司", "210200")
     obs = PriceObservation.objects.create(unit=Unit.objects.get(code="210000-samr"), outlet_name="大连仁和药房",
@@ -58,12 +42,12 @@ def step_page(obj, name: str) -> str:
     return reverse(f"prices:{obj._meta.model_name}_step", kwargs={"pk": obj.pk, "step": name})
 
 
-class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
+class PriceFlagWorkflowTests(WorldTestCase):
     def setUp(self):
         self.flag = f.price_flag(self.unit("210100-samr"))
 
     def test_to_lead_then_to_case(self):
-        response = self.step("shenyang_samr", self.flag, "to_lead")
+        response = self.api_step("shenyang_samr", self.flag, "to_lead")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual((response.json()["state"], response.json()["state_label"]), ("lead", "已转线索"))
         self.flag.refresh_from_db()
@@ -73,7 +57,7 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
         self.assertEqual(Event.objects.get(event="price_flag.to_lead", object_id=str(self.flag.pk)).user,
                          self.users["shenyang_samr"])
 
-        response = self.step("shenyang_samr", self.flag, "to_case", {"number": "沈价立〔2020〕1号"})
+        response = self.api_step("shenyang_samr", self.flag, "to_case", {"number": "沈价立〔2020〕1号"})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["state"], "case")
         self.flag.refresh_from_db()
@@ -88,7 +72,7 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
 
     def test_out_of_scope_is_404_and_writes_nothing(self):
         for name in ("to_lead", "to_case", "dismiss"):
-            self.assertEqual(self.step("dalian_samr", self.flag, name, {"reason": "不属实"}).status_code, 404)
+            self.assertEqual(self.api_step("dalian_samr", self.flag, name, {"reason": "不属实"}).status_code, 404)
         self.assertEqual(PriceFlag.objects.get(pk=self.flag.pk).status, "open")
         self.assertFalse(Lead.objects.exists())
 
@@ -97,19 +81,19 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
         # the flag is the province's to handle.
         flag = provincial_flag_in_dalian()
         self.assertTrue(PriceFlag.objects.restrict(self.users["dalian_samr"]).filter(pk=flag.pk).exists())
-        response = self.step("dalian_samr", flag, "to_lead")
+        response = self.api_step("dalian_samr", flag, "to_lead")
         self.assertEqual(response.status_code, 403)
         self.assertEqual(response.json()["detail"], "仅辽宁省市场监督管理局及其上级单位可以转为线索。")
-        state, steps = self.steps("dalian_samr", flag)
+        state, steps = self.api_steps("dalian_samr", flag)
         self.assertEqual(state, "open")
         self.assertEqual(steps["dismiss"]["reason"], "仅辽宁省市场监督管理局及其上级单位可以排除预警。")
         self.assertFalse(any(s["allowed"] for s in steps.values()))
-        self.assertEqual(self.step("province_samr", flag, "to_lead").status_code, 200)
+        self.assertEqual(self.api_step("province_samr", flag, "to_lead").status_code, 200)
         self.assertEqual(Lead.objects.get().unit, flag.unit)
 
     def test_a_reader_may_take_no_step_and_is_told_why(self):
-        self.assertEqual(self.step("shenyang_leader", self.flag, "to_lead").status_code, 403)
-        state, steps = self.steps("shenyang_leader", self.flag)
+        self.assertEqual(self.api_step("shenyang_leader", self.flag, "to_lead").status_code, 403)
+        state, steps = self.api_steps("shenyang_leader", self.flag)
         self.assertEqual(state, "open")
         self.assertEqual({n: s["reason"] for n, s in steps.items()},
                          {"to_lead": "您的角色不能转为线索。", "to_case": "您的角色不能立为价格违法案件。",
@@ -121,8 +105,9 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
         self.assertFalse(Lead.objects.exists())
 
     def test_wrong_state_is_409_naming_it(self):
-        self.assertEqual(self.step("shenyang_samr", self.flag, "dismiss", {"reason": "有进货发票"}).status_code, 200)
-        response = self.step("shenyang_samr", self.flag, "to_lead")
+        dismissed = self.api_step("shenyang_samr", self.flag, "dismiss", {"reason": "有进货发票"})
+        self.assertEqual(dismissed.status_code, 200)
+        response = self.api_step("shenyang_samr", self.flag, "to_lead")
         self.assertEqual(response.status_code, 409)
         body = response.json()
         self.assertEqual((body["state"], body["state_label"]), ("dismissed", "已排除"))
@@ -130,36 +115,36 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
         self.assertFalse(Lead.objects.exists())
 
     def test_a_lead_gone_on_in_enforcement_is_filed_there(self):
-        self.step("shenyang_samr", self.flag, "to_lead")
+        self.api_step("shenyang_samr", self.flag, "to_lead")
         lead = PriceFlag.objects.get(pk=self.flag.pk).lead
         enforcement.lead_transfer(lead=lead, to_unit=self.unit("210200-samr"), reason="属地管辖",
                                   actor=self.users["shenyang_samr"])
-        response = self.step("shenyang_samr", self.flag, "to_case")
+        response = self.api_step("shenyang_samr", self.flag, "to_case")
         self.assertEqual(response.status_code, 409)
         self.assertEqual(response.json()["detail"], "该预警的线索当前为“移送中”，请在线索页面办理。")
         self.assertFalse(Case.objects.exists())
 
     def test_dismissal_needs_its_reason(self):
-        response = self.step("shenyang_samr", self.flag, "dismiss", {})
+        response = self.api_step("shenyang_samr", self.flag, "dismiss", {})
         self.assertEqual(response.status_code, 400)
         self.assertIn("reason", response.json())
-        response = self.step("shenyang_samr", self.flag, "dismiss", {"reason": "  "})
+        response = self.api_step("shenyang_samr", self.flag, "dismiss", {"reason": "  "})
         self.assertEqual(response.status_code, 400)
         self.assertIn("reason", response.json())
         self.assertEqual(PriceFlag.objects.get(pk=self.flag.pk).status, "open")
-        self.step("shenyang_samr", self.flag, "dismiss", {"reason": "进货价格已上涨，有发票"})
+        self.api_step("shenyang_samr", self.flag, "dismiss", {"reason": "进货价格已上涨，有发票"})
         flag = PriceFlag.objects.get(pk=self.flag.pk)
         self.assertEqual(flag.status, "dismissed")
         self.assertIn("排除理由：进货价格已上涨，有发票", flag.explanation)
         self.assertEqual(Event.objects.get(event="price_flag.dismiss").detail["reason"], "进货价格已上涨，有发票")
 
     def test_steps_read_and_the_panel(self):
-        state, steps = self.steps("shenyang_samr", self.flag)
+        state, steps = self.api_steps("shenyang_samr", self.flag)
         self.assertEqual((state, set(steps)), ("open", {"to_lead", "to_case", "dismiss"}))
         self.assertTrue(all(s["allowed"] for s in steps.values()))
         self.assertEqual(steps["dismiss"]["required"], ["reason"])
-        self.step("shenyang_samr", self.flag, "to_lead")
-        state, steps = self.steps("shenyang_samr", self.flag)
+        self.api_step("shenyang_samr", self.flag, "to_lead")
+        state, steps = self.api_steps("shenyang_samr", self.flag)
         self.assertEqual(state, "lead")
         self.assertTrue(steps["to_case"]["allowed"])
         self.assertEqual(steps["to_lead"]["reason"], "价格预警当前为“已转线索”，须为“待处理”才能转为线索。")
@@ -171,12 +156,12 @@ class PriceFlagWorkflowTests(StepCalls, WorldTestCase):
         self.assertContains(page, "办理经过")
 
 
-class ServiceRequestWorkflowTests(StepCalls, WorldTestCase):
+class ServiceRequestWorkflowTests(WorldTestCase):
     def setUp(self):
         self.request = f.service_request(self.unit("210100-samr"))
 
     def test_answer(self):
-        response = self.step("shenyang_samr", self.request, "answer",
+        response = self.api_step("shenyang_samr", self.request, "answer",
                              {"answer": "已协调省工信厅对接原料供应企业。", "answered_on": "2020-05-22"})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual((response.json()["state"], response.json()["state_label"]), ("answered", "已答复"))
@@ -186,32 +171,32 @@ class ServiceRequestWorkflowTests(StepCalls, WorldTestCase):
 
     def test_refusals(self):
         answer = {"answer": "已答复"}
-        self.assertEqual(self.step("dalian_samr", self.request, "answer", answer).status_code, 404)
+        self.assertEqual(self.api_step("dalian_samr", self.request, "answer", answer).status_code, 404)
         provincial = ServiceRequest.objects.create(unit=self.unit("210000-samr"), title="出口认证咨询",
                                                    enterprise=h.enterprise("大连华诺防护用品有限公司", "210200"),
                                                    content="CE认证流程", received_on=h.D(2020, 5, 20),
                                                    tracking_code="QYDALIAN00001")
-        response = self.step("dalian_samr", provincial, "answer", answer)
+        response = self.api_step("dalian_samr", provincial, "answer", answer)
         self.assertEqual((response.status_code, response.json()["detail"]),
                          (403, "仅辽宁省市场监督管理局及其上级单位可以答复。"))
-        self.assertEqual(self.step("shenyang_leader", self.request, "answer", answer).status_code, 403)
-        response = self.step("shenyang_samr", self.request, "answer", {"answered_on": "2020-05-22"})
+        self.assertEqual(self.api_step("shenyang_leader", self.request, "answer", answer).status_code, 403)
+        response = self.api_step("shenyang_samr", self.request, "answer", {"answered_on": "2020-05-22"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("answer", response.json())
-        response = self.step("shenyang_samr", self.request, "answer", {"answer": "x", "answered_on": "2099-01-01"})
+        response = self.api_step("shenyang_samr", self.request, "answer", {"answer": "x", "answered_on": "2099-01-01"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("answered_on", response.json())
         self.assertEqual(ServiceRequest.objects.get(pk=self.request.pk).status, "open")
-        self.assertEqual(self.step("shenyang_samr", self.request, "answer", answer).status_code, 200)
-        response = self.step("shenyang_samr", self.request, "answer", {"answer": "第二次答复"})
+        self.assertEqual(self.api_step("shenyang_samr", self.request, "answer", answer).status_code, 200)
+        response = self.api_step("shenyang_samr", self.request, "answer", {"answer": "第二次答复"})
         self.assertEqual(response.status_code, 409)
         self.assertEqual(response.json()["state"], "answered")
         self.assertEqual(ServiceRequest.objects.get(pk=self.request.pk).answer, "已答复")
 
     def test_steps_read(self):
-        state, steps = self.steps("shenyang_samr", self.request)
+        state, steps = self.api_steps("shenyang_samr", self.request)
         self.assertEqual((state, steps["answer"]["allowed"], steps["answer"]["required"]), ("open", True, ["answer"]))
-        state, steps = self.steps("shenyang_leader", self.request)
+        state, steps = self.api_steps("shenyang_leader", self.request)
         self.assertEqual((steps["answer"]["allowed"], steps["answer"]["reason"]), (False, "您的角色不能答复。"))
 
     def test_an_answer_sent_with_an_edit_is_the_step_taken_once(self):
@@ -255,7 +240,7 @@ class ServiceRequestWorkflowTests(StepCalls, WorldTestCase):
         self.assertContains(page, 'name="answer"')
 
 
-class CapacityWorkflowTests(StepCalls, WorldTestCase):
+class CapacityWorkflowTests(WorldTestCase):
     def setUp(self):
         unit = self.unit("210100-samr")
         self.offer = CapacityOffer.objects.create(unit=unit, enterprise=h.enterprise(), category=h.mask(),
@@ -264,7 +249,7 @@ class CapacityWorkflowTests(StepCalls, WorldTestCase):
                                                       quantity=8000, needed_by=h.D(2020, 5, 25))
 
     def allocate(self, quantity: int, key: str = "shenyang_samr", **extra):
-        return self.step(key, self.request, "allocate", {"offer": self.offer.pk, "quantity": quantity, **extra})
+        return self.api_step(key, self.request, "allocate", {"offer": self.offer.pk, "quantity": quantity, **extra})
 
     def test_allocations_until_the_need_is_met(self):
         response = self.allocate(3000, allocated_on="2020-05-21")
@@ -289,7 +274,7 @@ class CapacityWorkflowTests(StepCalls, WorldTestCase):
         self.assertIn("超过需求尚未满足的数量（8000）", response.json()["quantity"][0])
         small = CapacityOffer.objects.create(unit=self.offer.unit, enterprise=h.enterprise(), category=h.mask(),
                                              quantity=100, available_from=h.D(2020, 5, 20))
-        response = self.step("shenyang_samr", self.request, "allocate", {"offer": small.pk, "quantity": 101})
+        response = self.api_step("shenyang_samr", self.request, "allocate", {"offer": small.pk, "quantity": 101})
         self.assertEqual(response.status_code, 400)
         self.assertIn("超过供给剩余可调配数量（100）", response.json()["quantity"][0])
         self.assertFalse(CapacityAllocation.objects.exists())
@@ -311,7 +296,7 @@ class CapacityWorkflowTests(StepCalls, WorldTestCase):
                                               enterprise=h.enterprise("大连防护用品有限公司", "210200"),
                                               available_from=h.D(2020, 5, 20))
         for offer in (other, dalian):
-            response = self.step("shenyang_samr", self.request, "allocate", {"offer": offer.pk, "quantity": 10})
+            response = self.api_step("shenyang_samr", self.request, "allocate", {"offer": offer.pk, "quantity": 10})
             self.assertEqual(response.status_code, 400)
             self.assertIn("offer", response.json())
         with self.assertRaisesMessage(ValidationError, "不在您的数据范围内"):
@@ -326,12 +311,12 @@ class CapacityWorkflowTests(StepCalls, WorldTestCase):
         page = self.client.post(step_page(self.request, "allocate"), {"offer": self.offer.pk, "quantity": "10"})
         self.assertRedirects(page, self.request.get_absolute_url(), fetch_redirect_response=False)
         self.assertContains(self.client.get(self.request.get_absolute_url()), "您的角色不能调配产能。")
-        response = self.step("shenyang_samr", self.request, "allocate", {"offer": self.offer.pk})
+        response = self.api_step("shenyang_samr", self.request, "allocate", {"offer": self.offer.pk})
         self.assertEqual(response.status_code, 400)
         self.assertIn("quantity", response.json())
         self.assertFalse(CapacityAllocation.objects.exists())
-        state, steps = self.steps("shenyang_samr", self.request)
+        state, steps = self.api_steps("shenyang_samr", self.request)
         self.assertEqual((state, steps["allocate"]["allowed"]), ("open", True))
         self.assertEqual(steps["allocate"]["required"], ["offer", "quantity"])
-        state, steps = self.steps("shenyang_leader", self.request)
+        state, steps = self.api_steps("shenyang_leader", self.request)
         self.assertEqual(steps["allocate"]["reason"], "您的角色不能调配产能。")

@@ -23,27 +23,11 @@ from tests.fieldwork import factories as f
 D = datetime.date
 
 
-class StepCalls:
-    """Calls of a record's step endpoints as one of the world's users."""
-
-    def step(self, key: str, obj, name: str, data: dict | None = None):
-        meta = obj._meta
-        return self.api(key).post(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/{name}/", data or {},
-                                  format="json")
-
-    def steps(self, key: str, obj) -> tuple[str, dict[str, dict]]:
-        meta = obj._meta
-        response = self.api(key).get(f"/api/{meta.app_label}/{meta.model_name}/{obj.pk}/steps/")
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        return body["state"], {s["name"]: s for s in body["steps"]}
-
-
 def step_page(obj, name: str) -> str:
     return reverse(f"targeting:{obj._meta.model_name}_step", kwargs={"pk": obj.pk, "step": name})
 
 
-class SamplingPlanWorkflowTests(StepCalls, WorldTestCase):
+class SamplingPlanWorkflowTests(WorldTestCase):
     def setUp(self):
         self.samr = self.unit("210100-samr")
         self.ents = [f.enterprise("210100") for _ in range(4)]
@@ -57,7 +41,7 @@ class SamplingPlanWorkflowTests(StepCalls, WorldTestCase):
 
     def test_accept_through_the_api(self):
         extra = next(e for e in self.ents if e.pk not in self.proposed)
-        response = self.step("shenyang_samr", self.plan, "accept",
+        response = self.api_step("shenyang_samr", self.plan, "accept",
                              {"targets": self.proposed[:2], "extra": [extra.pk], "task_name": "口罩监督抽查（风险）"})
         self.assertEqual(response.status_code, 200, response.content)
         body = response.json()
@@ -72,18 +56,18 @@ class SamplingPlanWorkflowTests(StepCalls, WorldTestCase):
         detail = Event.objects.get(event="sampling_plan.accept", object_id=str(plan.pk)).detail
         self.assertEqual((detail["added"], detail["removed"]), ([extra.pk], [self.proposed[2]]))
 
-        response = self.step("shenyang_samr", self.plan, "accept", {"targets": self.proposed})
+        response = self.api_step("shenyang_samr", self.plan, "accept", {"targets": self.proposed})
         self.assertEqual(response.status_code, 409)
         self.assertEqual(response.json()["state"], "accepted")
         self.assertEqual(SamplingTask.objects.count(), 1)
 
     def test_at_least_one_target_and_only_the_units_own(self):
-        response = self.step("shenyang_samr", self.plan, "accept", {"targets": []})
+        response = self.api_step("shenyang_samr", self.plan, "accept", {"targets": []})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["targets"], ["请至少保留一个抽检对象。"])
         dalian = f.enterprise("210200")
         dalian.categories.add(f.category())
-        response = self.step("shenyang_samr", self.plan, "accept", {"targets": self.proposed, "extra": [dalian.pk]})
+        response = self.api_step("shenyang_samr", self.plan, "accept", {"targets": self.proposed, "extra": [dalian.pk]})
         self.assertEqual(response.status_code, 400)
         self.assertIn("extra", response.json())
         with self.assertRaisesMessage(ValidationError, "所选企业不在本单位辖区内"):
@@ -93,13 +77,13 @@ class SamplingPlanWorkflowTests(StepCalls, WorldTestCase):
         self.assertFalse(SamplingTask.objects.exists())
 
     def test_refusals_and_steps_read(self):
-        self.assertEqual(self.step("dalian_samr", self.plan, "accept", {"targets": self.proposed}).status_code, 404)
-        self.assertEqual(self.step("shenyang_leader", self.plan, "accept", {"targets": self.proposed}).status_code,
+        self.assertEqual(self.api_step("dalian_samr", self.plan, "accept", {"targets": self.proposed}).status_code, 404)
+        self.assertEqual(self.api_step("shenyang_leader", self.plan, "accept", {"targets": self.proposed}).status_code,
                          403)
-        state, steps = self.steps("shenyang_leader", self.plan)
+        state, steps = self.api_steps("shenyang_leader", self.plan)
         self.assertEqual((state, steps["accept"]["allowed"]), ("draft", False))
         self.assertEqual(steps["accept"]["reason"], "您的角色不能确认并生成抽检任务。")
-        state, steps = self.steps("shenyang_samr", self.plan)
+        state, steps = self.api_steps("shenyang_samr", self.plan)
         self.assertEqual((steps["accept"]["allowed"], steps["accept"]["fields"]),
                          (True, ["task_name", "targets", "extra"]))
         self.assertFalse(SamplingTask.objects.exists())
@@ -117,7 +101,7 @@ class SamplingPlanWorkflowTests(StepCalls, WorldTestCase):
                             status_code=403)
 
 
-class CertificateCheckWorkflowTests(StepCalls, WorldTestCase):
+class CertificateCheckWorkflowTests(WorldTestCase):
     def check(self, unit_code: str = "210100-samr", city: str = "210100", flagged: bool = True):
         return CertificateCheck.objects.create(unit=self.unit(unit_code), number="国械注准20209999999",
                                                kind="device_registration", enterprise=f.enterprise(city),
@@ -126,46 +110,46 @@ class CertificateCheckWorkflowTests(StepCalls, WorldTestCase):
 
     def test_to_lead_once(self):
         check = self.check()
-        state, steps = self.steps("shenyang_samr", check)
+        state, steps = self.api_steps("shenyang_samr", check)
         self.assertEqual((state, steps["to_lead"]["allowed"]), ("flagged", True))
-        response = self.step("shenyang_samr", check, "to_lead")
+        response = self.api_step("shenyang_samr", check, "to_lead")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual((response.json()["state"], response.json()["state_label"]), ("lead", "已转线索"))
         lead = Lead.objects.get(pk=CertificateCheck.objects.get(pk=check.pk).lead_id)
         self.assertEqual((lead.unit, lead.enterprise), (check.unit, check.enterprise))
         self.assertIn("证书编号不存在", lead.description)
         self.assertEqual(response.json()["next"], lead.get_absolute_url())
-        response = self.step("shenyang_samr", check, "to_lead")
+        response = self.api_step("shenyang_samr", check, "to_lead")
         self.assertEqual((response.status_code, response.json()["state"]), (409, "lead"))
         self.assertEqual(Lead.objects.count(), 1)
 
     def test_a_check_that_passed_is_not_a_lead(self):
         check = self.check(flagged=False)
-        response = self.step("shenyang_samr", check, "to_lead")
+        response = self.api_step("shenyang_samr", check, "to_lead")
         self.assertEqual(response.status_code, 409)
         self.assertEqual((response.json()["state"], response.json()["detail"]),
                          ("passed", "证书报告核验当前为“核验通过”，不能再转为线索。"))
-        state, steps = self.steps("shenyang_samr", check)
+        state, steps = self.api_steps("shenyang_samr", check)
         self.assertEqual((state, steps["to_lead"]["allowed"]), ("passed", False))
         self.assertEqual(steps["to_lead"]["reason"], "证书报告核验当前为“核验通过”，不能再转为线索。")
         self.assertFalse(Lead.objects.exists())
 
     def test_refusals(self):
         check = self.check()
-        self.assertEqual(self.step("dalian_samr", check, "to_lead").status_code, 404)
-        self.assertEqual(self.step("shenyang_leader", check, "to_lead").status_code, 403)
+        self.assertEqual(self.api_step("dalian_samr", check, "to_lead").status_code, 404)
+        self.assertEqual(self.api_step("shenyang_leader", check, "to_lead").status_code, 403)
         # The province's check of a Dalian producer is placed in Dalian: Dalian's bureau sees it, but
         # only the province (or a unit above it) turns it into a lead.
         provincial = self.check("210000-samr", "210200")
-        response = self.step("dalian_samr", provincial, "to_lead")
+        response = self.api_step("dalian_samr", provincial, "to_lead")
         self.assertEqual((response.status_code, response.json()["detail"]),
                          (403, "仅辽宁省市场监督管理局及其上级单位可以转为线索。"))
         self.assertFalse(Lead.objects.exists())
-        _, steps = self.steps("shenyang_leader", check)
+        _, steps = self.api_steps("shenyang_leader", check)
         self.assertEqual(steps["to_lead"]["reason"], "您的角色不能转为线索。")
 
 
-class ExportFlagWorkflowTests(StepCalls, WorldTestCase):
+class ExportFlagWorkflowTests(WorldTestCase):
     def setUp(self):
         customs = self.unit("210200-customs_dl")
         producer = f.enterprise("210200")
@@ -176,14 +160,14 @@ class ExportFlagWorkflowTests(StepCalls, WorldTestCase):
                                               reason="生产企业列入负面清单")
 
     def test_stop_and_clear(self):
-        response = self.step("customs_dl", self.flag, "stop", {"reason": "负面清单企业产品，退运处理"})
+        response = self.api_step("customs_dl", self.flag, "stop", {"reason": "负面清单企业产品，退运处理"})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual((response.json()["state"], response.json()["state_label"]), ("stopped", "已阻止出口"))
         flag = ExportFlag.objects.get(pk=self.flag.pk)
         self.assertEqual((flag.status, flag.notes), ("stopped", "负面清单企业产品，退运处理"))
         event = Event.objects.get(event="export_flag.stop", object_id=str(flag.pk))
         self.assertEqual((event.user, event.detail["reason"]), (self.users["customs_dl"], "负面清单企业产品，退运处理"))
-        response = self.step("customs_dl", self.flag, "clear", {"reason": "复核放行"})
+        response = self.api_step("customs_dl", self.flag, "clear", {"reason": "复核放行"})
         self.assertEqual(response.status_code, 409)
         self.assertEqual((response.json()["state"], response.json()["state_label"]), ("stopped", "已阻止出口"))
         self.assertEqual(ExportFlag.objects.get(pk=self.flag.pk).notes, "负面清单企业产品，退运处理")
@@ -194,21 +178,21 @@ class ExportFlagWorkflowTests(StepCalls, WorldTestCase):
         self.assertEqual((flag.status, flag.notes), ("cleared", "白名单已于当日增补该企业"))
 
     def test_refusals(self):
-        self.assertEqual(self.step("shenyang_samr", self.flag, "stop", {"reason": "x"}).status_code, 404)
+        self.assertEqual(self.api_step("shenyang_samr", self.flag, "stop", {"reason": "x"}).status_code, 404)
         # Dalian's office sees the flag of an export made in Dalian; the decision is the customs'.
-        response = self.step("dalian_office", self.flag, "stop", {"reason": "x"})
+        response = self.api_step("dalian_office", self.flag, "stop", {"reason": "x"})
         self.assertEqual(response.status_code, 403)
         self.assertEqual(response.json()["detail"], f"仅{self.flag.unit}（查验海关）可以阻止出口。")
-        response = self.step("customs_dl", self.flag, "stop", {})
+        response = self.api_step("customs_dl", self.flag, "stop", {})
         self.assertEqual(response.status_code, 400)
         self.assertIn("reason", response.json())
         self.assertEqual(ExportFlag.objects.get(pk=self.flag.pk).status, "open")
 
     def test_steps_read_and_no_edit_page(self):
-        state, steps = self.steps("customs_dl", self.flag)
+        state, steps = self.api_steps("customs_dl", self.flag)
         self.assertEqual((state, set(steps)), ("open", {"stop", "clear"}))
         self.assertTrue(all(s["allowed"] and s["required"] == ["reason"] for s in steps.values()))
-        state, steps = self.steps("dalian_office", self.flag)
+        state, steps = self.api_steps("dalian_office", self.flag)
         self.assertEqual(steps["clear"]["reason"], f"仅{self.flag.unit}（查验海关）可以核实放行。")
         self.login("customs_dl")
         page = self.client.get(self.flag.get_absolute_url())

@@ -79,8 +79,8 @@ class Desk:
         return sum(1 for i in self.items if i.overdue)
 
 
-def _label(item: DeskItem) -> str:
-    return f"{item.workflow.model._meta.verbose_name}·{item.step.label}"
+def _label(workflow: Workflow, step: Step) -> str:
+    return f"{workflow.model._meta.verbose_name}·{step.label}"
 
 
 def desk_for(user: Any, limit: int = 30, shown: int = 60) -> Desk:
@@ -101,7 +101,7 @@ def desk_for(user: Any, limit: int = 30, shown: int = 60) -> Desk:
             taken = 0
             for obj in rows[: limit * 2 + 1]:
                 if taken == limit:
-                    capped.add(f"{workflow.model._meta.verbose_name}·{step.label}")
+                    capped.add(_label(workflow, step))
                     break
                 if step.who.refusal(user, obj, step) or (step.when and step.when.refusal(user, obj, step)):
                     continue
@@ -118,7 +118,8 @@ def desk_for(user: Any, limit: int = 30, shown: int = 60) -> Desk:
     items.sort(key=_sort_key)
     counts: dict[str, int] = {}
     for item in items[shown:]:  # the earliest deadlines are shown; the rest counted by step
-        counts[_label(item)] = counts.get(_label(item), 0) + 1
+        label = _label(item.workflow, item.step)
+        counts[label] = counts.get(label, 0) + 1
     for label in capped - set(counts):
         counts[label] = 0
     more = {label: (str(n) if label not in capped else _("至少%(n)s") % {"n": n} if n else _("若干"))

@@ -8,11 +8,11 @@ users who may see the disposal gets one notice linking to it, once per disposal.
 keeps the disposal: the downstream cities read it and the trace from it."""
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import can
 from rectify.core.notifications import notify
+from rectify.core.workflow.declare import Assignee
+from rectify.core.workflow.notices import recipients
 
 from ..models import Disposal
 from ..selectors import Trace, trace_batch
@@ -38,10 +38,8 @@ def tell_downstream(*, disposal: Disposal, actor) -> list:
         return []
     disposal.downstream_units.add(*units)
     sender = getattr(actor, "unit", None) or actor
-    users = get_user_model().objects.filter(unit__in=units, is_active=True).select_related("unit")
-    for user in users:
-        if not can(user, "view", disposal):
-            continue
+    downstream = Assignee(str(_("下游地市")), lambda obj: units, lambda user: None)
+    for user in recipients(downstream, disposal, None, None):
         title = _("批次流向通报：%(product)s 批号%(batch)s 流入%(city)s") % {
             "product": disposal.sample.product_name, "batch": disposal.batch_number, "city": user.unit.region}
         body = _("%(sender)s通报：%(enterprise)s的不合格批次经购销台账追溯，流入本市以下单位：%(holders)s。"
