@@ -1,6 +1,7 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
 their disposals, export checks, recalls, ledger chains to trace, the institution directory,
-covert visits and collective interviews — across all 14 cities, dated 2020-05-15..06-30.
+covert visits, collective interviews and scheduling meetings with their tasks — across all 14
+cities, dated 2020-05-15..06-30.
 Deterministic through ctx.rng.
 
 Small scale: a few hundred records. Large scale: several hundred thousand records plus a
@@ -23,8 +24,10 @@ from .models import (
     Inspection,
     InspectionOutcome,
     LedgerEntry,
+    MeetingTask,
     Recall,
     Sample,
+    SchedulingMeeting,
     TestingInstitution,
 )
 
@@ -171,9 +174,11 @@ def seed(ctx) -> str:
     _bulk(CovertVisit, visits)
     ledger = _ledger(ctx, bad, by_city, n_chains, units)
     interviews = _interviews(ctx, cities, by_city, units)
+    meetings, tasks = _meetings(ctx, cities, units)
     return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
             f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
-            f"{len(visits)} covert visits, {interviews} collective interviews")
+            f"{len(visits)} covert visits, {interviews} collective interviews, {meetings} scheduling meetings "
+            f"({tasks} tasks)")
 
 
 def _interviews(ctx, cities, by_city, units) -> int:
@@ -202,6 +207,49 @@ def _interviews(ctx, cities, by_city, units) -> int:
         _bulk(through, [through(collectiveinterview_id=row.pk, enterprise_id=e.pk)
                         for row, ents in zip(rows, chosen, strict=True) for e in ents])
     return len(rows)
+
+
+MEETING_TITLES = ["防疫物资专项整治调度会", "专项整治工作推进会", "联合执法调度会", "出口防疫物资质量监管协调会"]
+MEETING_TASKS = ["对辖区口罩生产企业开展全覆盖排查，报送排查清单", "对投诉集中的经营者开展联合检查",
+                 "督促不合格批次召回并核查流向", "梳理涉嫌犯罪线索，按规定移送公安机关",
+                 "开展出口防疫物资质量抽查", "对重点企业开展价格行为提醒告诫", "汇总本周专项整治进展并报送"]
+MEETING_DEPTS = ("samr", "commerce", "police", "nmpa", "ndrc", "miit")
+
+
+def _meetings(ctx, cities, units) -> tuple[int, int]:
+    """Scheduling meetings convened by each city's office with the city's member units, their
+    decisions assigned to the units that attended, most reported and confirmed by the end of the
+    campaign. Drawn last, so that the field-work records drawn before them stayed as they were."""
+    rng = ctx.rng
+    meetings, attendance, plans = [], [], []
+    for city in cities:
+        members = [units[f"{city.code}-{d}"] for d in MEETING_DEPTS if f"{city.code}-{d}" in units]
+        customs = [u for u in units.values() if u.department.line == "customs" and city.pk in u.covered_city_ids()]
+        members += customs
+        for _ in range(ctx.n(1, 40)):
+            day = ctx.date_between(datetime.date(2020, 5, 18), datetime.date(2020, 6, 22))
+            present = rng.sample(members, min(len(members), rng.randint(3, 6)))
+            meetings.append(SchedulingMeeting(unit=units[f"{city.code}-office"], date=day,
+                                              title=rng.choice(MEETING_TITLES),
+                                              minutes="通报各成员单位专项整治进展，研究部署下一阶段重点任务。"))
+            attendance.append(present)
+            plans.append([(rng.choice(present), rng.choice(MEETING_TASKS), day + datetime.timedelta(
+                days=rng.choice((5, 7, 10, 14)))) for _ in range(rng.randint(2, 4))])
+    meetings = _bulk(SchedulingMeeting, meetings)
+    through = SchedulingMeeting.attendees.through
+    _bulk(through, [through(schedulingmeeting_id=m.pk, unit_id=u.pk)
+                    for m, present in zip(meetings, attendance, strict=True) for u in present])
+    tasks = []
+    for meeting, plan in zip(meetings, plans, strict=True):
+        for unit, text, deadline in plan:
+            done = deadline <= datetime.date(2020, 6, 30) and rng.random() < .8
+            done_on = min(deadline + datetime.timedelta(days=rng.randint(-4, 2)), datetime.date(2020, 6, 30))
+            done_on = max(done_on, meeting.date) if done else None
+            tasks.append(MeetingTask(meeting=meeting, description=text, assignee=unit, deadline=deadline,
+                                     report="已按会议要求完成，相关材料已归档。" if done else "", done_on=done_on,
+                                     confirmed_on=done_on if done and rng.random() < .7 else None))
+    _bulk(MeetingTask, tasks)
+    return len(meetings), len(tasks)
 
 
 def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:

@@ -255,3 +255,12 @@ class LedgerImportForm(BootstrapFormMixin, forms.Form):
         if getattr(user, "unit", None):
             self.fields["unit"].initial = user.unit.pk
         self._style()
+
+
+class MeetingTaskReportForm(StepForm):
+    report = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 6}))
+    done_on = forms.DateField(label=_("完成日期"), required=False, widget=DATE)
+
+
+class MeetingTaskConfirmForm(StepForm):
+    confirmed_on = forms.DateField(label=_("确认办结日期"), required=False, widget=DATE)

@@ -20,11 +20,14 @@ from .models import (
                      Inspection,
                      LedgerEntry,
                      Measure,
+                     MeetingTask,
                      Recall,
                      Sample,
                      SamplingTask,
+                     SchedulingMeeting,
                      TestingInstitution,
 )
+from .selectors import meeting_context
 from .serializers import InspectionSerializer, LedgerEntrySerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
@@ -129,6 +132,22 @@ registry.register(ModelConfig(
     select_related=["unit", "region"],
     # the attendance rules read the many-to-many fields, which the generic writes set after full_clean
     create=services.interview_create, update=services.interview_update,
+))
+registry.register(ModelConfig(
+    model=SchedulingMeeting, menu="fieldwork",
+    list_columns=["date", "title", "unit", "region"],
+    filter_fields=[*SCOPE_FILTERS, "date"], search_fields=["title", "minutes", "notes"],
+    form_fields=["unit", "date", "title", "attendees", "minutes", "notes"],
+    select_related=["unit", "region"], update=services.meeting_update,
+    detail_panels=["fieldwork/_meeting_panel.html"], detail_context=meeting_context,
+))
+registry.register(ModelConfig(
+    model=MeetingTask, menu="fieldwork",
+    list_columns=["description", "meeting", "assignee", "deadline", "done_on"],
+    filter_fields=["assignee", "deadline", "done_on"], search_fields=["description", "report", "meeting__title"],
+    form_fields=["meeting", "description", "assignee", "deadline"],
+    select_related=["meeting", "assignee"],
+    create=services.meeting_task_create, update=services.meeting_task_update,
 ))
 
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))

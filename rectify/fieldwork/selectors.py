@@ -13,10 +13,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from rectify.core.access.scope import can
+from rectify.core.clock import today
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory, Region, Unit
 
-from .models import Disposal, InspectionOutcome, LedgerEntry, Recall, Sample
+from .models import Disposal, InspectionOutcome, LedgerEntry, MeetingTask, Recall, Sample
 
 
 @dataclass
@@ -223,3 +225,11 @@ def coverage_table(user) -> tuple[list[ProductCategory], list[CoverageRow]]:
                           "not_inspected_count": len(missing), "not_sampled_count": len(ids - sampled)})
         rows.append(CoverageRow(city, cells, sum(c["listed"] for c in cells)))
     return categories, rows
+
+
+def meeting_context(request: Any, meeting: Any) -> dict[str, Any]:
+    """ModelConfig.detail_context of a scheduling meeting: its tasks the user sees, each with its
+    state, and whether the user may add one (the convening side)."""
+    tasks = list(MeetingTask.objects.restrict(request.user).filter(meeting=meeting).select_related("assignee"))
+    return {"meeting_tasks": tasks, "meeting_today": today(),
+            "meeting_may_assign": can(request.user, "change", meeting)}

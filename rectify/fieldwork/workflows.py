@@ -2,7 +2,7 @@
 enterprise, the objection within 15 days and the retest; the disposal of a nonconforming batch
 (cause analysis, recall ordered and completed, the flow trace that tells the cities downstream, the
 case and the exposure); the covert visit's feedback by the visited city and its verification by
-the province. The services' public functions take these steps through
+the province; the tasks a scheduling meeting assigns. The services' public functions take these steps through
 `core.workflow.engine.perform`; the record pages, the API, the work desk and the notices read the
 same declarations.
 
@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.workflow import declare as d
 from rectify.core.workflow import rules as r
 from rectify.core.workflow.declare import Deadline, Step, Workflow, register
+from rectify.core.workflow.forms import ReasonForm
 
 from . import forms
-from .models import CovertVisit, Disposal, Sample
+from .models import CovertVisit, Disposal, MeetingTask, Sample
 from .models.sampling import Result
-from .services import disposal, sampling, visits
+from .services import disposal, meetings, sampling, visits
 
 
 def _by_state(mapping: dict[str, Q]) -> Callable[[Sequence[str]], Q]:
@@ -199,4 +200,35 @@ register(Workflow(
         Step("return", _("退回重新整改"), (V_RESPONDED,), PROVINCE, target=V_OPEN, form=forms.VisitReturnForm,
              run=visits.return_body, assignee=d.provincial_office(), event="covert_visit.return",
              style="outline-danger", done=_("已退回，待被检查市重新反馈。"), on_desk=False),
+    ]))
+
+# -- a scheduling meeting's tasks: the assigned unit reports, the convening side confirms or returns it ------
+T_OPEN, T_REPORTED, T_CLOSED = "open", "reported", "closed"
+TASK_STATES = [(T_OPEN, _("待办理")), (T_REPORTED, _("已报告待确认")), (T_CLOSED, _("已办结"))]
+TASK_Q = {T_OPEN: Q(done_on__isnull=True), T_REPORTED: Q(done_on__isnull=False, confirmed_on__isnull=True),
+          T_CLOSED: Q(confirmed_on__isnull=False)}
+TASK_UNIT = d.unit_at("assignee", _("承办单位"))
+CONVENER = d.unit_at("meeting__unit", _("召集单位"))
+
+
+def task_state(task: MeetingTask) -> str:
+    if task.confirmed_on:
+        return T_CLOSED
+    return T_REPORTED if task.done_on else T_OPEN
+
+
+register(Workflow(
+    name="meeting_task", model=MeetingTask, states=TASK_STATES, bar=[T_OPEN, T_REPORTED, T_CLOSED],
+    final=[T_CLOSED], state_of=task_state, state_q=_by_state(TASK_Q),
+    steps=[
+        Step("complete", _("报告完成情况"), (T_OPEN,), r.unit_at("assignee", _("承办单位")), target=T_REPORTED,
+             form=forms.MeetingTaskReportForm, run=meetings.complete_body, assignee=TASK_UNIT,
+             deadline=Deadline(_("会议议定的完成期限"), lambda task: task.deadline),
+             event="meeting_task.complete", style="success", done=_("已报告完成情况，待召集单位确认。")),
+        Step("confirm", _("确认办结"), (T_REPORTED,), r.may("change"), target=T_CLOSED,
+             form=forms.MeetingTaskConfirmForm, run=meetings.confirm_body, assignee=CONVENER, also_tell=TASK_UNIT,
+             event="meeting_task.confirm", style="success", done=_("已确认办结。")),
+        Step("reopen", _("退回重办"), (T_REPORTED,), r.may("change"), target=T_OPEN, form=ReasonForm,
+             run=meetings.reopen_body, assignee=CONVENER, event="meeting_task.reopen", style="outline-danger",
+             done=_("已退回，待承办单位重新报告。"), on_desk=False),
     ]))

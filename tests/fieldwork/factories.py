@@ -16,9 +16,11 @@ from rectify.fieldwork.models import (
     InspectionOutcome,
     LedgerEntry,
     Measure,
+    MeetingTask,
     Recall,
     Sample,
     SamplingTask,
+    SchedulingMeeting,
     TestingInstitution,
 )
 from rectify.organisations.models import ProductCategory, Region
@@ -137,3 +139,19 @@ def collective_interview(unit=None) -> CollectiveInterview:
     obj.invited.set(invited)
     obj.attended.set(invited[:1])
     return obj
+
+
+def scheduling_meeting(unit=None, attendees: tuple[str, ...] = ("210100-commerce",)) -> SchedulingMeeting:
+    n = number()
+    obj = SchedulingMeeting.objects.create(unit=unit or unit_of("210100-samr"), date=D(2020, 6, 1),
+                                           title=f"调度会议{n}号", minutes=f"会议纪要{n}号")
+    obj.attendees.set([unit_of(code) for code in attendees])
+    return obj
+
+
+def meeting_task(unit=None, assignee: str = "210100-commerce") -> MeetingTask:
+    """A task of a new meeting convened by `unit`, assigned to an attending unit."""
+    n = number()
+    meeting = scheduling_meeting(unit, attendees=(assignee,))
+    return MeetingTask.objects.create(meeting=meeting, description=f"议定事项{n}号：督促企业落实召回",
+                                      assignee=unit_of(assignee), deadline=D(2020, 6, 10))

@@ -7,9 +7,11 @@ from rectify.fieldwork.models import (
     Inspection,
     LedgerEntry,
     Measure,
+    MeetingTask,
     Recall,
     Sample,
     SamplingTask,
+    SchedulingMeeting,
     TestingInstitution,
 )
 from rectify.organisations.models import Region
@@ -235,3 +237,40 @@ class CollectiveInterviewTests(ModelScopeTests):
         return {"unit": unit.pk, "date": "2020-06-08", "topic": "防护服质量安全主体责任约谈",
                 "invited": [e.pk for e in self.firms], "attended": [self.firms[0].pk], "commitments_signed": 1,
                 "follow_up": "", "notes": "行政指导"}
+
+
+class SchedulingMeetingTests(ModelScopeTests):
+    """Convened by Shenyang's market regulator; Dalian Customs attended, so it sees the meeting too
+    (read only), though the record is of another city and line."""
+
+    model = SchedulingMeeting
+    visible_to = ("province_office", "province_samr", "shenyang_office", "shenyang_samr", "customs_dl")
+    hidden_from = ("dalian_office", "dalian_samr", "shenyang_police", "province_police", "customs_sy")
+
+    @classmethod
+    def make_object(cls, unit):
+        return f.scheduling_meeting(unit, attendees=("210200-customs_dl",))
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "date": "2020-06-03", "title": "防疫物资专项整治第二次调度会",
+                "attendees": [self.unit("210100-commerce").pk, self.unit("210100-police").pk],
+                "minutes": "通报排查进度，部署下一阶段抽检", "notes": ""}
+
+
+class MeetingTaskTests(ModelScopeTests):
+    """A task belongs to its meeting (Shenyang's market regulator convened it) and is seen by the unit
+    it is assigned to — here Shenyang's public security bureau, of another line."""
+
+    model = MeetingTask
+    visible_to = ("province_office", "province_samr", "shenyang_office", "shenyang_samr", "shenyang_police")
+    hidden_from = ("dalian_office", "dalian_samr", "province_police", "customs_dl")
+
+    @classmethod
+    def make_object(cls, unit):
+        task = f.meeting_task(unit, assignee="210100-police")
+        cls.meeting = task.meeting
+        return task
+
+    def form_data(self, unit):
+        return {"meeting": self.meeting.pk, "description": "对重点企业开展联合检查",
+                "assignee": self.unit("210100-police").pk, "deadline": "2020-06-15"}

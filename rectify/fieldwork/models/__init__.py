@@ -1,17 +1,18 @@
 """Field work (排查抽检): inspections, sampling and disposal, export checks and recalls, purchase and
 sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits,
-collective interviews.
+collective interviews, scheduling meetings and the tasks they assign.
 
 Split by topic to keep files small; everything is importable from `rectify.fieldwork.models`."""
 from .directory import TestingInstitution
 from .export import ExportCheck, Recall
 from .inspection import Inspection, InspectionOutcome, Measure
 from .interviews import CollectiveInterview
+from .meetings import MeetingTask, SchedulingMeeting
 from .sampling import Disposal, Sample, SamplingTask
 from .tracing import LedgerEntry
 from .visits import CovertVisit
 
 __all__ = [
     "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "Inspection", "InspectionOutcome", "LedgerEntry",
-    "Measure", "Recall", "Sample", "SamplingTask", "TestingInstitution",
+    "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask", "SchedulingMeeting", "TestingInstitution",
 ]

@@ -13,6 +13,14 @@ from .export import export_check_create, export_check_record, export_check_updat
 from .inspection import inspection_create, inspection_record, inspection_update, measure_add, measure_create
 from .interviews import interview_create, interview_update
 from .ledger import ledger_entry_create, ledger_entry_update, ledger_import
+from .meetings import (
+    meeting_task_complete,
+    meeting_task_confirm,
+    meeting_task_create,
+    meeting_task_reopen,
+    meeting_task_update,
+    meeting_update,
+)
 from .sampling import (
     sample_create,
     sample_notify,
@@ -36,6 +44,8 @@ __all__ = [
     "covert_visit_verify", "disposal_step", "disposal_update", "export_check_create", "export_check_record",
     "export_check_update", "inspection_create", "inspection_record", "inspection_update", "institution_create",
     "institution_save", "institution_update", "interview_create", "interview_update", "ledger_entry_create",
-    "ledger_entry_update", "ledger_import", "measure_add", "measure_create", "sample_create", "sample_notify",
-    "sample_object", "sample_record", "sample_result", "sample_retest", "sample_update", "tell_downstream",
+    "ledger_entry_update", "ledger_import", "measure_add", "measure_create", "meeting_task_complete",
+    "meeting_task_confirm", "meeting_task_create", "meeting_task_reopen", "meeting_task_update", "meeting_update",
+    "sample_create", "sample_notify", "sample_object", "sample_record", "sample_result", "sample_retest",
+    "sample_update", "tell_downstream",
 ]
