@@ -231,7 +231,9 @@ RECTIFY_PERIODIC_IN_PROCESS = os.environ.get("RECTIFY_PERIODIC_IN_PROCESS", "1")
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # A Redis that does not answer is bypassed for a few seconds (core/cache.py): pages go on.
+        {"BACKEND": "rectify.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

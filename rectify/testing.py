@@ -419,8 +419,8 @@ class ModelScopeTests(WorldTestCase):
         version = self.model.objects.get(pk=self.obj.pk).version
         stale = {**data, "version": version - 1}
         conflict = self.client.post(_url(self.config, "edit", self.obj), stale)
-        self.assertEqual(conflict.status_code, 400)
-        self.assertContains(conflict, "已被他人修改", status_code=400)
+        self.assertContains(conflict, "已被他人修改", status_code=409)
+        self.assertContains(conflict, 'id="conflict"', status_code=409)
         response = self.client.post(_url(self.config, "edit", self.obj), {**data, "version": version})
         if response.status_code != 302:
             form = response.context.get("form") if response.context else None

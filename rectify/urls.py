@@ -4,10 +4,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from rectify.core.generic.api.urls import build_router
+from rectify.core.health import health
 from rectify.reports.home import dashboard
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
     path("accounts/", include("rectify.accounts.urls")),
     path("org/", include("rectify.organisations.urls")),
     # the coverage page was the registry's before it became field work's: old links still lead to it

@@ -114,9 +114,13 @@ def report_action(request, pk: int):
         return HttpResponseRedirect(reverse("reports:weeklyreport_detail", args=[pk]))
     report = _report(request, pk)
     action = request.POST.get("action")
+    # The version the page showed: a second click, a second tab or a colleague's submission in the
+    # meantime is refused rather than sealing a second version.
+    shown = parse_int(request.POST.get("version"), None)
     try:
         if action == "submit":
-            services.report_submit(report=report, actor=request.user, **submission_from(request.POST))
+            services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
+                                   expected_version=shown)
             messages.success(request, _("已报送。"))
         elif action in ("upload", "manual"):
             # Manual mode (a unit still on paper): the filled official workbook, or the figures typed
@@ -125,7 +129,7 @@ def report_action(request, pk: int):
                       else manual_tables_from(request.POST, report))
             try:
                 services.report_submit(report=report, actor=request.user, **submission_from(request.POST),
-                                       manual_tables=tables)
+                                       manual_tables=tables, expected_version=shown)
             except ValidationError:
                 _keep_typed(request, report, tables)
                 raise

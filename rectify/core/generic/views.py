@@ -276,10 +276,51 @@ class ObjectEditView(ConfigView):
                 for note in getattr(obj, "data_warnings", list)():
                     messages.warning(request, note)
                 return HttpResponseRedirect(obj.get_absolute_url())
+            except services.ConflictError as exc:
+                add_validation_errors(form, exc)
+                current = self.get_object("view")
+                messages.error(request, _("保存失败：该记录已被他人修改，您的修改未保存。"))
+                return render(request, self.template_name, self.context(
+                    form=form, object=current, conflict=conflict_rows(form, current)), status=409)
             except ValidationError as exc:
                 add_validation_errors(form, exc)
         messages.error(request, _("保存失败，请按提示修改。"))
         return render(request, self.template_name, self.context(form=form, object=obj), status=400)
+
+
+def _shown(obj, name: str) -> str:
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    if field.many_to_many:
+        return "、".join(str(v) for v in getattr(obj, name).all())
+    if field.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    value = getattr(obj, name)
+    return "" if value is None else str(value)
+
+
+def conflict_rows(form, current) -> list[dict[str, str]]:
+    """The fields where what the user sent differs from what is saved now (the other user's
+    save), each with both values, so nothing of either is lost silently."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or isinstance(field.widget, forms.HiddenInput) or name not in form.cleaned_data:
+            continue
+        sent = form.cleaned_data[name]
+        if hasattr(sent, "all") or isinstance(sent, list | tuple | set):
+            sent_text = "、".join(str(v) for v in sent)
+        elif sent is None:
+            sent_text = ""
+        elif getattr(field, "choices", None) and not hasattr(sent, "pk"):
+            sent_text = str(dict(field.choices).get(sent, sent))
+        else:
+            sent_text = str(sent)
+        now_text = _shown(current, name)
+        if sent_text != now_text:
+            rows.append({"label": str(field.label), "current": now_text, "sent": sent_text})
+    return rows
 
 
 def add_validation_errors(form, exc: ValidationError) -> None:

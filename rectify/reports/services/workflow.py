@@ -90,12 +90,13 @@ def report_check(report: WeeklyReport, tables: dict[str, dict],
 # --- the workflow (reports/workflows.py declares its steps) -------------------------------------------
 def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], filled_by: str, phone: str,
                   explanations: dict[str, str] | None = None, manual_tables: dict[str, dict] | None = None,
-                  correction_reason: str = "") -> ReportVersion:
+                  correction_reason: str = "", expected_version: int | None = None) -> ReportVersion:
     values = {"narrative": narrative, "filled_by": filled_by, "phone": phone, "explanations": explanations or {},
               "correction_reason": correction_reason}
     if manual_tables is not None:
         values["manual_tables"] = manual_tables
-    return perform(report, "submit", actor=actor, values={k: v for k, v in values.items() if v not in (None, "")})
+    return perform(report, "submit", actor=actor, values={k: v for k, v in values.items() if v not in (None, "")},
+                   expected_version=expected_version)
 
 
 def submit_body(report: WeeklyReport, actor, values: dict[str, Any]) -> Outcome:

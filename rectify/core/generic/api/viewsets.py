@@ -126,7 +126,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if not match:
             raise PreconditionRequired()
         if match != etag_of(obj):
-            raise PreconditionFailed()
+            return self._stale(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:
@@ -134,13 +134,21 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 obj=obj, data=self._data(serializer), actor=request.user,
                 expected_version=getattr(obj, "version", None))
         except services.ConflictError:
-            raise PreconditionFailed()
+            return self._stale(self.get_object())
         except DjangoValidationError as exc:
             raise to_drf_error(exc)
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc))
         response = Response(self.get_serializer(obj).data)
         response["ETag"] = etag_of(obj)
+        return response
+
+    def _stale(self, current) -> Response:
+        """412 with the record as saved now and its ETag: the caller sees what the other writer
+        saved and may send its change again against it, deliberately."""
+        response = Response({"detail": str(PreconditionFailed.default_detail),
+                             "current": self.get_serializer(current).data}, status=412)
+        response["ETag"] = etag_of(current)
         return response
 
     @extend_schema(
