@@ -1,7 +1,7 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
 their disposals, export checks, recalls, ledger chains to trace, the institution directory,
-covert visits, collective interviews and scheduling meetings with their tasks — across all 14
-cities, dated 2020-05-15..06-30.
+covert visits, collective interviews, scheduling meetings with their tasks, and bulletins with
+their receipts — across all 14 cities, dated 2020-05-15..06-30.
 Deterministic through ctx.rng.
 
 Small scale: a few hundred records. Large scale: several hundred thousand records plus a
@@ -17,6 +17,8 @@ from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Unit
 
 from .models import (
+    Bulletin,
+    BulletinReceipt,
     CollectiveInterview,
     CovertVisit,
     Disposal,
@@ -30,6 +32,7 @@ from .models import (
     SchedulingMeeting,
     TestingInstitution,
 )
+from .services.bulletins import bulletin_recipients
 
 BATCH = 5000
 OUTCOMES = ["passed"] * 14 + ["failed_review", "failed_certification", "failed_other", "no_standard"]
@@ -175,10 +178,11 @@ def seed(ctx) -> str:
     ledger = _ledger(ctx, bad, by_city, n_chains, units)
     interviews = _interviews(ctx, cities, by_city, units)
     meetings, tasks = _meetings(ctx, cities, units)
+    bulletins, receipts = _bulletins(ctx, cities, units)
     return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
             f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
             f"{len(visits)} covert visits, {interviews} collective interviews, {meetings} scheduling meetings "
-            f"({tasks} tasks)")
+            f"({tasks} tasks), {bulletins} bulletins ({receipts} receipts)")
 
 
 def _interviews(ctx, cities, by_city, units) -> int:
@@ -250,6 +254,53 @@ def _meetings(ctx, cities, units) -> tuple[int, int]:
                                      confirmed_on=done_on if done and rng.random() < .7 else None))
     _bulk(MeetingTask, tasks)
     return len(meetings), len(tasks)
+
+
+BULLETINS = [
+    ("public_opinion", "网传部分药店高价销售口罩的舆情", "经核实，系个别药店行为，已立案调查，请各部门关注同类舆情。"),
+    ("subject", "涉嫌生产不合格防护服企业信息", "该企业抽检不合格批次已流入多地，请相关部门核查处置。"),
+    ("complaint_analysis", "本周投诉举报情况分析", "价格类投诉占六成，主要集中在口罩和额温枪，建议加强价格监测。"),
+    ("urgent", "关于某企业涉嫌大量生产假冒口罩的紧急专报", "已查封仓库，涉案金额较大，请省专项办协调公安机关介入。"),
+]
+
+
+def _bulletins(ctx, cities, units) -> tuple[int, int]:
+    """Bulletins from the cities' member units to a few departments in their own and neighbouring
+    cities, an urgent report now and then; most receiving units signed for them. Drawn last, so that
+    the field-work records drawn before them stayed as they were."""
+    rng = ctx.rng
+    users = {}
+    for pk, unit_id in User.objects.filter(is_active=True).order_by("pk").values_list("pk", "unit_id"):
+        users.setdefault(unit_id, pk)
+    departments = {u.department.code: u.department for u in units.values()}
+    rows, targets = [], []
+    for city in cities:
+        senders = [units[f"{city.code}-{d}"] for d in ("samr", "commerce", "police", "nmpa")
+                   if f"{city.code}-{d}" in units]
+        for _ in range(ctx.n(2, 60)):
+            kind, title, content = rng.choice(BULLETINS)
+            depts = rng.sample(sorted(departments.values(), key=lambda d: d.code), rng.randint(1, 3))
+            regions = [city, *rng.sample(cities, rng.randint(0, 2))]
+            sender = rng.choice(senders)
+            rows.append(Bulletin(unit=sender, kind=kind, title=title, content=content,
+                                 issued_on=ctx.date_between(datetime.date(2020, 5, 16), datetime.date(2020, 6, 28))))
+            targets.append((depts, regions, bulletin_recipients(kind=kind, departments=depts, regions=regions,
+                                                                sender=sender)))
+    rows = _bulk(Bulletin, rows)
+    for field, index in (("to_departments", 0), ("to_regions", 1), ("recipients", 2)):
+        through = getattr(Bulletin, field).through
+        column = {"to_departments": "department_id", "to_regions": "region_id", "recipients": "unit_id"}[field]
+        _bulk(through, [through(bulletin_id=row.pk, **{column: item.pk})
+                        for row, target in zip(rows, targets, strict=True) for item in dict.fromkeys(target[index])])
+    receipts = []
+    for row, (_d, _r, recipients) in zip(rows, targets, strict=True):
+        for unit in recipients:
+            if unit.pk in users and rng.random() < .7:
+                at = datetime.datetime.combine(row.issued_on, datetime.time(1, 0), tzinfo=datetime.UTC)
+                receipts.append(BulletinReceipt(bulletin=row, unit=unit, user_id=users[unit.pk],
+                                                read_at=at + datetime.timedelta(minutes=rng.randint(10, 2880))))
+    _bulk(BulletinReceipt, receipts)
+    return len(rows), len(receipts)
 
 
 def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:

@@ -13,6 +13,7 @@ from . import (
 from .filtersets import InspectionFilterSet
 from .forms import INSPECTION_FIELDS, LEDGER_FIELDS, SAMPLE_FIELDS, InspectionForm, LedgerEntryForm, SampleForm
 from .models import (
+                     Bulletin,
                      CollectiveInterview,
                      CovertVisit,
                      Disposal,
@@ -27,7 +28,7 @@ from .models import (
                      SchedulingMeeting,
                      TestingInstitution,
 )
-from .selectors import meeting_context
+from .selectors import bulletin_context, meeting_context
 from .serializers import InspectionSerializer, LedgerEntrySerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
@@ -148,6 +149,16 @@ registry.register(ModelConfig(
     form_fields=["meeting", "description", "assignee", "deadline"],
     select_related=["meeting", "assignee"],
     create=services.meeting_task_create, update=services.meeting_task_update,
+))
+registry.register(ModelConfig(
+    model=Bulletin, menu="fieldwork",
+    list_columns=["issued_on", "kind", "title", "unit", "region"],
+    filter_fields=[*SCOPE_FILTERS, "kind", "issued_on"], search_fields=["title", "content"],
+    form_fields=["unit", "kind", "issued_on", "title", "content", "to_departments", "to_regions"],
+    select_related=["unit", "region"], create=services.bulletin_create,
+    # a sent bulletin is not rewritten (its recipients have read it): a correction is a new bulletin
+    allow_edit=False,
+    detail_panels=["fieldwork/_bulletin_panel.html"], detail_context=bulletin_context,
 ))
 
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))

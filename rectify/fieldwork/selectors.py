@@ -18,7 +18,7 @@ from rectify.core.clock import today
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory, Region, Unit
 
-from .models import Disposal, InspectionOutcome, LedgerEntry, MeetingTask, Recall, Sample
+from .models import Bulletin, BulletinReceipt, Disposal, InspectionOutcome, LedgerEntry, MeetingTask, Recall, Sample
 
 
 @dataclass
@@ -233,3 +233,12 @@ def meeting_context(request: Any, meeting: Any) -> dict[str, Any]:
     tasks = list(MeetingTask.objects.restrict(request.user).filter(meeting=meeting).select_related("assignee"))
     return {"meeting_tasks": tasks, "meeting_today": today(),
             "meeting_may_assign": can(request.user, "change", meeting)}
+
+
+def bulletin_context(request: Any, bulletin: Bulletin) -> dict[str, Any]:
+    """ModelConfig.detail_context of a bulletin: every receiving unit with its receipt (who signed
+    for it and when) or none yet."""
+    receipts = {r.unit_id: r for r in BulletinReceipt.objects.filter(bulletin=bulletin).select_related("user")}
+    rows = [(unit, receipts.get(unit.pk)) for unit in bulletin.recipients.select_related("region").order_by(
+        "region__code", "department__order", "pk")]
+    return {"bulletin_receipts": rows, "bulletin_signed": len(receipts)}

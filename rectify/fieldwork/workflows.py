@@ -2,9 +2,9 @@
 enterprise, the objection within 15 days and the retest; the disposal of a nonconforming batch
 (cause analysis, recall ordered and completed, the flow trace that tells the cities downstream, the
 case and the exposure); the covert visit's feedback by the visited city and its verification by
-the province; the tasks a scheduling meeting assigns. The services' public functions take these steps through
-`core.workflow.engine.perform`; the record pages, the API, the work desk and the notices read the
-same declarations.
+the province; the tasks a scheduling meeting assigns; a bulletin's receipt by each receiving unit.
+The services' public functions take these steps through `core.workflow.engine.perform`; the record
+pages, the API, the work desk and the notices read the same declarations.
 
 None of these records keeps a status column: each state is derived from the dates and results the
 steps record (`state_of`, and `state_q` the same as a query for the work desk and the reminders).
@@ -24,9 +24,9 @@ from rectify.core.workflow.declare import Deadline, Step, Workflow, register
 from rectify.core.workflow.forms import ReasonForm
 
 from . import forms
-from .models import CovertVisit, Disposal, MeetingTask, Sample
+from .models import Bulletin, BulletinReceipt, CovertVisit, Disposal, MeetingTask, Sample
 from .models.sampling import Result
-from .services import disposal, meetings, sampling, visits
+from .services import bulletins, disposal, meetings, sampling, visits
 
 
 def _by_state(mapping: dict[str, Q]) -> Callable[[Sequence[str]], Q]:
@@ -231,4 +231,36 @@ register(Workflow(
         Step("reopen", _("退回重办"), (T_REPORTED,), r.may("change"), target=T_OPEN, form=ReasonForm,
              run=meetings.reopen_body, assignee=CONVENER, event="meeting_task.reopen", style="outline-danger",
              done=_("已退回，待承办单位重新报告。"), on_desk=False),
+    ]))
+
+# -- bulletins and urgent reports: each receiving unit signs for it once ----------------------------------------
+SENT = "sent"
+
+
+def _recipient_units(bulletin: Bulletin) -> Any:
+    return bulletin.recipients.all()
+
+
+def _unsigned_for(user: Any) -> Q | None:
+    """The bulletins sent to the user's unit that it has not signed for (its work desk)."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return None
+    sent_to = Bulletin.recipients.through.objects.filter(unit_id=unit_id).values("bulletin_id")
+    signed = BulletinReceipt.objects.filter(unit_id=unit_id).values("bulletin_id")
+    return Q(pk__in=sent_to) & ~Q(pk__in=signed)
+
+
+RECEIVING = d.Assignee(str(_("接收单位")), _recipient_units, _unsigned_for)
+IS_RECIPIENT = r.Rule(lambda u, b: getattr(u, "unit_id", None) is not None
+                      and b.recipients.filter(pk=u.unit_id).exists(), _("仅接收单位可以签收。"))
+NOT_SIGNED = r.Rule(lambda u, b: not bulletins.signed_by_unit(b, getattr(u, "unit_id", None)),
+                    _("本单位已签收。"))
+
+register(Workflow(
+    name="bulletin", model=Bulletin, states=[(SENT, _("已发送"))], bar=[SENT], state_of=lambda b: SENT,
+    state_q=lambda states: Q() if SENT in states else Q(pk__in=[]),
+    steps=[
+        Step("read", _("签收"), (SENT,), IS_RECIPIENT & NOT_SIGNED, run=bulletins.read_body, assignee=RECEIVING,
+             event="bulletin.read", style="success", done=_("已签收。")),
     ]))

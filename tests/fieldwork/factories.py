@@ -8,6 +8,7 @@ import itertools
 from rectify.accounts.models import User
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import (
+    Bulletin,
     CollectiveInterview,
     CovertVisit,
     Disposal,
@@ -23,7 +24,7 @@ from rectify.fieldwork.models import (
     SchedulingMeeting,
     TestingInstitution,
 )
-from rectify.organisations.models import ProductCategory, Region
+from rectify.organisations.models import Department, ProductCategory, Region
 from tests.enterprises.factories import enterprise as placed_enterprise
 from tests.factories import number
 from tests.factories import unit as unit_of
@@ -155,3 +156,15 @@ def meeting_task(unit=None, assignee: str = "210100-commerce") -> MeetingTask:
     meeting = scheduling_meeting(unit, attendees=(assignee,))
     return MeetingTask.objects.create(meeting=meeting, description=f"议定事项{n}号：督促企业落实召回",
                                       assignee=unit_of(assignee), deadline=D(2020, 6, 10))
+
+
+def bulletin(unit=None, to: tuple[str, ...] = ("210100-police",), kind: str = "public_opinion") -> Bulletin:
+    """A bulletin of `unit` already sent to the units `to` (their departments and cities chosen)."""
+    n = number()
+    receivers = [unit_of(code) for code in to]
+    obj = Bulletin.objects.create(unit=unit or unit_of("210100-samr"), kind=kind, title=f"舆情通报{n}号",
+                                  content=f"网传口罩哄抬价格{n}号", issued_on=D(2020, 6, 2))
+    obj.to_departments.set(Department.objects.filter(pk__in={u.department_id for u in receivers}))
+    obj.to_regions.set(Region.objects.filter(pk__in={u.region_id for u in receivers}))
+    obj.recipients.set(receivers)
+    return obj

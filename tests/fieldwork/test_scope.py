@@ -1,5 +1,6 @@
 """The generic scope tests for every registered field-work model."""
 from rectify.fieldwork.models import (
+    Bulletin,
     CollectiveInterview,
     CovertVisit,
     Disposal,
@@ -14,7 +15,7 @@ from rectify.fieldwork.models import (
     SchedulingMeeting,
     TestingInstitution,
 )
-from rectify.organisations.models import Region
+from rectify.organisations.models import Department, Region
 from rectify.testing import ModelScopeTests
 
 from . import factories as f
@@ -274,3 +275,22 @@ class MeetingTaskTests(ModelScopeTests):
     def form_data(self, unit):
         return {"meeting": self.meeting.pk, "description": "对重点企业开展联合检查",
                 "assignee": self.unit("210100-police").pk, "deadline": "2020-06-15"}
+
+
+class BulletinTests(ModelScopeTests):
+    """Sent by Shenyang's market regulator to the public-security line in Shenyang and the province:
+    both police units see it (read only), though it is of another line."""
+
+    model = Bulletin
+    visible_to = ("province_office", "province_samr", "shenyang_office", "shenyang_samr", "shenyang_police",
+                  "province_police")
+    hidden_from = ("dalian_office", "dalian_samr", "customs_dl", "customs_sy")
+
+    @classmethod
+    def make_object(cls, unit):
+        return f.bulletin(unit, to=("210100-police", "210000-police"))
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "kind": "complaint_analysis", "issued_on": "2020-06-05", "title": "本周投诉举报分析",
+                "content": "口罩价格类投诉占六成", "to_departments": [Department.objects.get(code="police").pk],
+                "to_regions": [Region.objects.get(code="210100").pk]}

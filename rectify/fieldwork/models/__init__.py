@@ -1,8 +1,10 @@
 """Field work (排查抽检): inspections, sampling and disposal, export checks and recalls, purchase and
 sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits,
-collective interviews, scheduling meetings and the tasks they assign.
+collective interviews, scheduling meetings and the tasks they assign, information bulletins and
+urgent reports with their receipts.
 
 Split by topic to keep files small; everything is importable from `rectify.fieldwork.models`."""
+from .bulletins import Bulletin, BulletinReceipt
 from .directory import TestingInstitution
 from .export import ExportCheck, Recall
 from .inspection import Inspection, InspectionOutcome, Measure
@@ -13,6 +15,7 @@ from .tracing import LedgerEntry
 from .visits import CovertVisit
 
 __all__ = [
-    "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "Inspection", "InspectionOutcome", "LedgerEntry",
-    "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask", "SchedulingMeeting", "TestingInstitution",
+    "Bulletin", "BulletinReceipt", "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "Inspection",
+    "InspectionOutcome", "LedgerEntry", "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask",
+    "SchedulingMeeting", "TestingInstitution",
 ]

@@ -7,6 +7,7 @@ take them and when; their bodies here do the rest. The `<entity>_create(*, model
 `<entity>_update(*, obj, data, actor, expected_version)` ones are what the ModelConfig of the generic
 pages and API calls. What the apps above derive from is announced after the write
 (`rectify.enterprises.signals`, `rectify.fieldwork.signals`)."""
+from .bulletins import bulletin_create, bulletin_read, bulletin_recipients, bulletin_send
 from .directory import institution_create, institution_save, institution_update
 from .disposal import DISPOSAL_STEPS, disposal_step, disposal_update
 from .export import export_check_create, export_check_record, export_check_update
@@ -40,7 +41,8 @@ from .visits import (
 )
 
 __all__ = [
-    "DISPOSAL_STEPS", "covert_visit_create", "covert_visit_respond", "covert_visit_return", "covert_visit_update",
+    "DISPOSAL_STEPS", "bulletin_create", "bulletin_read", "bulletin_recipients", "bulletin_send",
+    "covert_visit_create", "covert_visit_respond", "covert_visit_return", "covert_visit_update",
     "covert_visit_verify", "disposal_step", "disposal_update", "export_check_create", "export_check_record",
     "export_check_update", "inspection_create", "inspection_record", "inspection_update", "institution_create",
     "institution_save", "institution_update", "interview_create", "interview_update", "ledger_entry_create",
