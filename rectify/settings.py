@@ -203,6 +203,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose whole worker died (SIGKILL, a lost machine) is delivered again once it has been
+# unacknowledged this long; keep it above the longest task (docs/deploy.md, "What fails and what then").
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "accounts-disable-inactive-users": {"task": "accounts.disable_inactive_users", "schedule": 6 * 60 * 60},

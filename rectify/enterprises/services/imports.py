@@ -166,8 +166,10 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
         return job
     if job.status not in (ImportJob.Status.READY, ImportJob.Status.COMMITTING):
         raise ValidationError(_("该文件尚未通过校验，不能导入。"))
+    # Only a checked job moves on: a save here could put back a job another delivery just finished.
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.COMMITTING, updated_at=timezone.now())
     job.status = ImportJob.Status.COMMITTING
-    job.save(update_fields=["status", "updated_at"])
     try:
         table = _load_table(job)
         # Check again: the registry may have changed since the preview.
@@ -177,6 +179,13 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
             return _finish(job, ImportJob.Status.INVALID,
                            _("数据在校验后发生了变化，出现 %(n)d 行错误，未导入任何数据。") % {"n": job.count_error})
         with transaction.atomic():
+            # The job's row stays locked until the rows are written: a second delivery of the same
+            # task (a worker killed mid-import has its task delivered again) waits here, then finds
+            # the job done and writes nothing.
+            if ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first() \
+                    == ImportJob.Status.DONE:
+                job.refresh_from_db()
+                return job
             counts = enterprise_import_apply(candidates=candidates, unit=job.unit, source=job.original_name,
                                              progress=lambda n: set_progress(job.pk, n))
             _store_result(job, table, candidates, [])
