@@ -76,6 +76,8 @@ class ModelConfig:
     detail_context: Callable[[Any, Any], dict] | None = None  # (request, obj) -> extra context for the detail page
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
+    # Quantity columns (batches, amounts) summed over the filtered rows in the list's footer.
+    total_columns: list[str] = field(default_factory=list)
     sensitive: bool = False  # pages carry personal data: Cache-Control: no-store
     # (user, obj, field name) -> may the user, who sees obj, open its uploaded file (core/generic/files.py).
     # None: whoever sees the record, except on a sensitive model, whose files then stay closed.
@@ -115,6 +117,15 @@ class Extension:
         return {}
 
     def api_attrs(self, config: ModelConfig) -> dict[str, Any]:
+        return {}
+
+    def has_row_deadlines(self, config: ModelConfig) -> bool:
+        """Rows of this model may have a deadline (its list shows the column)."""
+        return False
+
+    def row_deadlines(self, config: ModelConfig, pks: list[Any]) -> dict[Any, Any]:
+        """For a list page's rows (their pks), the open deadline of each row that has one, by pk
+        (a core.workflow.deadlines.RowDeadline)."""
         return {}
 
 

@@ -44,7 +44,8 @@ registry.register(ModelConfig(
     select_related=["unit", "enterprise", "product_category"],
 ))
 registry.register(ModelConfig(
-    model=Lead, menu=M, list_columns=["id", "source", "enterprise", "unit", "pending_unit", "status", "created_at"],
+    model=Lead, menu=M,
+    list_columns=["id", "description", "enterprise", "unit", "source", "pending_unit", "status", "created_at"],
     filter_fields=["source", "status", "region"], search_fields=["description", "enterprise__name"],
     form_fields=["unit", "source", "description", "enterprise", "product_category"],
     detail_panels=["enforcement/transfers_panel.html", WF], detail_context=workflow_context,
@@ -62,6 +63,7 @@ registry.register(ModelConfig(
     model=Case, menu=M,
     list_columns=["number", "title", "enterprise", "case_category", "product_category", "unit", "status", "filed_on",
                   "decided_on", "fine", "confiscation", "transferred_to_police"],
+    total_columns=["fine", "confiscation"],
     filter_fields=["case_category", "product_category", "status", "source", "police_kind", "region", "violation_types",
                    "transferred_to_police", "filed_on", "decided_on"],
     search_fields=["number", "title", "enterprise__name", "decision_number"],
@@ -79,6 +81,7 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=CreditRecord, menu=M, list_columns=["enterprise", "kind", "recorded_on", "decision_number", "amount", "unit"],
+    total_columns=["amount"],
     filter_fields=["kind", "region", "recorded_on"], search_fields=["enterprise__name", "decision_number", "summary"],
     form_fields=["unit", "enterprise", "case", "kind", "recorded_on", "decision_number", "amount", "summary",
                  "is_public"],
@@ -109,7 +112,8 @@ registry.register(ModelConfig(
     detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
-    model=Problem, menu=M, list_columns=["id", "source", "enterprise", "unit", "deadline", "status", "closed_on"],
+    model=Problem, menu=M,
+    list_columns=["id", "description", "enterprise", "unit", "source", "deadline", "status", "closed_on"],
     filterset=ProblemFilterSet, search_fields=["description", "requirement", "enterprise__name"],
     form_fields=["unit", "source", "enterprise", "description", "requirement", "deadline", "rectification", "evidence"],
     create=services.problem_create, select_related=["unit", "enterprise"],

@@ -35,7 +35,7 @@ SCOPE_FILTERS = ["unit", "region"]
 
 registry.register(ModelConfig(
     model=Inspection, menu="fieldwork",
-    list_columns=["date", "enterprise", "unit", "region", "staff_dispatched"],
+    list_columns=["date", "enterprise", "unit", "region", "staff_dispatched"], total_columns=["staff_dispatched"],
     filter_fields=[*SCOPE_FILTERS, "date"],
     search_fields=["enterprise__name", "enterprise__credit_code", "notes"],
     form_fields=INSPECTION_FIELDS, form=InspectionForm, filterset=InspectionFilterSet, serializer=InspectionSerializer,
@@ -52,6 +52,7 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=SamplingTask, menu="fieldwork",
     list_columns=["name", "unit", "category", "period_start", "period_end", "planned_batches"],
+    total_columns=["planned_batches"],
     filter_fields=[*SCOPE_FILTERS, "category", "period_start"], search_fields=["name", "notes"],
     select_related=["unit", "category"],
 ))
@@ -70,6 +71,7 @@ registry.register(ModelConfig(
     model=Disposal, menu="fieldwork",
     list_columns=["sample", "enterprise", "category", "recall_ordered_on", "quantity_to_recall", "quantity_returned",
                   "case_number", "exposed_on"],
+    total_columns=["quantity_to_recall", "quantity_returned"],
     filter_fields=[*SCOPE_FILTERS, "category", "recall_ordered_on", "exposed_on"],
     search_fields=["batch_number", "enterprise__name", "case_number"],
     form_fields=["cause_analysis_on", "cause_analysis", "recall_ordered_on", "quantity_to_recall", "quantity_returned",
@@ -83,6 +85,7 @@ registry.register(ModelConfig(
     model=ExportCheck, menu="fieldwork",
     list_columns=["checked_on", "declaration_number", "category", "exporter", "producer", "batches_checked",
                   "batches_nonconforming", "destination_country", "action_taken"],
+    total_columns=["batches_checked", "batches_nonconforming"],
     filter_fields=[*SCOPE_FILTERS, "category", "checked_on", "action_taken", "destination_country"],
     search_fields=["declaration_number", "exporter__name", "producer__name", "product_name", "certification_body_text"],
     form_fields=["unit", "declaration_number", "checked_on", "exporter", "producer", "category", "product_name",
@@ -95,6 +98,7 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=Recall, menu="fieldwork",
     list_columns=["recalled_on", "enterprise", "product_name", "batch_number", "category", "quantity", "unit"],
+    total_columns=["quantity"],
     filter_fields=[*SCOPE_FILTERS, "category", "recalled_on"],
     search_fields=["enterprise__name", "product_name", "batch_number"],
     select_related=["enterprise", "category", "unit"],
@@ -102,6 +106,7 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=LedgerEntry, menu="fieldwork",
     list_columns=["traded_on", "seller", "buyer", "buyer_name", "product_name", "batch_number", "quantity"],
+    total_columns=["quantity"],
     filter_fields=[*SCOPE_FILTERS, "category", "traded_on"],
     search_fields=["batch_number", "seller__name", "buyer__name", "buyer_name", "product_name"],
     form_fields=LEDGER_FIELDS, form=LedgerEntryForm, serializer=LedgerEntrySerializer,
@@ -127,7 +132,7 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=CollectiveInterview, menu="fieldwork",
-    list_columns=["date", "topic", "unit", "region", "commitments_signed"],
+    list_columns=["date", "topic", "unit", "region", "commitments_signed"], total_columns=["commitments_signed"],
     filter_fields=[*SCOPE_FILTERS, "date"], search_fields=["topic", "follow_up", "notes"],
     form_fields=["unit", "date", "topic", "invited", "attended", "commitments_signed", "follow_up", "notes"],
     select_related=["unit", "region"],

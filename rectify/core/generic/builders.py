@@ -23,6 +23,7 @@ from rectify.core.access.scope import restrict, units_for
 from rectify.core.clock import beijing_at
 from rectify.core.dataversion.counting import cached_choices
 from rectify.core.generic.files import ProtectedFileField, ProtectedImageField
+from rectify.core.generic.listing import ShortTextColumn, narrow_filter_choices
 from rectify.core.models import ScopedRecord
 from rectify.core.registry import ModelConfig
 from rectify.core.speed.drfspeed import PkListsListSerializer, PlannedReadingMixin, copied_fields
@@ -53,12 +54,13 @@ def current_choices(queryset: QuerySet, held: list | tuple = ()) -> QuerySet:
 
 
 def restrict_choice_filters(filterset: django_filters.FilterSet, user) -> None:
-    """Filter choices (regions, units, enterprises...) are narrowed by the same scope, and to the
-    current rows (current_choices)."""
+    """Filter choices (regions, units, enterprises...) are narrowed by the same scope, to the
+    current rows (current_choices), and the regions and units to those the user's scope holds
+    (listing.narrow_filter_choices)."""
     for f in filterset.filters.values():
         qs = getattr(f, "queryset", None)
         if qs is not None and hasattr(qs, "restrict"):
-            f.queryset = current_choices(qs.restrict(user, "view"))
+            f.queryset = narrow_filter_choices(current_choices(qs.restrict(user, "view")), user)
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -148,13 +150,31 @@ def table_for(config: ModelConfig) -> type[tables.Table]:
         return config.table
     columns = config.list_columns or ["id", "__str__"]
     first = columns[0]
-    attrs = {
-        first: tables.Column(linkify=True, verbose_name=_field_label(config.model, first)) if first != "__str__" else
-        tables.Column(linkify=True, accessor="pk", verbose_name=config.verbose_name),
-    }
+    attrs = {name: ShortTextColumn(verbose_name=_field_label(config.model, name))
+             for name in columns if isinstance(_model_field(config.model, name), models.TextField)}
+    if first == "__str__":
+        attrs[first] = tables.Column(linkify=True, accessor="pk", verbose_name=config.verbose_name)
+    else:
+        # The first column opens the row's own record, also where it shows a related one (a
+        # disposal's sample, a credit record's enterprise), whose own link would lead elsewhere.
+        relation = getattr(_model_field(config.model, first), "is_relation", False)
+        link = _record_url if relation else True
+        kind = ShortTextColumn if first in attrs else tables.Column
+        attrs[first] = kind(linkify=link, verbose_name=_field_label(config.model, first))
     meta = type("Meta", (), {"model": config.model, "fields": columns, "order_by": config.ordering or ()})
     attrs["Meta"] = meta
     return type(f"{config.model.__name__}Table", (tables.Table,), attrs)
+
+
+def _record_url(record) -> str:
+    return record.get_absolute_url()
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _field_label(model, name: str) -> str:

@@ -25,6 +25,14 @@ from rectify.core.generic import services
 from rectify.core.generic.builders import BootstrapFormMixin, form_for, scoped_filterset, table_for
 from rectify.core.generic.exports import file_response, table_rows, write_csv, write_xlsx
 from rectify.core.generic.files import file_detail_value
+from rectify.core.generic.listing import (
+    DEADLINE_COLUMN,
+    DeadlineColumn,
+    has_deadlines,
+    list_totals,
+    row_deadlines,
+    show_totals,
+)
 from rectify.core.registry import ModelConfig, registry
 from rectify.core.security.inputs import parse_int
 
@@ -82,8 +90,8 @@ class ObjectListView(ConfigView):
             qs = qs.order_by(*self.config.ordering)
         filterset = scoped_filterset(self.config, request.GET or None, qs, request.user, request)
         qs = qs.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        table = table_for(self.config)(qs)
         fmt = request.GET.get("export")
+        table = self.make_table(qs, exporting=fmt in {"xlsx", "csv"})
         if fmt in {"xlsx", "csv"}:
             RequestConfig(request, paginate=False).configure(table)
             headers, rows = table_rows(table)
@@ -103,11 +111,24 @@ class ObjectListView(ConfigView):
             table.paginate(per_page=per_page, page=parse_int(request.GET.get("page"), 1, minimum=1))
         except EmptyPage:
             table.page = table.paginator.page(table.paginator.num_pages)
+        if has_deadlines(self.config):
+            table.row_deadlines = row_deadlines(self.config, [row.record.pk for row in table.page.object_list])
+        show_totals(table, list_totals(self.config, qs))
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
         return render(request, self.template_name,
                       self.context(table=table, filterset=filterset, querystring=query.urlencode()))
+
+    def make_table(self, qs, exporting: bool = False):
+        """The list's table; on a page (not an export) with the rows' open deadlines after its
+        first column where the model's rows have deadlines (core.workflow.deadlines)."""
+        table_class = table_for(self.config)
+        if exporting or not has_deadlines(self.config):
+            return table_class(qs)
+        names = self.config.list_columns if self.config.table is None else []
+        sequence = [names[0], DEADLINE_COLUMN, *names[1:]] if names else None  # else last
+        return table_class(qs, extra_columns=[(DEADLINE_COLUMN, DeadlineColumn())], sequence=sequence)
 
     def list_queryset(self):
         """The rows of the list. With the generic table it reads only the columns shown (and joins

@@ -1,6 +1,7 @@
 """`{% table_rows table %}`: every row of the page as `<tr>` and its cells, each cell written
 exactly as `<td>{{ cell }}</td>` would write it (localised, escaped unless safe), or the table's
-empty text. The stock body is a loop with a block per row and a variable node per cell."""
+empty text; a row past its deadline marked. The stock body is a loop with a block per row and a
+variable node per cell."""
 from __future__ import annotations
 
 from django import template
@@ -16,9 +17,20 @@ def row_html(context: template.Context, row) -> str:
     return "".join(f"<td>{render_value_in_context(cell, context)}</td>" for cell in row)
 
 
+def row_open(table, row) -> str:
+    """A row's `<tr>`: marked where its open deadline has passed (the list view sets the table's
+    `row_deadlines`, core.workflow.deadlines)."""
+    deadlines = getattr(table, "row_deadlines", None)
+    if deadlines:
+        found = deadlines.get(getattr(row.record, "pk", None))
+        if found is not None and found.overdue:
+            return '<tr class="table-danger row-overdue">'
+    return "<tr>"
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context: template.Context, table) -> SafeString:
-    rows = [f"<tr>{row_html(context, row)}</tr>" for row in table.paginated_rows]
+    rows = [f"{row_open(table, row)}{row_html(context, row)}</tr>" for row in table.paginated_rows]
     if rows:
         return mark_safe("\n".join(rows))  # noqa: S308  (each cell escaped as {{ cell }} is)
     if table.empty_text:

@@ -1,5 +1,6 @@
 """The workflows' place in every registered model's pages and API (a `core.registry.Extension`,
-installed by core's AppConfig): the step URLs, the panel on the record's page, the API actions."""
+installed by core's AppConfig): the step URLs, the panel on the record's page, the API actions,
+the open deadlines of a list's rows."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,7 @@ from django.urls import path
 from rectify.core.generic.builders import serializer_for
 from rectify.core.registry import Extension, ModelConfig
 
-from . import api, views
+from . import api, deadlines, views
 from .declare import workflow_of
 
 PANEL = "core/_workflow_panel.html"
@@ -37,3 +38,9 @@ class WorkflowExtension(Extension):
         attrs = {f"step_{step.name}": api.step_action(workflow, step, response) for step in workflow.steps}
         attrs["steps"] = api.steps_action(workflow)
         return attrs
+
+    def has_row_deadlines(self, config: ModelConfig) -> bool:
+        return bool(deadlines.deadline_steps(config.model))
+
+    def row_deadlines(self, config: ModelConfig, pks: list[Any]) -> dict[Any, Any]:
+        return deadlines.row_deadlines(config.model, pks)
