@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -7,7 +8,18 @@ from rectify.core.generic.api.urls import build_router
 from rectify.core.health import health
 from rectify.reports.home import dashboard
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for by themselves: the platform's icon among the static files."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("rectify/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("accounts/", include("rectify.accounts.urls")),

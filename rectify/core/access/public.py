@@ -12,6 +12,7 @@ PUBLIC_URL_PREFIXES: list[str] = [
     "/accounts/setup/",  # the one-time link that sets a new account's password (accounts.tokens)
     "/i18n/",  # language switch
     "/static/",
+    "/favicon.ico",  # browsers ask for it on every site; it leads to the static icon
     "/health/",  # the load balancers' check (core/health.py): states only, no details
 ]
 

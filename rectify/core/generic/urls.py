@@ -1,5 +1,5 @@
 """The pages of every registered model of an app: list, detail, history, and add/edit/delete
-where its ModelConfig allows them."""
+where its ModelConfig allows them; the app's own root leads to its main list."""
 from __future__ import annotations
 
 from django.urls import path
@@ -9,7 +9,7 @@ from rectify.core.registry import registry
 
 
 def model_urlpatterns(app_label: str) -> list:
-    patterns = []
+    patterns = [path("", views.AppRootView.as_view(app_label=app_label), name="app_root")]
     for config in registry.for_app(app_label):
         base = config.model._meta.model_name
         kw = {"config": config}

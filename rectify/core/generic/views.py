@@ -78,6 +78,20 @@ class ConfigView(LoginRequiredMixin, View):
         return response
 
 
+class AppRootView(LoginRequiredMixin, View):
+    """An app's prefix (/enterprises/, /fieldwork/): its main list — the first of its models in the
+    menu, in the order they are registered, that the user may see."""
+
+    app_label = ""
+
+    def get(self, request):
+        configs = sorted(registry.for_app(self.app_label), key=lambda c: not c.menu)  # menu entries first
+        for config in configs:
+            if model_allows(request.user, config.model, "view"):
+                return HttpResponseRedirect(registry.url_for(config.model, "list"))
+        raise PermissionDenied(_("您没有查看此类记录的权限。"))
+
+
 class ObjectListView(ConfigView):
     template_name = "core/object_list.html"
     paginate_by = 50
