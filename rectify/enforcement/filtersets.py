@@ -17,7 +17,7 @@ def _date_range(name: str, label) -> dict:
 class ComplaintFilterSet(SearchFilterSet):
     search_fields = ("number", "subject_name", "subject_credit_code", "content")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("超期未办"))
-    locals().update(_date_range("received_on", "登记日期"))
+    locals().update(_date_range("received_on", _("登记日期")))
 
     class Meta:
         model = Complaint
@@ -33,7 +33,7 @@ class ComplaintFilterSet(SearchFilterSet):
 class ProblemFilterSet(SearchFilterSet):
     search_fields = ("description", "requirement", "enterprise__name")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("逾期未整改"))
-    locals().update(_date_range("deadline", "整改期限"))
+    locals().update(_date_range("deadline", _("整改期限")))
 
     class Meta:
         model = Problem

@@ -19,6 +19,63 @@ from tests.enterprises.files import code
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def catalogue_entries(po: str) -> list[dict]:
+    """The entries of a .po text: each with its flags, msgid and msgstr (msgstr[n] for a plural),
+    the quoted lines of a wrapped text joined; obsolete entries (#~) left out."""
+    entries = []
+    for block in re.split(r"\n\s*\n", po):
+        entry: dict = {"flags": set(), "msgstr": {}}
+        key = None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+            elif line.startswith("#"):
+                continue
+            elif line.startswith(("msgid ", "msgid_plural ", "msgstr")):
+                key, _sep, rest = line.partition(" ")
+                text = "".join(_QUOTED.findall(rest))
+                if key.startswith("msgstr"):
+                    entry["msgstr"][key] = text
+                else:
+                    entry[key] = text
+            elif line.startswith('"') and key is not None:
+                text = "".join(_QUOTED.findall(line))
+                if key.startswith("msgstr"):
+                    entry["msgstr"][key] += text
+                else:
+                    entry[key] += text
+        if "msgid" in entry:
+            entries.append(entry)
+    return entries
+
+
+def untranslated(po: str) -> list[str]:
+    """The messages of a catalogue without a usable English text: fuzzy (a changed source text whose
+    old translation gettext ignores), or with an empty msgstr — for a plural, any empty form. The
+    header (the empty msgid) is not a message."""
+    return [entry["msgid"] for entry in catalogue_entries(po) if entry["msgid"]
+            and ("fuzzy" in entry["flags"] or not entry["msgstr"] or not all(entry["msgstr"].values()))]
+
+
+def test_catalogue_has_no_untranslated_or_fuzzy_message():
+    """After `make messages` every new or changed message must be translated before the catalogue is
+    committed: an empty msgstr shows the Chinese source in the English interface."""
+    assert untranslated((LOCALE / "django.po").read_text(encoding="utf-8")) == []
+
+
+def test_the_catalogue_check_finds_an_empty_a_fuzzy_and_a_half_plural_message():
+    """The check above, run on a copy of the real catalogue with three entries spoilt as makemessages
+    leaves them, names exactly those three."""
+    po = (LOCALE / "django.po").read_text(encoding="utf-8")
+    spoilt = po.replace('msgid "用户名"\nmsgstr "Username"', 'msgid "用户名"\nmsgstr ""', 1)
+    spoilt = spoilt.replace('msgid "密码"\nmsgstr "Password"', '#, fuzzy\nmsgid "密码"\nmsgstr "Password"', 1)
+    spoilt = spoilt.replace('msgstr[1] "%(n)s records"', 'msgstr[1] ""', 1)
+    assert spoilt.count('msgstr ""') == po.count('msgstr ""') + 1  # the three edits took
+    assert "#, fuzzy" in spoilt and 'msgstr[1] ""' in spoilt
+    assert sorted(untranslated(spoilt)) == sorted(["用户名", "密码", "共 %(n)s 条"])
 
 
 def test_every_registered_model_names_itself_its_fields_and_choices_in_english():
@@ -102,6 +159,15 @@ class EnglishTests(WorldTestCase):
         self.switch("zh-hans")
         self.assertIn("退出", self.page(reverse("home")))
 
+    def test_the_english_tables_page_says_the_official_tables_stay_chinese(self):
+        self.login("shenyang_office")
+        self.assertNotIn('id="official-chinese-note"', self.page(reverse("reports:tables")))
+        self.switch("en")
+        html = self.page(reverse("reports:tables"))
+        self.assertIn('lang="en"', html)
+        self.assertIn('id="official-chinese-note"', html)
+        self.assertIn("附件1", html)  # the official table, as it is
+
     def test_login_and_public_portal_in_english(self):
         html = self.page(reverse("accounts:login"))
         self.assertIn("登录", html)
@@ -110,5 +176,5 @@ class EnglishTests(WorldTestCase):
         self.assert_english(html, ["Log in", "Username", "Password"], ["登录", "用户名", "密码"])
 
         html = self.page("/public/")
-        self.assert_english(html, ["File a complaint or report", "Typical cases", "Track progress"],
+        self.assert_english(html, ['lang="en"', "File a complaint or report", "Typical cases", "Track progress"],
                             ["我要投诉举报", "典型案例", "进度查询"])
