@@ -40,7 +40,8 @@ def service_unavailable(request) -> HttpResponse:
     text = _("系统正在恢复数据库连接，您的操作未完成（未保存任何内容）。请稍候片刻后刷新页面重试。")
     request_id = getattr(request, "id", "")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": f"{title}：{text}", "request_id": request_id}, status=503)
+        response = JsonResponse({"detail": f"{title}：{text}", "request_id": request_id}, status=503,
+                                json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(render_to_string("core/unavailable.html", {
             "title": title, "text": text, "request_id": request_id}), status=503)
