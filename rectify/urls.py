@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from rectify.core.generic.api.urls import build_router
 from rectify.core.health import health
+from rectify.reports.api import TablesView
 from rectify.reports.home import dashboard
 
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/reports/tables/", TablesView.as_view(), name="api-reports-tables"),
     path("api/", include(build_router().urls)),
     path("", dashboard, name="home"),
     path("", include("rectify.core.urls")),

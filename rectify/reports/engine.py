@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from rectify.organisations.models import Campaign
 
-from .aggregation import aggregate_of, condition_of, date_range_of
+from .aggregation import aggregate_of, condition_of, date_range_of, sum_of_fields
 from .configuration import column_problem, indicator_problems, layout_problems
 from .models import Indicator, TableLayout
 
@@ -83,7 +83,7 @@ def _county_field(model) -> str | None:
     return spec.county if spec is not None else None
 
 
-def _in_scope(qs: QuerySet, scope: ReportScope, region_field: str, line_field: str) -> QuerySet:
+def in_scope(qs: QuerySet, scope: ReportScope, region_field: str, line_field: str) -> QuerySet:
     """The rows `scope` asks for, as filters of the query itself (the engine groups in SQL)."""
     if scope.region_id:
         qs = qs.filter(**{region_field: scope.region_id})
@@ -101,7 +101,7 @@ def base_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, campaign:
     qs = model._default_manager.using(settings.REPORTS_DB_ALIAS).all()
     if indicator.date_field:
         qs = qs.filter(**{f"{indicator.date_field}__gte": campaign.start, f"{indicator.date_field}__lte": cutoff})
-    return _in_scope(qs, scope, indicator.region_field, indicator.line_field)
+    return in_scope(qs, scope, indicator.region_field, indicator.line_field)
 
 
 def _quantise(value: Decimal, decimals: int) -> Decimal | int:
@@ -201,7 +201,7 @@ def _savepoint():
 def _source_rows(source, category_field, region_field, line_field, members, points, latest, *, scope, campaign,
                  by_region) -> list:
     """One source's grouped rows (see compute_raw)."""
-    qs = _in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
+    qs = in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
                    region_field, line_field)
     where = Q()
     for date_field in {m.date_field for m in members}:
@@ -431,3 +431,10 @@ def drill_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, category
     if indicator.filters:
         qs = qs.filter(**indicator.filters)
     return qs.distinct()
+
+
+def drill_total(indicator: Indicator, qs: QuerySet) -> Decimal | int:
+    """A summed indicator's figure over a drill-down's rows, scaled and rounded as its cell."""
+    raw = qs.model._default_manager.filter(pk__in=qs.values("pk")).aggregate(
+        total=models.Sum(sum_of_fields(indicator.field)))["total"]
+    return _quantise(_decimal(raw) * indicator.scale, indicator.decimals)

@@ -51,6 +51,11 @@ def _records_viewer(user) -> bool:
     return area_allows(user, "records", "view")
 
 
+def _receiver(user) -> bool:
+    return _records_viewer(user) and getattr(user.unit, "is_provincial", False)
+
+
 add_link("reports", _("统计表（实时）"), "reports:tables", _records_viewer)
+add_link("reports", _("汇总表（报送口径）"), "reports:reported", _receiver)
 add_link("reports", _("报送情况"), "reports:completeness", _records_viewer)
 add_link("reports", _("数据看板"), "reports:dashboard", _records_viewer)

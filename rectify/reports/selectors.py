@@ -100,7 +100,8 @@ def snapshot_specs(campaign: Campaign, tables: dict) -> list[dict]:
         if not snap:
             continue
         columns = list(layout.columns.select_related("indicator").order_by("order"))
-        specs.append({"label": layout.label, "title": layout.title, "row_header": layout.row_header,
-                      "notes": layout.notes, "columns": [column_spec(c) for c in columns],
+        specs.append({"code": layout.code, "label": layout.label, "title": layout.title,
+                      "row_header": layout.row_header, "notes": layout.notes,
+                      "columns": [column_spec(c) for c in columns],
                       "rows": [(names.get(r["category"], r["category"]), r["values"]) for r in snap["rows"]]})
     return specs

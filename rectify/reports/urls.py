@@ -2,11 +2,12 @@ from django.urls import path
 
 from rectify.core.generic.urls import model_urlpatterns
 
-from . import dashboard, views
+from . import dashboard, reported_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("tables/", views.tables, name="tables"),
+    path("reported/", reported_views.reported, name="reported"),
     path("drill/<int:indicator_id>/", views.drill, name="drill"),
     path("weeklyreport/<int:pk>/action/", views.report_action, name="report_action"),
     path("weeklyreport/<int:pk>/file.<str:fmt>", views.report_file, name="report_file"),

@@ -29,10 +29,12 @@ from rectify.organisations.models import Campaign, Line, Region
 
 from . import official, services
 from .configuration import indicator_problem
-from .engine import drill_queryset, source_model
+from .engine import drill_queryset, drill_total, source_model
 from .forms import manual_tables_from, submission_from, uploaded_tables
-from .models import Indicator, WeeklyReport
+from .models import Indicator, LayoutColumn, WeeklyReport
 from .selectors import allowed_scope, covers, parse_cutoff, scope_label, snapshot_specs
+from .services.narrative import draft as narrative_draft
+from .services.reported import as_reported
 from .tables import drill_table_for
 
 
@@ -90,12 +92,17 @@ def drill(request, indicator_id: int):
     model = source_model(indicator)
     table = table_for(registry.get(model))(qs) if model in registry else drill_table_for(model)(qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    distinct = None
+    distinct = total = None
     if indicator.aggregate == Indicator.Aggregate.COUNT_DISTINCT and indicator.field:
         distinct = qs.values(indicator.field).distinct().count()
+    if indicator.aggregate == Indicator.Aggregate.SUM:
+        # The summed cell's figure beside its records: the same sum the table's cell is, over these rows.
+        total = drill_total(indicator, qs)
+    header = LayoutColumn.objects.filter(indicator=indicator).values_list("header", flat=True).first()
     return render(request, "reports/drill.html", {
         "indicator": indicator, "category": category, "cutoff": cutoff, "scope_label": scope_label(scope),
         "table": table, "count": qs.count(), "distinct": distinct, "model_name": model._meta.verbose_name_plural,
+        "total": total, "header": header or indicator.name,
     })
 
 
@@ -187,9 +194,14 @@ def report_context(request, report: WeeklyReport) -> dict:
         return {"figures_hidden": FIGURES_HIDDEN % {"unit": report.unit.name},
                 "versions": list(report.versions.order_by("-number")), "narrative_fields": [], "can_submit": False}
     latest = report.latest_version
-    live = None
+    live = summed = None
     findings = []
-    if report.status in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
+    if report.unit.is_provincial:
+        # A provincial unit reports upward the sum of what it was sent, not its records.
+        summed = as_reported(report.campaign, report.cutoff, report.unit, with_own=True, kind=report.kind)
+        if report.status != WeeklyReport.Status.ACCEPTED:
+            findings = services.report_check(report, summed.tables)
+    elif report.status in (WeeklyReport.Status.OPEN, WeeklyReport.Status.RETURNED):
         live = services.compute_tables(report.campaign, services.report_scope(report), report.cutoff)
         findings = services.report_check(report, services.snapshot_of(live), live)
     versions = list(report.versions.order_by("-number"))
@@ -205,14 +217,25 @@ def report_context(request, report: WeeklyReport) -> dict:
                    "text": carried.get(f.key, "")} for f in findings if f.level == "warning"]
     shown = {w["key"] for w in to_explain}
     to_explain += [{**w, "text": carried.get(w["key"], "")} for w in typed["warnings"] if w["key"] not in shown]
+    can_submit = any(o.allowed for o in offers(user, report) if o.step.name == "submit")
+    written = (latest.narrative or {}) if latest else {}
+    # The counted items start from the records (or what the unit wrote in the version before).
+    drafted = narrative_draft(report) if can_submit and report.kind == WeeklyReport.Kind.WEEKLY else {}
+    starting_text = [(key, label, written.get(key) or drafted.get(key, ""), key in drafted and not written.get(key))
+                     for key, label in fields]
     return {
+        "starting_text": starting_text, "summed": summed,
+        "summed_specs": snapshot_specs(report.campaign, summed.tables) if summed else None,
+        "units": services.unit_totals(report.campaign, summed) if summed else None,
+        "totals_specs": snapshot_specs(report.campaign, summed.tables) if summed else None,
+        "counted_count": sum(1 for u in summed.units if u.counted) if summed else 0,
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
         "diffs": services.named_differences(report.campaign, diffs),
         "drill_params": services.report_scope(report).as_params(), "narrative_fields": fields,
         "to_explain": to_explain, "typed_cells": typed["cells"],
         "review": _review(report, latest, fields, last_week) if latest else None,
         # The workflow's own answer (reports/workflows.py): the reporting unit's reviewer, while open or returned.
-        "can_submit": any(o.allowed for o in offers(user, report) if o.step.name == "submit"),
+        "can_submit": can_submit,
     }
 
 
@@ -370,7 +393,10 @@ def completeness_view(request):
         awaiting = row["report"] is None or row["report"].status in (WeeklyReport.Status.OPEN,
                                                                      WeeklyReport.Status.RETURNED)
         row["may_urge"] = awaiting and services.may_urge(request.user, row["unit"])
-    timeliness = services.timeliness(campaign)
+    unit = request.user.unit
+    # A provincial department follows the member units of its line; everyone else the city offices.
+    followed = services.received_units(unit, campaign) if unit.is_provincial and not unit.is_office else None
+    timeliness = services.timeliness(campaign, units=followed)
     if not request.user.unit.is_provincial:
         covered = set(request.user.unit.covered_city_ids())
         timeliness = [t for t in timeliness if t["unit"].region_id in covered]

@@ -261,7 +261,8 @@ class ReportDateTests(WorldTestCase):
             with self.subTest(zone=zone), clock_at(thursday_evening_utc, zone):
                 WeeklyReport.objects.all().delete()
                 self.assertEqual(parse_cutoff(None, self.campaign), d("2020-06-05"))
-                self.assertEqual(open_weekly_reports(), 14)
+                # the 14 city offices, their 6 lines' member units each, the provincial office
+                self.assertEqual(open_weekly_reports(), 14 + 14 * 6 + 1)
                 report = WeeklyReport.objects.get(unit__code="210100-office")
                 self.assertEqual((report.week_start, report.cutoff), (d("2020-06-05"), d("2020-06-11")))
                 self.assertEqual(clock.format_moment(report.deadline), "2020-06-11 14:00")

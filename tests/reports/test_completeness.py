@@ -11,6 +11,7 @@ from rectify.accounts.models import Role, User
 from rectify.core.audit.models import Event
 from rectify.core.models import Notification
 from rectify.organisations.models import Campaign, Unit
+from rectify.organisations.reference import CITIES
 from rectify.reports import services
 from rectify.reports.models import WeeklyReport
 from rectify.testing import WorldTestCase
@@ -23,6 +24,9 @@ ON_TIME = timezone.make_aware(datetime.datetime(2020, 6, 4, 10, 0))
 LATE = timezone.make_aware(datetime.datetime(2020, 6, 4, 15, 30))
 URGED_ON = timezone.make_aware(datetime.datetime(2020, 6, 4, 16, 0))
 CITY_OFFICES = 14  # the seed's cities of Liaoning, each with its working-group office
+# Each city's units of the six lines the province has a department of (customs districts have none).
+MEMBER_UNITS = 14 * 6
+CITY_CODES = [code for code, _name in CITIES]
 
 
 def at(moment):
@@ -74,19 +78,23 @@ class CompletenessTests(WorldTestCase):
         self.assertTrue(member["member"])
         self.assertEqual(member["state"], "missing")
         self.assertEqual(member["report"].pk, self.member.pk)
-        # The cities first, in the order of their codes, then the member units.
+        # The cities first, in the order of their codes, then every member unit that reports to a
+        # provincial department, opened or not, by city and department.
         self.assertEqual([r["unit"].code for r in rows[:3]], ["210100-office", "210200-office", "210300-office"])
-        self.assertEqual(rows[-1]["unit"].code, "210100-samr")
-        self.assertEqual(len(rows), CITY_OFFICES + 1)
-        self.assertEqual(services.completeness_totals(rows), {"on_time": 1, "late": 1, "missing": CITY_OFFICES - 1})
+        self.assertEqual(rows[CITY_OFFICES]["unit"].code, "210100-samr")
+        self.assertEqual(len(rows), CITY_OFFICES + MEMBER_UNITS)
+        self.assertNotIn("210100-customs_sy", by_unit)
+        self.assertTrue(all(r["report"] is not None for r in rows[CITY_OFFICES:]))  # opened by the scheduler
+        self.assertEqual(services.completeness_totals(rows),
+                         {"on_time": 1, "late": 1, "missing": CITY_OFFICES - 2 + MEMBER_UNITS})
 
     def test_the_page_shows_state_time_report_and_totals(self):
         self.login("province_office")
         page = self.client.get("/reports/completeness/", {"cutoff": "2020-06-04"})
         self.assertEqual(page.status_code, 200)
         html = page.content.decode()
-        self.assertEqual(page.context["totals"], {"on_time": 1, "late": 1, "missing": CITY_OFFICES - 1})
-        self.assertIn('data-total="missing">13<', html)
+        self.assertEqual(page.context["totals"], {"on_time": 1, "late": 1, "missing": CITY_OFFICES - 2 + MEMBER_UNITS})
+        self.assertIn(f'data-total="missing">{CITY_OFFICES - 2 + MEMBER_UNITS}<', html)
         shenyang = self._report("210100-office")
         self.assertIn(f'href="/reports/weeklyreport/{shenyang.pk}/">已报送</a>', html)
         self.assertIn("2020-06-04 10:00", html)  # Beijing time, to the minute
@@ -102,7 +110,9 @@ class CompletenessTests(WorldTestCase):
     def test_a_city_sees_its_own_rows_and_no_urge_button(self):
         self.login("shenyang_office")
         page = self.client.get("/reports/completeness/", {"cutoff": "2020-06-04"})
-        self.assertEqual({r["unit"].code for r in page.context["rows"]}, {"210100-office", "210100-samr"})
+        self.assertEqual({r["unit"].code for r in page.context["rows"]},
+                         {"210100-office"} | {f"210100-{line}" for line in
+                                              ("samr", "ndrc", "miit", "police", "commerce", "nmpa")})
         self.assertNotContains(page, 'id="urge-all"')
         self.assertEqual([t["unit"].code for t in page.context["timeliness"]], ["210100-office"])
 
@@ -143,7 +153,9 @@ class CompletenessTests(WorldTestCase):
     def test_a_provincial_department_urges_its_lines_member_units_only(self):
         with at(URGED_ON):
             urged = services.reports_urge(cutoff=CUTOFF, actor=self.users["province_samr"])
-        self.assertEqual([u.report.pk for u in urged], [self.member.pk])
+        # Every city's market-regulation unit, none of another line or a city office.
+        self.assertEqual({u.report.unit.code for u in urged}, {f"{code}-samr" for code in CITY_CODES})
+        self.assertEqual(urged[0].report.pk, self.member.pk)
         self.assertIn(self.users["shenyang_samr"], urged[0].users)
         self.assertEqual(len(self._urges_to(self.users["shenyang_samr"])), 1)
         self.assertEqual(self._urges_to(self.anshan_reviewer), [])

@@ -49,8 +49,15 @@ class WeeklyCycleTests(WorldTestCase):
         return WeeklyReport.objects.get(unit__code=f"{city}-office", cutoff=datetime.date(2020, 6, 4))
 
     def test_week_opens_by_itself_for_every_city(self):
-        self.assertEqual(open_weekly_reports(DAY.isoformat()), 14)
+        # 14 city offices, the 6 member units of each city that report to a provincial department
+        # (a customs district has none), and the provincial office's own report upward.
+        self.assertEqual(open_weekly_reports(DAY.isoformat()), 14 + 14 * 6 + 1)
         self.assertEqual(open_weekly_reports(DAY.isoformat()), 0)  # idempotent
+        self.assertTrue(WeeklyReport.objects.filter(unit__code="210100-police", cutoff=datetime.date(2020, 6, 4))
+                        .exists())
+        self.assertFalse(WeeklyReport.objects.filter(unit__code="210100-customs_sy").exists())
+        self.assertTrue(WeeklyReport.objects.filter(unit__code="210000-office", cutoff=datetime.date(2020, 6, 4))
+                        .exists())
         report = self._report()
         self.assertEqual(timezone.localtime(report.deadline), timezone.make_aware(datetime.datetime(2020, 6, 4, 14, 0)))
         self.assertEqual(report.week_start, datetime.date(2020, 5, 29))
@@ -163,10 +170,10 @@ class WeeklyCycleTests(WorldTestCase):
                                    phone="")
         report.refresh_from_db()
         self.assertTrue(report.is_late)
-        rows = {r["unit"].region.code: r["state"]
+        rows = {r["unit"].code: r["state"]
                 for r in services.completeness(self.campaign, datetime.date(2020, 6, 4))}
-        self.assertEqual(rows["210200"], "late")
-        self.assertEqual(rows["210100"], "missing")
+        self.assertEqual(rows["210200-office"], "late")
+        self.assertEqual(rows["210100-office"], "missing")
 
     def test_a_city_cannot_submit_another_citys_report(self):
         open_weekly_reports(DAY.isoformat())

@@ -77,13 +77,15 @@ class ReportVersion(SealGuard, BaseModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     correction_reason = models.TextField(_("更正原因"), blank=True)
+    basis = models.JSONField(_("汇总依据"), default=list, blank=True,
+                             help_text=_("按报送口径汇总的报告：计入的各单位报告及其版本。"))
     integrity_code = models.CharField(_("完整性校验码"), max_length=64, blank=True, editable=False)
 
     scope = ScopeSpec(region="report__region", county="report__county", line="report__line", owner="report__unit")
     sealed_message = _("已报送的报表版本不可修改；更正请报送新版本。")
     # The figures stay in the sealed row; the change log (read by whoever reads the version) keeps
     # no copy, so a narrower reader never sees them through the history tab.
-    log_exclude = ("tables", "narrative", "explanations", "warnings")
+    log_exclude = ("tables", "narrative", "explanations", "warnings", "basis")
 
     class Meta:
         verbose_name = _("报表版本")
@@ -96,9 +98,12 @@ class ReportVersion(SealGuard, BaseModel):
 
     def integrity_fields(self) -> dict:
         """What a submitted version freezes (HMAC-SM3, core/audit/integrity.py; `rectify verify_integrity`)."""
-        return {"report": self.report_id, "number": self.number, "mode": self.mode, "tables": self.tables,
-                "narrative": self.narrative, "explanations": self.explanations, "filled_by": self.filled_by,
-                "phone": self.phone, "submitted_at": self.submitted_at, "submitted_by": self.submitted_by_id}
+        fields = {"report": self.report_id, "number": self.number, "mode": self.mode, "tables": self.tables,
+                  "narrative": self.narrative, "explanations": self.explanations, "filled_by": self.filled_by,
+                  "phone": self.phone, "submitted_at": self.submitted_at, "submitted_by": self.submitted_by_id}
+        if self.basis:  # only a summed version has one; the seals of the others stay as they were
+            fields["basis"] = self.basis
+        return fields
 
 
 class CountedChange(BaseModel):

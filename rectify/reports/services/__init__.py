@@ -1,5 +1,5 @@
-"""Reports services: the weekly calendar, the figures, the report's workflow. Import from here:
-`from rectify.reports import services`."""
+"""Reports services: the weekly calendar, who reports to whom, the figures, the tables as reported,
+the report's workflow. Import from here: `from rectify.reports import services`."""
 from .figures import (
     compute_tables,
     layouts_of,
@@ -9,6 +9,8 @@ from .figures import (
     snapshot_of,
     versions_compare,
 )
+from .receiving import member_reporting_units, received_units, receiver_may_review, reporting_units
+from .reported import AsReported, ReportedUnit, add_snapshots, as_reported, unit_totals
 from .weeks import (
     Urged,
     campaign_weeks,
@@ -17,16 +19,15 @@ from .weeks import (
     deadline_for,
     may_urge,
     report_open,
-    reporting_units,
     reports_open_week,
     reports_urge,
     timeliness,
     week_of,
+    weekly_reporters,
 )
 from .workflow import (
     configuration_findings,
     previous_week_version,
-    receiver_may_review,
     report_accept,
     report_check,
     report_reopen,
@@ -37,11 +38,10 @@ from .workflow import (
 )
 
 __all__ = [
-    "Urged", "campaign_weeks", "completeness", "completeness_totals", "may_urge", "reports_urge", "timeliness",
-    "compute_tables", "configuration_findings", "deadline_for", "layouts_of",
-    "named_differences", "previous_week_version",
-    "province_workbook", "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen",
-    "report_request_reopen", "report_return",
-    "report_scope", "report_submit", "reporting_units", "reports_open_week", "seal", "snapshot_of", "versions_compare",
-    "week_of",
+    "AsReported", "ReportedUnit", "Urged", "add_snapshots", "as_reported", "campaign_weeks", "completeness",
+    "completeness_totals", "compute_tables", "configuration_findings", "deadline_for", "layouts_of", "may_urge",
+    "member_reporting_units", "named_differences", "previous_week_version", "province_workbook", "received_units",
+    "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen", "report_request_reopen",
+    "report_return", "report_scope", "report_submit", "reporting_units", "reports_open_week", "reports_urge",
+    "seal", "snapshot_of", "timeliness", "unit_totals", "versions_compare", "week_of", "weekly_reporters",
 ]

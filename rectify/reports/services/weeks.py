@@ -19,10 +19,10 @@ from rectify.core.generic.services import ensure_in_scope
 from rectify.core.notifications import notify
 from rectify.core.workflow import notices
 from rectify.core.workflow.declare import workflow_of
-from rectify.organisations.models import Campaign, Unit
+from rectify.organisations.models import Campaign, Region, Unit
 
 from ..models import WeeklyReport
-from .workflow import receiver_may_review
+from .receiving import member_reporting_units, receiver_may_review, reporting_units
 
 
 def deadline_for(campaign: Campaign, day: datetime.date) -> datetime.datetime:
@@ -39,24 +39,24 @@ def week_of(campaign: Campaign, day: datetime.date) -> tuple[datetime.date, date
     return cutoff - datetime.timedelta(days=6), cutoff, deadline
 
 
-def reporting_units(campaign: Campaign):
-    """Units that report weekly to the province: each city's working-group office."""
-    return (Unit.objects.filter(is_office=True, is_active=True, region__parent=campaign.region)
-            .select_related("region", "department"))
+def weekly_reporters(campaign: Campaign) -> list[Unit]:
+    """Every unit that has a weekly report to send: the city offices, the city member units that
+    report to a provincial department, and the provincial office (its report goes upward)."""
+    province_office = Unit.objects.filter(is_office=True, is_active=True, region=campaign.region)
+    return [*reporting_units(campaign), *member_reporting_units(campaign), *province_office.select_related("region")]
 
 
 @transaction.atomic
 def reports_open_week(*, campaign: Campaign, day: datetime.date) -> list[WeeklyReport]:
-    """Open the week's report for every city office (idempotent: run by the scheduler)."""
+    """Open the week's report of every unit that reports weekly (idempotent: run by the scheduler)."""
     start, cutoff, deadline = week_of(campaign, day)
-    opened = []
-    for unit in reporting_units(campaign):
-        report, created = WeeklyReport.objects.get_or_create(
-            campaign=campaign, unit=unit, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
-            defaults={"week_start": start, "deadline": deadline},
-        )
-        if created:
-            opened.append(report)
+    units = weekly_reporters(campaign)
+    have = set(WeeklyReport.objects.filter(campaign=campaign, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
+                                           unit__in=units).values_list("unit_id", flat=True))
+    opened = [WeeklyReport(campaign=campaign, unit=unit, kind=WeeklyReport.Kind.WEEKLY, cutoff=cutoff,
+                           week_start=start, deadline=deadline) for unit in units if unit.pk not in have]
+    for report in opened:
+        report.save()  # one by one: the scoped record derives its region and line on save
     return opened
 
 
@@ -94,25 +94,25 @@ def _state(report: WeeklyReport | None) -> str:
 
 
 def completeness(campaign: Campaign, cutoff: datetime.date) -> list[dict[str, Any]]:
-    """For the week ending at `cutoff`: every city office (whether its report was opened or not),
-    then every member unit whose report for the week exists (member units open their own), each
-    on time, late, or not submitted. Timeliness is that of the first submission."""
+    """For the week ending at `cutoff`: every city office, then every city member unit that reports
+    to a provincial department (whether its report was opened or not) and any other unit that
+    opened a report for the week, each on time, late, or not submitted. Timeliness is that of the
+    first submission. The province's own report upward is not among them."""
     reports = {r.unit_id: r for r in WeeklyReport.objects.filter(
         campaign=campaign, cutoff=cutoff, kind=WeeklyReport.Kind.WEEKLY,
-    ).select_related("unit__region", "unit__department", "region")}
+    ).exclude(unit__region__level="province").select_related("unit__region", "unit__department", "region")}
     rows = []
     offices = list(reporting_units(campaign).order_by("region__code"))
     for unit in offices:
-        report = reports.get(unit.pk)
+        report = reports.pop(unit.pk, None)
         rows.append({"unit": unit, "report": report, "state": _state(report), "member": False,
                      "line": "", "city_id": unit.region_id})
-    office_ids = {u.pk for u in offices}
-    members = sorted((r for r in reports.values()
-                      if r.unit_id not in office_ids and not r.unit.is_office and not r.unit.is_provincial),
-                     key=lambda r: (r.region.code if r.region_id else "", r.unit.department.order, r.unit.code))
-    for report in members:
-        rows.append({"unit": report.unit, "report": report, "state": _state(report), "member": True,
-                     "line": report.unit.department.get_line_display(), "city_id": report.region_id})
+    members = [(unit, reports.pop(unit.pk, None)) for unit in member_reporting_units(campaign)]
+    members += [(r.unit, r) for r in reports.values() if not r.unit.is_office]
+    members.sort(key=lambda m: (m[0].city.code, m[0].department.order, m[0].code))
+    for unit, report in members:
+        rows.append({"unit": unit, "report": report, "state": _state(report), "member": True,
+                     "line": unit.department.get_line_display(), "city_id": unit.city.pk})
     return rows
 
 
@@ -124,13 +124,14 @@ def completeness_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     return totals
 
 
-def timeliness(campaign: Campaign, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
-    """Each city office over the whole campaign so far: how many weeks it reported on time, late,
-    or not at all. A week still before its deadline and not yet submitted is not counted: it is
-    not missing yet."""
+def timeliness(campaign: Campaign, now: datetime.datetime | None = None,
+               units: list[Unit] | None = None) -> list[dict[str, Any]]:
+    """Each city office (or each of `units`) over the whole campaign so far: how many weeks it
+    reported on time, late, or not at all. A week still before its deadline and not yet submitted
+    is not counted: it is not missing yet."""
     now = now or timezone.now()
     weeks = [(cutoff, week_of(campaign, cutoff)[2]) for cutoff in campaign_weeks(campaign)]
-    offices = list(reporting_units(campaign).order_by("region__code"))
+    offices = units if units is not None else list(reporting_units(campaign).order_by("region__code"))
     submitted = {(unit_id, cutoff): is_late for unit_id, cutoff, is_late in WeeklyReport.objects.filter(
         campaign=campaign, kind=WeeklyReport.Kind.WEEKLY, unit__in=offices, submitted_at__isnull=False,
     ).values_list("unit_id", "cutoff", "is_late")}
@@ -168,7 +169,9 @@ def _receives_any(actor) -> bool:
     if unit is None or not unit.is_provincial:
         return False
     # The rule looks at the reporting unit's kind and line: a city office, or a member unit of the actor's line.
-    probes = [Unit(is_office=True, department=unit.department), Unit(is_office=False, department=unit.department)]
+    city = Region(level=Region.Level.CITY)
+    probes = [Unit(is_office=True, department=unit.department, region=city),
+              Unit(is_office=False, department=unit.department, region=city)]
     return any(may_urge(actor, probe) for probe in probes)
 
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectify.core.access.scope import area_allows
 from rectify.core.audit.integrity import compute
 from rectify.core.workflow.engine import Outcome, perform
 
@@ -16,6 +15,7 @@ from ..checks import Finding, check_tables
 from ..engine import ComputedTable
 from ..models import Indicator, ReportVersion, WeeklyReport
 from .figures import compute_tables, layouts_of, report_scope, snapshot_of
+from .reported import as_reported
 
 
 # --- the check step -----------------------------------------------------------------------------
@@ -44,7 +44,8 @@ def previous_week_version(report: WeeklyReport) -> ReportVersion | None:
 
 def _peer_snapshots(report: WeeklyReport) -> list[dict]:
     peers = (ReportVersion.objects.filter(report__campaign=report.campaign, report__cutoff=report.cutoff,
-                                          report__kind=report.kind, report__unit__is_office=report.unit.is_office)
+                                          report__kind=report.kind, report__unit__is_office=report.unit.is_office,
+                                          report__unit__region__level=report.unit.region.level)
              .exclude(report=report).exclude(submitted_at=None).order_by("report_id", "-number"))
     latest: dict[int, dict] = {}
     for v in peers:
@@ -102,13 +103,20 @@ def report_submit(*, report: WeeklyReport, actor, narrative: dict[str, str], fil
 def submit_body(report: WeeklyReport, actor, values: dict[str, Any]) -> Outcome:
     """The check step and the sealed version: errors refuse, warnings need an explanation each."""
     correction_reason = values.get("correction_reason", "").strip()
-    if report.status == WeeklyReport.Status.RETURNED and not correction_reason:
-        raise ValidationError({"correction_reason": _("退回后重新报送须说明更正原因。")})
+    if report.status in (WeeklyReport.Status.RETURNED, WeeklyReport.Status.SUBMITTED) and not correction_reason:
+        raise ValidationError({"correction_reason": _("重新报送（更正）须说明更正原因。")})
     manual_tables = values.get("manual_tables")
     computed = None
-    if manual_tables is None:
+    basis: list[dict] = []
+    if manual_tables is not None:
+        tables = manual_tables
+    elif report.unit.is_provincial:
+        # Upward, the province reports what it was sent: the sum of the versions it received.
+        summed = as_reported(report.campaign, report.cutoff, report.unit, with_own=True, kind=report.kind)
+        tables, basis = summed.tables, summed.basis()
+    else:
         computed = compute_tables(report.campaign, report_scope(report), report.cutoff)
-    tables = manual_tables if manual_tables is not None else snapshot_of(computed)
+        tables = snapshot_of(computed)
     findings = report_check(report, tables, computed)
     errors = [f for f in findings if f.level == "error"]
     if errors:
@@ -126,7 +134,7 @@ def submit_body(report: WeeklyReport, actor, values: dict[str, Any]) -> Outcome:
         explanations=explanations, warnings=[f.as_dict() for f in findings], filled_by=values["filled_by"],
         phone=values.get("phone", ""), submitted_at=now, submitted_by=actor,
         mode=ReportVersion.Mode.MANUAL if manual_tables is not None else ReportVersion.Mode.COMPUTED,
-        correction_reason=correction_reason,
+        correction_reason=correction_reason, basis=basis,
     )
     seal(version)
     corrections.mark_explained(report, version, explanations)
@@ -135,18 +143,6 @@ def submit_body(report: WeeklyReport, actor, values: dict[str, Any]) -> Outcome:
     report.submitted_at = now
     return Outcome(show=version, detail={"version": number, "late": report.is_late, "mode": version.mode,
                                          "narrative": "", "explanations": "", "manual_tables": ""})
-
-
-def receiver_may_review(actor, report: WeeklyReport) -> bool:
-    """City offices report to the provincial office; member units report to their provincial
-    department (same line of work)."""
-    unit = getattr(actor, "unit", None)
-    if not unit or not unit.is_provincial:
-        return False
-    if report.unit.is_office:
-        return unit.is_provincial_office and area_allows(actor, "records", "manage")
-    return (not unit.is_office and unit.department.line == report.unit.department.line
-            and area_allows(actor, "records", "review"))
 
 
 def report_return(*, report: WeeklyReport, actor, reason: str) -> WeeklyReport:
