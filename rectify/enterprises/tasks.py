@@ -3,6 +3,7 @@ Celery run these in-process (eager), so the same code path serves both."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from rectify.core.current import acting_as
 
@@ -20,7 +21,10 @@ def import_check_task(job_id: int) -> str:
         return import_job_check(job).status
 
 
-@shared_task(acks_late=True)
+# A database that went away mid-import (restart, failover) rolled the transaction back: the task
+# runs again whole after 2, 4, 8 … (at most 60) seconds, for about ten minutes in all.
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=2,
+             retry_backoff_max=60, retry_jitter=False, max_retries=12)
 def import_commit_task(job_id: int) -> str:
     """Apply a checked list in one transaction. Idempotent: a job already done is not applied
     again, and a retried job after a crash re-applies from scratch (the crashed transaction was

@@ -49,3 +49,42 @@ def test_pages_recover_after_a_database_restart(cluster, app_db, workdir):
         assert user.request(node.url("/health/"))[0] == 200
     finally:
         node.stop()
+
+
+def test_import_survives_a_database_restart(cluster, app_db, workdir, redis_server):
+    """PostgreSQL restarted while a worker writes a large import: that transaction is rolled back,
+    the task is retried by itself, and the import lands whole and once."""
+    import redis
+
+    from tests.enterprises.files import csv_bytes, rows
+
+    from .services import Worker, wait_for
+    from .test_worker_killed import START
+
+    ROWS = 20_000  # noqa: N806 (fewer than the kill test: the restart lands within the first batches)
+
+    env = app_env(cluster.url(app_db), workdir, REDIS_URL=redis_server.url)
+    source = workdir / "big.csv"
+    source.write_bytes(csv_bytes(rows(ROWS)))
+    broker = redis.Redis.from_url(redis_server.url)
+    worker = Worker(env, "celery", workdir / "worker.log")
+    try:
+        job_id = django_shell(env, START.replace("PATH", repr(str(source))), timeout=300).split("JOB ")[1].split()[0]
+        key = f":1:enterprises:import-progress:{job_id}"
+        broker.delete(key)
+        worker.start()
+        wait_for(lambda: int(broker.get(key) or 0) >= 2000, 180, "the import to be writing")
+        cluster.restart("fast")
+        assert int(broker.get(key) or 0) < ROWS, "the restart must land before the import ended"
+
+        def status() -> str:
+            return cluster.psql(f"SELECT status FROM enterprises_importjob WHERE id = {job_id}", db=app_db)
+
+        wait_for(lambda: status() in ("done", "failed"), 300, "the retried import", interval=1)
+        assert status() == "done", (workdir / "worker.log").read_text(errors="replace")[-3000:]
+        assert "Retry in" in (workdir / "worker.log").read_text(errors="replace"), "the task was retried"
+        assert cluster.psql("SELECT count(*), count(DISTINCT credit_code) FROM enterprises_enterprise",
+                            db=app_db) == f"{ROWS}|{ROWS}"
+        assert cluster.psql("SELECT count(*) FROM enterprises_listentry", db=app_db) == str(ROWS)
+    finally:
+        worker.stop()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,6 +196,10 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
                     _("导入完成：新增 %(new)d，更新 %(update)d，无变化 %(unchanged)d。") % counts)
     except ImportFileError as exc:
         return _finish(job, ImportJob.Status.FAILED, str(exc))
+    except (OperationalError, InterfaceError):
+        # The database went away (a restart, a failover): the transaction is rolled back and the
+        # job stays 导入中 for the task's retry (tasks.import_commit_task) to run it again whole.
+        raise
     except Exception as exc:
         _finish(job, ImportJob.Status.FAILED, _("导入失败，未写入任何数据：%(err)s") % {"err": exc})
         raise
