@@ -338,8 +338,9 @@ def report_open_view(request):
 
 @login_required
 def final_package(request):
-    """The package the province sends upward after 06-25: the province's workbook at the final
-    cut-off and every city's final summary (narrative .docx and tables .xlsx), as one zip."""
+    """The package the province sends upward after the campaign's final-summary deadline: the
+    province's workbook at the final cut-off, the province's own final summary and every city's
+    (narrative .docx and tables .xlsx), as one zip."""
     user = request.user
     if not (user.unit and user.unit.is_provincial_office and area_allows(user, "records", "view")):
         raise PermissionDenied

@@ -271,8 +271,24 @@ class MemberUnitAndFinalTests(WorldTestCase):
         self.assertEqual(final.status, "submitted")
         self.assertEqual(final.latest_version.narrative["proposals"], "建立长效机制")
         self.login("province_office")
+        # The province's own final summary: the sum of the cities' final versions, with its assessment
+        # and proposals, beside the cities' in the package.
+        self.client.post("/reports/weeklyreport/open/", {"kind": "final", "day": "2020-06-25"})
+        own = WeeklyReport.objects.get(unit__code="210000-office", kind="final")
+        self.assertEqual(own.cutoff, Campaign.objects.get(code="ln-2020-epidemic-supplies").final_summary_due)
+        answer = self.client.post(f"/reports/weeklyreport/{own.pk}/action/", {
+            "action": "submit", "filled_by": "修建辉", "phone": "2", "narrative_results": "全省排查全覆盖",
+            "narrative_difficulties": "出口查验任务重", "narrative_causes": "企业转产多",
+            "narrative_proposals": "建立防疫物资质量追溯机制"})
+        self.assertEqual(answer.status_code, 302)
+        version = own.latest_version
+        self.assertEqual(version.narrative["proposals"], "建立防疫物资质量追溯机制")
+        self.assertEqual(version.tables, services.add_snapshots(final.campaign, [final.latest_version.tables]))
+        self.assertEqual([b["state"] for b in version.basis if b["unit"] == "沈阳市专项工作组办公室"], ["counted"])
         response = self.client.get("/reports/final-package.zip")
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        self.assertIn("辽宁省专项工作组办公室_工作总结_截至2020-06-25.docx", names)
+        self.assertIn("辽宁省专项工作组办公室_最终统计报表_截至2020-06-25.xlsx", names)
         self.assertIn("沈阳市专项工作组办公室_工作总结_截至2020-06-25.docx", names)
         self.assertIn("沈阳市专项工作组办公室_最终统计报表_截至2020-06-25.xlsx", names)
         self.assertIn("辽宁省专项工作组办公室_全省汇总_截至2020-06-25.xlsx", names)
