@@ -203,6 +203,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The broker does not answer: the sender retries this many seconds, then runs the task itself
+# (core/dispatch.py), so no task is lost while Redis is down.
+RECTIFY_BROKER_WAIT = float(os.environ.get("RECTIFY_BROKER_WAIT", "5"))
 # A task whose whole worker died (SIGKILL, a lost machine) is delivered again once it has been
 # unacknowledged this long; keep it above the longest task (docs/deploy.md, "What fails and what then").
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from rectify.core.access.scope import model_allows
 from rectify.core.audit.events import record_event
+from rectify.core.dispatch import dispatch
 from rectify.core.generic.exports import file_response
 from rectify.core.generic.importing import ImportFileError, failed_rows_xlsx, template_xlsx
 from rectify.core.security.inputs import parse_int
@@ -46,7 +47,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             if job.status == ImportJob.Status.PENDING:  # a large file: checked in the background
-                import_check_task.delay(job.pk)
+                dispatch(import_check_task, job.pk)
             return redirect(job.get_absolute_url())
     jobs = ImportJob.objects.restrict(request.user, "view").select_related("unit")[:20]
     status = 400 if request.method == "POST" else 200
@@ -89,7 +90,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = services.import_job_confirm(job=job, actor=request.user)
         if job.status == ImportJob.Status.COMMITTING:  # a large file: committed in the background
-            import_commit_task.delay(job.pk)
+            dispatch(import_commit_task, job.pk)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect(job.get_absolute_url())

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
+from rectify.core.dispatch import dispatch
 from rectify.core.generic.services import changed_with_reason
 from rectify.enforcement.models import Complaint
 from rectify.enterprises.models import Qualification
@@ -39,7 +40,7 @@ class _RiskFlush:
 
     def __call__(self) -> None:
         self.done = True
-        tasks.risk_recompute_task.delay(sorted(self.ids))
+        dispatch(tasks.risk_recompute_task, sorted(self.ids))
 
 
 def enqueue_risk(enterprise_ids: Iterable[int | None]) -> None:
@@ -82,12 +83,12 @@ def on_deleted(sender: Any, kind: str, objects: Iterable[Model], **kwargs: Any) 
 
 def on_sample_reported(sender: Any, sample: Sample, actor: Any, **kwargs: Any) -> None:
     pk, user_id = sample.pk, _actor_id(actor)
-    transaction.on_commit(lambda: tasks.sample_check_task.delay(pk, user_id))
+    transaction.on_commit(lambda: dispatch(tasks.sample_check_task, pk, user_id))
 
 
 def on_export_check_recorded(sender: Any, check: ExportCheck, actor: Any, **kwargs: Any) -> None:
     pk, user_id = check.pk, _actor_id(actor)
-    transaction.on_commit(lambda: tasks.export_check_task.delay(pk, user_id))
+    transaction.on_commit(lambda: dispatch(tasks.export_check_task, pk, user_id))
 
 
 def connect() -> None:
