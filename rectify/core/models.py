@@ -78,6 +78,10 @@ class ScopedRecord(BaseModel):
     line = models.CharField(_("业务条线"), max_length=20, editable=False, db_index=True)
 
     scope = RECORD_SCOPE
+    # The lines of work whose member units keep such records (("market",): an inspection is entered
+    # for a market-regulation bureau, never for the police or the customs): the forms offer only
+    # those units, and not the offices. None: any unit the user enters records for.
+    unit_lines: tuple[str, ...] | None = None
 
     class Meta:
         abstract = True

@@ -68,8 +68,14 @@ class User(RegistryURLMixin, AbstractUser):
         verbose_name_plural = _("用户")
         ordering = ["username"]
 
+    picker_search = ("full_name", "username", "officer_number")
+
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def picker_text(self) -> str:
+        # Two officers may share a name; the account name tells them apart.
+        return f"{self.full_name}（{self.username}）" if self.full_name else self.username
 
     @property
     def role_codes(self) -> set[str]:

@@ -16,16 +16,20 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from django_tables2.columns.base import library
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
-from rectify.core.access.scope import restrict, units_for
+from rectify.core.access.scope import restrict, unit_model, units_for
 from rectify.core.clock import beijing_at
 from rectify.core.dataversion.counting import cached_choices
+from rectify.core.generic import pickers
 from rectify.core.generic.files import ProtectedFileField, ProtectedImageField
 from rectify.core.generic.listing import ShortTextColumn, narrow_filter_choices
+from rectify.core.generic.pickers import picker_search
 from rectify.core.models import ScopedRecord
-from rectify.core.registry import ModelConfig
+from rectify.core.registry import ModelConfig, registry
+from rectify.core.security.inputs import parse_int
 from rectify.core.speed.drfspeed import PkListsListSerializer, PlannedReadingMixin, copied_fields
 
 
@@ -161,6 +165,11 @@ def table_for(config: ModelConfig) -> type[tables.Table]:
         link = _record_url if relation else True
         kind = ShortTextColumn if first in attrs else tables.Column
         attrs[first] = kind(linkify=link, verbose_name=_field_label(config.model, first))
+        if isinstance(_model_field(config.model, first), models.DateTimeField):
+            # a moment in Beijing time to the minute, as in any other column (a plain column
+            # would write the stored UTC value with its microseconds)
+            attrs[first] = library.column_for_field(_model_field(config.model, first), linkify=link)
+            attrs[first].verbose_name = _field_label(config.model, first)
     meta = type("Meta", (), {"model": config.model, "fields": columns, "order_by": config.ordering or ()})
     attrs["Meta"] = meta
     return type(f"{config.model.__name__}Table", (tables.Table,), attrs)
@@ -184,22 +193,72 @@ def _field_label(model, name: str) -> str:
         return name
 
 
+# Dates are typed as 年-月-日: Debian's headless chromium shows a native date input as mm/dd/yyyy.
+DATE_FORMAT, DATETIME_FORMAT = "%Y-%m-%d", "%Y-%m-%d %H:%M"
+DATE_INVALID = _("请按“年-月-日”填写日期，例如 2020-05-20。")
+DATETIME_INVALID = _("请按“年-月-日 时:分”填写时间，例如 2020-05-20 14:30。")
+
+
 class BootstrapFormMixin:
     def _style(self) -> None:
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
+                _typed(widget, DATE_FORMAT, _("年-月-日，如 2020-05-20"), 10)
+                field.error_messages["invalid"] = DATE_INVALID
             if isinstance(widget, forms.DateTimeInput):
-                widget.input_type = "datetime-local"
-                widget.format = "%Y-%m-%dT%H:%M"
+                _typed(widget, DATETIME_FORMAT, _("年-月-日 时:分"), 16)
+                field.error_messages["invalid"] = DATETIME_INVALID
+
+
+def _typed(widget: forms.DateTimeBaseInput, fmt: str, placeholder, length: int) -> None:
+    """A date typed as text in the campaign's own order (the native picker follows the browser's locale)."""
+    widget.input_type = "text"
+    widget.format = fmt
+    widget.attrs.setdefault("placeholder", placeholder)
+    widget.attrs.setdefault("inputmode", "numeric")
+    widget.attrs.setdefault("autocomplete", "off")
+    widget.attrs.setdefault("maxlength", length)
+    widget.attrs["data-date"] = fmt
+
+
+def offered(queryset: QuerySet, user, held: list | tuple = ()) -> QuerySet:
+    """The rows a form offers `user` for a related field: those in scope, of the current period
+    (current_choices), narrowed further where the model says what a user works with
+    (`narrow_for(queryset, user, held)`: a city user's regions are the city and its counties)."""
+    qs = current_choices(restrict(queryset, user, "view"), held)
+    narrow = getattr(qs.model, "narrow_for", None)
+    return narrow(qs, user, held) if narrow is not None else qs
+
+
+def record_units(user, model, held: list | tuple = ()) -> QuerySet:
+    """The units on whose behalf `user` may enter a `model` record: units_for(user), and when the
+    model names the lines that keep it (`unit_lines`: an inspection is market regulation's) only the
+    member units of those lines, not the offices; plus the unit the edited record already has."""
+    units = units_for(user)
+    lines = getattr(model, "unit_lines", None)
+    if lines:
+        units = units.filter(department__line__in=lines, is_office=False)
+        if held:
+            units = units | unit_model().objects.filter(pk__in=held)
+    return units
+
+
+def default_unit(user, units: QuerySet):
+    """The unit a new record is entered for: the user's own if offered, else the one of the record's
+    line in the user's own city or county (a city office enters an inspection for the city's bureau)."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    if units.filter(pk=unit.pk).exists():
+        return unit
+    return units.filter(region_id=unit.region_id).first()
 
 
 class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
@@ -213,16 +272,64 @@ class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):
         self.user = user
         if self.instance.pk and "version" in self.fields and hasattr(self.instance, "version"):
             self.fields["version"].initial = self.instance.version
+        model = self._meta.model
+        registered = model in registry
         for name, field in self.fields.items():
-            if (name == "unit" and isinstance(field, forms.ModelChoiceField)
-                    and issubclass(self._meta.model, ScopedRecord)):
-                field.queryset = units_for(user)
-                if not self.instance.pk and getattr(user, "unit", None) and user.unit in field.queryset:
-                    field.initial = user.unit.pk
+            if name == "unit" and isinstance(field, forms.ModelChoiceField) and issubclass(model, ScopedRecord):
+                field.queryset = record_units(user, model, self._held(name))
+                if not self.instance.pk and name not in self.initial:
+                    field.initial = getattr(default_unit(user, field.queryset), "pk", None)
             elif isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
-                field.queryset = current_choices(restrict(field.queryset, user, "view"), self._held(name))
+                field.queryset = offered(field.queryset, user, self._held(name))
+            if isinstance(field, forms.ModelChoiceField) and registered and picker_search(field.queryset.model):
+                pickers.make_picker(self, name, field)
+                continue
             list_choices(field)
+        self._shape_choices()
         self._style()
+
+    def _shape_choices(self) -> None:
+        """Cascades the model declares (`form_cascades = {"county": ("region", "parent")}`: the county's
+        options follow the chosen region through each county's parent), a single offered row chosen
+        on a new record, and multiple choices as checkboxes (up to CHECKBOX_MAX_OPTIONS) or a box
+        to type into."""
+        for name, (parent, attr) in getattr(self._meta.model, "form_cascades", {}).items():
+            if name in self.fields and parent in self.fields:
+                pickers.make_cascade(self, name, parent, attr)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, pickers.PickerMixin):
+                continue
+            if (not self.instance.pk and field.required and isinstance(field, forms.ModelChoiceField)
+                    and not isinstance(field, forms.ModelMultipleChoiceField) and name not in self.initial
+                    and field.initial is None and pickers.offered_count(field) == 1):
+                field.initial = field.queryset.all()[0].pk
+            if (isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+                    and isinstance(widget, forms.SelectMultiple)):
+                if pickers.offered_count(field) <= pickers.CHECKBOX_MAX_OPTIONS:
+                    pickers.make_checkboxes(field)
+                else:  # a longer list: a box to type into and tick, not ctrl-click (rectify.js)
+                    widget.attrs["data-enhance"] = "multiple"
+
+    def clean(self):
+        data = super().clean()
+        for name, (parent, attr) in getattr(self._meta.model, "form_cascades", {}).items():
+            self._explain_cascade(name, parent, attr, data.get(parent))
+        return data
+
+    def _explain_cascade(self, name: str, parent: str, attr: str, chosen) -> None:
+        """A cascade's option outside the chosen parent is refused by name ("所在区县“中山区”不属于所在市
+        “沈阳市”"), not as an unknown choice: its rows are reference data anyone may read."""
+        errors = self.errors.as_data().get(name, [])
+        if chosen is None or not any(e.code == "invalid_choice" for e in errors):
+            return
+        pk = parse_int(self.data.get(self.add_prefix(name)), None, minimum=1)
+        field = self.fields[name]
+        row = field.queryset.model._base_manager.filter(pk=pk).first() if pk else None
+        if row is not None and getattr(row, f"{attr}_id") != chosen.pk:
+            message = _("%(child)s“%(value)s”不属于%(parent)s“%(chosen)s”，请重新选择。") % {
+                "child": field.label, "value": row, "parent": self.fields[parent].label, "chosen": chosen}
+            self.errors[name] = self.error_class([message])
 
     def _held(self, name: str) -> list:
         """The ids the edited record holds in field `name` (none for a new record)."""

@@ -95,6 +95,12 @@ class EncryptedTextField(models.TextField):
 
     description = "SM4-encrypted text"
 
+    def formfield(self, **kwargs: Any) -> Any:
+        # A short value (a name, a phone or ID number: max_length bounds the plaintext) is one line.
+        if self.max_length and self.max_length <= 200 and not self.choices:
+            return models.Field.formfield(self, **{"max_length": self.max_length, **kwargs})
+        return super().formfield(**kwargs)
+
     def from_db_value(self, value: str | None, expression, connection) -> str | None:
         if value is None or value == "":
             return value

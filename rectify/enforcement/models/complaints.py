@@ -42,9 +42,9 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
     received_on = models.DateField(_("登记日期"), validators=[validate_not_future])
     anonymous = models.BooleanField(_("匿名"), default=False)
     # Personal data: SM4 ciphertext in the database, never in the change log or the API read side.
-    reporter_name = EncryptedTextField(_("投诉举报人姓名"), blank=True)
-    reporter_phone = EncryptedTextField(_("联系电话"), blank=True)
-    reporter_id_number = EncryptedTextField(_("身份证号码"), blank=True)
+    reporter_name = EncryptedTextField(_("投诉举报人姓名"), max_length=50, blank=True)
+    reporter_phone = EncryptedTextField(_("联系电话"), max_length=30, blank=True)
+    reporter_id_number = EncryptedTextField(_("身份证号码"), max_length=18, blank=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被投诉举报企业"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     subject_name = models.CharField(_("被投诉举报主体名称"), max_length=200, blank=True)
@@ -72,6 +72,7 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
 
     log_exclude = ("reporter_name", "reporter_phone", "reporter_id_number")
     PERSONAL_FIELDS = log_exclude
+    unit_lines = ("market",)  # 12315: complaints are handled by market regulation
 
     class Meta:
         verbose_name = _("投诉举报")

@@ -32,9 +32,9 @@ class Enterprise(BaseModel):
     entity_type = models.CharField(_("主体类型"), max_length=20, choices=EntityType.choices, default=EntityType.COMPANY)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     region = models.ForeignKey("organisations.Region", verbose_name=_("所在市"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", limit_choices_to={"level": "city"})
     county = models.ForeignKey("organisations.Region", verbose_name=_("所在区县"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": "county"})
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -60,9 +60,15 @@ class Enterprise(BaseModel):
         indexes = [models.Index(fields=["region", "name"])]
 
     label_fields = ("name",)
+    # Forms: a picker searching the name and the credit code; the county follows the city.
+    picker_search = ("name", "credit_code")
+    form_cascades = {"county": ("region", "parent")}
 
     def __str__(self) -> str:
         return self.name
+
+    def picker_text(self) -> str:
+        return f"{self.name}（{self.credit_code}）" if self.credit_code else self.name
 
     def clean(self) -> None:
         super().clean()

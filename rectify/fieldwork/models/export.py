@@ -49,6 +49,7 @@ class ExportCheck(ScopedRecord):
 
     # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
+    unit_lines = ("customs",)
 
     class Meta:
         verbose_name = _("出口查验")

@@ -44,6 +44,7 @@ class Inspection(ScopedRecord):
 
     # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
+    unit_lines = ("market",)
 
     class Meta:
         verbose_name = _("生产企业排查")

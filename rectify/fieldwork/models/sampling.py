@@ -43,6 +43,7 @@ class SamplingTask(ScopedRecord):
 
     # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
+    unit_lines = ("market",)
 
     class Meta:
         verbose_name = _("抽检任务")
@@ -91,6 +92,7 @@ class Sample(ScopedRecord):
 
     # stated explicitly: region + county + line of work (see core.access.scope)
     scope = RECORD_SCOPE
+    unit_lines = ("market",)
 
     class Meta:
         verbose_name = _("抽检样品")

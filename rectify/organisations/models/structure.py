@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import BaseModel
@@ -42,6 +43,20 @@ class Region(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def narrow_for(cls, queryset: models.QuerySet, user, held: list | tuple = ()) -> models.QuerySet:
+        """The regions a form offers `user` (core.generic.builders.offered): a provincial unit's every
+        region; a city unit's covered cities and their counties; a county unit's city and county —
+        and whatever the edited record already holds."""
+        unit = getattr(user, "unit", None)
+        if unit is None:
+            return queryset.none()
+        if unit.is_provincial:
+            return queryset
+        cities = unit.covered_city_ids()
+        mine = Q(pk__in=cities) | (Q(pk=unit.region_id) if unit.county is not None else Q(parent_id__in=cities))
+        return queryset.filter(mine | Q(pk__in=list(held)))
 
     @property
     def city(self) -> Region | None:
@@ -96,6 +111,7 @@ class Unit(BaseModel):
         ordering = ["region__code", "-is_office", "department__order"]
 
     label_fields = ("name",)
+    picker_search = ("name", "code")
 
     def __str__(self) -> str:
         return self.name
