@@ -1,7 +1,8 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
 their disposals, export checks, recalls, ledger chains to trace, the institution directory,
 covert visits, collective interviews, scheduling meetings with their tasks, and bulletins with
-their receipts — across all 14 cities, dated 2020-05-15..06-30.
+their receipts, and (after enforcement has seeded its cases: `seed_late`) the fast-track tests
+of cases' evidence — across all 14 cities, dated 2020-05-15..06-30.
 Deterministic through ctx.rng.
 
 Small scale: a few hundred records. Large scale: several hundred thousand records plus a
@@ -13,6 +14,7 @@ import datetime
 from collections import defaultdict
 
 from rectify.accounts.models import User
+from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Unit
 
@@ -23,6 +25,7 @@ from .models import (
     CovertVisit,
     Disposal,
     ExportCheck,
+    FastTest,
     Inspection,
     InspectionOutcome,
     LedgerEntry,
@@ -282,10 +285,12 @@ def _bulletins(ctx, cities, units) -> tuple[int, int]:
             depts = rng.sample(sorted(departments.values(), key=lambda d: d.code), rng.randint(1, 3))
             regions = [city, *rng.sample(cities, rng.randint(0, 2))]
             sender = rng.choice(senders)
-            rows.append(Bulletin(unit=sender, kind=kind, title=title, content=content,
-                                 issued_on=ctx.date_between(datetime.date(2020, 5, 16), datetime.date(2020, 6, 28))))
-            targets.append((depts, regions, bulletin_recipients(kind=kind, departments=depts, regions=regions,
-                                                                sender=sender)))
+            day = ctx.date_between(datetime.date(2020, 5, 16), datetime.date(2020, 6, 28))
+            recipients = bulletin_recipients(kind=kind, departments=depts, regions=regions, sender=sender)
+            if not recipients:  # the page refuses a choice that reaches no unit
+                continue
+            rows.append(Bulletin(unit=sender, kind=kind, title=title, content=content, issued_on=day))
+            targets.append((depts, regions, recipients))
     rows = _bulk(Bulletin, rows)
     for field, index in (("to_departments", 0), ("to_regions", 1), ("recipients", 2)):
         through = getattr(Bulletin, field).through
@@ -301,6 +306,44 @@ def _bulletins(ctx, cities, units) -> tuple[int, int]:
                                                 read_at=at + datetime.timedelta(minutes=rng.randint(10, 2880))))
     _bulk(BulletinReceipt, receipts)
     return len(rows), len(receipts)
+
+
+FAST_TESTS = [("涉案口罩", "细菌过滤效率、颗粒过滤效率、标识标签"), ("涉案防护服", "抗渗水性、断裂强力"),
+              ("涉案额温枪", "测量准确度、注册证真伪"), ("涉案检测试剂", "产品注册证与标签一致性"),
+              ("涉案熔喷布", "过滤效率、克重")]
+FAST_RESULTS = ["nonconforming"] * 4 + ["counterfeit"] * 2 + ["conforming", "inconclusive"]
+FAST_FINDINGS = {"nonconforming": "所检项目不符合标准要求，详见检验报告。",
+                 "counterfeit": "经权利人比对鉴定，送检物品为假冒产品。",
+                 "conforming": "经检验，所检项目符合标准要求。",
+                 "inconclusive": "送检样品数量不足，无法作出判定，建议补充送检。"}
+
+
+def seed_late(ctx) -> str:
+    """Fast-track tests of the cases' evidence, sent to the directory's testing labs: about one case in
+    five, most answered by the deadline. Cases are enforcement's, seeded after field work, so these
+    are drawn once every app has seeded."""
+    rng = ctx.rng
+    labs = list(TestingInstitution.objects.filter(is_testing_lab=True, jurisdiction="domestic").order_by("pk"))
+    cases = list(Case.objects.filter(filed_on__isnull=False).order_by("pk").values_list("pk", "filed_on"))
+    if not labs or not cases:
+        return "no cases or labs: no fast-track tests"
+    last = datetime.date(2020, 6, 30)
+    rows = []
+    for case_id, filed_on in cases:
+        if rng.random() >= .2:
+            continue
+        samples, items = rng.choice(FAST_TESTS)
+        asked = min(filed_on + datetime.timedelta(days=rng.randint(0, 5)), last)
+        deadline = asked + datetime.timedelta(days=rng.choice((3, 5, 7)))
+        answered = deadline <= last and rng.random() < .85
+        on = min(asked + datetime.timedelta(days=rng.randint(1, 8)), last) if answered else None
+        result = rng.choice(FAST_RESULTS) if answered else ""
+        rows.append(FastTest(case_id=case_id, institution=rng.choice(labs), requested_on=asked, samples=samples,
+                             items=items, deadline=deadline, result=result, result_on=on,
+                             report_number=f"KJ-2020-{len(rows) + 1:05d}" if answered else "",
+                             findings=FAST_FINDINGS.get(result, "")))
+    _bulk(FastTest, rows)
+    return f"{len(rows)} fast-track tests"
 
 
 def _ledger(ctx, bad: list[Sample], by_city, chains_per_city: int, units) -> int:

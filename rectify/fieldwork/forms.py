@@ -18,7 +18,7 @@ from rectify.core.workflow.forms import StepForm
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory
 
-from .models import Inspection, InspectionOutcome, LedgerEntry, Sample, TestingInstitution
+from .models import FastTest, Inspection, InspectionOutcome, LedgerEntry, Sample, TestingInstitution
 from .models.inspection import CHECKS
 from .models.sampling import Result
 
@@ -264,3 +264,10 @@ class MeetingTaskReportForm(StepForm):
 
 class MeetingTaskConfirmForm(StepForm):
     confirmed_on = forms.DateField(label=_("确认办结日期"), required=False, widget=DATE)
+
+
+class FastTestResultForm(StepForm):
+    result = forms.ChoiceField(label=_("检验结论"), choices=FastTest.Result.choices)
+    findings = forms.CharField(label=_("检验结果说明"), widget=forms.Textarea(attrs={"rows": 4}))
+    report_number = forms.CharField(label=_("检验报告编号"), max_length=100, required=False)
+    result_on = forms.DateField(label=_("出具结果日期"), required=False, widget=DATE)

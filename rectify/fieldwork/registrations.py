@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
-from rectify.core.registry import ModelConfig, registry
+from rectify.core.registry import Extension, ModelConfig, registry
+from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 
 from . import (
@@ -18,6 +19,7 @@ from .models import (
                      CovertVisit,
                      Disposal,
                      ExportCheck,
+                     FastTest,
                      Inspection,
                      LedgerEntry,
                      Measure,
@@ -28,7 +30,7 @@ from .models import (
                      SchedulingMeeting,
                      TestingInstitution,
 )
-from .selectors import bulletin_context, meeting_context
+from .selectors import bulletin_context, case_fast_tests, meeting_context
 from .serializers import InspectionSerializer, LedgerEntrySerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
@@ -165,6 +167,28 @@ registry.register(ModelConfig(
     allow_edit=False,
     detail_panels=["fieldwork/_bulletin_panel.html"], detail_context=bulletin_context,
 ))
+registry.register(ModelConfig(
+    model=FastTest, menu="fieldwork",
+    list_columns=["requested_on", "case", "institution", "samples", "deadline", "result", "result_on"],
+    filter_fields=["institution", "result", "requested_on", "deadline"],
+    search_fields=["samples", "items", "case__number", "case__title", "report_number"],
+    form_fields=["case", "institution", "requested_on", "samples", "items", "deadline"],
+    select_related=["case", "institution"], create=services.fast_test_create, update=services.fast_test_update,
+))
+
+
+class CaseFastTests(Extension):
+    """The case's page shows its fast-track tests and offers its handling side a new one: the case is
+    enforcement's, which may not import field work, so field work adds the panel."""
+
+    def detail_panels(self, config: ModelConfig) -> list[str]:
+        return ["fieldwork/_case_fast_tests.html"] if config.model is Case else []
+
+    def detail_context(self, request, obj, config: ModelConfig) -> dict:
+        return case_fast_tests(request.user, obj) if config.model is Case else {}
+
+
+registry.extend(CaseFastTests())
 
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))
 # beside the registry's own pages, where people look for the list's coverage

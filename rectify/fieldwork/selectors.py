@@ -15,10 +15,21 @@ from django.db.models import QuerySet
 
 from rectify.core.access.scope import can
 from rectify.core.clock import today
+from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import Campaign, ProductCategory, Region, Unit
 
-from .models import Bulletin, BulletinReceipt, Disposal, InspectionOutcome, LedgerEntry, MeetingTask, Recall, Sample
+from .models import (
+    Bulletin,
+    BulletinReceipt,
+    Disposal,
+    FastTest,
+    InspectionOutcome,
+    LedgerEntry,
+    MeetingTask,
+    Recall,
+    Sample,
+)
 
 
 @dataclass
@@ -242,3 +253,12 @@ def bulletin_context(request: Any, bulletin: Bulletin) -> dict[str, Any]:
     rows = [(unit, receipts.get(unit.pk)) for unit in bulletin.recipients.select_related("region").order_by(
         "region__code", "department__order", "pk")]
     return {"bulletin_receipts": rows, "bulletin_signed": len(receipts)}
+
+
+def case_fast_tests(user: Any, case: Any) -> dict[str, Any]:
+    """The fast-track tests of a case the user sees, for the case's page, and whether the user may
+    send more (the case's handling side)."""
+    tests = list(FastTest.objects.restrict(user).filter(case=case).select_related("institution"))
+    return {"fast_tests": tests, "fast_test_today": today(),
+            "fast_test_may_request": case.status not in (Case.Status.CLOSED, Case.Status.TRANSFERRED)
+            and can(user, "change", case) and can(user, "add", FastTest)}

@@ -2,9 +2,10 @@
 enterprise, the objection within 15 days and the retest; the disposal of a nonconforming batch
 (cause analysis, recall ordered and completed, the flow trace that tells the cities downstream, the
 case and the exposure); the covert visit's feedback by the visited city and its verification by
-the province; the tasks a scheduling meeting assigns; a bulletin's receipt by each receiving unit.
-The services' public functions take these steps through `core.workflow.engine.perform`; the record
-pages, the API, the work desk and the notices read the same declarations.
+the province; the tasks a scheduling meeting assigns; a bulletin's receipt by each receiving unit;
+the result of a case's fast-track test. The services' public functions take these steps through
+`core.workflow.engine.perform`; the record pages, the API, the work desk and the notices read the
+same declarations.
 
 None of these records keeps a status column: each state is derived from the dates and results the
 steps record (`state_of`, and `state_q` the same as a query for the work desk and the reminders).
@@ -24,9 +25,9 @@ from rectify.core.workflow.declare import Deadline, Step, Workflow, register
 from rectify.core.workflow.forms import ReasonForm
 
 from . import forms
-from .models import Bulletin, BulletinReceipt, CovertVisit, Disposal, MeetingTask, Sample
+from .models import Bulletin, BulletinReceipt, CovertVisit, Disposal, FastTest, MeetingTask, Sample
 from .models.sampling import Result
-from .services import bulletins, disposal, meetings, sampling, visits
+from .services import bulletins, disposal, fasttests, meetings, sampling, visits
 
 
 def _by_state(mapping: dict[str, Q]) -> Callable[[Sequence[str]], Q]:
@@ -263,4 +264,20 @@ register(Workflow(
     steps=[
         Step("read", _("签收"), (SENT,), IS_RECIPIENT & NOT_SIGNED, run=bulletins.read_body, assignee=RECEIVING,
              event="bulletin.read", style="success", done=_("已签收。")),
+    ]))
+
+# -- fast-track tests of a case's evidence: the handling unit records the institution's result ------------------
+F_REQUESTED, F_REPORTED = "requested", "reported"
+
+register(Workflow(
+    name="fast_test", model=FastTest, states=[(F_REQUESTED, _("检验中")), (F_REPORTED, _("已出具结果"))],
+    bar=[F_REQUESTED, F_REPORTED], final=[F_REPORTED],
+    state_of=lambda t: F_REPORTED if t.result_on else F_REQUESTED,
+    state_q=_by_state({F_REQUESTED: Q(result_on__isnull=True), F_REPORTED: Q(result_on__isnull=False)}),
+    steps=[
+        Step("result", _("登记检验结果"), (F_REQUESTED,), r.may("change"), target=F_REPORTED,
+             form=forms.FastTestResultForm, run=fasttests.result_body,
+             assignee=d.unit_at("case__unit", _("案件承办单位")),
+             deadline=Deadline(_("快鉴快检要求出具结果日期"), lambda t: t.deadline), event="fast_test.result",
+             style="success", done=_("已登记检验结果，案件页面可见。")),
     ]))

@@ -13,6 +13,7 @@ from rectify.fieldwork.models import (
     CovertVisit,
     Disposal,
     ExportCheck,
+    FastTest,
     Inspection,
     InspectionOutcome,
     LedgerEntry,
@@ -25,6 +26,7 @@ from rectify.fieldwork.models import (
     TestingInstitution,
 )
 from rectify.organisations.models import Department, ProductCategory, Region
+from tests.enforcement.factories import case as enforcement_case
 from tests.enterprises.factories import enterprise as placed_enterprise
 from tests.factories import number
 from tests.factories import unit as unit_of
@@ -168,3 +170,12 @@ def bulletin(unit=None, to: tuple[str, ...] = ("210100-police",), kind: str = "p
     obj.to_regions.set(Region.objects.filter(pk__in={u.region_id for u in receivers}))
     obj.recipients.set(receivers)
     return obj
+
+
+def fast_test(unit=None) -> FastTest:
+    """A fast-track test of a new case of `unit`, sent to a new testing institution."""
+    n = number()
+    return FastTest.objects.create(case=enforcement_case(unit or unit_of("210100-samr")),
+                                   institution=testing_institution(),
+                                   requested_on=D(2020, 5, 25), samples=f"涉案口罩{n}号", items="细菌过滤效率",
+                                   deadline=D(2020, 5, 28))

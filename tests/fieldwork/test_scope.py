@@ -5,6 +5,7 @@ from rectify.fieldwork.models import (
     CovertVisit,
     Disposal,
     ExportCheck,
+    FastTest,
     Inspection,
     LedgerEntry,
     Measure,
@@ -294,3 +295,19 @@ class BulletinTests(ModelScopeTests):
         return {"unit": unit.pk, "kind": "complaint_analysis", "issued_on": "2020-06-05", "title": "本周投诉举报分析",
                 "content": "口罩价格类投诉占六成", "to_departments": [Department.objects.get(code="police").pk],
                 "to_regions": [Region.objects.get(code="210100").pk]}
+
+
+class FastTestTests(ModelScopeTests):
+    """A test belongs to its case: seen and written as the case is (Shenyang's market regulator)."""
+
+    model = FastTest
+
+    @classmethod
+    def make_object(cls, unit):
+        test = f.fast_test(unit)
+        cls.case, cls.lab = test.case, test.institution
+        return test
+
+    def form_data(self, unit):
+        return {"case": self.case.pk, "institution": self.lab.pk, "requested_on": "2020-05-26",
+                "samples": "涉案KN95口罩20只", "items": "过滤效率、标识", "deadline": "2020-05-29"}

@@ -1,12 +1,13 @@
 """Field work (排查抽检): inspections, sampling and disposal, export checks and recalls, purchase and
 sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits,
 collective interviews, scheduling meetings and the tasks they assign, information bulletins and
-urgent reports with their receipts.
+urgent reports with their receipts, the fast-track tests of a case's evidence.
 
 Split by topic to keep files small; everything is importable from `rectify.fieldwork.models`."""
 from .bulletins import Bulletin, BulletinReceipt
 from .directory import TestingInstitution
 from .export import ExportCheck, Recall
+from .fasttests import FastTest
 from .inspection import Inspection, InspectionOutcome, Measure
 from .interviews import CollectiveInterview
 from .meetings import MeetingTask, SchedulingMeeting
@@ -15,7 +16,7 @@ from .tracing import LedgerEntry
 from .visits import CovertVisit
 
 __all__ = [
-    "Bulletin", "BulletinReceipt", "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "Inspection",
-    "InspectionOutcome", "LedgerEntry", "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask",
+    "Bulletin", "BulletinReceipt", "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "FastTest",
+    "Inspection", "InspectionOutcome", "LedgerEntry", "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask",
     "SchedulingMeeting", "TestingInstitution",
 ]

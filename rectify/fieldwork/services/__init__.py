@@ -11,6 +11,7 @@ from .bulletins import bulletin_create, bulletin_read, bulletin_recipients, bull
 from .directory import institution_create, institution_save, institution_update
 from .disposal import DISPOSAL_STEPS, disposal_step, disposal_update
 from .export import export_check_create, export_check_record, export_check_update
+from .fasttests import fast_test_create, fast_test_result, fast_test_update
 from .inspection import inspection_create, inspection_record, inspection_update, measure_add, measure_create
 from .interviews import interview_create, interview_update
 from .ledger import ledger_entry_create, ledger_entry_update, ledger_import
@@ -44,7 +45,8 @@ __all__ = [
     "DISPOSAL_STEPS", "bulletin_create", "bulletin_read", "bulletin_recipients", "bulletin_send",
     "covert_visit_create", "covert_visit_respond", "covert_visit_return", "covert_visit_update",
     "covert_visit_verify", "disposal_step", "disposal_update", "export_check_create", "export_check_record",
-    "export_check_update", "inspection_create", "inspection_record", "inspection_update", "institution_create",
+    "export_check_update", "fast_test_create", "fast_test_result", "fast_test_update", "inspection_create",
+    "inspection_record", "inspection_update", "institution_create",
     "institution_save", "institution_update", "interview_create", "interview_update", "ledger_entry_create",
     "ledger_entry_update", "ledger_import", "measure_add", "measure_create", "meeting_task_complete",
     "meeting_task_confirm", "meeting_task_create", "meeting_task_reopen", "meeting_task_update", "meeting_update",
