@@ -141,6 +141,11 @@ class AsReportedTests(WorldTestCase):
     # --- the province's own report upward ------------------------------------------------------------
     def test_the_provinces_report_freezes_the_sum_is_sealed_and_is_corrected_by_resubmitting(self):
         self._week()
+        # The units not counted make one warning to explain, naming them, not one per cell.
+        uncounted = [f for f in services.report_check(self._report("210000-office"), self._tables_for(
+            self._report("210000-office"))) if f.level == "warning"]
+        self.assertEqual([f.rule for f in uncounted], ["uncounted"])
+        self.assertIn("12个单位未计入本周汇总（大连市专项工作组办公室、鞍山市专项工作组办公室", uncounted[0].message)
         own = self._submit("210000-office", self.users["province_office"])
         v1 = own.latest_version
         self.assertEqual(own.status, "submitted")
@@ -251,3 +256,18 @@ class AsReportedTests(WorldTestCase):
         dalian = Unit.objects.get(code="210200-office").region_id
         self.assertEqual(city.get("/api/reports/tables/", {"region": dalian}).status_code, 403)
         self.assertIn(self.api(None).get("/api/reports/tables/").status_code, (401, 403))
+
+    def test_the_provinces_week_counts_the_units_counted_now_against_their_own_last_week(self):
+        services.reports_open_week(campaign=self.campaign, day=D("2020-05-25"))
+        province = self.users["province_office"]
+        for code, user in (("210100-office", self.users["shenyang_office"]), ("210200-office",
+                                                                              self.users["dalian_office"])):
+            report = WeeklyReport.objects.get(unit__code=code, cutoff=D("2020-05-28"))
+            with at(datetime.datetime(2020, 5, 28, 10, tzinfo=datetime.UTC)):
+                services.report_submit(report=report, actor=user, narrative={}, filled_by="填报人", phone="")
+            services.report_accept(report=report, actor=province)
+        self._submit("210100-office", self.users["shenyang_office"])  # Dalian not yet this week
+        found = figures(self._report("210000-office"))
+        # Shenyang's two cases were filed before 05-28: nothing new this week. Dalian's case, counted
+        # last week and not yet this week, does not make the week negative.
+        self.assertEqual((found["filed"].week, found["filed"].total), (0, 2))

@@ -58,12 +58,21 @@ def _column_totals(snapshot: dict[str, dict]) -> dict[str, Decimal]:
     return totals
 
 
-def _tables_at(report: WeeklyReport, cutoff: datetime.date) -> dict[str, dict]:
+def _tables_at(report: WeeklyReport, cutoff: datetime.date, only: set[int] | None = None) -> dict[str, dict]:
     """The tables the report's text must agree with: a provincial unit's are the sum of what it
-    was sent, any other unit's are computed from its records."""
+    was sent (of the units in `only`, when given), any other unit's are computed from its records."""
     if report.unit.is_provincial:
-        return as_reported(report.campaign, cutoff, report.unit, with_own=True, kind=report.kind).tables
+        return as_reported(report.campaign, cutoff, report.unit, with_own=True, kind=report.kind, only=only).tables
     return snapshot_of(compute_tables(report.campaign, report_scope(report), cutoff))
+
+
+def _counted_now(report: WeeklyReport) -> set[int] | None:
+    """A provincial unit's week is what the units counted now added since their last week's
+    versions: a unit not counted yet would otherwise make the week's figures negative."""
+    if not report.unit.is_provincial:
+        return None
+    summed = as_reported(report.campaign, report.cutoff, report.unit, kind=report.kind)
+    return {u.unit.pk for u in summed.units if u.counted}
 
 
 def _records(model: type, scope: ReportScope, start: datetime.date, cutoff: datetime.date, *,
@@ -88,7 +97,7 @@ def figures(report: WeeklyReport) -> dict[str, Pair]:
     now = _column_totals(_tables_at(report, cutoff))
     # the week of a weekly report; the final summary's "week" is the campaign so far
     weekly = report.kind == WeeklyReport.Kind.WEEKLY and before >= campaign.start
-    then = _column_totals(_tables_at(report, before)) if weekly else {}
+    then = _column_totals(_tables_at(report, before, _counted_now(report))) if weekly else {}
     out: dict[str, Pair] = {}
     for key, codes in TABLE_FIGURES.items():
         total = sum((now.get(code, Decimal(0)) for code in codes), Decimal(0))

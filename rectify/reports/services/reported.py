@@ -151,11 +151,11 @@ def _ratio(ind: Indicator, codes: list[str], sums: list[Decimal]) -> Any:
 
 
 def as_reported(campaign: Campaign, cutoff: datetime.date, receiver: Unit, *, with_own: bool = False,
-                kind: str = WeeklyReport.Kind.WEEKLY) -> AsReported:
+                kind: str = WeeklyReport.Kind.WEEKLY, only: set[int] | None = None) -> AsReported:
     """The week ending at `cutoff` (or the final summaries, `kind`) as `receiver` was sent it.
     `with_own` adds the province's own records (a provincial unit's case without an enterprise
     belongs to no city, so no city reports it), computed live: the provincial office's report
-    upward carries them."""
+    upward carries them. `only`: the ids of the units to count (the others are not counted)."""
     units = received_units(receiver, campaign)
     reports = {r.unit_id: r for r in WeeklyReport.objects.filter(
         campaign=campaign, cutoff=cutoff, kind=kind, unit__in=units)}
@@ -164,7 +164,7 @@ def as_reported(campaign: Campaign, cutoff: datetime.date, receiver: Unit, *, wi
     for unit in units:
         report = reports.get(unit.pk)
         rows.append(ReportedUnit(unit, report, versions.get(report.pk) if report else None))
-    snapshots = [u.version.tables for u in rows if u.counted]
+    snapshots = [u.version.tables for u in rows if u.counted and (only is None or u.unit.pk in only)]
     own = None
     if with_own and receiver.is_provincial_office:
         layouts = layouts_of(campaign)

@@ -81,11 +81,28 @@ def report_check(report: WeeklyReport, tables: dict[str, dict],
         indicators={i.code: i for i in Indicator.objects.filter(campaign=campaign)},
         category_names=dict(campaign.categories.values_list("code", "name")), records_changed=bool(changes),
     ) + changes
+    if report.unit.is_provincial:
+        findings = _uncounted(report, findings)
     if computed:
         broken = configuration_findings(computed)
         columns = {(f.table, f.column) for f in broken}
         findings = broken + [f for f in findings if (f.table, f.column) not in columns]
     return findings
+
+
+def _uncounted(report: WeeklyReport, findings: list[Finding]) -> list[Finding]:
+    """A provincial unit's sum falls below last week's wherever a unit counted then is not counted
+    now: one warning naming those units (its explanation covers every such cell) stands for the
+    cells' cumulative warnings, which would otherwise be one per cell of every such unit."""
+    summed = as_reported(report.campaign, report.cutoff, report.unit, with_own=True, kind=report.kind)
+    if not summed.missing:
+        return findings
+    names = "、".join(u.unit.name for u in summed.missing)
+    lower = [f for f in findings if f.rule == "cumulative"]
+    note = Finding("warning", table=_("汇总"), category=_("全部类别"), column=_("未计入的单位"), rule="uncounted",
+                   message=_("%(count)d个单位未计入本周汇总（%(names)s），%(cells)d个单元格的累计数因此低于上周，"
+                             "请说明") % {"count": len(summed.missing), "names": names, "cells": len(lower)})
+    return [f for f in findings if f.rule != "cumulative"] + [note]
 
 
 # --- the workflow (reports/workflows.py declares its steps) -------------------------------------------
