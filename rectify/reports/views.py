@@ -31,6 +31,7 @@ from . import official, services
 from .configuration import indicator_problem
 from .engine import drill_queryset, drill_total, source_model
 from .forms import manual_tables_from, submission_from, uploaded_tables
+from .freshness import replica_as_of
 from .models import Indicator, LayoutColumn, WeeklyReport
 from .selectors import allowed_scope, covers, parse_cutoff, scope_label, snapshot_specs
 from .services.narrative import draft as narrative_draft
@@ -69,6 +70,7 @@ def tables(request):
     return render(request, "reports/tables.html", {
         "campaign": campaign, "cutoff": cutoff, "scope": scope, "scope_label": scope_label(scope),
         "tables": computed.values(), "drill_params": scope.as_params(), "regions": regions, "lines": Line.choices,
+        "replica_as_of": replica_as_of(),
     })
 
 

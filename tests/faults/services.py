@@ -125,7 +125,7 @@ class PrivateCluster:
         """A streaming replica of this server: pg_basebackup -R into a folder of our own."""
         standby = PrivateCluster(self.root, name)
         self._run(str(self.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                  "-D", str(standby.data), "-R", "-X", "stream", "--no-sync", timeout=180)
+                  "-D", str(standby.data), "-R", "-X", "stream", "-c", "fast", "--no-sync", timeout=180)
         return standby
 
 
