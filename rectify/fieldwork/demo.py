@@ -1,8 +1,9 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
 their disposals, export checks, recalls, ledger chains to trace, the institution directory,
-covert visits, collective interviews, scheduling meetings with their tasks, and bulletins with
-their receipts, and (after enforcement has seeded its cases: `seed_late`) the fast-track tests
-of cases' evidence — across all 14 cities, dated 2020-05-15..06-30.
+covert visits, collective interviews, scheduling meetings with their tasks, bulletins with their
+receipts, industry associations with their conventions and members' commitments, and (after
+enforcement has seeded its cases: `seed_late`) the fast-track tests of cases' evidence — across all
+14 cities, dated 2020-05-15..06-30.
 Deterministic through ctx.rng.
 
 Small scale: a few hundred records. Large scale: several hundred thousand records plus a
@@ -26,13 +27,16 @@ from .models import (
     Disposal,
     ExportCheck,
     FastTest,
+    IndustryAssociation,
     Inspection,
     InspectionOutcome,
     LedgerEntry,
     MeetingTask,
+    MemberCommitment,
     Recall,
     Sample,
     SchedulingMeeting,
+    SelfDisciplineConvention,
     TestingInstitution,
 )
 from .services.bulletins import bulletin_recipients
@@ -182,10 +186,12 @@ def seed(ctx) -> str:
     interviews = _interviews(ctx, cities, by_city, units)
     meetings, tasks = _meetings(ctx, cities, units)
     bulletins, receipts = _bulletins(ctx, cities, units)
+    associations, commitments = _associations(ctx, cities, by_city, units)
     return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
             f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
             f"{len(visits)} covert visits, {interviews} collective interviews, {meetings} scheduling meetings "
-            f"({tasks} tasks), {bulletins} bulletins ({receipts} receipts)")
+            f"({tasks} tasks), {bulletins} bulletins ({receipts} receipts), {associations} industry associations "
+            f"({commitments} member commitments)")
 
 
 def _interviews(ctx, cities, by_city, units) -> int:
@@ -306,6 +312,41 @@ def _bulletins(ctx, cities, units) -> tuple[int, int]:
                                                 read_at=at + datetime.timedelta(minutes=rng.randint(10, 2880))))
     _bulk(BulletinReceipt, receipts)
     return len(rows), len(receipts)
+
+
+ASSOCIATIONS = ["防护用品行业协会", "医疗器械行业协会", "药品零售行业协会", "纺织行业协会"]
+CONVENTIONS = [("防疫物资诚信经营自律公约",
+                "不哄抬价格、不囤积居奇、不销售假冒伪劣和“三无”产品，明码标价，建立购销台账。"),
+               ("防疫物资质量安全自律承诺", "严格执行产品标准，落实出厂检验，发现不合格产品主动召回。")]
+
+
+def _associations(ctx, cities, by_city, units) -> tuple[int, int]:
+    """An industry association or two per city, guided by the city's market regulator, its members
+    drawn from the city's enterprises; a convention each, signed by most members. Drawn last, so that
+    the field-work records drawn before them stayed as they were."""
+    rng = ctx.rng
+    rows, members = [], []
+    for city in cities:
+        ents = by_city.get(city.pk) or []
+        if not ents:
+            continue
+        for name in rng.sample(ASSOCIATIONS, ctx.n(1, 4)):
+            rows.append(IndustryAssociation(unit=units[f"{city.code}-samr"], name=f"{city.name}{name}",
+                                            contact=f"{ctx.person()} {ctx.phone()}"))
+            members.append(rng.sample(ents, min(len(ents), rng.randint(3, ctx.n(8, 60)))))
+    rows = _bulk(IndustryAssociation, rows)
+    through = IndustryAssociation.members.through
+    _bulk(through, [through(industryassociation_id=row.pk, enterprise_id=e.pk)
+                    for row, ents in zip(rows, members, strict=True) for e in ents])
+    conventions = _bulk(SelfDisciplineConvention, [
+        SelfDisciplineConvention(association=row, title=title, content=text,
+                                 adopted_on=ctx.date_between(datetime.date(2020, 5, 15), datetime.date(2020, 6, 1)))
+        for row in rows for title, text in [rng.choice(CONVENTIONS)]])
+    commitments = [MemberCommitment(convention=c, enterprise=e, content="本企业承诺遵守公约，接受社会监督。",
+                                    signed_on=c.adopted_on + datetime.timedelta(days=rng.randint(0, 20)))
+                   for c, ents in zip(conventions, members, strict=True) for e in ents if rng.random() < .75]
+    _bulk(MemberCommitment, commitments)
+    return len(rows), len(commitments)
 
 
 FAST_TESTS = [("涉案口罩", "细菌过滤效率、颗粒过滤效率、标识标签"), ("涉案防护服", "抗渗水性、断裂强力"),

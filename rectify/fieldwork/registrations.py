@@ -14,23 +14,26 @@ from . import (
 from .filtersets import InspectionFilterSet
 from .forms import INSPECTION_FIELDS, LEDGER_FIELDS, SAMPLE_FIELDS, InspectionForm, LedgerEntryForm, SampleForm
 from .models import (
-                     Bulletin,
-                     CollectiveInterview,
-                     CovertVisit,
-                     Disposal,
-                     ExportCheck,
-                     FastTest,
-                     Inspection,
-                     LedgerEntry,
-                     Measure,
-                     MeetingTask,
-                     Recall,
-                     Sample,
-                     SamplingTask,
-                     SchedulingMeeting,
-                     TestingInstitution,
+    Bulletin,
+    CollectiveInterview,
+    CovertVisit,
+    Disposal,
+    ExportCheck,
+    FastTest,
+    IndustryAssociation,
+    Inspection,
+    LedgerEntry,
+    Measure,
+    MeetingTask,
+    MemberCommitment,
+    Recall,
+    Sample,
+    SamplingTask,
+    SchedulingMeeting,
+    SelfDisciplineConvention,
+    TestingInstitution,
 )
-from .selectors import bulletin_context, case_fast_tests, meeting_context
+from .selectors import association_context, bulletin_context, case_fast_tests, meeting_context
 from .serializers import InspectionSerializer, LedgerEntrySerializer, SampleSerializer
 
 SCOPE_FILTERS = ["unit", "region"]
@@ -174,6 +177,27 @@ registry.register(ModelConfig(
     search_fields=["samples", "items", "case__number", "case__title", "report_number"],
     form_fields=["case", "institution", "requested_on", "samples", "items", "deadline"],
     select_related=["case", "institution"], create=services.fast_test_create, update=services.fast_test_update,
+))
+registry.register(ModelConfig(
+    model=IndustryAssociation, menu="fieldwork",
+    list_columns=["name", "unit", "region", "contact"],
+    filter_fields=SCOPE_FILTERS, search_fields=["name", "credit_code", "notes"],
+    form_fields=["unit", "name", "credit_code", "contact", "members", "notes"],
+    select_related=["unit", "region"], update=services.association_update,
+    detail_panels=["fieldwork/_association_panel.html"], detail_context=association_context,
+))
+registry.register(ModelConfig(
+    model=SelfDisciplineConvention, menu="fieldwork",
+    list_columns=["adopted_on", "title", "association"],
+    filter_fields=["association", "adopted_on"], search_fields=["title", "content", "association__name"],
+    form_fields=["association", "title", "adopted_on", "content"], select_related=["association"],
+))
+registry.register(ModelConfig(
+    model=MemberCommitment, menu="fieldwork",
+    list_columns=["signed_on", "enterprise", "convention"],
+    filter_fields=["convention", "signed_on"], search_fields=["enterprise__name", "convention__title", "content"],
+    form_fields=["convention", "enterprise", "signed_on", "content"], select_related=["enterprise", "convention"],
+    create=services.commitment_create, update=services.commitment_update,
 ))
 
 

@@ -24,9 +24,11 @@ from .models import (
     BulletinReceipt,
     Disposal,
     FastTest,
+    IndustryAssociation,
     InspectionOutcome,
     LedgerEntry,
     MeetingTask,
+    MemberCommitment,
     Recall,
     Sample,
 )
@@ -262,3 +264,15 @@ def case_fast_tests(user: Any, case: Any) -> dict[str, Any]:
     return {"fast_tests": tests, "fast_test_today": today(),
             "fast_test_may_request": case.status not in (Case.Status.CLOSED, Case.Status.TRANSFERRED)
             and can(user, "change", case) and can(user, "add", FastTest)}
+
+
+def association_context(request: Any, association: IndustryAssociation) -> dict[str, Any]:
+    """ModelConfig.detail_context of an association: each convention with how many of the members
+    signed it (the commitments the user sees)."""
+    members = association.members.count()
+    rows = []
+    for convention in association.conventions.order_by("-adopted_on", "-id"):
+        signed = MemberCommitment.objects.restrict(request.user).filter(convention=convention).count()
+        rows.append((convention, signed))
+    return {"association_conventions": rows, "association_members": members,
+            "association_may_add": can(request.user, "change", association)}

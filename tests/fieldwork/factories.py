@@ -14,15 +14,18 @@ from rectify.fieldwork.models import (
     Disposal,
     ExportCheck,
     FastTest,
+    IndustryAssociation,
     Inspection,
     InspectionOutcome,
     LedgerEntry,
     Measure,
     MeetingTask,
+    MemberCommitment,
     Recall,
     Sample,
     SamplingTask,
     SchedulingMeeting,
+    SelfDisciplineConvention,
     TestingInstitution,
 )
 from rectify.organisations.models import Department, ProductCategory, Region
@@ -179,3 +182,27 @@ def fast_test(unit=None) -> FastTest:
                                    institution=testing_institution(),
                                    requested_on=D(2020, 5, 25), samples=f"涉案口罩{n}号", items="细菌过滤效率",
                                    deadline=D(2020, 5, 28))
+
+
+def industry_association(unit=None) -> IndustryAssociation:
+    """An association guided by `unit`, with two member enterprises its users see."""
+    n = number()
+    unit = unit or unit_of("210100-samr")
+    obj = IndustryAssociation.objects.create(unit=unit, name=f"防护用品行业协会{n}号", contact=f"联系人{n}号")
+    obj.members.set([placed_enterprise(unit), placed_enterprise(unit)])
+    return obj
+
+
+def self_discipline_convention(unit=None) -> SelfDisciplineConvention:
+    n = number()
+    return SelfDisciplineConvention.objects.create(association=industry_association(unit),
+                                                   title=f"诚信经营自律公约{n}号", adopted_on=D(2020, 5, 20),
+                                                   content=f"不哄抬价格{n}号")
+
+
+def member_commitment(unit=None) -> MemberCommitment:
+    """A member's commitment to a new convention of a new association guided by `unit`."""
+    n = number()
+    convention = self_discipline_convention(unit)
+    return MemberCommitment.objects.create(convention=convention, enterprise=convention.association.members.first(),
+                                           signed_on=D(2020, 5, 22), content=f"承诺明码标价{n}号")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.test import TestCase
 
 from rectify.fieldwork import demo
-from rectify.fieldwork.models import Bulletin, FastTest, MeetingTask, SchedulingMeeting
+from rectify.fieldwork.models import (
+    Bulletin,
+    FastTest,
+    IndustryAssociation,
+    MeetingTask,
+    MemberCommitment,
+    SchedulingMeeting,
+)
 from rectify.organisations.demo import DemoContext
 from tests.enforcement.factories import case
 
@@ -32,6 +39,12 @@ class MechanismDemoTests(TestCase):
             for receipt in bulletin.receipts.all():
                 self.assertIn(receipt.unit_id, receivers)
                 self.assertEqual(receipt.user.unit_id, receipt.unit_id)
+
+        self.assertEqual(IndustryAssociation.objects.count(), 14)
+        for commitment in MemberCommitment.objects.select_related("convention__association"):
+            commitment.full_clean()
+            self.assertTrue(commitment.convention.association.members.filter(pk=commitment.enterprise_id).exists())
+        self.assertTrue(MemberCommitment.objects.exists())
 
         for _ in range(20):
             case()

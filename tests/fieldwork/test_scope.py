@@ -6,14 +6,17 @@ from rectify.fieldwork.models import (
     Disposal,
     ExportCheck,
     FastTest,
+    IndustryAssociation,
     Inspection,
     LedgerEntry,
     Measure,
     MeetingTask,
+    MemberCommitment,
     Recall,
     Sample,
     SamplingTask,
     SchedulingMeeting,
+    SelfDisciplineConvention,
     TestingInstitution,
 )
 from rectify.organisations.models import Department, Region
@@ -311,3 +314,50 @@ class FastTestTests(ModelScopeTests):
     def form_data(self, unit):
         return {"case": self.case.pk, "institution": self.lab.pk, "requested_on": "2020-05-26",
                 "samples": "涉案KN95口罩20只", "items": "过滤效率、标识", "deadline": "2020-05-29"}
+
+
+class IndustryAssociationTests(ModelScopeTests):
+    model = IndustryAssociation
+
+    @classmethod
+    def make_object(cls, unit):
+        obj = f.industry_association(unit)
+        cls.members = list(obj.members.all())
+        return obj
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "name": "沈阳市医疗器械行业协会", "credit_code": "", "contact": "王某 024-0000",
+                "members": [e.pk for e in self.members], "notes": ""}
+
+
+class SelfDisciplineConventionTests(ModelScopeTests):
+    model = SelfDisciplineConvention
+
+    @classmethod
+    def make_object(cls, unit):
+        obj = f.self_discipline_convention(unit)
+        cls.association = obj.association
+        return obj
+
+    def form_data(self, unit):
+        return {"association": self.association.pk, "title": "防疫用品价格自律公约", "adopted_on": "2020-05-21",
+                "content": "不囤积居奇，不哄抬价格"}
+
+
+class MemberCommitmentTests(ModelScopeTests):
+    model = MemberCommitment
+
+    @classmethod
+    def make_object(cls, unit):
+        obj = f.member_commitment(unit)
+        cls.convention = obj.convention
+        cls.other_member = obj.convention.association.members.exclude(pk=obj.enterprise_id).get()
+        return obj
+
+    def form_data(self, unit):
+        return {"convention": self.convention.pk, "enterprise": self.other_member.pk, "signed_on": "2020-05-23",
+                "content": "承诺明码标价"}
+
+    def update_data(self, obj):
+        return {"convention": obj.convention_id, "enterprise": obj.enterprise_id, "signed_on": "2020-05-24",
+                "content": "承诺不销售三无产品"}

@@ -1,9 +1,11 @@
 """Field work (排查抽检): inspections, sampling and disposal, export checks and recalls, purchase and
 sales ledgers for flow tracing, the directory of testing/certification bodies, covert visits,
 collective interviews, scheduling meetings and the tasks they assign, information bulletins and
-urgent reports with their receipts, the fast-track tests of a case's evidence.
+urgent reports with their receipts, the fast-track tests of a case's evidence, industry associations
+with their conventions and their members' commitments.
 
 Split by topic to keep files small; everything is importable from `rectify.fieldwork.models`."""
+from .associations import IndustryAssociation, MemberCommitment, SelfDisciplineConvention
 from .bulletins import Bulletin, BulletinReceipt
 from .directory import TestingInstitution
 from .export import ExportCheck, Recall
@@ -17,6 +19,7 @@ from .visits import CovertVisit
 
 __all__ = [
     "Bulletin", "BulletinReceipt", "CollectiveInterview", "CovertVisit", "Disposal", "ExportCheck", "FastTest",
-    "Inspection", "InspectionOutcome", "LedgerEntry", "Measure", "MeetingTask", "Recall", "Sample", "SamplingTask",
-    "SchedulingMeeting", "TestingInstitution",
+    "IndustryAssociation", "Inspection", "InspectionOutcome", "LedgerEntry", "Measure", "MeetingTask",
+    "MemberCommitment", "Recall", "Sample", "SamplingTask", "SchedulingMeeting", "SelfDisciplineConvention",
+    "TestingInstitution",
 ]

@@ -72,5 +72,3 @@ class FastTest(BaseModel):
 
     def frozen_fields(self) -> tuple[str, ...]:
         return ("case", "institution", "requested_on", "samples", "items", "deadline") if self.result_on else ()
-
-

@@ -83,6 +83,3 @@ class MeetingTask(BaseModel):
 
     def frozen_fields(self) -> tuple[str, ...]:
         return ("meeting", "description", "assignee", "deadline") if self.done_on else ()
-
-
-
