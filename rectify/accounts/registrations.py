@@ -7,6 +7,8 @@ from rectify.accounts.views import rollout_context
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
+from . import labels  # noqa: F401  (the app's events in words, for the history tab)
+
 registry.register(ModelConfig(
     model=User, menu="system", list_columns=["username", "full_name", "unit", "is_active", "last_login"],
     filter_fields=["unit", "is_active", "roles"], search_fields=["username", "full_name", "phone"],

@@ -74,6 +74,10 @@ class ModelConfig:
     detail_template: str | None = None
     detail_panels: list[str] = field(default_factory=list)  # templates included on the detail page
     detail_context: Callable[[Any, Any], dict] | None = None  # (request, obj) -> extra context for the detail page
+    # The records that point at this one, each shown on its page as a table of the user's rows
+    # (NetBox's related tables): (model, its foreign key to this one). An app above this model's
+    # adds its own with Registry.relate.
+    related: list[tuple[type[models.Model], str]] = field(default_factory=list)
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     detail_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url name taking pk)
     # Quantity columns (batches, amounts) summed over the filtered rows in the list's footer.
@@ -141,6 +145,10 @@ class Registry:
     def register(self, config: ModelConfig) -> ModelConfig:
         self._configs[config.model] = config
         return config
+
+    def relate(self, model: type[models.Model], related: type[models.Model], pointer: str) -> None:
+        """Show `related`'s rows whose `pointer` is a `model` record on that record's page."""
+        self._configs[model].related.append((related, pointer))
 
     def __iter__(self):
         return iter(self._configs.values())

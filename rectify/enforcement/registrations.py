@@ -2,8 +2,10 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
+from rectify.enterprises.models import Enterprise
 
 from . import (
+    labels,  # noqa: F401  (the app's events in words, for the history tab)
     services,
     workflows,  # noqa: F401  (registers the workflows with core.workflow)
 )
@@ -130,3 +132,7 @@ registry.register(ModelConfig(
 add_link(M, _("超期投诉举报"), "enforcement:complaints_overdue")
 add_link(M, _("应移送公安案件"), "enforcement:criminal_check")
 add_link(M, _("逾期问题清单"), "enforcement:problems_overdue")
+
+# An enterprise's page lists its cases and the complaints about it (NetBox's related tables).
+for _model in (Case, Complaint):
+    registry.relate(Enterprise, _model, "enterprise")

@@ -4,7 +4,10 @@ from rectify.core.access.scope import model_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import services
+from . import (
+    labels,  # noqa: F401  (the app's events in words, for the history tab)
+    services,
+)
 from .models import Enterprise, Letter, ListEntry, Qualification
 
 registry.register(ModelConfig(

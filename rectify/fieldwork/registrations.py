@@ -8,6 +8,7 @@ from rectify.enforcement.models import Case
 from rectify.enterprises.models import Enterprise
 
 from . import (
+    labels,  # noqa: F401  (the app's events in words, for the history tab)
     services,
     workflows,  # noqa: F401  (registers the workflows with core.workflow)
 )
@@ -217,3 +218,7 @@ registry.extend(CaseFastTests())
 add_link("fieldwork", _("批次流向追溯"), "fieldwork:trace", check=lambda user: model_allows(user, LedgerEntry, "view"))
 # beside the registry's own pages, where people look for the list's coverage
 add_link("registry", _("排查覆盖情况"), "fieldwork:coverage", check=lambda user: model_allows(user, Enterprise, "view"))
+
+# An enterprise's page lists its field work (NetBox's related tables).
+for _model in (Inspection, Sample, Recall):
+    registry.relate(Enterprise, _model, "enterprise")

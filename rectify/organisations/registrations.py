@@ -1,5 +1,6 @@
 from rectify.core.registry import ModelConfig, registry
 
+from . import labels  # noqa: F401  (the app's events in words, for the history tab)
 from .models import Campaign, CaseCategory, Department, Phase, ProductCategory, Region, Unit
 
 registry.register(ModelConfig(

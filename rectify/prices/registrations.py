@@ -5,6 +5,7 @@ from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
 from . import (
+    labels,  # noqa: F401  (the app's events in words, for the history tab)
     services,
     workflows,  # noqa: F401  (registers the workflows with core.workflow)
 )

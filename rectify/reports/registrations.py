@@ -4,10 +4,13 @@ from rectify.core.access.scope import area_allows
 from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
-from . import workflows  # noqa: F401  (registers the report workflow with core.workflow)
+from . import (
+    labels,  # noqa: F401  (the app's events in words, for the history tab)
+    workflows,  # noqa: F401  (registers the report workflow with core.workflow)
+)
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 from .serializers import ReportVersionSerializer
-from .tables import WeeklyReportTable
+from .tables import IndicatorTable, WeeklyReportTable
 from .views import report_context
 
 
@@ -35,6 +38,7 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=Indicator, menu="reports",
     list_columns=["code", "name", "source", "aggregate", "field", "date_field", "campaign"],
+    table=IndicatorTable,
     filter_fields=["campaign", "aggregate", "source"], search_fields=["code", "name", "source"],
 ))
 registry.register(ModelConfig(

@@ -315,29 +315,31 @@ class MomentDisplayTests(WorldTestCase):
 
     def test_the_detail_page_shows_beijing_minutes(self):
         page = self.page(self.lead.get_absolute_url())
-        self.assertIn(f"<dd class=\"col-sm-9\">{DAWN_SHOWN}</dd>", page)  # 创建时间, 更新时间
+        self.assertIn(f"<dd class=\"col-sm-8 text-break\">{DAWN_SHOWN}</dd>", page)  # 创建时间, 更新时间 (技术信息)
         self.assertIn(f"<td>{DAWN_SHOWN}</td>", page)  # the transfer panel's 移送时间
         self.assertNotRegex(page, UTC_TRACES)
 
     def test_the_history_tab_shows_beijing_minutes(self):
         page = self.page(f"{self.lead.get_absolute_url()}history/")
         # The logged created_at and updated_at of the creation, kept in the log as UTC ISO text.
-        self.assertIn(f"<td><code>created_at</code></td><td class=\"text-muted\">—</td><td>{DAWN_SHOWN}</td>", page)
-        self.assertIn(f"<td><code>updated_at</code></td><td class=\"text-muted\">—</td><td>{DAWN_SHOWN}</td>", page)
+        for label in ("创建时间", "更新时间"):
+            self.assertIn(f"<th scope=\"row\" class=\"fw-normal text-muted\">{label}</th>"
+                          f"<td class=\"text-muted text-break\"><span class=\"text-muted\">—</span></td>"
+                          f"<td class=\"text-break\">{DAWN_SHOWN}</td>", page)
         for change in history_for(self.lead):
-            self.assertIn(f">{clock.format_moment(change.time)}</td>", page)
+            self.assertIn(f">{clock.format_moment(change.time)}</span>", page)
         for event in events_for(self.lead):
-            self.assertIn(f"<td>{clock.format_moment(event.time)}</td>", page)
+            self.assertIn(f">{clock.format_moment(event.time)}</span>", page)
         self.assertNotRegex(page, UTC_TRACES)
 
     def test_a_change_log_entry_shows_beijing_minutes(self):
         created = history_for(self.lead).get(action="create")
         self.login("auditadmin")
         page = self.page(created.get_absolute_url())
-        row = rf"<code>created_at</code></td>\s*<td class=\"text-muted\">—</td><td>{DAWN_SHOWN}</td>"
+        row = rf"创建时间</th>\s*<td class=\"text-muted\"><span class=\"text-muted\">—</span></td><td>{DAWN_SHOWN}</td>"
         self.assertEqual(len(re.findall(row, page)), 2)  # the 差异 panel and the whole snapshot
-        self.assertIn("<td><code>description</code></td>", page[page.index("change-snapshot"):])
-        self.assertIn(f"<dd class=\"col-sm-9\">{clock.format_moment(created.time)}</dd>", page)
+        self.assertIn(">线索内容</th>", page[page.index("change-snapshot"):])
+        self.assertIn(f"<dd class=\"col-sm-8 col-lg-9\">{clock.format_moment(created.time)}</dd>", page)
         self.assertNotRegex(page, UTC_TRACES)
 
     def test_the_list_and_its_exports_show_beijing_minutes(self):

@@ -229,7 +229,7 @@ class AccountHistoryTests(WorldTestCase):
     def test_the_audit_administrator_reads_it(self):
         self.login("auditadmin")
         response = self.client.get(self.history())
-        self.assertContains(response, "user.roles")
+        self.assertContains(response, '<strong class="history-event">分配角色</strong>')  # user.roles, in words
         self.assertContains(response, "history-table")
         for event in self.account_events:
             self.assertEqual(self.client.get(f"/event/{event.pk}/").status_code, 200, event.event)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.access.history import closed_log_q
 from rectify.core.access.querysets import RestrictMixin
 from rectify.core.audit.chain import PREV_FIELD, SEAL_FIELD, chain_ready, row_body, seal_chain
+from rectify.core.audit.names import event_label
 from rectify.core.registry import RegistryURLMixin
 
 
@@ -181,4 +182,8 @@ class Event(ChainedLog):
                    models.Index(fields=["content_type", "object_id", "-time"])]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.object_repr}"
+        return f"{self.shown_event()} {self.object_repr}".strip()
+
+    def shown_event(self) -> str:
+        """The event's name in words (a workflow step's label); the stored name is the filter's."""
+        return event_label(self.event)

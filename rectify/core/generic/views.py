@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
-from django.db.models import FileField
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,10 +20,9 @@ from rectify.core.access.history import history_object, log_area
 from rectify.core.access.scope import can, model_allows, write_refusal
 from rectify.core.audit.changelog import history_for
 from rectify.core.audit.events import events_for, record_event
-from rectify.core.generic import services
+from rectify.core.generic import display, services
 from rectify.core.generic.builders import BootstrapFormMixin, form_for, scoped_filterset, table_for
 from rectify.core.generic.exports import file_response, table_rows, write_csv, write_xlsx
-from rectify.core.generic.files import file_detail_value
 from rectify.core.generic.listing import (
     DEADLINE_COLUMN,
     DeadlineColumn,
@@ -238,19 +236,50 @@ class ObjectDetailView(ConfigView):
     def get(self, request, pk):
         obj = self.get_object()
         template = self.config.detail_template or "core/object_detail.html"
-        fields = detail_fields(obj, self.config.detail_fields, request.user)
+        rows = detail_fields(obj, self.config.detail_fields, request.user)
+        fields, technical = split_technical(obj, rows)
         extra = self.config.detail_context(request, obj) if self.config.detail_context else {}
         panels = list(self.config.detail_panels)
         for extension in registry.extensions:
             extra.update(extension.detail_context(request, obj, self.config))
             panels = extension.detail_panels(self.config) + panels
         extra["detail_panels"] = panels
-        return render(request, template, self.context(object=obj, fields=fields, **extra,
+        extra["related_tables"] = related_tables(self.config, obj, request)
+        return render(request, template, self.context(object=obj, fields=fields, technical=technical,
+                                                      field_groups=display.field_groups(obj, rows), **extra,
                       can_change_obj=self.config.allow_edit and can(request.user, "change", obj),
                       can_delete_obj=self.config.allow_delete and can(request.user, "delete", obj)))
 
 
-def detail_fields(obj, names=None, user=None) -> list[tuple[str, object]]:
+RELATED_ROWS = 10  # a related table shows the latest rows; the link opens them all in their list
+RELATED_COLUMNS = 7
+
+
+def related_tables(config: ModelConfig, obj, request) -> list[dict]:
+    """The tables of the records pointing at `obj` (ModelConfig.related) that the user may read:
+    each the related model's list columns but the pointer, its first RELATED_ROWS rows of the
+    user's scope, and, when there are more, the link to its list filtered on `obj`."""
+    out = []
+    for model, pointer in config.related:
+        if model not in registry or not model_allows(request.user, model, "view"):
+            continue
+        rel_config = registry.get(model)
+        qs = with_list_relations(model.objects.restrict(request.user, "view"), rel_config).filter(**{pointer: obj})
+        if rel_config.ordering:
+            qs = qs.order_by(*rel_config.ordering)
+        rows = list(qs[:RELATED_ROWS + 1])
+        # the first columns of its list, the pointer left out: a table that fits beside the others
+        table = table_for(rel_config)(rows[:RELATED_ROWS], orderable=False,
+                                      exclude=[pointer, *rel_config.list_columns[RELATED_COLUMNS + 1:]])
+        filterable = pointer in rel_config.filter_fields
+        out.append({"id": f"related-{model._meta.model_name}", "title": rel_config.verbose_name_plural,
+                    "table": table, "rows": len(rows[:RELATED_ROWS]), "more": len(rows) > RELATED_ROWS,
+                    "list_url": f"{registry.url_for(model, 'list')}?{pointer}={obj.pk}" if filterable else ""})
+    return out
+
+
+def detail_fields(obj, names=None, user=None) -> list[tuple[str, object, str]]:
+    """(label, value as shown, field name) of each field of the record's page (display.shown_value)."""
     rows = []
     meta = obj._meta
     if names is None:
@@ -260,16 +289,15 @@ def detail_fields(obj, names=None, user=None) -> list[tuple[str, object]]:
         if name in exclude:
             continue
         field = meta.get_field(name)
-        if field.many_to_many:
-            value = "、".join(str(v) for v in getattr(obj, name).all())
-        elif field.choices:
-            value = getattr(obj, f"get_{name}_display")()
-        elif isinstance(field, FileField):  # a link to core.files' checked view, not the storage path
-            value = file_detail_value(obj, name, user)
-        else:
-            value = getattr(obj, name)
-        rows.append((str(field.verbose_name), value))
+        rows.append((str(field.verbose_name), display.shown_value(obj, field, user), name))
     return rows
+
+
+def split_technical(obj, rows: list[tuple[str, object, str]]):
+    """The record's own fields, and its system fields (the page folds them under 技术信息)."""
+    own = [(label, value) for label, value, name in rows if not display.is_technical(type(obj), name)]
+    technical = [(label, value) for label, value, name in rows if display.is_technical(type(obj), name)]
+    return own, technical
 
 
 class ObjectEditView(ConfigView):

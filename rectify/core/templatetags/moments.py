@@ -4,9 +4,11 @@
 can stand in front of a generic value (a detail page's field) before the usual filters; a filter
 such as linebreaksbr would otherwise write a date-time as str() does: UTC with microseconds.
 
-`{% for name, old, new in change|shown_diff %}` is ObjectChange.diff() with the logged values of
-date-time fields, which the change log keeps as UTC ISO text, written the same way;
-`change|shown_snapshot` the same for every logged field, changed or not.
+`{% for label, old, new in change|shown_diff %}` is ObjectChange.diff() as people read it: each
+field by its label, each logged value (the change log keeps date-times as UTC ISO text, references
+as ids, choices as codes) as the record's page shows it (core.generic.display.logged_rows);
+`change|shown_snapshot` the same for every logged field, changed or not. `event|event_name` and
+`event|event_detail`: an event's name and detail in words.
 """
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from typing import Any
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
 
-from rectify.core.clock import format_logged, format_moment
+from rectify.core.clock import format_moment
+from rectify.core.generic.display import event_label, event_lines, logged_rows
 
 register = template.Library()
 
@@ -29,21 +31,30 @@ def moment(value: object) -> object:
     return value
 
 
-def _shown(change, rows: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
-    model = ContentType.objects.get_for_id(change.content_type_id).model_class() if change.content_type_id else None
-    # By the model's fields, not by the look of the text: a text field may hold what looks like a date-time.
-    fields = model._meta.concrete_fields if model else ()
-    moments = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
-    return [(name, format_logged(old), format_logged(new)) if name in moments else (name, old, new)
-            for name, old, new in rows]
+def _model(change):
+    return ContentType.objects.get_for_id(change.content_type_id).model_class() if change.content_type_id else None
 
 
 @register.filter
 def shown_diff(change) -> list[tuple[str, Any, Any]]:
-    return _shown(change, change.diff())
+    """The change's changed fields by their labels, each value as the record's page shows it."""
+    return logged_rows(_model(change), change.diff())
 
 
 @register.filter
 def shown_snapshot(change) -> list[tuple[str, Any, Any]]:
     before, after = change.before or {}, change.after or {}
-    return _shown(change, [(name, before.get(name), after.get(name)) for name in sorted(set(before) | set(after))])
+    return logged_rows(_model(change), [(name, before.get(name), after.get(name))
+                                        for name in sorted(set(before) | set(after))])
+
+
+@register.filter
+def event_name(name: str) -> str:
+    """An event's name in words (its workflow step's label)."""
+    return event_label(name)
+
+
+@register.filter
+def event_detail(event: Any) -> list:
+    """An event's detail as labelled lines (core.generic.display.event_lines)."""
+    return event_lines(event)

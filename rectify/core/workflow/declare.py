@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import unit_model
+from rectify.core.generic.display import label_steps
 
 from .forms import EmptyForm, StepForm
 from .rules import Rule, resolve
@@ -168,6 +169,9 @@ _WORKFLOWS: dict[type[models.Model], Workflow] = {}
 
 def register(workflow: Workflow) -> Workflow:
     _WORKFLOWS[workflow.model] = workflow
+    # the history tab names a step's event by the step's label
+    label_steps({step.event or f"{workflow.name}.{step.name}": step.label for step in workflow.steps},
+                states=dict(workflow.states))
     return workflow
 
 

@@ -120,7 +120,7 @@ def bump(obj: models.Model, *fields: str) -> None:
     obj.save(update_fields=[*fields, "updated_at"] if fields and hasattr(obj, "updated_at") else None)
 
 
-def _detail(values: dict[str, Any]) -> dict[str, str]:
+def _detail(values: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in values.items():
         if isinstance(value, models.Model):
@@ -128,6 +128,8 @@ def _detail(values: dict[str, Any]) -> dict[str, str]:
             out[f"{key}_id"] = str(value.pk)
         elif hasattr(value, "name") and hasattr(value, "read"):  # an uploaded file
             out[key] = value.name
+        elif value is None or isinstance(value, bool | int):  # kept as they are: the history reads them as 是/否
+            out[key] = value
         else:
             out[key] = str(value)
     return out

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.generic.display import Line, field_path_label, inline_text
 from rectify.core.models import BaseModel
 
 from ..aggregation import Aggregate
-from ..configuration import Errors, column_errors, indicator_errors, layout_errors
+from ..configuration import Errors, column_errors, indicator_errors, layout_errors, source_of
 
 
 def _raise_if_any(errors: Errors, conflicts: Iterator[tuple[str, str]]) -> None:
@@ -62,6 +63,37 @@ class Indicator(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    # The page shows the source model and its field paths by their names, not their codes.
+    def source_model(self):
+        return source_of(self.source)
+
+    def shown_source(self) -> str | None:
+        model = self.source_model()
+        return str(model._meta.verbose_name) if model is not None else (self.source or None)
+
+    def _shown_path(self, path: str) -> str | None:
+        return field_path_label(self.source_model(), path) or None
+
+    def shown_field(self) -> str | None:
+        return self._shown_path(self.field)
+
+    def shown_date_field(self) -> str | None:
+        return self._shown_path(self.date_field)
+
+    def shown_category_field(self) -> str | None:
+        return self._shown_path(self.category_field)
+
+    def shown_region_field(self) -> str | None:
+        return self._shown_path(self.region_field)
+
+    def shown_line_field(self) -> str | None:
+        return self._shown_path(self.line_field)
+
+    def shown_filters(self) -> list[Line] | None:
+        model = self.source_model()
+        return [Line(field_path_label(model, str(path)), inline_text(value))
+                for path, value in (self.filters or {}).items()] or None
+
     def clean(self) -> None:
         """The source, its fields and filters exist and fit the aggregate (reports/configuration.py),
         and a saved indicator stays what the rows using it need."""
@@ -110,6 +142,19 @@ class TableLayout(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}"
+
+    def shown_rules(self) -> list[Line] | None:
+        """Each check rule as a sentence over the indicators' names (左 ≤ 右)."""
+        names = dict(Indicator.objects.filter(campaign=self.campaign_id).values_list("code", "name"))
+        lines = []
+        for i, rule in enumerate(self.rules or [], 1):
+            if isinstance(rule, dict) and rule.get("kind") == "lte":
+                text = _("%(left)s不大于%(right)s") % {"left": names.get(rule.get("left"), rule.get("left")),
+                                                        "right": names.get(rule.get("right"), rule.get("right"))}
+            else:
+                text = inline_text(rule)
+            lines.append(Line(str(i), text))
+        return lines or None
 
     def clean(self) -> None:
         """Its label, rules and header fields (reports/configuration.py, the rules against the codes of

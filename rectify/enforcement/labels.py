@@ -1,0 +1,11 @@
+"""Enforcement's events in words, for the history tab (core.generic.display); a workflow step's
+event is named by the step itself."""
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.generic.display import label_events
+
+label_events({
+    "personal_data.view": _("查看个人信息"), "lead.create": _("生成线索"), "case.create": _("立案登记"),
+    "credit.record": _("记入信用记录"), "problem.record": _("记入问题台账"), "supervision.list": _("挂牌督办"),
+    "complaint.receive": _("登记投诉举报"), "transfer.send": _("移送"),
+})
