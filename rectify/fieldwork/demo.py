@@ -1,7 +1,8 @@
 """Demo data for field work: inspections with outcomes, sampling with nonconforming batches and
 their disposals, export checks, recalls, ledger chains to trace, the institution directory,
 covert visits, collective interviews, scheduling meetings with their tasks, bulletins with their
-receipts, industry associations with their conventions and members' commitments, and (after
+receipts, industry associations with their conventions and members' commitments, publicity reports,
+and (after
 enforcement has seeded its cases: `seed_late`) the fast-track tests of cases' evidence — across all
 14 cities, dated 2020-05-15..06-30.
 Deterministic through ctx.rng.
@@ -33,6 +34,7 @@ from .models import (
     LedgerEntry,
     MeetingTask,
     MemberCommitment,
+    PublicityReport,
     Recall,
     Sample,
     SchedulingMeeting,
@@ -187,11 +189,12 @@ def seed(ctx) -> str:
     meetings, tasks = _meetings(ctx, cities, units)
     bulletins, receipts = _bulletins(ctx, cities, units)
     associations, commitments = _associations(ctx, cities, by_city, units)
+    publicity = _publicity(ctx, cities, units)
     return (f"{len(inspections)} inspections ({len(outcomes)} outcomes), {len(samples)} samples "
             f"({len(bad)} disposals), {len(exports)} export checks, {len(recalls)} recalls, {ledger} ledger entries, "
             f"{len(visits)} covert visits, {interviews} collective interviews, {meetings} scheduling meetings "
             f"({tasks} tasks), {bulletins} bulletins ({receipts} receipts), {associations} industry associations "
-            f"({commitments} member commitments)")
+            f"({commitments} member commitments), {publicity} publicity reports")
 
 
 def _interviews(ctx, cities, by_city, units) -> int:
@@ -347,6 +350,31 @@ def _associations(ctx, cities, by_city, units) -> tuple[int, int]:
                    for c, ents in zip(conventions, members, strict=True) for e in ents if rng.random() < .75]
     _bulk(MemberCommitment, commitments)
     return len(rows), len(commitments)
+
+
+PUBLICITY = [("tv", "{city}电视台", "{city}全面开展防疫物资质量和市场秩序专项整治"),
+             ("newspaper", "辽沈晚报", "{city}市场监管部门严查哄抬防疫物资价格行为"),
+             ("gov_site", "{city}人民政府网", "关于公布防疫物资投诉举报渠道的通告"),
+             ("wechat", "{city}市场监管", "买口罩，认准这些标识"),
+             ("weibo", "{city}发布", "防疫物资专项整治典型案例通报"),
+             ("radio", "{city}广播电台", "专项整治进行时：执法人员走进生产企业")]
+
+
+def _publicity(ctx, cities, units) -> int:
+    """What each city published on its channels, with a link (a scan is an upload made on the page).
+    Drawn last, so that the field-work records drawn before them stayed as they were."""
+    rng = ctx.rng
+    rows = []
+    for city in cities:
+        name = city.name.removesuffix("市")
+        for i in range(ctx.n(3, 80)):
+            channel, outlet, title = rng.choice(PUBLICITY)
+            rows.append(PublicityReport(
+                unit=units[f"{city.code}-{rng.choice(('office', 'samr', 'samr', 'commerce'))}"], channel=channel,
+                outlet=outlet.format(city=name), title=title.format(city=name),
+                published_on=ctx.date_between(datetime.date(2020, 5, 15), datetime.date(2020, 6, 30)),
+                link=f"https://www.example.gov.cn/{city.code}/publicity/2020/{i + 1:04d}.html"))
+    return len(_bulk(PublicityReport, rows))
 
 
 FAST_TESTS = [("涉案口罩", "细菌过滤效率、颗粒过滤效率、标识标签"), ("涉案防护服", "抗渗水性、断裂强力"),

@@ -27,6 +27,7 @@ from .models import (
     Measure,
     MeetingTask,
     MemberCommitment,
+    PublicityReport,
     Recall,
     Sample,
     SamplingTask,
@@ -199,6 +200,13 @@ registry.register(ModelConfig(
     filter_fields=["convention", "signed_on"], search_fields=["enterprise__name", "convention__title", "content"],
     form_fields=["convention", "enterprise", "signed_on", "content"], select_related=["enterprise", "convention"],
     create=services.commitment_create, update=services.commitment_update,
+))
+registry.register(ModelConfig(
+    model=PublicityReport, menu="fieldwork",
+    list_columns=["published_on", "channel", "outlet", "title", "unit", "region"],
+    filter_fields=[*SCOPE_FILTERS, "channel", "published_on"], search_fields=["title", "outlet", "notes"],
+    form_fields=["unit", "published_on", "channel", "outlet", "title", "link", "scan", "notes"],
+    select_related=["unit", "region"],
 ))
 
 

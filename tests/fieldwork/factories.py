@@ -21,6 +21,7 @@ from rectify.fieldwork.models import (
     Measure,
     MeetingTask,
     MemberCommitment,
+    PublicityReport,
     Recall,
     Sample,
     SamplingTask,
@@ -206,3 +207,10 @@ def member_commitment(unit=None) -> MemberCommitment:
     convention = self_discipline_convention(unit)
     return MemberCommitment.objects.create(convention=convention, enterprise=convention.association.members.first(),
                                            signed_on=D(2020, 5, 22), content=f"承诺明码标价{n}号")
+
+
+def publicity_report(unit=None) -> PublicityReport:
+    n = number()
+    return PublicityReport.objects.create(unit=unit or unit_of("210100-samr"), published_on=D(2020, 5, 20),
+                                          channel="wechat", outlet="沈阳市场监管", title=f"防疫物资专项整治宣传{n}号",
+                                          link=f"https://example.gov.cn/news/{n}")

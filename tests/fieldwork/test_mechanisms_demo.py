@@ -1,5 +1,5 @@
-"""The demo data of the campaign's mechanisms (scheduling meetings, bulletins, fast-track tests) keeps
-the rules the services hold for records entered by hand."""
+"""The demo data of the campaign's mechanisms (scheduling meetings, bulletins, fast-track tests,
+associations, publicity) keeps the rules the services hold for records entered by hand."""
 from __future__ import annotations
 
 from django.test import TestCase
@@ -11,6 +11,7 @@ from rectify.fieldwork.models import (
     IndustryAssociation,
     MeetingTask,
     MemberCommitment,
+    PublicityReport,
     SchedulingMeeting,
 )
 from rectify.organisations.demo import DemoContext
@@ -45,6 +46,9 @@ class MechanismDemoTests(TestCase):
             commitment.full_clean()
             self.assertTrue(commitment.convention.association.members.filter(pk=commitment.enterprise_id).exists())
         self.assertTrue(MemberCommitment.objects.exists())
+        self.assertEqual(PublicityReport.objects.values("region").distinct().count(), 14)
+        for report in PublicityReport.objects.all():
+            report.full_clean()
 
         for _ in range(20):
             case()

@@ -12,6 +12,7 @@ from rectify.fieldwork.models import (
     Measure,
     MeetingTask,
     MemberCommitment,
+    PublicityReport,
     Recall,
     Sample,
     SamplingTask,
@@ -361,3 +362,18 @@ class MemberCommitmentTests(ModelScopeTests):
     def update_data(self, obj):
         return {"convention": obj.convention_id, "enterprise": obj.enterprise_id, "signed_on": "2020-05-24",
                 "content": "承诺不销售三无产品"}
+
+
+class PublicityReportTests(ModelScopeTests):
+    """A city's publicity, seen by every unit of the city (no line of work)."""
+
+    model = PublicityReport
+    region_only = True
+
+    @classmethod
+    def make_object(cls, unit):
+        return f.publicity_report(unit)
+
+    def form_data(self, unit):
+        return {"unit": unit.pk, "published_on": "2020-05-22", "channel": "newspaper", "outlet": "辽沈晚报",
+                "title": "我市开展防疫物资专项整治", "link": "https://example.gov.cn/news/2020-05-22", "notes": ""}
