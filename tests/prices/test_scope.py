@@ -54,8 +54,11 @@ class PriceBaselineTests(ModelScopeTests):
         self.login("shenyang_samr")
         data = {**self.form_data(self.users["shenyang_samr"].unit), "product": "城市基准"}
         self.assertEqual(self.client.post("/prices/pricebaseline/add/", data).status_code, 403)
-        self.assertEqual(self.client.post("/prices/pricebaseline/add/",
-                                          {**data, "area": h.city("210200").pk}).status_code, 403)
+        # another city is not even offered: the form refuses it on the field
+        response = self.client.post("/prices/pricebaseline/add/", {**data, "area": h.city("210200").pk})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("area", response.context["form"].errors)
+        self.assertFalse(PriceBaseline.objects.filter(product="城市基准").exists())
         self.assertEqual(self.client.post("/prices/pricebaseline/add/", {**data, "area": h.city().pk}).status_code, 302)
 
 
