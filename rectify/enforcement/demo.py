@@ -1,6 +1,7 @@
 """Demo data: complaints, leads, cases (all six 附件2 categories, with fines) in the 14 cities,
-credit records, a few exposures and problems. Deterministic through ctx.rng; `large` writes
-several hundred thousand complaints and cases with bulk_create in batches."""
+credit records, a few exposures and problems, the mediation and reply of most accepted complaints.
+Deterministic through ctx.rng; `large` writes several hundred thousand complaints and cases with
+bulk_create in batches."""
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,7 @@ from rectify.organisations.models import CaseCategory
 
 from .models import Case, Complaint, CreditRecord, Exposure, Lead, Problem
 from .services.complaints import apply_clocks
+from .workdays import MEDIATION_DAYS, add_working_days
 
 BATCH = 5000
 UNIT_FOR = {"quality": "samr", "certification": "samr", "price": "samr", "other": "samr", "drug_device": "nmpa",
@@ -115,3 +117,28 @@ def seed(ctx) -> None:
                             description="进货查验记录不全", requirement="建立购销台账", deadline=ctx.campaign_date())
                     for city in cities for _ in range(ctx.n(5, 200))])
     ctx.store["enforcement_cases"] = len(cases)
+    _mediations(ctx, complaints)
+
+
+REPLIES = {"agreed": "经调解，经营者同意退还差价并赔礼道歉，双方达成调解协议。",
+           "failed": "经调解，双方未能达成一致，终止调解。您可依法向人民法院提起诉讼。",
+           "withdrawn": "您已申请撤回投诉，本机构终止处理。"}
+
+
+def _mediations(ctx, complaints: list[Complaint]) -> int:
+    """Most accepted complaints closed within their 45 working days, with the mediation's result and
+    the reply to the complainant. Drawn last, so that the records drawn before them stayed as they
+    were."""
+    rng = ctx.rng
+    closed = []
+    for c in complaints:
+        if c.kind != "complaint" or c.decision != "accepted" or rng.random() >= .6:
+            continue
+        c.mediation_result = rng.choice(["agreed", "agreed", "agreed", "failed", "withdrawn"])
+        c.reply = REPLIES[c.mediation_result]
+        c.closed_on = add_working_days(c.decided_on, rng.randint(3, MEDIATION_DAYS))
+        c.status = Complaint.Status.CLOSED
+        closed.append(c)
+    for i in range(0, len(closed), BATCH):
+        Complaint.objects.bulk_update(closed[i:i + BATCH], ["mediation_result", "reply", "closed_on", "status"])
+    return len(closed)

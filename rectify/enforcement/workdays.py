@@ -10,6 +10,9 @@ import datetime
 
 import chinese_calendar
 
+# 市场监督管理投诉举报处理暂行办法: mediation ends within 45 working days of the complaint's acceptance.
+MEDIATION_DAYS = 45
+
 
 def is_workday(day: datetime.date) -> bool:
     try:

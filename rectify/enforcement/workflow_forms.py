@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.workflow.forms import StepForm
 from rectify.organisations.models import CaseCategory, Line, ProductCategory, Unit
 
-from .models import Case, Problem
+from .models import Case, Complaint, Problem
 
 DATE = forms.DateInput
 
@@ -192,6 +192,9 @@ class ExposurePublishForm(StepForm):
 
 
 class ComplaintCloseForm(StepForm):
+    mediation_result = forms.ChoiceField(label=_("调解结果"), required=False,
+                                         choices=[("", "---------"), *Complaint.Mediation.choices],
+                                         help_text=_("已受理的投诉须填写；举报不填。"))
     reply = forms.CharField(label=_("办结答复（调解结果或处理结果）"), max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("将告知投诉人或举报人的答复内容。"))

@@ -21,10 +21,9 @@ from rectify.core.workflow.forms import ReasonForm
 from . import workflow_forms as wf
 from .models import Case, Complaint, Exposure, JointPunishmentAction, Lead, Problem, Supervision, Transfer
 from .services import cases, complaints, ledger, publicity, transfers
-from .workdays import add_working_days
+from .workdays import MEDIATION_DAYS, add_working_days
 
 OWNER = d.unit_at("unit", _("承办单位"))
-MEDIATION_DAYS = 45  # 市场监督管理投诉举报处理暂行办法: mediation ends within 45 working days of acceptance
 HANDLER = r.unit_at("unit", _("承办单位"))
 
 # -- complaints and tips ----------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from rectify.core import clock
 from rectify.core.security.validators import normalise_uscc
+from rectify.enforcement.models import Complaint
+from rectify.enforcement.workdays import MEDIATION_DAYS, add_working_days
 from rectify.enterprises.models import Enterprise, Qualification
 from rectify.fieldwork.models import TestingInstitution
 from rectify.prices.models import GuidanceDocument, Notice, ServiceRequest
@@ -30,8 +32,10 @@ def published_guidance() -> QuerySet:
 
 
 # Public view of a complaint: these fields only. No content, no reporter, no unit staff, no
-# verification text (it may name third parties).
-COMPLAINT_PUBLIC_FIELDS = ("kind", "status", "received_on", "decided_on", "verified_on", "handling_office")
+# verification text (it may name third parties). The reply and the mediation's result are written
+# to the complainant, whose tracking code opens this view.
+COMPLAINT_PUBLIC_FIELDS = ("kind", "status", "received_on", "decided_on", "verified_on", "handling_office",
+                           "mediation_due", "mediation_result", "reply", "closed_on")
 
 
 def complaint_status(code: str) -> dict[str, Any] | None:
@@ -43,8 +47,14 @@ def complaint_status(code: str) -> dict[str, Any] | None:
     if tracking is None:
         return None
     c = tracking.complaint
+    closed = c.status == Complaint.Status.CLOSED
+    mediating = c.kind == Complaint.Kind.COMPLAINT and c.decision == Complaint.Decision.ACCEPTED
     return {"kind": c.get_kind_display(), "status": c.get_status_display(), "received_on": c.received_on,
-            "decided_on": c.decided_on, "verified_on": c.verified_on, "handling_office": c.unit.name}
+            "decided_on": c.decided_on, "verified_on": c.verified_on, "handling_office": c.unit.name,
+            # the 45-working-day mediation clock of an accepted complaint (SAMR order 20 of 2019)
+            "mediation_due": add_working_days(c.decided_on, MEDIATION_DAYS) if mediating and c.decided_on else None,
+            "mediation_result": c.get_mediation_result_display() if closed and c.mediation_result else "",
+            "reply": c.reply if closed else "", "closed_on": c.closed_on if closed else None}
 
 
 SERVICE_REQUEST_PUBLIC_FIELDS = ("enterprise", "kind", "title", "received_on", "status", "answer", "answered_on",

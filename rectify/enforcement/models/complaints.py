@@ -32,6 +32,13 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
         VERIFIED = "verified", _("已核查")
         CLOSED = "closed", _("已办结")
 
+    class Mediation(models.TextChoices):
+        """How the mediation of an accepted complaint ended (SAMR order 20 of 2019)."""
+
+        AGREED = "agreed", _("调解成功，达成协议")
+        FAILED = "failed", _("调解不成，终止调解")
+        WITHDRAWN = "withdrawn", _("投诉人撤回投诉")
+
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", _("受理")
         REJECTED = "rejected", _("不予受理")
@@ -64,6 +71,8 @@ class Complaint(HandlerRegionMixin, ScopedRecord):
     decision_reason = models.TextField(_("决定理由"), blank=True, editable=False)
     verified_on = models.DateField(_("核查完成日期"), null=True, blank=True, editable=False)
     verification_result = models.TextField(_("核查结果"), blank=True, editable=False)
+    mediation_result = models.CharField(_("调解结果"), max_length=10, choices=Mediation.choices, blank=True,
+                                        editable=False)
     reply = models.TextField(_("办结答复"), blank=True, editable=False)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True, editable=False)
     # Due dates are stored (not computed on read) so "overdue" is one indexed query.

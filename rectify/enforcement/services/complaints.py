@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rectify.core.generic.importing import RowError
 from rectify.core.generic.services import ensure_in_scope, object_update, require_unit
@@ -146,13 +148,22 @@ def verify_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
     complaint.verification_result = values["result"]
 
 
-def complaint_close(*, complaint: Complaint, reply: str, actor, closed_on: datetime.date | None = None) -> Complaint:
-    values = {"reply": reply, **({"closed_on": closed_on} if closed_on else {})}
+def complaint_close(*, complaint: Complaint, reply: str, actor, closed_on: datetime.date | None = None,
+                    mediation_result: str = "") -> Complaint:
+    values = {"reply": reply, **({"closed_on": closed_on} if closed_on else {}),
+              **({"mediation_result": mediation_result} if mediation_result else {})}
     return perform(complaint, "close", actor=actor, values=values)
 
 
 def close_body(complaint: Complaint, actor, values: dict[str, Any]) -> None:
-    """办结: the reply given to the complainant (the mediation's result, or what was done on a tip)."""
+    """办结: the reply given to the complainant and, for an accepted complaint, how its mediation ended
+    (or what was done on a tip, which is not mediated)."""
+    result = values.get("mediation_result") or ""
+    if complaint.kind == Complaint.Kind.COMPLAINT and not result:
+        raise ValidationError({"mediation_result": _("投诉办结须填写调解结果。")})
+    if complaint.kind == Complaint.Kind.TIP and result:
+        raise ValidationError({"mediation_result": _("举报不经调解，不填写调解结果。")})
+    complaint.mediation_result = result
     complaint.reply = values["reply"].strip()
     complaint.closed_on = values.get("closed_on") or today()
     complaint.full_clean()
