@@ -1,5 +1,6 @@
 """Demo data: complaints, leads, cases (all six 附件2 categories, with fines) in the 14 cities,
-credit records, a few exposures and problems, the mediation and reply of most accepted complaints.
+credit records, a few exposures and problems, the mediation and reply of most accepted complaints,
+and a few list entries (abnormal operation, serious violation).
 Deterministic through ctx.rng; `large` writes several hundred thousand complaints and cases with
 bulk_create in batches."""
 from __future__ import annotations
@@ -12,6 +13,7 @@ from rectify.organisations.models import CaseCategory
 
 from .models import Case, Complaint, CreditRecord, Exposure, Lead, Problem
 from .services.complaints import apply_clocks
+from .services.credit import sync_credit_status
 from .workdays import MEDIATION_DAYS, add_working_days
 
 BATCH = 5000
@@ -118,11 +120,39 @@ def seed(ctx) -> None:
                     for city in cities for _ in range(ctx.n(5, 200))])
     ctx.store["enforcement_cases"] = len(cases)
     _mediations(ctx, complaints)
+    _credit_lists(ctx, cases)
 
 
 REPLIES = {"agreed": "经调解，经营者同意退还差价并赔礼道歉，双方达成调解协议。",
            "failed": "经调解，双方未能达成一致，终止调解。您可依法向人民法院提起诉讼。",
            "withdrawn": "您已申请撤回投诉，本机构终止处理。"}
+
+
+LIST_ENTRIES = {
+    "abnormal": "列入经营异常名录期间不得享受评优评先，在政府采购、工程招投标中依法予以限制。",
+    "serious": "法定代表人三年内不得担任其他企业的法定代表人；限制参与政府采购、工程招投标，不得授予荣誉称号。",
+}
+
+
+def _credit_lists(ctx, cases: list[Case]) -> int:
+    """A few penalised enterprises put on the abnormal-operation or the serious-violation list with
+    the restrictions and the end date, their credit status set from it. Drawn last, so that the
+    records drawn before them stayed as they were."""
+    rng = ctx.rng
+    rows = []
+    for c in cases:
+        if not (c.decided_on and c.enterprise_id) or rng.random() >= .05:
+            continue
+        kind = rng.choice(["abnormal", "abnormal", "serious"])
+        on = c.decided_on + datetime.timedelta(days=rng.randint(1, 10))
+        rows.append(CreditRecord(unit=c.unit, enterprise_id=c.enterprise_id, kind=kind, recorded_on=on,
+                                 decision_number=f"{c.decision_number}（列入）",
+                                 summary=f"因{c.title}被依法列入名录（名单）",
+                                 restrictions=LIST_ENTRIES[kind],
+                                 ends_on=on.replace(year=on.year + 3) if kind == "serious" else None))
+    _bulk(CreditRecord, rows)
+    sync_credit_status({r.enterprise_id for r in rows})
+    return len(rows)
 
 
 def _mediations(ctx, complaints: list[Complaint]) -> int:

@@ -82,12 +82,14 @@ registry.register(ModelConfig(
     select_related=["case", "listed_by"], detail_panels=[WF], detail_context=workflow_context,
 ))
 registry.register(ModelConfig(
-    model=CreditRecord, menu=M, list_columns=["enterprise", "kind", "recorded_on", "decision_number", "amount", "unit"],
+    model=CreditRecord, menu=M,
+    list_columns=["enterprise", "kind", "recorded_on", "decision_number", "amount", "ends_on", "unit"],
     total_columns=["amount"],
     filter_fields=["kind", "region", "recorded_on"], search_fields=["enterprise__name", "decision_number", "summary"],
     form_fields=["unit", "enterprise", "case", "kind", "recorded_on", "decision_number", "amount", "summary",
-                 "is_public"],
+                 "restrictions", "ends_on", "is_public"],
     select_related=["enterprise", "unit"],
+    create=services.credit_record_create, update=services.credit_record_update,
 ))
 registry.register(ModelConfig(
     model=JointPunishment, menu=M, list_columns=["enterprise", "decided_on", "unit", "status", "case"],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rectify.core import clock
 from rectify.core.security.validators import normalise_uscc
-from rectify.enforcement.models import Complaint
+from rectify.enforcement.models import Complaint, CreditRecord
 from rectify.enforcement.workdays import MEDIATION_DAYS, add_working_days
 from rectify.enterprises.models import Enterprise, Qualification
 from rectify.fieldwork.models import TestingInstitution
@@ -112,10 +112,33 @@ def enterprise_check(query: str, limit: int = 10) -> list[dict[str, Any]]:
     out = []
     for e in matches:
         qualifications = e.qualifications.all().select_related("enterprise")
+        credit = _public_credit(e, today)
         out.append({"name": e.name, "credit_code": e.credit_code or "", "region": e.region.name,
-                    "entity_type": e.get_entity_type_display(), "credit_status": e.get_credit_status_display(),
+                    "entity_type": e.get_entity_type_display(), "credit_status": credit["standing"],
+                    "penalties": credit["penalties"], "lists": credit["lists"],
                     "qualifications": [_qualification_row(q, today) for q in qualifications]})
     return out
+
+
+CREDIT_STANDING = {"normal": _("正常"), "abnormal": _("列入经营异常名录"), "serious": _("列入严重违法失信名单")}
+
+
+def _public_credit(enterprise: Enterprise, today: datetime.date) -> dict[str, Any]:
+    """What the credit record publishes (公示) of an enterprise: its penalties (date, decision number,
+    amount) and the list entries in force with their restrictions and end date; the standing is the
+    gravest list in force that day, read from the records, not from a stored flag."""
+    records = list(CreditRecord.objects.filter(enterprise=enterprise, is_public=True).order_by("-recorded_on", "-id"))
+    penalties = [{"recorded_on": r.recorded_on, "decision_number": r.decision_number, "amount": r.amount}
+                 for r in records if r.kind == CreditRecord.Kind.PENALTY]
+    lists = [{"kind": r.get_kind_display(), "recorded_on": r.recorded_on, "restrictions": r.restrictions,
+              "ends_on": r.ends_on} for r in records if r.in_force(today)]
+    kinds = {r.kind for r in records if r.in_force(today)}
+    standing = ("serious" if CreditRecord.Kind.SERIOUS in kinds else
+                "abnormal" if CreditRecord.Kind.ABNORMAL in kinds else "normal")
+    label = CREDIT_STANDING[standing]
+    if standing == "normal" and penalties:
+        label = _("正常（有行政处罚记录）")
+    return {"standing": label, "penalties": penalties, "lists": lists}
 
 
 def certificate_check(number: str) -> dict[str, Any]:

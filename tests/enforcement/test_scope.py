@@ -106,7 +106,7 @@ class CreditRecordScopeTests(ModelScopeTests):
     def form_data(self, owner):
         return {"unit": owner.pk, "enterprise": self.ent.pk, "case": "", "kind": "abnormal",
                 "recorded_on": "2020-06-02", "decision_number": "", "amount": "0", "summary": "列入经营异常名录",
-                "is_public": "on"}
+                "restrictions": "不得享受评优评先", "ends_on": "", "is_public": "on"}
 
 
 class JointPunishmentScopeTests(ModelScopeTests):

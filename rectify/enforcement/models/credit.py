@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +32,14 @@ class CreditRecord(ScopedRecord):
     decision_number = models.CharField(_("决定书文号"), max_length=80, blank=True)
     amount = models.DecimalField(_("罚没金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0"))
     summary = models.TextField(_("摘要"))
+    restrictions = models.TextField(_("限制措施"), blank=True,
+                                    help_text=_("列入名录（名单）的，写明对企业及其法定代表人的限制措施"))
+    ends_on = models.DateField(_("限制期满日期"), null=True, blank=True,
+                               help_text=_("到期移出名录（名单）的日期；严重违法失信名单须填写"))
     is_public = models.BooleanField(_("公示"), default=True)
 
     scope = ScopeSpec(line=None)
+    LISTS = (Kind.ABNORMAL, Kind.SERIOUS)
 
     class Meta:
         verbose_name = _("信用记录")
@@ -46,6 +52,24 @@ class CreditRecord(ScopedRecord):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()} {self.decision_number}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.kind in self.LISTS and not self.restrictions.strip():
+            errors["restrictions"] = _("列入名录（名单）须写明限制措施。")
+        if self.kind == self.Kind.SERIOUS and self.ends_on is None:
+            errors["ends_on"] = _("列入严重违法失信名单须填写限制期满日期。")
+        if self.ends_on and self.recorded_on and self.ends_on <= self.recorded_on:
+            errors["ends_on"] = _("限制期满日期须晚于记录日期。")
+        if self.kind not in self.LISTS and (self.restrictions.strip() or self.ends_on):
+            errors["kind"] = _("限制措施和期满日期只适用于列入经营异常名录或严重违法失信名单。")
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force(self, day) -> bool:
+        """A list entry restricts the enterprise until its end date (none: until it is removed)."""
+        return self.kind in self.LISTS and (self.ends_on is None or self.ends_on > day)
 
 
 class Measure(models.TextChoices):

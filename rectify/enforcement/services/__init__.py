@@ -23,6 +23,7 @@ from .complaints import (
     complaints_import_12315,
     match_enterprise,
 )
+from .credit import credit_record_create, credit_record_update, credit_standing, sync_credit_status
 from .ledger import problem_create, problem_record, problem_set_status
 from .personal import complaint_personal_data, mask_id_number, mask_name, mask_phone
 from .publicity import (
@@ -41,6 +42,7 @@ from .transfers import (
 )
 
 __all__ = [
+    "credit_record_create", "credit_record_update", "credit_standing", "sync_credit_status",
     "case_decision_correct", "case_from_lead", "case_transfer", "case_transition", "complaint_close",
     "complaint_create",
     "complaint_decide", "complaint_lead_ready", "complaint_personal_data", "complaint_receive", "complaint_to_lead",
