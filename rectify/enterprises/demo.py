@@ -7,7 +7,8 @@ import datetime
 
 from rectify.organisations.demo import DemoContext
 
-from .models import Enterprise, EntityType, ListEntry, Qualification
+from .models import Enterprise, EntityType, Letter, LetterBatch, ListEntry, Qualification
+from .services.letters import DEFAULT_BODY
 
 BATCH = 2000
 DEVICE_PREFIX = {"mask": "械注准2020214", "ventilator": "械注准2020208", "protective_suit": "械注准2020214",
@@ -85,4 +86,32 @@ def seed(ctx: DemoContext) -> str:
             ids += [o.pk for o in objs]
         ctx.store["enterprises"][city.pk] = ids
         made += len(ids)
-    return f"{made} enterprises"
+    letters = _letter_batches(ctx, cities[:2] if ctx.large else cities, offices)
+    return f"{made} enterprises, {letters} letters issued in bulk"
+
+
+def _letter_batches(ctx: DemoContext, cities, offices) -> int:
+    """Each city's market regulator warns every listed producer a week into the campaign and
+    collects commitment letters from the mask makers; every other letter has come back. Draws
+    nothing from ctx.rng, so the other apps' demo records stay as they were."""
+    day = ctx.campaign().start + datetime.timedelta(days=7)
+    mask = next((c for c in ctx.categories() if c.code == "mask"), None)
+    issued = 0
+    for city in cities:
+        unit = offices[city.pk]
+        for kind, category in ((Letter.Kind.WARNING, None), (Letter.Kind.COMMITMENT, mask)):
+            producers = Enterprise.objects.filter(region=city, is_producer=True).order_by("name", "pk")
+            if category is not None:
+                producers = producers.filter(categories=category)
+            ids = list(producers.values_list("pk", flat=True))
+            if not ids:
+                continue
+            prefix = f"{city.name[:1]}市监{'告' if kind == Letter.Kind.WARNING else '诺'}〔{day.year}〕"
+            batch = LetterBatch.objects.create(unit=unit, kind=kind, category=category, date=day, number_prefix=prefix,
+                                               body=DEFAULT_BODY[kind], issued=len(ids))
+            Letter.objects.bulk_create([
+                Letter(unit=unit, enterprise_id=pk, kind=kind, date=day, batch=batch, number=f"{prefix}{n}号",
+                       returned_on=day + datetime.timedelta(days=3) if n % 2 else None)
+                for n, pk in enumerate(ids, 1)], batch_size=BATCH)
+            issued += len(ids)
+    return issued

@@ -8,7 +8,7 @@ from . import (
     labels,  # noqa: F401  (the app's events in words, for the history tab)
     services,
 )
-from .models import Enterprise, Letter, ListEntry, Qualification
+from .models import Enterprise, Letter, LetterBatch, ListEntry, Qualification
 
 registry.register(ModelConfig(
     model=Enterprise, menu="registry",
@@ -38,9 +38,17 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=Letter, menu="registry", list_columns=["enterprise", "kind", "date", "number", "unit", "region"],
     filter_fields=["kind", "region", "date"], search_fields=["enterprise__name", "number"],
-    form_fields=["unit", "enterprise", "kind", "date", "number", "document", "notes"],
+    form_fields=["unit", "enterprise", "kind", "date", "number", "returned_on", "document", "notes"],
     select_related=["enterprise", "unit", "region"],
+))
+registry.register(ModelConfig(
+    model=LetterBatch, menu="registry", list_columns=["kind", "category", "date", "number_prefix", "issued", "unit"],
+    filter_fields=["kind", "category", "date"], search_fields=["number_prefix", "unit__name"],
+    form_fields=["unit", "kind", "category", "date", "number_prefix", "body", "template"],
+    select_related=["unit", "category"], create=services.letter_batch_issue, allow_edit=False, allow_delete=False,
+    detail_panels=["enterprises/letter_batch_panel.html"],
 ))
 
 add_link("registry", _("Excel 导入"), "enterprises:import", check=lambda u: model_allows(u, Enterprise, "add"))
+add_link("registry", _("发函覆盖情况"), "enterprises:letter_coverage", check=lambda u: model_allows(u, Letter, "view"))
 add_link("registry", _("疑似重复企业"), "enterprises:duplicates", check=lambda u: model_allows(u, Enterprise, "manage"))

@@ -13,5 +13,7 @@ urlpatterns = [
     path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("import/<int:pk>/failed-rows/", views.import_failed_rows, name="import_failed_rows"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("letterbatch/<int:pk>/letters.docx", views.letter_batch_docx, name="letter_batch_docx"),
+    path("letters/coverage/", views.letter_coverage, name="letter_coverage"),
     *model_urlpatterns("enterprises"),
 ]

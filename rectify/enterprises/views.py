@@ -1,6 +1,9 @@
-"""Pages of the enterprise registry beyond the generic ones: the list import and duplicates.
+"""Pages of the enterprise registry beyond the generic ones: the list import, duplicates, and the
+letters issued in bulk (their Word file, the coverage per city).
 Views only read input, call services/selectors and render."""
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +23,10 @@ from rectify.core.security.inputs import parse_int
 from . import selectors, services
 from .forms import UploadForm
 from .importing import COLUMNS, STATUS_LABELS, failed_rows
-from .models import Enterprise, ImportJob
+from .models import Enterprise, ImportJob, Letter, LetterBatch
 from .tasks import import_check_task, import_commit_task
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -124,3 +129,31 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         return redirect("enterprises:duplicates")
     return render(request, "enterprises/duplicates.html", {"groups": selectors.duplicate_groups(request.user)})
 
+
+
+def _batch(request: HttpRequest, pk: int) -> LetterBatch:
+    batch = LetterBatch.objects.restrict(request.user, "view").select_related("unit", "category").filter(pk=pk).first()
+    if batch is None:
+        raise Http404(_("批量发函记录不存在或不在您的数据范围内。"))
+    return batch
+
+
+@login_required
+def letter_batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's letters in one Word document, each on its own pages, for printing."""
+    batch = _batch(request, pk)
+    content = services.letter_batch_docx(batch)
+    record_event("export", batch, detail={"what": "letters"})
+    name = f"{batch.unit.name}_{batch.get_kind_display()}_{batch.date:%Y-%m-%d}.docx"
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (f"attachment; filename=\"letters-{batch.pk}.docx\"; "
+                                       f"filename*=UTF-8''{quote(name)}")
+    return response
+
+
+@login_required
+def letter_coverage(request: HttpRequest) -> HttpResponse:
+    """Per city: the listed producers reached by a warning letter and by a commitment letter."""
+    if not model_allows(request.user, Letter, "view"):
+        raise PermissionDenied(_("您没有此操作的权限。"))
+    return render(request, "enterprises/letter_coverage.html", {"rows": services.letter_coverage(request.user)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 
 from rectify.core.security.validators import uscc_check_char
-from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
+from rectify.enterprises.models import Enterprise, Letter, LetterBatch, ListEntry, Qualification
 from rectify.organisations.models import ProductCategory
 from tests.factories import number, place
 from tests.factories import unit as unit_of
@@ -45,3 +45,10 @@ def letter(unit=None) -> Letter:
     n = number()
     return Letter.objects.create(unit=owner, enterprise=enterprise(owner), kind="warning",
                                  date=datetime.date(2020, 5, 18), number=f"告诫函{n}号")
+
+
+def letter_batch(unit=None) -> LetterBatch:
+    owner = unit or unit_of("210100-samr")
+    n = number()
+    return LetterBatch.objects.create(unit=owner, kind="warning", date=datetime.date(2020, 5, 22),
+                                      number_prefix=f"沈市监告〔2020〕{n}-", body="请落实主体责任。")

@@ -3,10 +3,11 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rectify.enterprises.models import Enterprise, Letter, ListEntry, Qualification
+from rectify.enterprises.models import Enterprise, Letter, LetterBatch, ListEntry, Qualification
 from rectify.organisations.models import Region
 from rectify.testing import ModelScopeTests
 
+from .factories import enterprise as producer
 from .files import code
 
 
@@ -101,3 +102,17 @@ class LetterScopeTests(ModelScopeTests):
         response = self.client.get(self.obj.enterprise.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "提醒告诫函</a>")
+
+
+class LetterBatchScopeTests(ModelScopeTests):
+    model = LetterBatch
+
+    @classmethod
+    def make_object(cls, unit):
+        return LetterBatch.objects.create(unit=unit, kind="warning", date=datetime.date(2020, 5, 22),
+                                          number_prefix="沈市监告〔2020〕甲", body="请落实主体责任。")
+
+    def form_data(self, unit):
+        producer(unit)  # somebody to write to, in the unit's area
+        return {"unit": unit.pk, "kind": "warning", "category": "", "date": "2020-05-22",
+                "number_prefix": "沈市监告〔2020〕", "body": "{{ 企业名称 }}：请落实主体责任。"}

@@ -42,6 +42,10 @@ class Letter(ScopedRecord):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("日期"), validators=[validate_not_future])
     number = models.CharField(_("文号"), max_length=100, blank=True)
+    batch = models.ForeignKey("LetterBatch", verbose_name=_("批量发放"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="letters", editable=False)
+    returned_on = models.DateField(_("回执/签回日期"), null=True, blank=True, validators=[validate_not_future],
+                                   help_text=_("告诫函的送达回执或签字承诺书收回之日；为空即尚未收回。"))
     document = models.FileField(_("扫描件"), upload_to="letters/%Y/%m/", blank=True,
                                 validators=[FileExtensionValidator(LETTER_EXTENSIONS), validate_scan],
                                 help_text=_("PDF 或图片，不超过 20 MB。"))
@@ -58,3 +62,51 @@ class Letter(ScopedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.enterprise}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.returned_on and self.date and self.returned_on < self.date:
+            raise ValidationError({"returned_on": _("回执/签回日期不能早于发放日期。")})
+
+
+def validate_docx_template(file) -> None:
+    """An uploaded letter template: a .docx (a zip holding word/document.xml) of at most 5 MB."""
+    if file.size > 5 * 1024 * 1024:
+        raise ValidationError(_("模板不能超过 5 MB。"), code="size")
+    pos = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(4)
+    file.seek(pos)
+    if head != b"PK\x03\x04":
+        raise ValidationError(_("模板不是 Word 文档（.docx）。"), code="type")
+
+
+class LetterBatch(ScopedRecord):
+    """One issue of warning or commitment letters to every listed producer of the unit's city (of
+    one category, or of all), from a Word template; each letter is a Letter, its return tracked."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Letter.Kind.choices)
+    category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("为空即本市清单内全部生产企业。"))
+    date = models.DateField(_("发放日期"), validators=[validate_not_future])
+    number_prefix = models.CharField(_("文号前缀"), max_length=60, blank=True,
+                                     help_text=_("如“沈市监告〔2020〕”，各函依次编号为“…1号”“…2号”。"))
+    body = models.TextField(_("正文"), blank=True,
+                            help_text=_("写入模板的正文，可用{{ 企业名称 }}等占位；为空时使用系统的标准正文。"))
+    template = models.FileField(_("Word 模板"), upload_to="letters/templates/%Y/", blank=True,
+                                validators=[FileExtensionValidator(["docx"]), validate_docx_template],
+                                help_text=_("可选：本单位的 .docx 模板；为空时使用系统模板。"))
+    issued = models.PositiveIntegerField(_("发放份数"), default=0, editable=False)
+
+    scope = RECORD_SCOPE
+
+    class Meta:
+        verbose_name = _("批量发函")
+        verbose_name_plural = _("批量发函")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["-date", "-id"])]
+
+    def __str__(self) -> str:
+        what = self.category.name if self.category_id else _("全部类别")
+        return f"{self.get_kind_display()} · {what} · {self.date:%Y-%m-%d}"
