@@ -211,8 +211,10 @@ class WorkflowStoryTests(WorldTestCase):
             self.assertEqual(who.get(event), self.users[key].pk, event)
         self.login("dalian_samr")
         history = self.client.get(reverse("enforcement:case_history", kwargs={"pk": the_case.pk}))
-        for event in ("case.filed", "case.investigated", "case.decided", "case.supervise"):
-            self.assertContains(history, event)
+        # The history names each event by its step, in words.
+        for label in ("立案", "调查终结", "作出处罚决定", "挂牌督办"):
+            self.assertContains(history, label)
+        self.assertNotContains(history, "case.filed")
 
 
 class WorkflowStepTests(WorldTestCase):
