@@ -107,10 +107,17 @@ class BeijingDayFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": beijing_at(value, datetime.time.min)})
 
 
+def day_input() -> forms.DateInput:
+    """A filter's date typed as text in the campaign's own order: the native picker shows the
+    browser's locale (mm/dd/yyyy in an English-configured browser)."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": _("年-月-日"), "inputmode": "numeric",
+                                                     "maxlength": 10})
+
+
 def date_range_filters(name: str, label, on_datetime: bool = False) -> dict[str, django_filters.DateFilter]:
     """From/to filters for a date field (`on_datetime`: a date-time field, bounded by Beijing days);
     the labels stay lazy so they follow the user's language."""
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = day_input()
     bounds = {"validators": [MinValueValidator(FIRST_DAY_OF_DATETIMES)]} if on_datetime else {}
     kind = BeijingDayFilter if on_datetime else django_filters.DateFilter
     return {
