@@ -276,6 +276,9 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestKindEnum": "rectify.prices.models.ServiceRequest.Kind",
         # The 立案 step's form offers a case's sources; a lead's and a problem's are other sets.
         "CaseSourceEnum": "rectify.enforcement.models.Case.Source",
+        "LetterKindEnum": "rectify.enterprises.models.Letter.Kind",  # a letter's and a batch's
+        "BulletinKindEnum": "rectify.fieldwork.models.Bulletin.Kind",
+        "FastTestResultEnum": "rectify.fieldwork.models.FastTest.Result",
     },
 }
 
