@@ -7,6 +7,7 @@ import socket
 import time
 
 from django.test import TestCase, override_settings
+from kombu import pools
 
 from rectify.celery import app
 from rectify.core.dispatch import dispatch
@@ -22,10 +23,14 @@ def dead_url() -> str:
 def reset_connections() -> None:
     """The app builds its result backend and broker connection pool from the settings once."""
     app.__dict__.pop("backend", None)
+    app._local.__dict__.pop("backend", None)  # where Celery 5 keeps the result backend (per thread)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps its own producer and connection pools per broker URL; a closed one left there
+    # would be handed to the next test that sends a task through the real broker.
+    pools.reset()
 
 
 class BrokerDownTests(TestCase):

@@ -303,10 +303,14 @@ def _scalar(field: models.Field, value: Any) -> Any:
     return value
 
 
-def logged_rows(model: type[models.Model] | None, rows: Iterable[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+def logged_rows(model: type[models.Model] | None, rows: Iterable[tuple[str, Any, Any]],
+                record: models.Model | None = None) -> list[tuple[str, Any, Any]]:
     """A change's (column, before, after) as the history shows them: the field's label, and each
-    value as its page would show it (a referenced record by its name, looked up once per change)."""
+    value as its page would show it (a referenced record by its name, looked up once per change).
+    A record whose fields hold codes of other things (a configuration's model and field paths, a
+    rule over codes) words a logged value itself with `logged_value(name, value)`."""
     rows = list(rows)
+    worded = getattr(record, "logged_value", None)
     if model is None:
         return [(name, _logged_plain(old), _logged_plain(new)) for name, old, new in rows]
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
@@ -332,6 +336,11 @@ def logged_rows(model: type[models.Model] | None, rows: Iterable[tuple[str, Any,
     out = []
     for name, old, new in rows:
         field = by_attname.get(name)
+        if field is not None and worded is not None and not field.is_relation:
+            shown = [worded(field.name, v) for v in (old, new)]
+            if all(v is not NotImplemented for v in shown):
+                out.append((str(field.verbose_name), *shown))
+                continue
         if field is None:
             out.append((key_label(name), _logged_plain(old), _logged_plain(new)))
         elif field.is_relation and field.related_model is ContentType:

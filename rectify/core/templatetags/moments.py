@@ -35,17 +35,26 @@ def _model(change):
     return ContentType.objects.get_for_id(change.content_type_id).model_class() if change.content_type_id else None
 
 
+def _record(change, model):
+    """The changed record, for a model that words its own logged values."""
+    if model is None or not hasattr(model, "logged_value") or not change.object_id:
+        return None
+    return model._base_manager.filter(pk=change.object_id).first()
+
+
 @register.filter
 def shown_diff(change) -> list[tuple[str, Any, Any]]:
     """The change's changed fields by their labels, each value as the record's page shows it."""
-    return logged_rows(_model(change), change.diff())
+    model = _model(change)
+    return logged_rows(model, change.diff(), _record(change, model))
 
 
 @register.filter
 def shown_snapshot(change) -> list[tuple[str, Any, Any]]:
     before, after = change.before or {}, change.after or {}
-    return logged_rows(_model(change), [(name, before.get(name), after.get(name))
-                                        for name in sorted(set(before) | set(after))])
+    model = _model(change)
+    return logged_rows(model, [(name, before.get(name), after.get(name))
+                               for name in sorted(set(before) | set(after))], _record(change, model))
 
 
 @register.filter

@@ -4,6 +4,7 @@ rows that use it here."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -94,6 +95,22 @@ class Indicator(BaseModel):
         return [Line(field_path_label(model, str(path)), inline_text(value))
                 for path, value in (self.filters or {}).items()] or None
 
+    def logged_value(self, name: str, value: Any) -> Any:
+        """A logged value of this indicator in words, as its page shows the current one."""
+        if value in (None, ""):
+            return None
+        if name == "code":
+            return f"{self.name}（{value}）"
+        if name == "source":
+            model = source_of(str(value))
+            return str(model._meta.verbose_name) if model is not None else value
+        if name in ("field", "date_field", "category_field", "region_field", "line_field"):
+            return " + ".join(field_path_label(self.source_model(), part.strip()) or part
+                              for part in str(value).split("+"))
+        if name == "filters" and isinstance(value, dict):
+            return [Line(field_path_label(self.source_model(), str(p)), inline_text(v)) for p, v in value.items()]
+        return NotImplemented
+
     def clean(self) -> None:
         """The source, its fields and filters exist and fit the aggregate (reports/configuration.py),
         and a saved indicator stays what the rows using it need."""
@@ -142,6 +159,14 @@ class TableLayout(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}"
+
+    def logged_value(self, name: str, value: Any) -> Any:
+        """A logged value of this layout in words, as its page shows the current one."""
+        if name == "rules" and isinstance(value, list):
+            return TableLayout(campaign_id=self.campaign_id, rules=value).shown_rules() or None
+        if name == "code" and value:
+            return f"{self.label}（{value}）"
+        return NotImplemented
 
     def shown_rules(self) -> list[Line] | None:
         """Each check rule as a sentence over the indicators' names (左 ≤ 右)."""
