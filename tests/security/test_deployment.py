@@ -33,6 +33,8 @@ class DeployCheckTests(TestCase):
         env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "x",
                "HTTPS": "1", "DJANGO_SETTINGS_MODULE": "rectify.settings"}
         env.pop("SECURE_COOKIES", None)
+        # the browser tests' setting, when they ran earlier in this process: never a deployment's
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         code = ("import django, sys; django.setup(); from django.core.management import call_command; "
                 "call_command('check', *sys.argv[1:], deploy=True, fail_level='WARNING')")
         args = [a for t in tags for a in ("--tag", t)]
