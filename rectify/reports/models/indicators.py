@@ -3,6 +3,7 @@ columns. Each is checked when saved: its values by reports/configuration.py, its
 rows that use it here."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,16 @@ from rectify.core.models import BaseModel
 
 from ..aggregation import Aggregate
 from ..configuration import Errors, column_errors, indicator_errors, layout_errors, source_of
+
+
+def _json_value(value: Any) -> Any:
+    """A logged JSON field's value: the change log may keep it as its JSON text."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _raise_if_any(errors: Errors, conflicts: Iterator[tuple[str, str]]) -> None:
@@ -107,6 +118,7 @@ class Indicator(BaseModel):
         if name in ("field", "date_field", "category_field", "region_field", "line_field"):
             return " + ".join(field_path_label(self.source_model(), part.strip()) or part
                               for part in str(value).split("+"))
+        value = _json_value(value) if name == "filters" else value
         if name == "filters" and isinstance(value, dict):
             return [Line(field_path_label(self.source_model(), str(p)), inline_text(v)) for p, v in value.items()]
         return NotImplemented
@@ -162,6 +174,7 @@ class TableLayout(BaseModel):
 
     def logged_value(self, name: str, value: Any) -> Any:
         """A logged value of this layout in words, as its page shows the current one."""
+        value = _json_value(value) if name == "rules" else value
         if name == "rules" and isinstance(value, list):
             return TableLayout(campaign_id=self.campaign_id, rules=value).shown_rules() or None
         if name == "code" and value:
