@@ -78,7 +78,7 @@ def scope_label(scope: ReportScope) -> str:
     unit = getattr(scope.viewer, "unit", None)
     if scope.county_id:
         county = Region.objects.select_related("parent").get(pk=scope.county_id)
-        place = f"{county.parent.name}{county.name}"
+        place = f"{county.parent.name if county.parent else ''}{county.name}"
     elif scope.region_id:
         place = Region.objects.get(pk=scope.region_id).name
     elif unit is not None and not unit.is_provincial:
