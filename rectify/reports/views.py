@@ -225,11 +225,12 @@ def report_context(request, report: WeeklyReport) -> dict:
     drafted = narrative_draft(report) if can_submit and report.kind == WeeklyReport.Kind.WEEKLY else {}
     starting_text = [(key, label, written.get(key) or drafted.get(key, ""), key in drafted and not written.get(key))
                      for key, label in fields]
+    summed_specs = snapshot_specs(report.campaign, summed.tables) if summed else None
     return {
         "starting_text": starting_text, "summed": summed,
-        "summed_specs": snapshot_specs(report.campaign, summed.tables) if summed else None,
+        "summed_specs": summed_specs,
         "units": services.unit_totals(report.campaign, summed) if summed else None,
-        "totals_specs": snapshot_specs(report.campaign, summed.tables) if summed else None,
+        "totals_specs": summed_specs,
         "counted_count": sum(1 for u in summed.units if u.counted) if summed else 0,
         "latest": latest, "live": live.values() if live else None, "findings": findings, "versions": versions,
         "diffs": services.named_differences(report.campaign, diffs),
