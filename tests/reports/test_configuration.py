@@ -171,6 +171,23 @@ class SavingTests(WorldTestCase):
         layout.refresh_from_db()
         self.assertEqual(layout.label, "附件1")
 
+    def test_the_history_words_a_layouts_rules_from_its_creation_on(self):
+        """The creation (nothing before) and an edit both show the rules over the indicators' names."""
+        sysadmin = self.users["sysadmin"]
+        layout = object_create(model=TableLayout, data={
+            "campaign": self.campaign, "code": "annex9", "label": "附件9", "title": "历史测试表", "order": 9,
+            "rules": [{"kind": "lte", "left": "a1_failed_cert", "right": "a1_inspected"}]}, actor=sysadmin)
+        object_update(obj=layout, data={"rules": [{"kind": "lte", "left": "a1_failed_other",
+                                                     "right": "a1_inspected"}]}, actor=sysadmin)
+        self.login("sysadmin")
+        page = self.client.get(f"/reports/tablelayout/{layout.pk}/history/").content.decode()
+        names = dict(Indicator.objects.filter(code__in=["a1_failed_cert", "a1_failed_other", "a1_inspected"])
+                     .values_list("code", "name"))
+        self.assertEqual(page.count(f"{names['a1_failed_cert']}不大于{names['a1_inspected']}"), 2, page)
+        self.assertIn(f"{names['a1_failed_other']}不大于{names['a1_inspected']}", page)
+        for code in names:
+            self.assertNotIn(code, page)
+
     def test_a_column_shows_an_indicator_of_its_layouts_campaign(self):
         other = next_campaign()
         foreign = Indicator.objects.create(campaign=other, code="a1_inspected", name="排查企业数量（2021）",

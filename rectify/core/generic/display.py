@@ -337,7 +337,8 @@ def logged_rows(model: type[models.Model] | None, rows: Iterable[tuple[str, Any,
     for name, old, new in rows:
         field = by_attname.get(name)
         if field is not None and worded is not None and not field.is_relation:
-            shown = [worded(field.name, v) for v in (old, new)]
+            # a side with no value (the creation's "before") is shown empty, whoever words the other
+            shown = [None if v in (None, "") else worded(field.name, v) for v in (old, new)]
             if all(v is not NotImplemented for v in shown):
                 out.append((str(field.verbose_name), *shown))
                 continue
