@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rectify.core.context_processors.navigation",
+                "rectify.organisations.context_processors.campaigns",
             ],
         },
     }
@@ -257,6 +258,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "rectify.core.generic.api.filtering.ScopedFilterBackend",
+        "rectify.core.generic.api.filtering.CampaignFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

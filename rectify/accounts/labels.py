@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.generic.display import label_events
 
 label_events({
-    "account.created": _("开通账号"), "account.initial_password": _("设置初始密码"),
+    "account.created": _("开通账号"), "account.campaign": _("切换专项行动"),
+    "account.initial_password": _("设置初始密码"),
     "account.link_issued": _("发放设置密码链接"), "account.locked": _("锁定账号"),
     "account.password_set": _("设置密码"), "account.unlocked": _("解锁账号"),
     "api_token.issued": _("发放接口令牌"), "api_token.revoked": _("吊销接口令牌"),

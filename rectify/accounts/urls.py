@@ -15,6 +15,7 @@ urlpatterns = [
     path("user/import/roles/", views.UserImportView.as_view(kind="roles"), name="user_roles_import"),
     path("user/<int:pk>/link/", views.user_issue_link, name="user_issue_link"),
     path("user/<int:pk>/initial-password/", views.user_initial_password, name="user_initial_password"),
+    path("campaign/", views.choose_campaign, name="choose_campaign"),
     path("token/", views.token_list, name="token_list"),
     path("token/issue/", views.token_issue, name="token_issue"),
     path("token/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

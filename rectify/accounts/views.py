@@ -240,6 +240,25 @@ class UserImportView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, result=result, kind=self.kind))
 
 
+# --- the campaign the user works in (the top bar's chooser) ----------------------------------------
+@require_POST
+@login_required
+def choose_campaign(request: HttpRequest) -> HttpResponse:
+    """Work in another campaign; back to the page the user was on (its own lists follow)."""
+    try:
+        campaign = services.user_choose_campaign(user=request.user, campaign_id=request.POST.get("campaign"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已切换到专项行动“%(name)s”（%(status)s）。")
+                         % {"name": campaign.name, "status": campaign.status_label})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = resolve_url("home")
+    return HttpResponseRedirect(target)
+
+
 # --- API tokens: list, issue, revoke --------------------------------------------------------------
 TOKENS_PER_PAGE = 50
 

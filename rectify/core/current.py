@@ -67,3 +67,30 @@ def change_reason(reason: str) -> Iterator[None]:
         yield
     finally:
         _reason.reset(token)
+
+
+# The campaign the user works in (chosen in the top bar, or a command's --campaign): lists, choices,
+# tables and new records follow it. None: the default campaign (the active one that started last).
+_campaign: ContextVar[int | None] = ContextVar("rectify_campaign", default=None)
+
+
+def chosen_campaign_id() -> int | None:
+    return _campaign.get()
+
+
+@contextlib.contextmanager
+def working_in_campaign(campaign_id: int | None) -> Iterator[None]:
+    """Run a block (a request, a command, a task) in one campaign."""
+    token = _campaign.set(campaign_id)
+    try:
+        yield
+    finally:
+        _campaign.reset(token)
+
+
+def set_campaign(campaign_id: int | None):
+    return _campaign.set(campaign_id)
+
+
+def reset_campaign(token) -> None:
+    _campaign.reset(token)

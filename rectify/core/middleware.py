@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.utils import translation
 
-from rectify.core.current import Actor, reset_actor, set_actor
+from rectify.core.current import Actor, reset_actor, set_actor, working_in_campaign
 from rectify.core.dataversion.version import versions_read_once
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -45,7 +45,10 @@ class CurrentUserMiddleware:
             )
         )
         try:
-            return self.get_response(request)
+            # the campaign the user chose in the top bar (accounts.User.campaign); an API client
+            # authenticated by a token is placed by the API's views once DRF knows the user
+            with working_in_campaign(getattr(user, "campaign_id", None) if authed else None):
+                return self.get_response(request)
         finally:
             reset_actor(token)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
 from rectify.core.audit.models import Event, ObjectChange  # noqa: F401  (registered with this app)
+from rectify.core.current import chosen_campaign_id
 from rectify.core.querysets import RestrictedQuerySet
 from rectify.core.registry import RegistryURLMixin
 
@@ -104,6 +106,41 @@ class ScopedRecord(BaseModel):
         self.region = region
         self.county = county
         self.line = self.unit.department.line
+
+
+class CampaignRecord(ScopedRecord):
+    """A business record of one campaign: its lists, tables and choices are the campaign's. A new
+    record joins the campaign its writer works in (core.current.chosen_campaign_id, or the default
+    campaign); the organisation, the enterprises and the directory are shared and are no such record."""
+
+    campaign = models.ForeignKey(
+        "organisations.Campaign", verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def campaign_for_new_rows(cls) -> int | None:
+        chosen = chosen_campaign_id()
+        if chosen is not None:
+            return chosen
+        campaign = cls._meta.get_field("campaign").related_model.default()
+        return campaign.pk if campaign is not None else None
+
+    def fill_scope(self) -> None:
+        super().fill_scope()
+        if not self.campaign_id:
+            self.campaign_id = self.campaign_for_new_rows()
+
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
+        if not self.campaign_id:
+            self.campaign_id = self.campaign_for_new_rows()
+        if self._state.adding and self.campaign_id and not self.campaign.is_active:
+            raise ValidationError(_("专项行动“%(name)s”不在进行中（已结束或尚未启动），不能再新增记录；"
+                                    "请在页面顶部切换到进行中的专项行动。") % {"name": self.campaign})
+        super().full_clean(*args, **kwargs)
 
 
 class Notification(models.Model):

@@ -17,6 +17,11 @@ from rectify.core.bulkcopy import copy_create, copy_supported
 class RestrictedQuerySet(RestrictMixin, models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
+        new_rows_campaign = getattr(self.model, "campaign_for_new_rows", None)
+        if new_rows_campaign is not None and any(not obj.campaign_id for obj in objs):
+            campaign_id = new_rows_campaign()  # once for the batch, not per row in fill_scope
+            for obj in objs:
+                obj.campaign_id = obj.campaign_id or campaign_id
         for obj in objs:
             if hasattr(obj, "fill_scope") and obj.unit_id:
                 obj.fill_scope()

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rectify.core.access.scope import area_allows
+from rectify.core.generic.api.campaign import InUsersCampaign
 from rectify.organisations.models import Campaign, Line, Region
 
 from . import services
@@ -94,7 +95,7 @@ class TablesQuery(serializers.Serializer):
     line = serializers.ChoiceField(choices=Line.choices, required=False, help_text="业务条线（实时口径）")
 
 
-class TablesView(APIView):
+class TablesView(InUsersCampaign, APIView):
     """GET /api/reports/tables/: the campaign's tables for a scope and a cut-off."""
 
     @extend_schema(

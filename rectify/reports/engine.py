@@ -96,9 +96,17 @@ def in_scope(qs: QuerySet, scope: ReportScope, region_field: str, line_field: st
     return qs
 
 
+def of_campaign(qs: QuerySet, campaign: Campaign) -> QuerySet:
+    """A campaign's own rows of a source that records its campaign; the others (an inspection's
+    outcomes) are the campaign's through their product categories, which the tables group by."""
+    if any(f.name == "campaign" for f in qs.model._meta.concrete_fields):
+        qs = qs.filter(campaign=campaign.pk)
+    return qs
+
+
 def base_queryset(indicator: Indicator, *, scope: ReportScope, cutoff, campaign: Campaign) -> QuerySet:
     model = source_model(indicator)
-    qs = model._default_manager.using(settings.REPORTS_DB_ALIAS).all()
+    qs = of_campaign(model._default_manager.using(settings.REPORTS_DB_ALIAS).all(), campaign)
     if indicator.date_field:
         qs = qs.filter(**{f"{indicator.date_field}__gte": campaign.start, f"{indicator.date_field}__lte": cutoff})
     return in_scope(qs, scope, indicator.region_field, indicator.line_field)
@@ -201,8 +209,8 @@ def _savepoint():
 def _source_rows(source, category_field, region_field, line_field, members, points, latest, *, scope, campaign,
                  by_region) -> list:
     """One source's grouped rows (see compute_raw)."""
-    qs = in_scope(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), scope,
-                   region_field, line_field)
+    qs = in_scope(of_campaign(apps.get_model(source)._default_manager.using(settings.REPORTS_DB_ALIAS).all(), campaign),
+                  scope, region_field, line_field)
     where = Q()
     for date_field in {m.date_field for m in members}:
         if not date_field:

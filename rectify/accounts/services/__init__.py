@@ -1,4 +1,5 @@
 """Account services (writes with rules). Import from here: `from rectify.accounts.services import ...`."""
+from .campaign import user_choose_campaign
 from .imports import AccountImportResult, RoleImportResult, accounts_import, roles_import
 from .roles import ensure_may_set_roles, user_set_roles, validate_role_combination
 from .rollout import (
@@ -44,6 +45,7 @@ from .totp import (
 from .users import disable_inactive_users, user_create, user_update
 
 __all__ = [
+    "user_choose_campaign",
     "TOTP_ISSUER", "AccountImportResult", "ApiTokenRefused", "IssuedApiToken", "IssuedLink", "RoleImportResult",
     "account_issue_initial_password", "account_issue_link", "account_password_set", "accounts_import",
     "api_token_authenticate", "api_token_days", "api_token_issue", "api_token_owners", "api_token_revoke",

@@ -22,6 +22,7 @@ from rectify.core.audit.changelog import history_for
 from rectify.core.audit.events import events_for, record_event
 from rectify.core.generic import display, services
 from rectify.core.generic.builders import BootstrapFormMixin, form_for, scoped_filterset, table_for
+from rectify.core.generic.campaigns import in_campaign
 from rectify.core.generic.exports import file_response, table_rows, write_csv, write_xlsx
 from rectify.core.generic.listing import (
     DEADLINE_COLUMN,
@@ -97,7 +98,7 @@ class ObjectListView(ConfigView):
     def get(self, request):
         if not model_allows(request.user, self.config.model, "view"):
             raise PermissionDenied(_("您没有查看此类记录的权限。"))
-        qs = self.list_queryset()
+        qs = in_campaign(self.list_queryset())
         if self.config.ordering:
             qs = qs.order_by(*self.config.ordering)
         filterset = scoped_filterset(self.config, request.GET or None, qs, request.user, request)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
 from rectify.core.audit.integrity import SealGuard, matches
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.models import BaseModel, CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 from .common import HandlerRegionMixin
@@ -34,7 +34,7 @@ class ViolationType(BaseModel):
         return self.name
 
 
-class Case(SealGuard, HandlerRegionMixin, ScopedRecord):
+class Case(SealGuard, HandlerRegionMixin, CampaignRecord):
     class Source(models.TextChoices):
         INSPECTION = "inspection", _("监督检查")
         SAMPLE = "sample", _("抽检")

@@ -5,14 +5,14 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.crypto import EncryptedTextField
 from rectify.core.security.validators import validate_file_content, validate_not_future
 
 from .common import HandlerRegionMixin, validate_file_size
 
 
-class Complaint(HandlerRegionMixin, ScopedRecord):
+class Complaint(HandlerRegionMixin, CampaignRecord):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("投诉")
         TIP = "tip", _("举报")

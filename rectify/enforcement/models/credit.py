@@ -8,11 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class CreditRecord(ScopedRecord):
+class CreditRecord(CampaignRecord):
     """An entry in the enterprise's credit record, written by `case_transition` when a penalty is
     decided. Placed in the enterprise's city and visible to every department there: credit
     records are shared information (信息共享) that all regulators act on."""
@@ -82,7 +82,7 @@ class Measure(models.TextChoices):
     CREDIT = "credit", _("信用惩戒")
 
 
-class JointPunishment(ScopedRecord):
+class JointPunishment(CampaignRecord):
     """A joint-punishment decision (usually by an office) on an enterprise, across departments."""
 
     class Status(models.TextChoices):
@@ -110,7 +110,7 @@ class JointPunishment(ScopedRecord):
         return f"联合惩戒：{self.enterprise}（{self.decided_on:%Y-%m-%d}）"
 
 
-class JointPunishmentAction(ScopedRecord):
+class JointPunishmentAction(CampaignRecord):
     """One department's measure under a joint-punishment decision; `unit` is the acting unit."""
 
     punishment = models.ForeignKey(JointPunishment, verbose_name=_("联合惩戒"), on_delete=models.CASCADE,
@@ -136,7 +136,7 @@ class JointPunishmentAction(ScopedRecord):
         return self.punishment.region, self.punishment.county
 
 
-class Exposure(ScopedRecord):
+class Exposure(CampaignRecord):
     """A typical case prepared for the public: the text is reviewed before it is published and
     must carry no personal data (services check it)."""
 

@@ -5,12 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 
 from .common import HandlerRegionMixin
 
 
-class Lead(HandlerRegionMixin, ScopedRecord):
+class Lead(HandlerRegionMixin, CampaignRecord):
     """A clue about a violation. `unit` is the unit currently responsible: acceptance of a transfer
     moves it to the receiver (the sender keeps reading it, through its hop, and no longer writes
     it); while a transfer waits, the receiver sees it through `pending_unit`."""
@@ -58,7 +58,7 @@ class Lead(HandlerRegionMixin, ScopedRecord):
 
 
 
-class Transfer(HandlerRegionMixin, ScopedRecord):
+class Transfer(HandlerRegionMixin, CampaignRecord):
     """One hop of a lead or a case from `unit` (the sender) to `to_unit`. Hops are never deleted
     by the workflow, so the chain of custody stays readable."""
 

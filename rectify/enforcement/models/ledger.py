@@ -7,13 +7,13 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_file_content
 
 from .common import HandlerRegionMixin, validate_file_size
 
 
-class Problem(HandlerRegionMixin, ScopedRecord):
+class Problem(HandlerRegionMixin, CampaignRecord):
     class Source(models.TextChoices):
         INSPECTION = "inspection", _("排查检查")
         VISIT = "visit", _("明察暗访")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 from .enterprises import Enterprise
@@ -30,7 +30,7 @@ def validate_scan(file) -> None:
         raise ValidationError(_("扫描件内容不是 PDF 或图片（JPG/PNG/TIFF）。"), code="type")
 
 
-class Letter(ScopedRecord):
+class Letter(CampaignRecord):
     """A warning letter sent to, or a commitment letter signed by, an enterprise. Owned by the
     unit that sent/collected it; placed in the enterprise's city."""
 
@@ -81,7 +81,7 @@ def validate_docx_template(file) -> None:
         raise ValidationError(_("模板不是 Word 文档（.docx）。"), code="type")
 
 
-class LetterBatch(ScopedRecord):
+class LetterBatch(CampaignRecord):
     """One issue of warning or commitment letters to every listed producer of the unit's city (of
     one category, or of all), from a Word template; each letter is a Letter, its return tracked."""
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
 from rectify.core.clock import format_moment
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.models import BaseModel, CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class Bulletin(ScopedRecord):
+class Bulletin(CampaignRecord):
     """A bulletin from `unit` to the units of the chosen departments in the chosen cities (or the
     province), resolved once when it is sent into `recipients` (services.bulletin_send); an urgent
     report goes to the provincial office besides. Placed where the sending unit is; every

@@ -6,11 +6,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class ExportCheck(ScopedRecord):
+class ExportCheck(CampaignRecord):
     """One declaration × one product category. 附件1 counts per category, so a declaration covering
     several categories is several rows (unique per declaration and category); the figures are then
     plain sums: batches sampled = Σ batches_checked, nonconforming = Σ batches_nonconforming, the
@@ -78,7 +78,7 @@ class ExportCheck(ScopedRecord):
         return self.unit.city, self.unit.county
 
 
-class Recall(ScopedRecord):
+class Recall(CampaignRecord):
     """A product recall (附件1 召回产品数量, commerce line). `batch_number` lets the flow trace show
     what each downstream holder has recalled."""
 

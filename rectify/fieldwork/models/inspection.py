@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.models import BaseModel, CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 # (field name, label): the checks the plan asks for on every inspection.
@@ -23,7 +23,7 @@ CHECKS: list[tuple[str, str]] = [
 ]
 
 
-class Inspection(ScopedRecord):
+class Inspection(CampaignRecord):
     """One visit to one enterprise. Outcomes per product category are InspectionOutcome rows."""
 
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被查企业"), on_delete=models.PROTECT,

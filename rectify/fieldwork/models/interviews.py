@@ -5,11 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class CollectiveInterview(ScopedRecord):
+class CollectiveInterview(CampaignRecord):
     """One meeting convened by `unit` with the enterprises it invited. The attendance must be among
     the invited and the commitment letters no more than the enterprises that attended: rules over
     the many-to-many fields, which the model's own validation runs before they are set, so they

@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.models import BaseModel, CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class SchedulingMeeting(ScopedRecord):
+class SchedulingMeeting(CampaignRecord):
     """A meeting convened by `unit` (the convening unit), with the units that attended it. Placed
     where the convening unit is; every attending unit sees it (of any city or line), since its
     decisions bind them."""

@@ -8,12 +8,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 from rectify.enterprises.models import LETTER_EXTENSIONS, validate_scan
 
 
-class PublicityReport(ScopedRecord):
+class PublicityReport(CampaignRecord):
     """A report published by `unit`'s city (placed where the unit is). Publicity is every line's work
     and the city's to count, so every unit of the city sees it (no line constraint). Its scan is an
     upload opened only through the guarded file view (/files/…), like a letter's."""

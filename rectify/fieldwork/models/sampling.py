@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 from .directory import TestingInstitution
@@ -31,7 +31,7 @@ class Stage(models.TextChoices):
     EXPORT = "export", _("出口环节")
 
 
-class SamplingTask(ScopedRecord):
+class SamplingTask(CampaignRecord):
     name = models.CharField(_("任务名称"), max_length=200)
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
@@ -57,7 +57,7 @@ class SamplingTask(ScopedRecord):
         return self.name
 
 
-class Sample(ScopedRecord):
+class Sample(CampaignRecord):
     """One sampled batch. `final_result` is the result that stands — the retest's when there is
     one — kept as a column (filled by the services, enforced by a check constraint) so reports
     and the disposal rule read one field."""
@@ -143,7 +143,7 @@ class Sample(ScopedRecord):
         return retest_result or result
 
 
-class Disposal(ScopedRecord):
+class Disposal(CampaignRecord):
     """The disposal of one nonconforming sample, step by step. Created by the sample services
     when the final result is nonconforming; the unit is the sample's."""
 

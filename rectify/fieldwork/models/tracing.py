@@ -6,11 +6,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 
 
-class LedgerEntry(ScopedRecord):
+class LedgerEntry(CampaignRecord):
     """A sale of a quantity of one batch from a seller to a buyer. The unit is the one that
     collected/imported the ledger; the region is the seller's city."""
 

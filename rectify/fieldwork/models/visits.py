@@ -6,13 +6,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 
 # Covert visits are working-group business: only offices (which see every line) see them.
 OFFICE_LINE = "office"
 
 
-class CovertVisit(ScopedRecord):
+class CovertVisit(CampaignRecord):
     """Owned by the provincial office; placed in the visited city so that the city's office sees
     it by region and answers it (the workflow's 反馈整改情况 step; the province then verifies it or
     returns it). Its line is the pseudo-line "office", which no department has, so member units of

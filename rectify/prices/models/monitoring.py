@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import ScopeSpec
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 from rectify.enforcement.models.common import HandlerRegionMixin
 
@@ -29,7 +29,7 @@ SHARED_CONFIG = ScopeSpec(region=None, county=None, line=None)
 PROVINCIAL_CONFIG = ScopeSpec(region=None, county=None, line=None, province_owned=True)
 
 
-class PriceObservation(HandlerRegionMixin, ScopedRecord):
+class PriceObservation(HandlerRegionMixin, CampaignRecord):
     class Source(models.TextChoices):
         INSPECTION = "inspection", _("现场检查")
         COMPLAINT = "complaint", _("投诉举报")
@@ -66,7 +66,7 @@ class PriceObservation(HandlerRegionMixin, ScopedRecord):
         return f"{self.outlet_name} {self.product} {self.price}元/{self.unit_of_sale}（{self.observed_on}）"
 
 
-class PriceBaseline(ScopedRecord):
+class PriceBaseline(CampaignRecord):
     """The reference price of a product (or a whole category when `product` is empty) in a city,
     or in the whole province when `area` is empty. The newest valid one applies."""
 
@@ -94,7 +94,7 @@ class PriceBaseline(ScopedRecord):
         return f"{self.product or self.category} {self.area or '全省'} {self.price}元"
 
 
-class PriceRule(ScopedRecord):
+class PriceRule(CampaignRecord):
     class Kind(models.TextChoices):
         MARKUP = "markup", _("购销差价率超过（%）")
         ABOVE_BASELINE = "above_baseline", _("高于基准价格超过（%）")
@@ -119,7 +119,7 @@ class PriceRule(ScopedRecord):
         return self.name
 
 
-class PriceFlag(HandlerRegionMixin, ScopedRecord):
+class PriceFlag(HandlerRegionMixin, CampaignRecord):
     """A suspicion of gouging or hoarding. Owned by the unit that recorded the observation."""
 
     class Status(models.TextChoices):

@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 from rectify.enforcement.models.common import HandlerRegionMixin
 
 
-class ServiceRequest(HandlerRegionMixin, ScopedRecord):
+class ServiceRequest(HandlerRegionMixin, CampaignRecord):
     """An enterprise's difficulty or request (诉求). `unit` is the department handling it; the
     enterprise follows the answer with `tracking_code`, without an account."""
 
@@ -55,7 +55,7 @@ class ServiceRequest(HandlerRegionMixin, ScopedRecord):
             raise ValidationError({"answer": _("填写答复日期时须填写答复意见。")})
 
 
-class CapacityOffer(HandlerRegionMixin, ScopedRecord):
+class CapacityOffer(HandlerRegionMixin, CampaignRecord):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("供给企业"), on_delete=models.PROTECT,
                                    related_name="+")
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), on_delete=models.PROTECT,
@@ -75,7 +75,7 @@ class CapacityOffer(HandlerRegionMixin, ScopedRecord):
         return f"{self.enterprise} {self.category} {self.quantity}{self.unit_of_measure}"
 
 
-class CapacityRequest(ScopedRecord):
+class CapacityRequest(CampaignRecord):
     requester = models.CharField(_("需求单位"), max_length=200)
     category = models.ForeignKey("organisations.ProductCategory", verbose_name=_("产品类别"), on_delete=models.PROTECT,
                                  related_name="+")
@@ -94,7 +94,7 @@ class CapacityRequest(ScopedRecord):
         return f"{self.requester} {self.category} {self.quantity}{self.unit_of_measure}"
 
 
-class CapacityAllocation(ScopedRecord):
+class CapacityAllocation(CampaignRecord):
     offer = models.ForeignKey(CapacityOffer, verbose_name=_("产能供给"), on_delete=models.PROTECT,
                               related_name="allocations")
     request = models.ForeignKey(CapacityRequest, verbose_name=_("产能需求"), on_delete=models.PROTECT,
@@ -118,7 +118,7 @@ class CapacityAllocation(ScopedRecord):
             raise ValidationError({"request": _("供给与需求的产品类别不一致。")})
 
 
-class GuidanceDocument(ScopedRecord):
+class GuidanceDocument(CampaignRecord):
     """Guidance on standards published to enterprises; the published ones appear on the portal."""
 
     title = models.CharField(_("标题"), max_length=200)
@@ -142,7 +142,7 @@ class GuidanceDocument(ScopedRecord):
         return self.title
 
 
-class Notice(ScopedRecord):
+class Notice(CampaignRecord):
     """A campaign notice or a published reporting channel (通告、举报渠道), shown on the public
     portal. Kept here, not in the portal app, so its internal pages live outside /public/."""
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 from rectify.core.security.validators import validate_not_future
 from rectify.enterprises.models import Qualification
 
@@ -15,7 +15,7 @@ TEST_REPORT = "test_report"
 KIND_CHOICES = [*Qualification.Kind.choices, (TEST_REPORT, _("检验检测报告"))]
 
 
-class CertificateCheck(ScopedRecord):
+class CertificateCheck(CampaignRecord):
     """The findings of one check of a certificate or test-report number. `flagged` is set when any
     finding failed; `reason` says why in one line for lists and the flag panel."""
 

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord, ScopedRecord
 from rectify.core.security.validators import validate_not_future
 
 
@@ -40,7 +40,7 @@ class ConflictOfInterest(UnitPlacedMixin, ScopedRecord):
         return f"{self.officer} 回避 {self.enterprise}"
 
 
-class Draw(UnitPlacedMixin, ScopedRecord):
+class Draw(UnitPlacedMixin, CampaignRecord):
     """One 双随机 draw. Never edited or deleted: a repeated draw for the same unit and period is a
     new record with the next sequence number, so every attempt stays visible (no cherry-picking).
     `inputs` is the snapshot the draw ran on (sorted ids), so `draw_rerun` reproduces `result`

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE, ScopeSpec
-from rectify.core.models import BaseModel, ScopedRecord
+from rectify.core.models import BaseModel, CampaignRecord
 
 
 class ExportListRule(BaseModel):
@@ -29,7 +29,7 @@ class ExportListRule(BaseModel):
         return f"{self.category}：{_('须白名单') if self.white_list_required else _('不限')}"
 
 
-class ExportListEntry(ScopedRecord):
+class ExportListEntry(CampaignRecord):
     """One entry of the commerce ministry's white list or the market regulator's negative list.
     Province-wide: every unit reads it (customs at every port checks against it); the write
     services accept only provincial units."""
@@ -66,7 +66,7 @@ class ExportListEntry(ScopedRecord):
         return self.unit.city, self.unit.county
 
 
-class ExportFlag(ScopedRecord):
+class ExportFlag(CampaignRecord):
     """An export check stopped or questioned at entry because of the lists."""
 
     class Kind(models.TextChoices):

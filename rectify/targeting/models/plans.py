@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import RECORD_SCOPE
-from rectify.core.models import ScopedRecord
+from rectify.core.models import CampaignRecord
 
 
-class SamplingPlan(ScopedRecord):
+class SamplingPlan(CampaignRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", _("待确认")
         ACCEPTED = "accepted", _("已确认并生成抽检任务")

@@ -6,6 +6,7 @@ import functools
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
 from rectify.core.generic.builders import restrict_choice_filters
+from rectify.core.generic.campaigns import campaign_field, in_campaign
 
 
 class ScopedFilterBackend(DjangoFilterBackend):
@@ -59,6 +61,8 @@ def accepted_parameters(view_class: type) -> frozenset[str]:
     for backend_class in view_class.filter_backends:
         backend = backend_class()
         names.update({getattr(backend, "ordering_param", None), getattr(backend, "search_param", None)})
+        if isinstance(backend, CampaignFilterBackend):
+            names |= backend.parameters(view_class)
         filterset_class = (backend.get_filterset_class(view_class, view_class.queryset)
                            if isinstance(backend, DjangoFilterBackend) else None)
         if filterset_class is not None:
@@ -84,3 +88,29 @@ def refuse_unknown_parameters(view) -> None:
         listed = "、".join(sorted(accepted))
         raise ValidationError({name: [_("不支持的查询参数“%(name)s”。此列表可用的参数：%(accepted)s。")
                                       % {"name": name, "accepted": listed}] for name in unknown})
+
+
+class CampaignFilterBackend:
+    """An API list holds the rows of the user's current campaign (the one chosen in the top bar),
+    or of the campaign `?campaign=<id>` names; a single row is found whatever its campaign."""
+
+    param = "campaign"
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        if getattr(view, "action", None) != "list":
+            return queryset
+        try:
+            return in_campaign(queryset, request.query_params.get(self.param))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+
+    @classmethod
+    def parameters(cls, view_class: type) -> set[str]:
+        model = getattr(getattr(view_class, "config", None), "model", None)
+        return {cls.param} if model is not None and campaign_field(model) is not None else set()
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        if not self.parameters(type(view)):
+            return []
+        return [{"name": self.param, "required": False, "in": "query",
+                 "description": _("专项行动编号；不填为用户当前所在的专项行动。"), "schema": {"type": "integer"}}]

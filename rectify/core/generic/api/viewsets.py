@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from rectify.core.current import Actor, reset_actor, set_actor
 from rectify.core.generic import services
+from rectify.core.generic.api.campaign import InUsersCampaign
 from rectify.core.generic.api.filtering import refuse_unknown_parameters
 from rectify.core.generic.builders import filterset_for, serializer_for
 from rectify.core.middleware import client_ip
@@ -51,7 +52,7 @@ def to_drf_error(exc: DjangoValidationError) -> exceptions.APIException:
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ScopedModelViewSet(InUsersCampaign, viewsets.ModelViewSet):
     config: ModelConfig = None
 
     def initial(self, request, *args, **kwargs):

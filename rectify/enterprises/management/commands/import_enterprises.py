@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from rectify.accounts.models import User
@@ -16,10 +16,11 @@ from rectify.core.current import acting_as
 from rectify.core.generic.importing import ImportFileError, read_table
 from rectify.enterprises.importing import COLUMNS, check_rows
 from rectify.enterprises.services import enterprise_import_apply
+from rectify.organisations.commands import CampaignCommand
 from rectify.organisations.models import Unit
 
 
-class Command(BaseCommand):
+class Command(CampaignCommand):
     help = "导入企业名录（.xlsx/.xls/.csv），打印汇总；有错误行时不导入并以非零状态退出。"
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rectify.organisations.commands import CampaignCommand
 from rectify.organisations.models import Campaign, Region
 from rectify.reports import official, services
 from rectify.reports.engine import ReportScope
 
 
-class Command(BaseCommand):
+class Command(CampaignCommand):
     help = "Write 附件1 and 附件2 in the official layout for a city (or --region 210000 for the province's workbook)."
 
     def add_arguments(self, parser):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, region, as_of, out, **options):
         campaign = Campaign.current()
         if campaign is None:
-            raise CommandError("no active campaign")
+            raise CommandError("no campaign")
         try:
             cutoff = datetime.date.fromisoformat(as_of)
         except ValueError:
