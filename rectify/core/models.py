@@ -129,6 +129,13 @@ class CampaignRecord(ScopedRecord):
         campaign = cls._meta.get_field("campaign").related_model.default()
         return campaign.pk if campaign is not None else None
 
+    @classmethod
+    def narrow_choices(cls, queryset: models.QuerySet, held: list | tuple = ()) -> models.QuerySet:
+        """Offered as a choice (a disposal's sample, a lead's case): the current campaign's rows, and
+        those the edited record already holds (core.generic.builders.current_choices)."""
+        current = models.Q(campaign=cls._meta.get_field("campaign").related_model.current_subquery())
+        return queryset.filter(current | models.Q(pk__in=held) if held else current)
+
     def fill_scope(self) -> None:
         super().fill_scope()
         if not self.campaign_id:

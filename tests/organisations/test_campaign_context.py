@@ -13,12 +13,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from rectify.core.current import working_in_campaign
-from rectify.fieldwork.models import Inspection, Recall
+from rectify.core.generic.builders import current_choices
+from rectify.fieldwork.models import Inspection, Recall, Sample
 from rectify.organisations.models import Campaign, ProductCategory, Region
 from rectify.reports.engine import ReportScope, compute_table
 from rectify.reports.models import TableLayout
 from rectify.testing import WorldTestCase
-from tests.fieldwork.factories import inspection, recall
+from tests.fieldwork.factories import inspection, recall, sample
 
 D = datetime.date
 HEATING = "ln-2021-heating"
@@ -96,6 +97,15 @@ class CampaignContextTests(WorldTestCase):
         form = self.client.get(reverse("fieldwork:recall_add"))
         self.assertContains(form, ">电暖器</option>")
         self.assertNotContains(form, ">口罩</option>")
+
+    def test_a_record_offered_as_a_choice_is_one_of_the_current_campaign_or_already_held(self):
+        with working_in_campaign(self.first.pk):
+            old = sample()
+        new = sample()
+        with working_in_campaign(self.first.pk):
+            self.assertEqual(list(current_choices(Sample.objects.all())), [old])
+        self.assertEqual(list(current_choices(Sample.objects.all())), [new])
+        self.assertEqual(set(current_choices(Sample.objects.all(), held=[old.pk])), {old, new})
 
     def test_an_ended_campaign_is_read_but_takes_no_new_records(self):
         Campaign.objects.filter(pk=self.first.pk).update(is_active=False)
