@@ -49,6 +49,19 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
         SYS_ADMIN: frozenset({VIEW, ADD, CHANGE, DELETE}),
         SEC_ADMIN: frozenset({VIEW}),
     },
+    # A campaign and its configuration (phases, categories, indicators, table layouts): everyone
+    # reads it; the office admins write it, and the models' province-owned scope
+    # (core.access.scope.PROVINCIAL_OFFICE_DATA) keeps that to the provincial office's — a city
+    # office reads the campaign it reports in but does not set it up. The system admin keeps it too.
+    "campaign": {
+        CLERK: frozenset({VIEW}),
+        REVIEWER: frozenset({VIEW}),
+        OFFICE_ADMIN: frozenset({VIEW, ADD, CHANGE, DELETE}),
+        LEADER: frozenset({VIEW}),
+        AUDITOR: frozenset({VIEW}),
+        SYS_ADMIN: frozenset({VIEW, ADD, CHANGE, DELETE}),
+        SEC_ADMIN: frozenset({VIEW}),
+    },
     # user accounts: the system admin keeps them, the security admin grants roles and unlocks.
     "accounts": {
         SYS_ADMIN: frozenset({VIEW, ADD, CHANGE}),

@@ -43,6 +43,8 @@ class ScopeSpec:
 
 
 RECORD_SCOPE = ScopeSpec()
+# Data every unit reads and the provincial office alone writes (a campaign and its configuration).
+PROVINCIAL_OFFICE_DATA = ScopeSpec(region=None, county=None, line=None, owner=None, province_owned=True)
 
 
 def area_allows(user, area: str, action: str) -> bool:
@@ -52,7 +54,15 @@ def area_allows(user, area: str, action: str) -> bool:
 
 
 def model_allows(user, model, action: str) -> bool:
-    return area_allows(user, getattr(model, "perm_area", "records"), action)
+    """May `user` `action` some row of `model`? Their roles in its area; for a write on province-owned
+    data, also a unit on its owner side (a city office admin may not add a campaign at all, so it is
+    offered no add page or button, not one that fails when saved)."""
+    if not area_allows(user, getattr(model, "perm_area", "records"), action):
+        return False
+    spec: ScopeSpec | None = getattr(model, "scope", None)
+    if action in WRITE_ACTIONS and spec is not None and spec.province_owned:
+        return owner_q(user, spec, action) is not None
+    return True
 
 
 def scope_q(user, spec: ScopeSpec, model=None) -> Q:
@@ -152,12 +162,18 @@ def row_filter(user, model, action: str = "view") -> Q | None:
 
 
 def write_refusal(user, action: str, obj) -> str:
-    """Why `user` may not `action` the row `obj` they can see, in the user's language."""
-    if not model_allows(user, type(obj), action):
+    """Why `user` may not `action` the row `obj` they can see (or, given a model, any row of it), in
+    the user's language."""
+    model = obj if isinstance(obj, type) else type(obj)
+    if not area_allows(user, getattr(model, "perm_area", "records"), action):
         return _("您的角色没有此操作的权限。")
-    spec: ScopeSpec | None = getattr(type(obj), "scope", None)
+    spec: ScopeSpec | None = getattr(model, "scope", None)
     if spec is not None and spec.province_owned:
+        if spec.owner is None:
+            return _("该类数据由省专项工作组办公室维护，其他单位只能查看。")
         return _("该类数据由省级单位维护，您只能查看。")
+    if isinstance(obj, type):
+        return _("您没有此操作的权限。")
     owner = _owner_unit(obj, spec)
     if owner is not None:
         return _("该记录属于“%(unit)s”，您只能查看，不能修改或删除。") % {"unit": owner}

@@ -204,6 +204,8 @@ def _field_label(model, name: str) -> str:
 DATE_FORMAT, DATETIME_FORMAT = "%Y-%m-%d", "%Y-%m-%d %H:%M"
 DATE_INVALID = _("请按“年-月-日”填写日期，例如 2020-05-20。")
 DATETIME_INVALID = _("请按“年-月-日 时:分”填写时间，例如 2020-05-20 14:30。")
+TIME_FORMAT = "%H:%M"
+TIME_INVALID = _("请按“时:分”填写时间，例如 14:00。")
 
 
 class BootstrapFormMixin:
@@ -222,6 +224,9 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.DateTimeInput):
                 _typed(widget, DATETIME_FORMAT, _("年-月-日 时:分"), 16)
                 field.error_messages["invalid"] = DATETIME_INVALID
+            if isinstance(widget, forms.TimeInput):
+                _typed(widget, TIME_FORMAT, _("时:分，如 14:00"), 5)
+                field.error_messages["invalid"] = TIME_INVALID
 
 
 def _typed(widget: forms.DateTimeBaseInput, fmt: str, placeholder, length: int) -> None:

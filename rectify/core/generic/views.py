@@ -311,7 +311,7 @@ class ObjectEditView(ConfigView):
         if "pk" in self.kwargs:
             return self.get_object("change")
         if not model_allows(self.request.user, self.config.model, "add"):
-            raise PermissionDenied(_("您没有新增此类记录的权限。"))
+            raise PermissionDenied(write_refusal(self.request.user, "add", self.config.model))
         return None
 
     def get(self, request, pk=None):

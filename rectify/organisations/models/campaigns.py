@@ -3,13 +3,31 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import PROVINCIAL_OFFICE_DATA
 from rectify.core.models import BaseModel
 from rectify.core.querysets import RestrictedQuerySet
 
 from .structure import Line, Region
+
+WEEKDAYS = ((0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")), (5, _("周六")),
+            (6, _("周日")))
+
+
+class WeekdayField(models.PositiveSmallIntegerField):
+    """A day of the week stored as 0 (Monday) … 6, chosen and read as 周一…周日. It deconstructs as the
+    plain integer field it was created as: the words are the forms', the column does not change."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedChoiceField(label=self.verbose_name, choices=WEEKDAYS, coerce=int,
+                                      required=not self.blank, initial=self.default)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
 
 
 class Campaign(BaseModel):
@@ -18,15 +36,15 @@ class Campaign(BaseModel):
     region = models.ForeignKey(Region, verbose_name=_("组织地区"), on_delete=models.PROTECT, related_name="+")
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
-    weekly_deadline_weekday = models.PositiveSmallIntegerField(
-        _("周报截止星期"), default=3, help_text=_("0=周一 … 3=周四 … 6=周日")
-    )
+    weekly_deadline_weekday = WeekdayField(_("周报截止星期"), default=3, help_text=_("0=周一 … 3=周四 … 6=周日"))
     weekly_deadline_time = models.TimeField(_("周报截止时间"), default=datetime.time(14, 0))
     final_summary_due = models.DateField(_("总结报送截止日期"))
     report_email = models.EmailField(_("报送邮箱"), blank=True)
     is_active = models.BooleanField(_("进行中"), default=True)
 
-    perm_area = "reference"
+    # Set up by the provincial office, read by every unit (core.access: area "campaign").
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("专项行动")
@@ -39,6 +57,24 @@ class Campaign(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    # Starting and stopping a campaign is a step of its own (reports.services.campaign_activate,
+    # campaign_deactivate): it is checked that the campaign's tables can be computed first.
+    frozen_message = _("启用或停用专项行动请使用专项行动页面上的“启用”“停用”按钮。")
+
+    def frozen_fields(self) -> tuple[str, ...]:
+        return ("is_active",)
+
+    def shown_weekly_deadline_weekday(self) -> str:
+        return str(dict(WEEKDAYS).get(self.weekly_deadline_weekday, self.weekly_deadline_weekday))
+
+    def shown_weekly_deadline_time(self) -> str:
+        return f"{self.weekly_deadline_time:%H:%M}"
+
+    def weekly_deadline_text(self) -> str:
+        """"每周四 14:00 前": the weekly deadline as the pages and notices say it."""
+        return str(_("每%(weekday)s %(time)s 前") % {"weekday": self.shown_weekly_deadline_weekday(),
+                                                     "time": self.shown_weekly_deadline_time()})
 
     @classmethod
     def current(cls) -> Campaign | None:
@@ -83,7 +119,9 @@ class Phase(BaseModel):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     tasks = models.TextField(_("工作要求"), blank=True)
 
-    perm_area = "reference"
+    # Set up by the provincial office, read by every unit (core.access: area "campaign").
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("阶段")
@@ -107,7 +145,9 @@ class ProductCategory(CampaignBound, BaseModel):
     is_raw_material = models.BooleanField(_("原辅材料"), default=False)
     is_medical = models.BooleanField(_("医用防疫物资"), default=False)
 
-    perm_area = "reference"
+    # Set up by the provincial office, read by every unit (core.access: area "campaign").
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("产品类别")
@@ -129,7 +169,9 @@ class CaseCategory(CampaignBound, BaseModel):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     line = models.CharField(_("主责条线"), max_length=20, choices=Line.choices, blank=True)
 
-    perm_area = "reference"
+    # Set up by the provincial office, read by every unit (core.access: area "campaign").
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("案件类别")

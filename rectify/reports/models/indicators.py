@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.access.scope import PROVINCIAL_OFFICE_DATA
 from rectify.core.generic.display import Line, field_path_label, inline_text
 from rectify.core.models import BaseModel
 
@@ -64,7 +65,8 @@ class Indicator(BaseModel):
     line_field = models.CharField(_("条线字段"), max_length=100, default="line")
     description = models.TextField(_("口径说明"), blank=True)
 
-    perm_area = "reference"
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("统计指标")
@@ -161,7 +163,8 @@ class TableLayout(BaseModel):
                                          '"right": "抽查批次指标代码"}]'))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    perm_area = "reference"
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("报表格式")
@@ -225,7 +228,8 @@ class LayoutColumn(BaseModel):
     header = models.CharField(_("列标题"), max_length=100)
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="columns")
 
-    perm_area = "reference"
+    perm_area = "campaign"
+    scope = PROVINCIAL_OFFICE_DATA
 
     class Meta:
         verbose_name = _("报表列")
