@@ -47,7 +47,7 @@ class CurrentUserMiddleware:
         try:
             # the campaign the user chose in the top bar (accounts.User.campaign); an API client
             # authenticated by a token is placed by the API's views once DRF knows the user
-            with working_in_campaign(getattr(user, "campaign_id", None) if authed else None):
+            with working_in_campaign(getattr(user, "working_campaign_id", None) if authed else None):
                 return self.get_response(request)
         finally:
             reset_actor(token)

@@ -61,7 +61,7 @@ class CampaignContextTests(WorldTestCase):
         response = self.choose("shenyang_office", self.first, follow=True)
         self.assertContains(response, "已切换到专项行动“辽宁省防疫物资")
         user.refresh_from_db()
-        self.assertEqual(user.campaign, self.first)
+        self.assertEqual(user.working_campaign, self.first)
         self.assertEqual(self.listed(reverse("fieldwork:recall_list"), self.old_recall, newer), {self.old_recall.pk})
         # a new session of the same user: still the first campaign
         self.client.logout()
@@ -79,7 +79,7 @@ class CampaignContextTests(WorldTestCase):
             response = self.client.post(reverse("accounts:choose_campaign"), {"campaign": value}, follow=True)
             self.assertContains(response, "没有这个专项行动")
         user.refresh_from_db()
-        self.assertIsNone(user.campaign)
+        self.assertIsNone(user.working_campaign)
         # a hostile "next" does not lead off the site
         response = self.client.post(reverse("accounts:choose_campaign"),
                                     {"campaign": self.first.pk, "next": "https://evil.example/"})
@@ -150,8 +150,8 @@ class CampaignContextTests(WorldTestCase):
         self.assertEqual(api.get(f"/api/fieldwork/recall/{self.old_recall.pk}/").json()["campaign"], self.first.pk)
         # the user's choice holds for the API too
         user = self.users["province_office"]
-        user.campaign = self.first
-        user.save(update_fields=["campaign"])
+        user.working_campaign = self.first
+        user.save(update_fields=["working_campaign"])
         ids = {row["id"] for row in self.api("province_office").get("/api/fieldwork/recall/").json()["results"]}
         self.assertEqual(ids, {self.old_recall.pk})
         # a campaign filter on a model that has none is refused as unknown

@@ -46,8 +46,8 @@ class User(RegistryURLMixin, AbstractUser):
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     # The campaign the user works in, chosen in the top bar and kept across sessions; none: the
     # default (the active campaign that started last).
-    campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("当前专项行动"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+", editable=False)
+    working_campaign = models.ForeignKey("organisations.Campaign", verbose_name=_("当前专项行动"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     # Lockout (等保: 登录失败处理). Counted by accounts.backends; see services/signin.py.
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0, editable=False)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True, editable=False)

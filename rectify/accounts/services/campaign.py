@@ -16,8 +16,8 @@ def user_choose_campaign(*, user, campaign_id: object) -> Campaign:
     campaign = Campaign.objects.filter(pk=pk).first() if pk is not None else None
     if campaign is None:
         raise ValidationError({"campaign": _("没有这个专项行动，请从列表中选择。")})
-    if user.campaign_id != campaign.pk:
-        user.campaign = campaign
-        user.save(update_fields=["campaign"])
+    if user.working_campaign_id != campaign.pk:
+        user.working_campaign = campaign
+        user.save(update_fields=["working_campaign"])
         record_event("account.campaign", obj=user, detail={"campaign": campaign.name})
     return campaign

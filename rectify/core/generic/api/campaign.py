@@ -8,7 +8,7 @@ from rectify.core.current import reset_campaign, set_campaign
 class InUsersCampaign:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self._campaign_token = set_campaign(getattr(request.user, "campaign_id", None))
+        self._campaign_token = set_campaign(getattr(request.user, "working_campaign_id", None))
 
     def finalize_response(self, request, response, *args, **kwargs):
         token = getattr(self, "_campaign_token", None)
