@@ -7,7 +7,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core import clock
 from rectify.core.access.scope import PROVINCIAL_OFFICE_DATA
+from rectify.core.current import chosen_campaign_id
 from rectify.core.models import BaseModel
 from rectify.core.querysets import RestrictedQuerySet
 
@@ -76,16 +78,58 @@ class Campaign(BaseModel):
         return str(_("每%(weekday)s %(time)s 前") % {"weekday": self.shown_weekly_deadline_weekday(),
                                                      "time": self.shown_weekly_deadline_time()})
 
+    @property
+    def status_label(self) -> str:
+        """进行中, or why records can no longer (or cannot yet) be added: 已结束 / 筹备中."""
+        if self.is_active:
+            return str(_("进行中"))
+        return str(_("已结束")) if self.end < clock.today() else str(_("筹备中"))
+
     @classmethod
-    def current(cls) -> Campaign | None:
-        """The campaign users work in: the active one that started last."""
+    def default(cls) -> Campaign | None:
+        """The campaign of a user who chose none: the active one that started last."""
         return cls.objects.filter(is_active=True).order_by("-start", "-pk").first()
 
     @classmethod
-    def current_subquery(cls) -> models.Subquery:
-        """`current()`'s id inside another query: choices narrowed by it cost no query of their own
-        and are cached under their SQL (core/dataversion/counting.py) like any other."""
-        return models.Subquery(cls.objects.filter(is_active=True).order_by("-start", "-pk").values("pk")[:1])
+    def current(cls) -> Campaign | None:
+        """The campaign the user works in: the one chosen in the top bar (or by a command's
+        --campaign), otherwise the default."""
+        chosen = chosen_campaign_id()
+        if chosen is not None:
+            campaign = cls.objects.filter(pk=chosen).first()
+            if campaign is not None:
+                return campaign
+        return cls.default()
+
+    @classmethod
+    def current_subquery(cls) -> CurrentCampaign:
+        """`current()`'s id inside another query, decided when the query runs (a form's choices
+        are built once, at import): choices narrowed by it cost no query of their own and are
+        cached under their SQL (core/dataversion/counting.py) like any other."""
+        return CurrentCampaign()
+
+
+class CurrentCampaign(models.Expression):
+    """The id of the campaign the user works in, as SQL: the chosen id as a parameter, or the
+    default campaign as a subquery."""
+
+    output_field = models.BigIntegerField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.default = models.Subquery(
+            Campaign.objects.filter(is_active=True).order_by("-start", "-pk").values("pk")[:1]
+        ).resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        chosen = chosen_campaign_id()
+        if chosen is not None:
+            return "%s", [chosen]
+        return compiler.compile(self.default)
+
+    def get_group_by_cols(self):
+        return []
 
 
 class CampaignBoundQuerySet(RestrictedQuerySet):
