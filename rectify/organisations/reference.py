@@ -65,6 +65,18 @@ PHASES = [
     ("总结阶段", datetime.date(2020, 6, 25), datetime.date(2020, 6, 30),
      "总结成效及经验；梳理难点问题；形成长效机制。6月25日前报送总结及最终统计报表。"),
 ]
+# What every city must have done by the end of the preparation phase (三、（一）准备阶段):
+# (phase order, order, name, kind of evidence, due, the plan's words).
+DELIVERABLES = [
+    (1, 1, "集中宣传报道", "publicity", datetime.date(2020, 5, 25),
+     "通过电视、报纸、网络等多种形式，对专项整治行动措施及要求进行集中宣传报道，营造良好的舆论氛围。"),
+    (1, 2, "公布投诉举报渠道", "complaint_channel", datetime.date(2020, 5, 25),
+     "公布投诉举报受理方式，畅通投诉举报渠道，梳理近期与防疫物资产品质量及市场秩序相关的违法问题线索。"),
+    (1, 3, "建立生产企业清单", "producer_list", datetime.date(2020, 5, 25),
+     "做好调研摸底工作，建立“防疫物资及其重要原辅材料生产企业清单”。"),
+    (1, 4, "建立出口企业清单", "exporter_list", datetime.date(2020, 5, 25),
+     "做好调研摸底工作，建立“医用防疫物资出口生产、经营企业清单”。"),
+]
 # The tables' row order (附件1, 附件2).
 PRODUCT_CATEGORIES = [
     ("mask", "口罩", "Masks", False, True),
@@ -168,3 +180,32 @@ def load(apps) -> None:
     for order, (code, name, line) in enumerate(CASE_CATEGORIES, start=1):
         CaseCategory.objects.update_or_create(campaign=campaign, code=code,
                                               defaults={"name": name, "order": order, "line": line})
+    try:
+        apps.get_model("organisations", "Deliverable")
+    except LookupError:  # the state of an earlier migration (0002): its own migration loads them
+        return
+    load_deliverables(apps)
+
+
+def load_deliverables(apps) -> None:
+    """The first campaign's deliverables and a row of each for every city office (idempotent; used
+    by the data migration and after a test's flush). The rows are written field by field: a
+    migration's models have no `fill_scope`."""
+    Unit = apps.get_model("organisations", "Unit")
+    Campaign = apps.get_model("organisations", "Campaign")
+    Phase = apps.get_model("organisations", "Phase")
+    Deliverable = apps.get_model("organisations", "Deliverable")
+    CityDeliverable = apps.get_model("organisations", "CityDeliverable")
+
+    campaign = Campaign.objects.get(code=CAMPAIGN["code"])
+    phases = {p.order: p for p in Phase.objects.filter(campaign=campaign)}
+    offices = list(Unit.objects.filter(is_office=True, region__level="city", is_active=True)
+                   .select_related("region", "department").order_by("region__code"))
+    for phase_order, order, name, kind, due, description in DELIVERABLES:
+        deliverable, _ = Deliverable.objects.update_or_create(
+            phase=phases[phase_order], name=name,
+            defaults={"order": order, "kind": kind, "due": due, "description": description})
+        for office in offices:
+            CityDeliverable.objects.get_or_create(deliverable=deliverable, region=office.region, defaults={
+                "unit": office, "county": None, "line": office.department.line, "due": deliverable.due,
+                "campaign": campaign})
