@@ -101,7 +101,7 @@ registry.register(ModelConfig(
 ))
 registry.register(ModelConfig(
     model=Notice, menu=M, list_columns=["title", "kind", "published", "published_on", "unit"],
-    filter_fields=["kind", "published"], search_fields=["title", "body"],
+    filter_fields=["kind", "published", "region"], search_fields=["title", "body"],
     form_fields=["unit", "kind", "title", "body", "published", "published_on"], select_related=["unit"],
 ))
 

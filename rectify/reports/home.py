@@ -1,5 +1,6 @@
-"""The landing page, the work desk: what awaits the user (core.workflow.desk), then the campaign's
-phase and the record counts of the user's scope."""
+"""The landing page, the work desk: what awaits the user (core.workflow.desk), the phase's
+deliverables of the user's city or cities (organisations.selectors), then the campaign's phase and
+the record counts of the user's scope."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from rectify.core.access.scope import model_allows
 from rectify.core.registry import registry
 from rectify.core.workflow.desk import desk_for
 from rectify.organisations.models import Campaign
+from rectify.organisations.selectors import deliverables_panel
 
 
 @login_required
@@ -23,4 +25,5 @@ def dashboard(request):
             continue
         counts.append((config, config.model.objects.restrict(request.user).count()))
     return render(request, "reports/home.html", {"campaign": campaign, "phase": phase, "counts": counts,
-                                                 "desk": desk_for(request.user)})
+                                                 "desk": desk_for(request.user),
+                                                 "deliverables": deliverables_panel(request.user, campaign)})

@@ -5,6 +5,7 @@ from rectify.core.generic.navigation import add_link
 from rectify.core.registry import ModelConfig, registry
 
 from . import (
+    deliverables,  # noqa: F401  (the records' figures beside the phases' deliverables)
     labels,  # noqa: F401  (the app's events in words, for the history tab)
     workflows,  # noqa: F401  (registers the report workflow with core.workflow)
 )

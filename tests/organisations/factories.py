@@ -7,6 +7,8 @@ import datetime
 from rectify.organisations.models import (
     Campaign,
     CaseCategory,
+    CityDeliverable,
+    Deliverable,
     Department,
     Phase,
     ProductCategory,
@@ -69,3 +71,17 @@ def product_category(unit=None) -> ProductCategory:
 def case_category(unit=None) -> CaseCategory:
     n = number()
     return CaseCategory.objects.create(campaign=current_campaign(), code=f"cc{n}", name=f"测试案件类别{n}号", order=50)
+
+
+def deliverable(unit=None) -> Deliverable:
+    n = number()
+    return Deliverable.objects.create(phase=current_campaign().phases.get(order=1), name=f"测试阶段任务{n}号",
+                                      due=datetime.date(2020, 5, 25), order=50)
+
+
+def city_deliverable(unit=None) -> CityDeliverable:
+    """A row of a new deliverable, kept by the office of `unit`'s city (Shenyang's by default), where
+    every unit of that city sees it."""
+    office = Unit.objects.get(is_office=True, region_id=(unit.city.pk if unit is not None and not unit.is_provincial
+                                                         else Region.objects.get(code="210100").pk))
+    return CityDeliverable.objects.create(deliverable=deliverable(), unit=office, due=datetime.date(2020, 5, 25))

@@ -4,13 +4,15 @@ import datetime
 from rectify.organisations.models import (
     Campaign,
     CaseCategory,
+    CityDeliverable,
+    Deliverable,
     Department,
     Phase,
     ProductCategory,
     Region,
     Unit,
 )
-from rectify.testing import ReferenceScopeTests
+from rectify.testing import ModelScopeTests, ReferenceScopeTests
 
 
 class RegionTests(ReferenceScopeTests):
@@ -116,3 +118,41 @@ class CaseCategoryTests(ReferenceScopeTests):
     def form_data(self, unit):
         return {"campaign": Campaign.objects.get(code="ln-2020-epidemic-supplies").pk, "code": "env", "name": "环境类",
                 "order": 8, "line": ""}
+
+
+def _first_phase():
+    return Campaign.objects.get(code="ln-2020-epidemic-supplies").phases.get(order=1)
+
+
+class DeliverableTests(ReferenceScopeTests):
+    model = Deliverable
+
+    @classmethod
+    def make_object(cls, unit):
+        return Deliverable.objects.create(phase=_first_phase(), name="梳理违法问题线索", due=datetime.date(2020, 5, 25),
+                                          order=5)
+
+    def form_data(self, unit):
+        return {"phase": _first_phase().pk, "name": "成立市级专项工作组", "description": "明确责任分工",
+                "due": "2020-05-20", "order": 6, "kind": "other"}
+
+    def update_data(self, obj):
+        return {"phase": obj.phase_id, "name": obj.name, "description": "", "due": "2020-05-24", "order": 5,
+                "kind": "other"}
+
+
+class CityDeliverableTests(ModelScopeTests):
+    """A city's row is seen by every unit of its city (no line) and by the provincial units; it is
+    written only by the workflow's steps, so the generic write pages do not exist."""
+
+    model = CityDeliverable
+    owner_unit = "210100-office"
+    region_only = True
+    writer = None
+    deleter = None
+
+    @classmethod
+    def make_object(cls, unit):
+        deliverable = Deliverable.objects.create(phase=_first_phase(), name="梳理违法问题线索",
+                                                 due=datetime.date(2020, 5, 25), order=5)
+        return CityDeliverable.objects.create(deliverable=deliverable, unit=unit, due=deliverable.due)
