@@ -7,8 +7,10 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+
 from rectify.core.security.validators import USCC_ALPHABET, uscc_check_char
-from rectify.organisations.models import Campaign, Region, Unit
+from rectify.organisations.models import Campaign, CityDeliverable, Region, Unit
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -83,3 +85,61 @@ class DemoContext:
     def campaign_date(self, end: datetime.date | None = None) -> datetime.date:
         c = self.campaign()
         return self.date_between(c.start, min(end or c.end, c.end))
+
+
+# -- the phases' deliverables: each city's progress, a mix of states -----------------------------------------
+# The states by deliverable order of the two cities whose offices have demo users: Shenyang has something
+# to report and a return to answer, Dalian a report awaiting the province. The other cities' are drawn.
+DELIVERABLE_PLANS = {
+    "210100": ["done", "reported", "returned", "open"],
+    "210200": ["done", "done", "reported", "in_progress"],
+}
+DELIVERABLE_NOTES = {
+    "publicity": "已在{city}电视台、{city}日报及政府网站集中宣传专项整治行动措施及要求。",
+    "complaint_channel": "已通过政府网站和微信公众号公布12315投诉举报电话及网上受理方式。",
+    "producer_list": "已完成调研摸底，建立防疫物资及其重要原辅材料生产企业清单并录入系统。",
+    "exporter_list": "已建立医用防疫物资出口生产、经营企业清单并录入系统。",
+    "other": "已按要求完成。",
+}
+RETURN_REASON = "清单缺少熔喷布生产企业，请补充后重新报告。"
+
+
+def seed_late(ctx) -> str:
+    """Each city's progress on the first campaign's deliverables (after every app has seeded: a row's
+    figures count the enterprises and publicity of its city). Drawn from a generator of its own, so
+    the other apps' demo records stay as they were."""
+    rng = random.Random(ctx.seed * 31 + 7)
+    rows = list(CityDeliverable.objects.filter(deliverable__phase__campaign=ctx.campaign())
+                .select_related("deliverable", "region", "unit").order_by("region__code", "deliverable__order"))
+    users = get_user_model().objects.filter(is_active=True)
+    offices = {u.unit_id: u for u in users.filter(unit__is_office=True, unit__region__level="city").order_by("pk")}
+    province = users.filter(username="sheng_admin").first()
+    states = {"open": 0, "in_progress": 0, "reported": 0, "done": 0}
+    for row in rows:
+        plan = DELIVERABLE_PLANS.get(row.region.code)
+        state = plan[row.deliverable.order - 1] if plan and row.deliverable.order <= len(plan) else rng.choices(
+            ["done", "reported", "in_progress", "open"], weights=[55, 15, 15, 15])[0]
+        _plan_row(row, state, rng, offices.get(row.unit_id), province)
+        states[row.status] += 1
+    CityDeliverable.objects.bulk_update(rows, ["status", "completed_on", "evidence_note", "evidence_link",
+                                               "reported_by", "confirmed_on", "confirmed_by", "return_reason"])
+    return "deliverables: " + ", ".join(f"{count} {state}" for state, count in states.items())
+
+
+def _plan_row(row, state: str, rng: random.Random, reporter, province) -> None:
+    S = row.Status
+    returned = state == "returned"
+    row.status = S.IN_PROGRESS if returned else state
+    if state in ("open", "in_progress"):
+        return
+    note = DELIVERABLE_NOTES.get(row.deliverable.kind, DELIVERABLE_NOTES["other"])
+    row.evidence_note = note.format(city=row.region.name.removesuffix("市"))
+    row.evidence_link = f"https://www.example.gov.cn/{row.region.code}/zxzz/{row.deliverable.kind}.html"
+    row.reported_by = reporter
+    if returned:
+        row.return_reason = RETURN_REASON
+        return
+    row.completed_on = row.due + datetime.timedelta(days=rng.randint(-7, 3))
+    if state == "done":
+        row.confirmed_on = row.completed_on + datetime.timedelta(days=rng.randint(0, 3))
+        row.confirmed_by = province
