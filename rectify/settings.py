@@ -218,16 +218,17 @@ CELERY_BEAT_SCHEDULE: dict = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update({
-    # Each week's report opens by itself (Friday, after Thursday's deadline; Monday as a catch-up).
+    # Daily: each campaign in progress decides from its own weekly deadline (reports.services.weeks:
+    # opens_week_on, reminds_on) — its week opens the day after the deadline's weekday with a catch-up
+    # three days later, and those not yet submitted are reminded the day before and on the day.
     "reports-open-weekly": {"task": "rectify.reports.tasks.open_weekly_reports",
-                            "schedule": crontab(hour=6, minute=0, day_of_week="fri,mon")},
-    # Reminders on Wednesday and Thursday morning to those not yet submitted.
+                            "schedule": crontab(hour=6, minute=0)},
     # Risk scores: the windows of days move with the date, and rows written outside the services
     # (the demo seed) announce nothing, so every enterprise is recomputed nightly.
     "targeting-risk-recompute": {"task": "rectify.targeting.tasks.risk_recompute_all_task",
                                  "schedule": crontab(hour=2, minute=0)},
     "reports-remind-unsubmitted": {"task": "rectify.reports.tasks.remind_unsubmitted",
-                                   "schedule": crontab(hour=8, minute=30, day_of_week="wed,thu")},
+                                   "schedule": crontab(hour=8, minute=30)},
     # Every workflow step with a deadline: a reminder two days before, a notice once overdue.
     "workflow-remind-deadlines": {"task": "rectify.core.tasks.remind_deadlines",
                                   "schedule": crontab(hour=8, minute=0)},

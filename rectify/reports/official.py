@@ -103,14 +103,16 @@ def display(value, column: dict) -> str:
 
 
 def submission_note(campaign) -> str:
-    """报送说明 with the campaign's weekly deadline and address; empty when the campaign holds no
-    address (the layout's own line then stays as written)."""
-    if campaign is None or not campaign.report_email:
+    """报送说明 with the campaign's weekly deadline and address (the layout's own line may name
+    another campaign's deadline: a copy keeps its source's notes); empty without a campaign."""
+    if campaign is None:
         return ""
     time = campaign.weekly_deadline_time
     clock = f"{time.hour}时{time.minute}分" if time.minute else f"{time.hour}时"
-    return _("报送说明：每周%(weekday)s%(time)s前将工作开展情况发送至邮箱 %(email)s。") % {
-        "weekday": WEEKDAYS[campaign.weekly_deadline_weekday], "time": clock, "email": campaign.report_email}
+    values = {"weekday": WEEKDAYS[campaign.weekly_deadline_weekday], "time": clock, "email": campaign.report_email}
+    if not campaign.report_email:
+        return _("报送说明：每周%(weekday)s%(time)s前将工作开展情况发送至邮箱。") % values
+    return _("报送说明：每周%(weekday)s%(time)s前将工作开展情况发送至邮箱 %(email)s。") % values
 
 
 def notes_lines(notes: str, submission: str = "") -> list[str]:

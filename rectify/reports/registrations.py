@@ -2,13 +2,15 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.access.scope import area_allows
 from rectify.core.generic.navigation import add_link
-from rectify.core.registry import ModelConfig, registry
+from rectify.core.registry import Extension, ModelConfig, registry
+from rectify.organisations.models import Campaign
 
 from . import (
-    deliverables,  # noqa: F401  (the records' figures beside the phases' deliverables)
     labels,  # noqa: F401  (the app's events in words, for the history tab)
     workflows,  # noqa: F401  (registers the report workflow with core.workflow)
 )
+from .campaign_views import campaign_setup_context, indicator_detail_context, layout_detail_context
+from .forms import IndicatorForm, TableLayoutForm
 from .models import Indicator, LayoutColumn, ReportVersion, TableLayout, WeeklyReport
 from .serializers import ReportVersionSerializer
 from .tables import IndicatorTable, WeeklyReportTable
@@ -39,17 +41,36 @@ registry.register(ModelConfig(
 registry.register(ModelConfig(
     model=Indicator, menu="reports",
     list_columns=["code", "name", "source", "aggregate", "field", "date_field", "campaign"],
-    table=IndicatorTable,
+    table=IndicatorTable, form=IndicatorForm,
     filter_fields=["campaign", "aggregate", "source"], search_fields=["code", "name", "source"],
+    # after a save the page shows the indicator computed on current records, and why not if it cannot be
+    detail_panels=["reports/preview_panel.html"], detail_context=indicator_detail_context,
+    detail_actions=[(_("预览"), "reports:indicator_preview")],
 ))
 registry.register(ModelConfig(
     model=TableLayout, menu="reports", list_columns=["label", "title", "code", "campaign", "order"],
-    filter_fields=["campaign"], search_fields=["title", "code"], detail_panels=["reports/layout_columns_panel.html"],
+    filter_fields=["campaign"], search_fields=["title", "code"], form=TableLayoutForm,
+    detail_panels=["reports/layout_columns_panel.html", "reports/preview_panel.html"],
+    detail_context=layout_detail_context, detail_actions=[(_("预览"), "reports:layout_preview")],
 ))
 registry.register(ModelConfig(
     model=LayoutColumn, menu="", list_columns=["layout", "order", "group", "header", "indicator"],
     filter_fields=["layout"], search_fields=["header", "group"], select_related=["layout", "indicator"],
 ))
+
+
+class CampaignSetup(Extension):
+    """The campaign's page (an organisation model) shows the set-up of its tables — copy, start and
+    stop, its layouts and indicators with their previews — which are this app's."""
+
+    def detail_panels(self, config: ModelConfig) -> list[str]:
+        return ["reports/campaign_setup_panel.html"] if config.model is Campaign else []
+
+    def detail_context(self, request, obj, config: ModelConfig) -> dict:
+        return campaign_setup_context(request, obj) if config.model is Campaign else {}
+
+
+registry.extend(CampaignSetup())
 
 
 def _records_viewer(user) -> bool:

@@ -6,6 +6,7 @@ import datetime
 
 from celery import shared_task
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
@@ -18,25 +19,38 @@ from . import services
 from .models import WeeklyReport
 
 
+def _in_progress() -> list[Campaign]:
+    return list(Campaign.objects.filter(is_active=True).order_by("start", "pk"))
+
+
 @shared_task(acks_late=True)
 def open_weekly_reports(day: str | None = None) -> int:
-    campaign = Campaign.current()
-    if campaign is None:
-        return 0
+    """Run daily: open the week's reports of each campaign in progress whose opening day it is
+    (services.opens_week_on, from the campaign's own weekly deadline)."""
     today = datetime.date.fromisoformat(day) if day else clock.today()
-    if not (campaign.start <= today <= campaign.end):
-        return 0
-    with acting_as(None, request_id=f"task-open-{today}"):
-        return len(services.reports_open_week(campaign=campaign, day=today))
+    opened = 0
+    for campaign in _in_progress():
+        if services.opens_week_on(campaign, today):
+            with acting_as(None, request_id=f"task-open-{campaign.code}-{today}"):
+                opened += len(services.reports_open_week(campaign=campaign, day=today))
+    return opened
 
 
 @shared_task(acks_late=True)
 def remind_unsubmitted(day: str | None = None) -> int:
-    """Remind the reviewers and office admins of every city whose report is not in yet."""
-    campaign = Campaign.current()
-    if campaign is None:
-        return 0
+    """Run daily: on each campaign's reminder days (services.reminds_on: the day before its deadline
+    and the day itself while the deadline is ahead), remind the reviewers and office admins of every
+    unit whose week's report is not in yet."""
     today = datetime.date.fromisoformat(day) if day else clock.today()
+    now = None if day else timezone.now()
+    sent = 0
+    for campaign in _in_progress():
+        if services.reminds_on(campaign, today, now):
+            sent += _remind(campaign, today)
+    return sent
+
+
+def _remind(campaign: Campaign, today: datetime.date) -> int:
     _start, cutoff, deadline = services.week_of(campaign, today)
     sent = 0
     pending = WeeklyReport.objects.filter(
@@ -48,8 +62,9 @@ def remind_unsubmitted(day: str | None = None) -> int:
         for user in recipients:
             sent += notify(
                 user=user, title=_("周报提醒：请于%(deadline)s前报送") % {"deadline": clock.format_moment(deadline)},
-                body=_("%(unit)s截至%(cutoff)s的周报尚未报送。") % {"unit": report.unit.name,
-                                                               "cutoff": f"{cutoff:%Y-%m-%d}"},
+                body=_("%(unit)s截至%(cutoff)s的“%(campaign)s”周报尚未报送（%(rule)s报送）。") % {
+                    "unit": report.unit.name, "cutoff": f"{cutoff:%Y-%m-%d}", "campaign": campaign.name,
+                    "rule": campaign.weekly_deadline_text()},
                 url=reverse("reports:weeklyreport_detail", args=[report.pk]), key=f"remind-{report.pk}-{today}",
             )
     return sent

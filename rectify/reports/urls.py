@@ -2,7 +2,7 @@ from django.urls import path
 
 from rectify.core.generic.urls import model_urlpatterns
 
-from . import dashboard, reported_views, views
+from . import campaign_views, dashboard, reported_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -17,5 +17,9 @@ urlpatterns = [
     path("weeklyreport/open/", views.report_open_view, name="report_open"),
     path("final-package.zip", views.final_package, name="final_package"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("campaign/<int:pk>/copy/", campaign_views.campaign_copy, name="campaign_copy"),
+    path("campaign/<int:pk>/state/", campaign_views.campaign_state, name="campaign_state"),
+    path("tablelayout/<int:pk>/preview/", campaign_views.layout_preview, name="layout_preview"),
+    path("indicator/<int:pk>/preview/", campaign_views.indicator_preview, name="indicator_preview"),
     *model_urlpatterns("reports"),
 ]

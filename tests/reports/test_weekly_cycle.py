@@ -219,7 +219,8 @@ class WeeklyCycleTests(WorldTestCase):
         notice = Notification.objects.filter(user=self.users["shenyang_office"]).get()
         # the deadline is Thursday 14:00 on Beijing's clock, written as every moment people read
         self.assertEqual(notice.title, "周报提醒：请于2020-06-04 14:00前报送")
-        self.assertEqual(notice.body, "沈阳市专项工作组办公室截至2020-06-04的周报尚未报送。")
+        self.assertEqual(notice.body, "沈阳市专项工作组办公室截至2020-06-04的“辽宁省防疫物资产品质量和市场秩序"
+                                      "专项整治行动”周报尚未报送（每周四 14:00 前报送）。")
 
     def test_command_line_writes_the_official_workbook(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,5 +1,13 @@
 """Reports services: the weekly calendar, who reports to whom, the figures, the tables as reported,
 the report's workflow. Import from here: `from rectify.reports import services`."""
+from .campaigns import (
+    CampaignCopy,
+    CampaignValues,
+    campaign_activate,
+    campaign_copy,
+    campaign_deactivate,
+    campaign_problems,
+)
 from .figures import (
     compute_tables,
     layouts_of,
@@ -9,6 +17,7 @@ from .figures import (
     snapshot_of,
     versions_compare,
 )
+from .preview import Preview, indicator_preview, layout_preview, preview_period
 from .receiving import member_reporting_units, received_units, receiver_may_review, reporting_units
 from .reported import AsReported, ReportedUnit, add_snapshots, as_reported, unit_totals
 from .weeks import (
@@ -18,6 +27,8 @@ from .weeks import (
     completeness_totals,
     deadline_for,
     may_urge,
+    opens_week_on,
+    reminds_on,
     report_open,
     reports_open_week,
     reports_urge,
@@ -38,10 +49,13 @@ from .workflow import (
 )
 
 __all__ = [
-    "AsReported", "ReportedUnit", "Urged", "add_snapshots", "as_reported", "campaign_weeks", "completeness",
-    "completeness_totals", "compute_tables", "configuration_findings", "deadline_for", "layouts_of", "may_urge",
-    "member_reporting_units", "named_differences", "previous_week_version", "province_workbook", "received_units",
-    "receiver_may_review", "report_accept", "report_check", "report_open", "report_reopen", "report_request_reopen",
-    "report_return", "report_scope", "report_submit", "reporting_units", "reports_open_week", "reports_urge",
-    "seal", "snapshot_of", "timeliness", "unit_totals", "versions_compare", "week_of", "weekly_reporters",
+    "AsReported", "CampaignCopy", "CampaignValues", "Preview", "ReportedUnit", "Urged", "add_snapshots",
+    "as_reported", "campaign_activate", "campaign_copy", "campaign_deactivate", "campaign_problems", "campaign_weeks",
+    "completeness", "completeness_totals", "compute_tables", "configuration_findings", "deadline_for",
+    "indicator_preview", "layout_preview", "layouts_of", "may_urge", "member_reporting_units", "named_differences",
+    "opens_week_on", "preview_period", "previous_week_version", "province_workbook", "received_units",
+    "receiver_may_review", "reminds_on", "report_accept", "report_check", "report_open", "report_reopen",
+    "report_request_reopen", "report_return", "report_scope", "report_submit", "reporting_units",
+    "reports_open_week", "reports_urge", "seal", "snapshot_of", "timeliness", "unit_totals", "versions_compare",
+    "week_of", "weekly_reporters",
 ]

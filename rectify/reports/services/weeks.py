@@ -39,6 +39,29 @@ def week_of(campaign: Campaign, day: datetime.date) -> tuple[datetime.date, date
     return cutoff - datetime.timedelta(days=6), cutoff, deadline
 
 
+# --- the scheduler's days: run daily, each campaign decides from its own deadline ---------------
+CATCH_UP_AFTER = 3  # days after the opening day, for a week whose opening run was missed
+
+
+def opens_week_on(campaign: Campaign, day: datetime.date) -> bool:
+    """Whether the scheduler opens `campaign`'s week on `day`: within the campaign, on its first day
+    and on the day after the deadline's weekday, with a catch-up three days later (Friday and Monday
+    for a Thursday deadline; opening is idempotent, so the catch-up opens only what was missed)."""
+    if not campaign.start <= day <= campaign.end:
+        return False
+    after = (campaign.weekly_deadline_weekday + 1) % 7
+    return day == campaign.start or day.weekday() in (after, (after + CATCH_UP_AFTER) % 7)
+
+
+def reminds_on(campaign: Campaign, day: datetime.date, now: datetime.datetime | None = None) -> bool:
+    """Whether those who have not submitted are reminded on `day`: the day before the deadline and
+    the deadline's day — on that day only while the deadline is still ahead at `now` (when given)."""
+    deadline = deadline_for(campaign, day)
+    if (beijing_date(deadline) - day).days not in (0, 1):
+        return False
+    return now is None or now < deadline
+
+
 def weekly_reporters(campaign: Campaign) -> list[Unit]:
     """Every unit that has a weekly report to send: the city offices, the city member units that
     report to a provincial department, and the provincial office (its report goes upward)."""

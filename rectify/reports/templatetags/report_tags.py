@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 
+from rectify.reports.official import notes_lines, submission_note
 from rectify.reports.selectors import snapshot_specs as specs
 
 register = template.Library()
@@ -28,6 +29,15 @@ def column_groups(columns):
 @register.filter
 def spec_groups(columns):
     return _runs([(c["group"], c["header"]) for c in columns])
+
+
+@register.filter
+def layout_notes(layout) -> list[str]:
+    """The layout's notes as its official files print them: the 报送说明 line is its campaign's (an
+    unsaved layout — one indicator's preview — is no official table and has none)."""
+    if layout.pk is None:
+        return notes_lines(layout.notes)
+    return notes_lines(layout.notes, submission_note(layout.campaign))
 
 
 @register.simple_tag
