@@ -74,7 +74,10 @@ def lock_for_write(model: type[models.Model], pk: Any, actor, action: str,
     """The row locked for `action`; a row the actor sees but does not own is refused with the
     reason, a row out of scope with the same answer as a missing one. With `expected_version`,
     a row someone else saved since the actor loaded it is a ConflictError."""
-    locked = restrict(model._default_manager.select_for_update().filter(pk=pk), actor, action).first()
+    # The record's own row, referable meanwhile (see core.workflow.engine.perform: locking joined
+    # rows, or the row against references to it, deadlocks with writers that refer to them).
+    locked = restrict(model._default_manager.select_for_update(of=("self",), no_key=True).filter(pk=pk), actor,
+                      action).first()
     if locked is None:
         visible = restrict(model._default_manager.filter(pk=pk), actor, "view").first()
         if visible is None:

@@ -149,7 +149,13 @@ def perform(obj: models.Model, name: str, *, actor: Any, values: dict[str, Any] 
     values = dict(values or {})
     model = type(obj)
     with transaction.atomic():
-        locked = restrict(model._default_manager.select_for_update().filter(pk=obj.pk), actor, "view").first()
+        # The record's own row, and in the mode that leaves it referable (FOR NO KEY UPDATE): the
+        # model's ordering and the scope join other tables (a report joins its region), whose rows
+        # a plain FOR UPDATE would hold too, and a row inserted meanwhile that refers to a held row
+        # (an inspection in the report's city) waits at its commit — holding the change log's chain
+        # lock this step needs next: a deadlock. Steps on the same record still wait for each other.
+        locked = restrict(model._default_manager.select_for_update(of=("self",), no_key=True).filter(pk=obj.pk),
+                          actor, "view").first()
         if locked is None:
             raise RecordNotFound()
         if expected_version is not None and getattr(locked, "version", expected_version) != expected_version:
