@@ -1,9 +1,10 @@
 """`rectify bench` (`make bench`): build the large data set on PostgreSQL once, then measure every
-figure (a)–(e) against a baseline from the same run and write them to docs/performance.md.
+figure (a)–(f) against a baseline from the same run and write them to docs/performance.md.
 
     rectify bench                      # everything; seeds only when the database lacks the data set
     rectify bench --reseed             # drop the bench database's tables, migrate, seed again
     rectify bench --only a,d --runs 7  # some figures, printed only (--write to write them anyway)
+    rectify bench --only g             # the backup and restore drill (minutes; not in the default run)
 
 The measuring code is in rectify/bench/."""
 from __future__ import annotations
@@ -18,14 +19,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from rectify.bench import drill, importbench, machine, report, thursday
 from rectify.bench import figures as fig
 from rectify.bench import http as web
-from rectify.bench import importbench, machine, report
 from rectify.bench.stats import Figure
 
 ENOUGH = {"enterprises.Enterprise": 100_000, "fieldwork.LedgerEntry": 1_000_000, "enforcement.Case": 100_000}
 ROOT = Path(__file__).resolve().parents[4]
-ALL_FIGURES = ("a", "b", "c", "d", "e")
+ALL_FIGURES = ("a", "b", "c", "d", "e", "f")
+EXTRA_FIGURES = ("g",)  # asked for by name only
 
 
 class Command(BaseCommand):
@@ -34,7 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--reseed", action="store_true", help="drop and rebuild the data set")
         parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is printed)")
-        parser.add_argument("--only", default=",".join(ALL_FIGURES), help="which figures: a,b,c,d,e")
+        parser.add_argument("--only", default=",".join(ALL_FIGURES),
+                            help="which figures: a,b,c,d,e,f (g, the backup drill, only when named)")
         parser.add_argument("--threads", type=int, default=4, help="concurrent clients of the load generator")
         parser.add_argument("--requests", type=int, default=400, help="requests per page under load (bounded)")
         parser.add_argument("--rounds", type=int, default=10,
@@ -45,6 +48,11 @@ class Command(BaseCommand):
                             help="rows of the file django-import-export imports (100,000 would take ~4 min a run)")
         parser.add_argument("--import-runs", type=int, default=3)
         parser.add_argument("--import-rows", type=int, default=100_000)
+        parser.add_argument("--thursday-cities", type=int, default=0,
+                            help="(f): the first N cities' units report (default: all 14)")
+        parser.add_argument("--thursday-clerks", type=int, default=2, help="(f): clerks recording per city")
+        parser.add_argument("--thursday-spread", type=float, default=40,
+                            help="(f): the reporters arrive over the first N seconds of the minute")
         parser.add_argument("--no-seed", action="store_true",
                             help="measure whatever the database holds (a smoke test of the bench itself)")
         parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
@@ -55,6 +63,9 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("rectify bench measures PostgreSQL: set DATABASE_URL=postgres://… (make bench does).")
         only = set(options["only"].split(","))
+        unknown = only - set(ALL_FIGURES) - set(EXTRA_FIGURES)
+        if unknown:
+            raise CommandError(f"unknown figures: {', '.join(sorted(unknown))} (a–f, g)")
         runs = max(3, options["runs"])
         seed = self.ensure_data_set(options["reseed"], options["no_seed"])
 
@@ -90,6 +101,24 @@ class Command(BaseCommand):
                          f"{options['seconds']:.0f} s per URL, in {options['rounds']} blocks taken in turn by "
                          "each page and its bare view) runs in a second process on the same 2 cores, so it "
                          "competes with the server for CPU.")
+        if "f" in only:
+            size = thursday.Size(cities=options["thursday_cities"] or None, clerks_per_city=options["thursday_clerks"],
+                                 spread=options["thursday_spread"])
+            outcome = thursday.run(size, options["port"] + 300, Path("/tmp"), self.stdout.write)
+            emit(outcome.figure)
+            for problem in outcome.problems[:20]:
+                self.stdout.write(f"  (f) {problem}")
+            details = outcome.details
+            notes.append(f"(f) a scratch copy of the bench database (copied in {details['copy_seconds']:.0f} s, "
+                         f"dropped after; the case took {details['case_seconds']:.0f} s) served by gunicorn "
+                         f"(WEB_CONCURRENCY={_workers()}) with its clock at 13:59 Beijing time of the deadline "
+                         f"{details['deadline']:%Y-%m-%d}; each reporting unit's user arrives within the "
+                         f"first {size.spread:.0f} s, {size.clerks_per_city} clerks per city record inspections "
+                         f"through the API meanwhile ({size.clerk_pause:.0f} s between a response and the next "
+                         "record); the clients are a second process on the same 2 cores.")
+        if "g" in only:
+            result = drill.run(self.stdout.write)
+            emit(drill.figure(result))
         if "b" in only:
             user = web.bench_user()
             out = importbench.run(user, options["import_runs"], options["die_rows"], self.stdout.write,
@@ -122,7 +151,7 @@ class Command(BaseCommand):
                          f"(at ~{die_rate:,.0f} rows/s the full file would take "
                          f"~{out['rows'] / die_rate / 60:.0f} min a run); "
                          "both tools' runs are rolled back at the end so every run writes the same rows.")
-        partial = only != set(ALL_FIGURES)
+        partial = not set(ALL_FIGURES) <= only
         if partial and not options["write"] and not options["no_write"]:
             # the file's table would lose every figure not measured now
             self.stdout.write(f"partial run (--only {options['only']}): docs/performance.md left alone; "
