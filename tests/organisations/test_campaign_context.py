@@ -108,12 +108,15 @@ class CampaignContextTests(WorldTestCase):
         self.assertEqual(set(current_choices(Sample.objects.all(), held=[old.pk])), {old, new})
 
     def test_an_ended_campaign_is_read_but_takes_no_new_records(self):
-        Campaign.objects.filter(pk=self.first.pk).update(is_active=False)
         self.login("shenyang_office")
         self.choose("shenyang_office", self.first)
+        add = f'href="{reverse("fieldwork:recall_add")}"'
+        self.assertContains(self.client.get(reverse("fieldwork:recall_list")), add)  # in progress: 新增
+        Campaign.objects.filter(pk=self.first.pk).update(is_active=False)
         page = self.client.get(reverse("fieldwork:recall_list"))
         self.assertContains(page, "（已结束）")
         self.assertContains(page, 'id="campaign-closed"')
+        self.assertNotContains(page, add)  # ended: no 新增
         self.assertIn(self.old_recall.product_name, page.content.decode())
         before = Recall.objects.count()
         data = {"unit": self.old_recall.unit_id, "enterprise": self.old_recall.enterprise_id,

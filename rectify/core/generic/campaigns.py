@@ -35,3 +35,13 @@ def in_campaign(qs: QuerySet, requested: str | None = None) -> QuerySet:
     if pk is None or not field.related_model._default_manager.filter(pk=pk).exists():
         raise ValidationError({"campaign": _("没有编号为“%(value)s”的专项行动。") % {"value": str(requested)[:40]}})
     return qs.filter(campaign=pk)
+
+
+def takes_new_records(model: type[models.Model]) -> bool:
+    """A campaign record can be added: the campaign the user works in is in progress (an ended
+    campaign, or one still being set up, is read only). Its catalogues stay editable: that is how a
+    campaign is set up."""
+    if not hasattr(model, "campaign_for_new_rows"):
+        return True
+    campaign = model._meta.get_field("campaign").related_model.current()
+    return campaign is None or campaign.is_active

@@ -22,7 +22,7 @@ from rectify.core.audit.changelog import history_for
 from rectify.core.audit.events import events_for, record_event
 from rectify.core.generic import display, services
 from rectify.core.generic.builders import BootstrapFormMixin, form_for, scoped_filterset, table_for
-from rectify.core.generic.campaigns import in_campaign
+from rectify.core.generic.campaigns import in_campaign, takes_new_records
 from rectify.core.generic.exports import file_response, table_rows, write_csv, write_xlsx
 from rectify.core.generic.listing import (
     DEADLINE_COLUMN,
@@ -64,7 +64,7 @@ class ConfigView(LoginRequiredMixin, View):
             "config": self.config,
             "model_name": self.config.verbose_name,
             "model_name_plural": self.config.verbose_name_plural,
-            "can_add": self.config.allow_add and model_allows(user, model, "add"),
+            "can_add": self.config.allow_add and model_allows(user, model, "add") and takes_new_records(model),
             "can_change": self.config.allow_edit and model_allows(user, model, "change"),
             "can_delete": self.config.allow_delete and model_allows(user, model, "delete"),
             **extra,
