@@ -198,7 +198,7 @@ def load_deliverables(apps) -> None:
     CityDeliverable = apps.get_model("organisations", "CityDeliverable")
 
     campaign = Campaign.objects.get(code=CAMPAIGN["code"])
-    phases = {p.order: p for p in Phase.objects.filter(campaign=campaign)}
+    phases = {p.order: p for p in Phase.objects.filter(campaign=campaign).order_by("-pk")}  # the first made wins
     offices = list(Unit.objects.filter(is_office=True, region__level="city", is_active=True)
                    .select_related("region", "department").order_by("region__code"))
     for phase_order, order, name, kind, due, description in DELIVERABLES:

@@ -75,8 +75,9 @@ def case_category(unit=None) -> CaseCategory:
 
 def deliverable(unit=None) -> Deliverable:
     n = number()
-    return Deliverable.objects.create(phase=current_campaign().phases.get(order=1), name=f"测试阶段任务{n}号",
-                                      due=datetime.date(2020, 5, 25), order=50)
+    # the loaded preparation phase: the phase factory's phases may take its order number too
+    phase = current_campaign().phases.filter(name="准备阶段").order_by("pk").first()
+    return Deliverable.objects.create(phase=phase, name=f"测试阶段任务{n}号", due=datetime.date(2020, 5, 25), order=50)
 
 
 def city_deliverable(unit=None) -> CityDeliverable:

@@ -121,7 +121,7 @@ class CaseCategoryTests(ReferenceScopeTests):
 
 
 def _first_phase():
-    return Campaign.objects.get(code="ln-2020-epidemic-supplies").phases.get(order=1)
+    return Campaign.objects.get(code="ln-2020-epidemic-supplies").phases.get(name="准备阶段")
 
 
 class DeliverableTests(ReferenceScopeTests):

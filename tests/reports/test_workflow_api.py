@@ -46,7 +46,7 @@ class ReportStepsThroughTheApiTests(WorldTestCase):
         self.post("province_office", report, "return", {"reason": "召回数量与台账不符，请核实"})
         notice = Notification.objects.get(user=self.users["shenyang_office"], title__contains="报送")
         self.assertIn("召回数量与台账不符，请核实", notice.body)
-        item = next(i for i in desk_for(self.users["shenyang_office"]).items if i.obj.pk == report.pk)
+        item = next(i for i in desk_for(self.users["shenyang_office"]).items if i.obj == report)
         self.assertEqual(item.note, "召回数量与台账不符，请核实", "the desk shows why it came back")
 
         self.assertIn("correction_reason",
