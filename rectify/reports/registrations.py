@@ -6,6 +6,7 @@ from rectify.core.registry import Extension, ModelConfig, registry
 from rectify.organisations.models import Campaign
 
 from . import (
+    deliverables,  # noqa: F401  (the records' figures beside the phases' deliverables)
     labels,  # noqa: F401  (the app's events in words, for the history tab)
     workflows,  # noqa: F401  (registers the report workflow with core.workflow)
 )
