@@ -14,7 +14,7 @@ from rectify.core.audit.models import Event, ObjectChange
 from rectify.core.clock import beijing_at
 from rectify.core.current import acting_as
 from rectify.core.models import Notification
-from rectify.organisations.models import Campaign, CaseCategory, Phase, ProductCategory
+from rectify.organisations.models import Campaign, CaseCategory, CityDeliverable, Deliverable, Phase, ProductCategory
 from rectify.reports import services
 from rectify.reports.engine import compute_table
 from rectify.reports.models import Indicator, LayoutColumn, TableLayout, WeeklyReport
@@ -112,6 +112,28 @@ class CopyServiceTests(WorldTestCase):
         CaseCategory.objects.filter(campaign=new).delete()
         Phase.objects.filter(campaign=new).update(tasks="")
         self.assertEqual(configuration(self.source), before)
+
+    def test_the_phases_deliverables_are_copied_with_a_row_for_each_city(self):
+        source_rows = {(d.phase.name, d.name, d.due, d.kind) for d in Deliverable.objects.filter(
+            phase__campaign=self.source)}
+        self.assertTrue(source_rows)
+        new = services.campaign_copy(source=self.source, values=heating(), actor=self.users["province_office"]).campaign
+        offset = new.start - self.source.start
+        copied = Deliverable.objects.filter(phase__campaign=new)
+        self.assertEqual({(d.phase.name, d.name, d.due, d.kind) for d in copied},
+                         {(phase, name, min(due + offset, new.end), kind) for phase, name, due, kind in source_rows})
+        rows = CityDeliverable.objects.filter(deliverable__in=copied)
+        self.assertEqual(rows.count(), 14 * copied.count())
+        self.assertEqual(set(rows.values_list("status", "campaign")), {("open", new.pk)})
+        # the source's rows are its own still
+        self.assertFalse(CityDeliverable.objects.filter(deliverable__phase__campaign=self.source, campaign=new)
+                         .exists())
+        # the cities hear of them when the campaign starts, not while it is being set up
+        shenyang = self.users["shenyang_office"]
+        heard = Notification.objects.filter(user=shenyang)
+        before = heard.count()
+        services.campaign_activate(campaign=new, actor=self.users["province_office"])
+        self.assertEqual(heard.count() - before, copied.count())
 
     def test_a_code_in_use_is_refused_and_nothing_is_created(self):
         counts = (Campaign.objects.count(), Indicator.objects.count(), Phase.objects.count())

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from rectify.core.access.scope import can, model_allows, write_refusal
 from rectify.core.audit.events import record_event
 from rectify.core.generic.services import lock_for_write
-from rectify.organisations.models import Campaign, CaseCategory, Phase, ProductCategory
+from rectify.core.workflow.notices import announce
+from rectify.organisations.models import Campaign, CaseCategory, CityDeliverable, Deliverable, Phase, ProductCategory
+from rectify.organisations.services import deliverable_open_for_cities
 
 from ..configuration import indicator_problems, rules_problems
 from ..models import Indicator, LayoutColumn, TableLayout
 
-COPIED_MODELS = (Campaign, Phase, ProductCategory, CaseCategory, Indicator, TableLayout, LayoutColumn)
+COPIED_MODELS = (Campaign, Phase, Deliverable, ProductCategory, CaseCategory, Indicator, TableLayout, LayoutColumn)
 NOT_COPIED = frozenset({"id", "created_at", "updated_at", "version"})
 
 
@@ -135,6 +137,11 @@ def _copy_phases(source: Campaign, target: Campaign, offset: datetime.timedelta)
     for phase in phases:
         new = _clone(phase, str(Phase._meta.verbose_name), campaign=target, start=phase.start + offset,
                      end=phase.end + offset)
+        for deliverable in phase.deliverables.order_by("order", "pk"):
+            due = min(deliverable.due + offset, target.end)
+            # each city gets its row now, quietly: the cities hear of it when the campaign starts
+            deliverable_open_for_cities(deliverable=_clone(
+                deliverable, str(Deliverable._meta.verbose_name), phase=new, due=due))
         if new.start < target.start or new.end > target.end:
             warnings.append(_("阶段“%(name)s”平移后为 %(start)s 至 %(end)s，超出了新专项行动的起止日期，请核对。") % {
                 "name": new.name, "start": new.start.isoformat(), "end": new.end.isoformat()})
@@ -144,7 +151,8 @@ def _copy_phases(source: Campaign, target: Campaign, offset: datetime.timedelta)
 @transaction.atomic
 def campaign_copy(*, source: Campaign, values: CampaignValues, actor) -> CampaignCopy:
     """A new, inactive campaign from `source`: `values` (code, name, dates, deadlines, address) and
-    everything else of the source — its phases moved by the distance between the two start dates,
+    everything else of the source — its phases (and their deliverables, a row for each city) moved by
+    the distance between the two start dates,
     its product and case categories, its indicators (a ratio over the copies of its parts), its
     table layouts with their columns and rules. Every row is checked as the pages check it; a
     refused row, a code already in use or a writer who may not set campaigns up changes nothing."""
@@ -229,6 +237,10 @@ def campaign_activate(*, campaign: Campaign, actor, expected_version: int | None
         raise ValidationError([_("该专项行动还不能启用：")] + problems)
     locked = _set_active(campaign, actor, True, expected_version)
     record_event("campaign.activate", locked, user=actor)
+    # the cities hear of their deliverables (opened quietly when the campaign was copied) now
+    for row in CityDeliverable.objects.filter(campaign=locked, status=CityDeliverable.Status.OPEN).select_related(
+            "deliverable"):
+        announce(row, actor, row.deliverable.description)
     return locked
 
 
