@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from rectify.core import clock
 from rectify.core.access.scope import model_allows
+from rectify.core.generic.campaigns import in_campaign
 from rectify.core.registry import registry
 from rectify.core.workflow.desk import desk_for
 from rectify.organisations.models import Campaign
@@ -23,7 +24,7 @@ def dashboard(request):
     for config in registry:
         if config.menu in {"", "system", "organisation"} or not model_allows(request.user, config.model, "view"):
             continue
-        counts.append((config, config.model.objects.restrict(request.user).count()))
+        counts.append((config, in_campaign(config.model.objects.restrict(request.user)).count()))
     return render(request, "reports/home.html", {"campaign": campaign, "phase": phase, "counts": counts,
                                                  "desk": desk_for(request.user),
                                                  "deliverables": deliverables_panel(request.user, campaign)})
