@@ -30,7 +30,10 @@ def in_campaign(qs: QuerySet, requested: str | None = None) -> QuerySet:
     if field is None:
         return qs
     if requested in (None, ""):
-        return qs.filter(campaign=field.related_model.current_subquery())
+        # the campaign's id, not a subquery choosing it: a list reads its first page in the order of
+        # an index, and the subquery's own ORDER BY would put a sort in the list's plan
+        campaign = field.related_model.current()
+        return qs.filter(campaign=campaign.pk if campaign is not None else None)
     pk = parse_int(requested, minimum=1)
     if pk is None or not field.related_model._default_manager.filter(pk=pk).exists():
         raise ValidationError({"campaign": _("没有编号为“%(value)s”的专项行动。") % {"value": str(requested)[:40]}})
