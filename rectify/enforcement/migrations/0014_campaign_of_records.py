@@ -8,8 +8,10 @@ MODELS = ['case', 'complaint', 'creditrecord', 'exposure', 'jointpunishment', 'j
 
 
 def to_the_first_campaign(apps, schema_editor):
-    """Every record kept so far belongs to the one campaign there was: the first one loaded."""
-    campaign = apps.get_model("organisations", "Campaign").objects.order_by("start", "pk").first()
+    """Every record kept so far belongs to the campaign that was current when it was written: the one
+    in progress that started last (there was one campaign at a time), else the first loaded."""
+    campaigns = apps.get_model("organisations", "Campaign").objects
+    campaign = campaigns.filter(is_active=True).order_by("-start", "-pk").first() or campaigns.order_by("pk").first()
     for name in MODELS:
         model = apps.get_model("enforcement", name)
         if campaign is None:
