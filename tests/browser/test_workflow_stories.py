@@ -143,7 +143,7 @@ def test_a_returned_report_reaches_the_city_desk_and_is_resubmitted(page, live_s
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=f"{SHOTS}/desk-city-returned-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.click("#work-desk a.fw-semibold")
+    page.click(f'#work-desk a.fw-semibold[href^="{report.get_absolute_url()}"]')  # not a deliverable's
     page.wait_for_selector("#submit")
     assert "召回数量与台账不符" in page.inner_text("#return-reason-shown")
     page.fill("#correction_reason", "已核实召回数量")
