@@ -3,21 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from rectify.organisations.migrations._campaigns import records_to_current_campaign
+
 
 MODELS = ['letter', 'letterbatch']
-
-
-def to_the_first_campaign(apps, schema_editor):
-    """Every record kept so far belongs to the campaign that was current when it was written: the one
-    in progress that started last (there was one campaign at a time), else the first loaded."""
-    campaigns = apps.get_model("organisations", "Campaign").objects
-    campaign = campaigns.filter(is_active=True).order_by("-start", "-pk").first() or campaigns.order_by("pk").first()
-    for name in MODELS:
-        model = apps.get_model("enterprises", name)
-        if campaign is None:
-            assert not model.objects.exists(), f"{name}: records without any campaign to belong to"
-            continue
-        model.objects.filter(campaign__isnull=True).update(campaign=campaign)
 
 
 class Migration(migrations.Migration):
@@ -38,7 +27,7 @@ class Migration(migrations.Migration):
             name='campaign',
             field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.campaign', verbose_name='专项行动'),
         ),
-        migrations.RunPython(to_the_first_campaign, migrations.RunPython.noop),
+        migrations.RunPython(records_to_current_campaign("enterprises", MODELS), migrations.RunPython.noop),
         migrations.AlterField(
             model_name='letter',
             name='campaign',
