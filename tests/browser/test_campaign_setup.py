@@ -12,7 +12,8 @@ from rectify.organisations.models import Campaign
 from rectify.reports.engine import compute_table
 from rectify.reports.models import TableLayout
 from rectify.reports.selectors import allowed_scope
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 from tests.reports.fixtures import build
 
 pytestmark = pytest.mark.browser
@@ -23,11 +24,7 @@ def test_the_office_copies_a_campaign_and_previews_its_table(page, live_server, 
     office = make_world_user("province_office")
     build({key: make_world_user(key) for key in ("shenyang_samr", "dalian_samr", "customs_dl")})
     source = Campaign.objects.get(code="ln-2020-epidemic-supplies")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", office.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
+    login(page, live_server, office)
     page.goto(f"{live_server.url}{source.get_absolute_url()}")
     page.click("#campaign-copy")
     page.wait_for_selector("#campaign-copy-form")

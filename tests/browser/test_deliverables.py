@@ -8,7 +8,8 @@ import pytest
 
 from rectify.enterprises.models import Enterprise
 from rectify.organisations.models import CityDeliverable, Region
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 from tests.portal.helpers import PHONE_UA
 
 pytestmark = pytest.mark.browser
@@ -33,15 +34,6 @@ def people(transactional_db, settings):
     settings.RECTIFY_REQUIRE_2FA = False  # the second factor has its own tests
     Enterprise.objects.create(name="沈阳华康口罩有限公司", region=Region.objects.get(code="210100"), is_producer=True)
     return {key: make_world_user(key) for key in ("shenyang_office", "province_office")}
-
-
-def login(page, server, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
 
 
 def test_a_city_office_reports_its_deliverable_done_from_the_desk_and_the_province_confirms_it(

@@ -10,7 +10,8 @@ from rectify.enforcement.models import Complaint
 from rectify.enterprises.models import Enterprise
 from rectify.fieldwork.models import Inspection
 from rectify.organisations.models import Region, Unit
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 from tests.fieldwork import factories as f
 from tests.portal.helpers import PHONE_UA, solve_text
 
@@ -47,14 +48,6 @@ def world(transactional_db, settings):
     mine = f.enterprise("210100", name="沈阳华康口罩有限公司")
     theirs = f.enterprise("210200", name="大连华康口罩有限公司")
     return users, officers, mine, theirs
-
-
-def login(page, server, user) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
 
 
 def pick(page, field: str, typed: str, option: str, shot: str = "") -> list[str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 from tests.enforcement import factories as ef
 from tests.portal.helpers import PHONE_UA
 
@@ -25,14 +26,6 @@ def phone(browser):
                                   is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
-
-
-def login(page, server, user) -> None:
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
 
 
 def no_sideways_scroll(page) -> bool:

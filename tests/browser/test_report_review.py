@@ -12,7 +12,8 @@ from rectify.core.models import Notification
 from rectify.reports import services as reports
 from rectify.reports.models import WeeklyReport
 from rectify.reports.tasks import open_weekly_reports
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +25,7 @@ def test_the_province_reviews_and_returns_a_report(page, live_server, transactio
     report = WeeklyReport.objects.get(unit__code="210100-office", cutoff=datetime.date(2020, 6, 4))
     reports.report_submit(report=report, actor=city, filled_by="王芳", phone="024-12345678",
                           narrative={"measures": "全面排查口罩生产企业，出动执法人员120人次"})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", province.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
+    login(page, live_server, province)
     # The desk also holds the province's own report upward; the city's is the one to review.
     page.click("#work-desk a.fw-semibold:has-text('沈阳市专项工作组办公室')")
     page.wait_for_selector("#review")
@@ -53,11 +50,7 @@ def test_the_province_urges_a_city_that_has_not_submitted(page, live_server, tra
     settings.RECTIFY_REQUIRE_2FA = False
     province, city = make_world_user("province_office"), make_world_user("shenyang_office")
     open_weekly_reports("2020-06-01")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", province.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
+    login(page, live_server, province)
     page.goto(f"{live_server.url}/reports/completeness/?cutoff=2020-06-04")
     page.locator('tr[data-unit="210100-office"]').get_by_role("button", name="催报").click()
     page.wait_for_selector(".alert-success")

@@ -13,7 +13,8 @@ from rectify.enforcement import services as s
 from rectify.enforcement.models import Case, Complaint, JointPunishmentAction, Transfer
 from rectify.reports.models import WeeklyReport
 from rectify.reports.tasks import open_weekly_reports
-from rectify.testing import PASSWORD, make_world_user
+from rectify.testing import make_world_user
+from tests.browser.helpers import login
 from tests.enforcement.helpers import case_category, category, enterprise, unit
 
 pytestmark = pytest.mark.browser
@@ -25,15 +26,6 @@ def people(transactional_db, settings):
     settings.RECTIFY_REQUIRE_2FA = False  # the second factor has its own tests
     return {key: make_world_user(key) for key in ("shenyang_samr", "shenyang_police", "shenyang_office",
                                                   "province_office", "dalian_samr")}
-
-
-def login(page, server, user):
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#work-desk")
 
 
 def step(page, label: str) -> None:
